@@ -1,0 +1,177 @@
+import type { EndReason } from '../../../shared/realtime.js';
+import {
+  ACTIVE_TTL_MS,
+  RATE_BUCKET_MS,
+  RATE_PERIOD_MS,
+  type AdmittedEntry,
+  type Changes,
+  type Place,
+  type QueueCounts,
+  type QueueLimits,
+  type QueueStore,
+} from '../../modules/queue/queue-store.js';
+
+interface ShowLine {
+  seq: number;
+  /** Waiting accounts in join order; `seqOf` gives each one's ticket number for binary search. */
+  waiting: string[];
+  waitSeq: number[];
+  seqOf: Map<string, number>;
+  /** Admitted accounts in order of admission. */
+  admitted: AdmittedEntry[];
+  seen: Map<string, number>;
+  buckets: Map<number, number>;
+  activeAt: number;
+}
+
+/** The embedded default: the waiting room in this process (one instance). Each method runs to completion, so it is atomic. */
+export class MemoryQueueStore implements QueueStore {
+  private readonly shows = new Map<string, ShowLine>();
+
+  private line(showId: string): ShowLine {
+    let l = this.shows.get(showId);
+    if (!l) {
+      l = { seq: 0, waiting: [], waitSeq: [], seqOf: new Map(), admitted: [], seen: new Map(), buckets: new Map(), activeAt: 0 };
+      this.shows.set(showId, l);
+    }
+    return l;
+  }
+
+  private rank(l: ShowLine, userId: string): number {
+    const seq = l.seqOf.get(userId);
+    if (seq === undefined) return -1;
+    let lo = 0;
+    let hi = l.waitSeq.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const v = l.waitSeq[mid]!;
+      if (v === seq) return mid;
+      if (v < seq) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
+  }
+
+  private removeWaiting(l: ShowLine, userId: string): boolean {
+    const r = this.rank(l, userId);
+    if (r < 0) return false;
+    l.waiting.splice(r, 1);
+    l.waitSeq.splice(r, 1);
+    l.seqOf.delete(userId);
+    return true;
+  }
+
+  private removeAdmitted(l: ShowLine, userId: string): boolean {
+    const i = l.admitted.findIndex((a) => a.userId === userId);
+    if (i < 0) return false;
+    l.admitted.splice(i, 1);
+    return true;
+  }
+
+  /** Admits from the front while there is room. `observed`: count it in the line's admission rate. */
+  private fill(l: ShowLine, limits: QueueLimits, now: number, changes: Changes, observed = true): void {
+    let promoted = 0;
+    while (l.admitted.length < limits.capacity && l.waiting.length > 0) {
+      const userId = l.waiting.shift()!;
+      l.waitSeq.shift();
+      l.seqOf.delete(userId);
+      const entry = { userId, admittedAt: now, expiresAt: now + limits.windowMs };
+      l.admitted.push(entry);
+      changes.admitted.push(entry);
+      promoted++;
+    }
+    if (promoted > 0 && observed) {
+      const b = Math.floor(now / RATE_BUCKET_MS);
+      l.buckets.set(b, (l.buckets.get(b) ?? 0) + promoted);
+    }
+  }
+
+  private placeOf(l: ShowLine, userId: string, capacity: number): Place {
+    const a = l.admitted.find((x) => x.userId === userId);
+    if (a) return { state: 'admitted', ...a };
+    const r = this.rank(l, userId);
+    if (r < 0) return { state: 'none', userId };
+    const ref = l.admitted[r % capacity];
+    return { state: 'waiting', userId, position: r + 1, refAdmittedAt: ref ? ref.admittedAt : null };
+  }
+
+  async join(showId: string, userId: string, limits: QueueLimits, now: number) {
+    const l = this.line(showId);
+    const changes: Changes = { admitted: [], ended: [] };
+    l.activeAt = now;
+    if (!l.seqOf.has(userId) && !l.admitted.some((a) => a.userId === userId)) {
+      const seq = ++l.seq;
+      l.waiting.push(userId);
+      l.waitSeq.push(seq);
+      l.seqOf.set(userId, seq);
+      l.seen.set(userId, now);
+      // Walking straight in when there is room is not the line moving: keep it out of the rate.
+      this.fill(l, limits, now, changes, false);
+    }
+    return { place: this.placeOf(l, userId, limits.capacity), changes };
+  }
+
+  async leave(showId: string, userId: string, reason: EndReason, limits: QueueLimits, now: number) {
+    const l = this.line(showId);
+    const changes: Changes = { admitted: [], ended: [] };
+    let was: Place['state'] = 'none';
+    if (this.removeAdmitted(l, userId)) was = 'admitted';
+    else if (this.removeWaiting(l, userId)) was = 'waiting';
+    if (was !== 'none') {
+      l.seen.delete(userId);
+      changes.ended.push({ userId, reason, wasAdmitted: was === 'admitted' });
+      this.fill(l, limits, now, changes);
+    }
+    return { was, changes };
+  }
+
+  async places(showId: string, userIds: string[], capacity: number): Promise<Place[]> {
+    const l = this.line(showId);
+    return userIds.map((u) => this.placeOf(l, u, capacity));
+  }
+
+  async sweep(showId: string, limits: QueueLimits, now: number): Promise<Changes> {
+    const l = this.line(showId);
+    const changes: Changes = { admitted: [], ended: [] };
+    for (const a of [...l.admitted]) {
+      if (a.expiresAt <= now) {
+        this.removeAdmitted(l, a.userId);
+        l.seen.delete(a.userId);
+        changes.ended.push({ userId: a.userId, reason: 'expired', wasAdmitted: true });
+      }
+    }
+    for (const [userId, at] of l.seen) {
+      if (at < now - limits.graceMs) {
+        l.seen.delete(userId);
+        const wasAdmitted = this.removeAdmitted(l, userId);
+        if (wasAdmitted || this.removeWaiting(l, userId)) changes.ended.push({ userId, reason: 'removed', wasAdmitted });
+      }
+    }
+    this.fill(l, limits, now, changes);
+    if (l.waiting.length + l.admitted.length > 0) l.activeAt = now;
+    for (const b of l.buckets.keys()) if (b < Math.floor((now - RATE_PERIOD_MS) / RATE_BUCKET_MS)) l.buckets.delete(b);
+    return changes;
+  }
+
+  async touch(showId: string, userIds: string[], now: number): Promise<void> {
+    const l = this.shows.get(showId);
+    if (!l) return;
+    for (const u of userIds) if (l.seen.has(u)) l.seen.set(u, now);
+  }
+
+  async counts(showId: string, now: number): Promise<QueueCounts> {
+    const l = this.line(showId);
+    const from = Math.floor((now - RATE_PERIOD_MS) / RATE_BUCKET_MS);
+    let n = 0;
+    for (const [b, c] of l.buckets) if (b > from) n += c;
+    return { waiting: l.waiting.length, admitted: l.admitted.length, admissionsInPeriod: n, periodMs: RATE_PERIOD_MS };
+  }
+
+  async activeShows(now: number): Promise<string[]> {
+    return [...this.shows].filter(([, l]) => l.activeAt > now - ACTIVE_TTL_MS).map(([id]) => id);
+  }
+
+  async close(): Promise<void> {
+    this.shows.clear();
+  }
+}

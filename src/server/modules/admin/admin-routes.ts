@@ -1,0 +1,52 @@
+import type { FastifyInstance } from 'fastify';
+import { BulkUsersRequest, CreateEventRequest, CreateShowRequest, CreateVenueRequest, EventParams, UpdateEventRequest } from '../../../shared/api.js';
+import { AppError } from '../../platform/errors.js';
+import { parse } from '../../platform/validation.js';
+import type { AuthGuards } from '../auth/auth-context.js';
+import type { AuthService } from '../auth/auth-service.js';
+import type { CatalogueService } from '../catalogue/catalogue-service.js';
+import type { AdminService } from './admin-service.js';
+
+export function adminRoutes(
+  app: FastifyInstance,
+  deps: { admin: AdminService; catalogue: CatalogueService; auth: AuthService; guards: AuthGuards; loadTestApi: boolean },
+): void {
+  const { admin, catalogue, auth, guards } = deps;
+
+  app.get('/api/admin/venues', async (req) => {
+    await guards.requireAdmin(req);
+    return { venues: await admin.listVenues() };
+  });
+
+  app.post('/api/admin/venues', async (req, reply) => {
+    await guards.requireAdmin(req);
+    const venue = await admin.createVenue(parse(CreateVenueRequest, req.body));
+    return reply.status(201).send({ venue });
+  });
+
+  app.post('/api/admin/events', async (req, reply) => {
+    await guards.requireAdmin(req);
+    const event = await admin.createEvent(parse(CreateEventRequest, req.body));
+    return reply.status(201).send({ event });
+  });
+
+  app.patch('/api/admin/events/:eventId', async (req) => {
+    await guards.requireAdmin(req);
+    const { eventId } = parse(EventParams, req.params);
+    return { event: await admin.updateEvent(eventId, parse(UpdateEventRequest, req.body)) };
+  });
+
+  app.post('/api/admin/shows', async (req, reply) => {
+    await guards.requireAdmin(req);
+    const id = await admin.createShow(parse(CreateShowRequest, req.body));
+    return reply.status(201).send({ show: await catalogue.getShow(id) });
+  });
+
+  app.post('/api/admin/users/bulk', async (req, reply) => {
+    // Absent unless the operator turned it on: a 404 like any unknown route.
+    if (!deps.loadTestApi) throw new AppError('NOT_FOUND', `No route for POST /api/admin/users/bulk`);
+    await guards.requireAdmin(req);
+    const body = parse(BulkUsersRequest, req.body);
+    return reply.status(201).send({ users: await auth.bulkCreate(body.count, body.emailPrefix, body.password) });
+  });
+}

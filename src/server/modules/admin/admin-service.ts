@@ -1,0 +1,120 @@
+import type { CreateEventRequest, CreateShowRequest, CreateVenueRequest } from '../../../shared/api.js';
+import type { Database } from '../../platform/database.js';
+import { AppError } from '../../platform/errors.js';
+
+export interface VenueOut {
+  id: string;
+  name: string;
+  city: string;
+  address: string;
+  areas: { id: string; name: string; rows: number; seatsPerRow: number }[];
+}
+
+export interface EventOut {
+  id: string;
+  title: string;
+  artist: string;
+  description: string;
+  imageUrl: string | null;
+}
+
+/** What organizers create: venues with their seat grids, events, and shows with a price per area. */
+export class AdminService {
+  constructor(private readonly db: Database) {}
+
+  async createVenue(input: CreateVenueRequest): Promise<VenueOut> {
+    return this.db.transaction(async (tx) => {
+      const { rows } = await tx.query<{ id: string }>(
+        `INSERT INTO venues (name, city, address) VALUES ($1, $2, $3) RETURNING id`,
+        [input.name, input.city, input.address],
+      );
+      const venueId = rows[0]!.id;
+      const areas: VenueOut['areas'] = [];
+      for (const [position, a] of input.areas.entries()) {
+        const { rows: ar } = await tx.query<{ id: string }>(
+          `INSERT INTO areas (venue_id, name, rows, seats_per_row, position) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+          [venueId, a.name, a.rows, a.seatsPerRow, position],
+        );
+        const areaId = ar[0]!.id;
+        await tx.query(
+          `INSERT INTO seats (area_id, row_number, seat_number)
+             SELECT $1, r, n FROM generate_series(1, $2::int) r, generate_series(1, $3::int) n`,
+          [areaId, a.rows, a.seatsPerRow],
+        );
+        areas.push({ id: areaId, name: a.name, rows: a.rows, seatsPerRow: a.seatsPerRow });
+      }
+      return { id: venueId, name: input.name, city: input.city, address: input.address, areas };
+    });
+  }
+
+  async listVenues(): Promise<VenueOut[]> {
+    const { rows } = await this.db.query<{ id: string; name: string; city: string; address: string; areas: VenueOut['areas'] }>(
+      `SELECT v.id, v.name, v.city, v.address,
+              coalesce(json_agg(json_build_object('id', a.id, 'name', a.name, 'rows', a.rows, 'seatsPerRow', a.seats_per_row)
+                                ORDER BY a.position) FILTER (WHERE a.id IS NOT NULL), '[]') AS areas
+         FROM venues v LEFT JOIN areas a ON a.venue_id = v.id
+        GROUP BY v.id ORDER BY v.created_at, v.name`,
+    );
+    return rows;
+  }
+
+  async createEvent(input: CreateEventRequest): Promise<EventOut> {
+    const { rows } = await this.db.query<EventOut>(
+      `INSERT INTO events (title, artist, description, image_url) VALUES ($1, $2, $3, $4)
+       RETURNING id, title, artist, description, image_url AS "imageUrl"`,
+      [input.title, input.artist, input.description, input.imageUrl ?? null],
+    );
+    return rows[0]!;
+  }
+
+  async updateEvent(id: string, input: Partial<CreateEventRequest>): Promise<EventOut> {
+    const { rows } = await this.db.query<EventOut>(
+      `UPDATE events SET title = coalesce($2, title), artist = coalesce($3, artist),
+              description = coalesce($4, description), image_url = coalesce($5, image_url)
+        WHERE id = $1 RETURNING id, title, artist, description, image_url AS "imageUrl"`,
+      [id, input.title ?? null, input.artist ?? null, input.description ?? null, input.imageUrl ?? null],
+    );
+    if (!rows[0]) throw new AppError('NOT_FOUND', 'No such event');
+    return rows[0];
+  }
+
+  /** Creates a show and one sale-state row per seat of every priced area. Returns the show id. */
+  async createShow(input: CreateShowRequest): Promise<string> {
+    return this.db.transaction(async (tx) => {
+      const ev = await tx.query(`SELECT 1 FROM events WHERE id = $1`, [input.eventId]);
+      if (ev.rowCount === 0) throw new AppError('NOT_FOUND', 'No such event');
+      const { rows: areas } = await tx.query<{ id: string }>(`SELECT id FROM areas WHERE venue_id = $1`, [input.venueId]);
+      if (areas.length === 0) throw new AppError('NOT_FOUND', 'No such venue');
+      const own = new Set(areas.map((a) => a.id));
+      const ids = input.prices.map((p) => p.areaId);
+      if (new Set(ids).size !== ids.length) throw new AppError('VALIDATION_FAILED', 'prices: one price per area');
+      const foreign = ids.find((a) => !own.has(a));
+      if (foreign) throw new AppError('VALIDATION_FAILED', `prices: area ${foreign} is not in this venue`);
+
+      const { rows } = await tx.query<{ id: string }>(
+        `INSERT INTO shows (event_id, venue_id, starts_at, on_sale_at, page_capacity, purchase_window_seconds, max_tickets_per_account)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+        [
+          input.eventId,
+          input.venueId,
+          input.startsAt,
+          input.onSaleAt,
+          input.pageCapacity,
+          input.purchaseWindowSeconds,
+          input.maxTicketsPerAccount,
+        ],
+      );
+      const showId = rows[0]!.id;
+      await tx.query(
+        `INSERT INTO show_prices (show_id, area_id, price) SELECT $1, a, p FROM unnest($2::uuid[], $3::int[]) AS x(a, p)`,
+        [showId, ids, input.prices.map((p) => p.price)],
+      );
+      await tx.query(
+        `INSERT INTO show_seats (show_id, seat_id, area_id)
+           SELECT $1, s.id, s.area_id FROM seats s WHERE s.area_id = ANY($2::uuid[])`,
+        [showId, ids],
+      );
+      return showId;
+    });
+  }
+}

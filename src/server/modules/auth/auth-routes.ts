@@ -1,0 +1,31 @@
+import type { FastifyInstance } from 'fastify';
+import { LoginRequest, SignupRequest } from '../../../shared/api.js';
+import { parse } from '../../platform/validation.js';
+import { setSessionCookie, type AuthGuards } from './auth-context.js';
+import type { AuthService } from './auth-service.js';
+import { SESSION_COOKIE, SESSION_TTL_SECONDS } from './sessions.js';
+
+export function authRoutes(app: FastifyInstance, auth: AuthService, guards: AuthGuards, cookieSecure: boolean): void {
+  app.post('/api/auth/signup', async (req, reply) => {
+    const body = parse(SignupRequest, req.body);
+    const result = await auth.signup(body);
+    setSessionCookie(reply, result.token, cookieSecure, SESSION_TTL_SECONDS);
+    return reply.status(201).send(result);
+  });
+
+  app.post('/api/auth/login', async (req, reply) => {
+    const body = parse(LoginRequest, req.body);
+    const result = await auth.login(body.email, body.password, req.ip);
+    setSessionCookie(reply, result.token, cookieSecure, SESSION_TTL_SECONDS);
+    return result;
+  });
+
+  app.post('/api/auth/logout', async (req, reply) => {
+    await guards.requireUser(req);
+    await auth.logout(req.authToken!);
+    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    return reply.status(204).send();
+  });
+
+  app.get('/api/me', async (req) => ({ user: await guards.requireUser(req) }));
+}

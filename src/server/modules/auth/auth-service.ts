@@ -1,0 +1,125 @@
+import type { User } from '../../../shared/api.js';
+import type { Clock } from '../../platform/clock.js';
+import type { Database, Queryable } from '../../platform/database.js';
+import { AppError } from '../../platform/errors.js';
+import type { LoginLimiter } from './login-limiter.js';
+import { dummyHash, hashPassword, verifyPassword } from './passwords.js';
+import { SESSION_TTL_SECONDS, hashToken, newToken } from './sessions.js';
+
+interface UserRow {
+  id: string;
+  name: string;
+  email: string;
+  role: 'customer' | 'admin';
+  password_hash: string;
+}
+
+const toUser = (r: UserRow): User => ({ id: r.id, name: r.name, email: r.email, role: r.role });
+
+const isUniqueViolation = (e: unknown): boolean => (e as { code?: string }).code === '23505';
+
+export class AuthService {
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+    private readonly limiter: LoginLimiter,
+  ) {}
+
+  async signup(input: { name: string; email: string; password: string }): Promise<{ user: User; token: string }> {
+    const hash = await hashPassword(input.password);
+    try {
+      return await this.db.transaction(async (tx) => {
+        const { rows } = await tx.query<UserRow>(
+          `INSERT INTO users (name, email, password_hash) VALUES ($1, $2, $3) RETURNING *`,
+          [input.name, input.email.trim(), hash],
+        );
+        const user = toUser(rows[0]!);
+        return { user, token: await this.createSession(tx, user.id) };
+      });
+    } catch (e) {
+      if (isUniqueViolation(e)) throw new AppError('EMAIL_TAKEN');
+      throw e;
+    }
+  }
+
+  async login(email: string, password: string, ip: string): Promise<{ user: User; token: string }> {
+    await this.limiter.check(email, ip);
+    const { rows } = await this.db.query<UserRow>(`SELECT * FROM users WHERE lower(email) = lower($1)`, [email.trim()]);
+    const row = rows[0];
+    const ok = await verifyPassword(row?.password_hash ?? (await dummyHash()), password);
+    if (!row || !ok) {
+      await this.limiter.failed(email, ip);
+      throw new AppError('INVALID_CREDENTIALS');
+    }
+    await this.limiter.succeeded(email, ip);
+    return { user: toUser(row), token: await this.createSession(this.db, row.id) };
+  }
+
+  async logout(token: string): Promise<void> {
+    await this.db.query(`DELETE FROM sessions WHERE token_hash = $1`, [hashToken(token)]);
+  }
+
+  /** The account a token belongs to, or null when it is unknown, logged out or expired. */
+  async authenticate(token: string): Promise<User | null> {
+    if (token.length < 20 || token.length > 200) return null;
+    const { rows } = await this.db.query<UserRow>(
+      `SELECT u.* FROM sessions s JOIN users u ON u.id = s.user_id
+        WHERE s.token_hash = $1 AND s.expires_at > $2`,
+      [hashToken(token), new Date(this.clock.now())],
+    );
+    return rows[0] ? toUser(rows[0]) : null;
+  }
+
+  async createSession(q: Queryable, userId: string): Promise<string> {
+    const token = newToken();
+    await q.query(`INSERT INTO sessions (token_hash, user_id, expires_at) VALUES ($1, $2, $3)`, [
+      hashToken(token),
+      userId,
+      new Date(this.clock.now() + SESSION_TTL_SECONDS * 1000),
+    ]);
+    return token;
+  }
+
+  /** Creates or updates an account with a known password (demo accounts, ADMIN_EMAIL). */
+  async ensureAccount(input: { name: string; email: string; password: string; role: 'customer' | 'admin' }): Promise<void> {
+    const hash = await hashPassword(input.password);
+    const { rowCount } = await this.db.query(
+      `UPDATE users SET password_hash = $2, role = $3 WHERE lower(email) = lower($1)`,
+      [input.email, hash, input.role],
+    );
+    if (rowCount === 0) {
+      await this.db.query(`INSERT INTO users (name, email, password_hash, role) VALUES ($1, $2, $3, $4)`, [
+        input.name,
+        input.email,
+        hash,
+        input.role,
+      ]);
+    }
+  }
+
+  /**
+   * Load-test accounts: `<prefix><i>@load.test`, one password hash shared by all, each with a session.
+   * Existing accounts with the same email are reused, so a load run can be repeated.
+   */
+  async bulkCreate(count: number, prefix: string, password: string): Promise<{ id: string; email: string; token: string }[]> {
+    const hash = await hashPassword(password);
+    const emails = Array.from({ length: count }, (_, i) => `${prefix}${i + 1}@load.test`.toLowerCase());
+    return this.db.transaction(async (tx) => {
+      const { rows } = await tx.query<{ id: string; email: string }>(
+        `INSERT INTO users (name, email, password_hash)
+           SELECT split_part(e, '@', 1), e, $2 FROM unnest($1::text[]) AS e
+         ON CONFLICT (lower(email)) DO UPDATE SET password_hash = EXCLUDED.password_hash
+         RETURNING id, email`,
+        [emails, hash],
+      );
+      const tokens = rows.map(() => newToken());
+      await tx.query(
+        `INSERT INTO sessions (token_hash, user_id, expires_at)
+           SELECT t, u, $3 FROM unnest($1::text[], $2::uuid[]) AS x(t, u)`,
+        [tokens.map(hashToken), rows.map((r) => r.id), new Date(this.clock.now() + SESSION_TTL_SECONDS * 1000)],
+      );
+      const byEmail = new Map(rows.map((r, i) => [r.email, { id: r.id, email: r.email, token: tokens[i]! }]));
+      return emails.map((e) => byEmail.get(e)!);
+    });
+  }
+}

@@ -1,0 +1,193 @@
+import type { QueueResponse, ShowStats } from '../../../shared/api.js';
+import type { EndReason, QueueStatusEvent } from '../../../shared/realtime.js';
+import type { Clock } from '../../platform/clock.js';
+import { AppError } from '../../platform/errors.js';
+import type { Realtime } from '../../platform/realtime.js';
+import type { CatalogueService, ShowRules } from '../catalogue/catalogue-service.js';
+import type { Admission, AdmissionGate, SeatHolds } from './admission.js';
+import { etaLikelySeconds, etaSeconds } from './eta.js';
+import type { Changes, Place, QueueLimits, QueueStore } from './queue-store.js';
+
+export interface QueueEvents {
+  /** Called for every admission and every end, e.g. for metrics. */
+  onAdmitted?(showId: string, count: number): void;
+  onEnded?(showId: string, reason: EndReason): void;
+  onError?(err: unknown, what: string): void;
+}
+
+const RULES_TTL_MS = 5_000;
+const RATE_TTL_MS = 2_000;
+
+/** The waiting room's use cases: join, look, leave, admit the next, expire, remove the absent. */
+export class QueueService implements AdmissionGate {
+  private holds?: SeatHolds;
+  private readonly rulesCache = new Map<string, { at: number; rules: ShowRules }>();
+  private readonly rateCache = new Map<string, { at: number; perSecond: number }>();
+
+  constructor(
+    private readonly store: QueueStore,
+    private readonly catalogue: CatalogueService,
+    private readonly realtime: Realtime,
+    private readonly clock: Clock,
+    private readonly graceMs: number,
+    private readonly events: QueueEvents = {},
+  ) {}
+
+  /** The seat side is built after the waiting room (each needs the other). */
+  useSeatHolds(holds: SeatHolds): void {
+    this.holds = holds;
+  }
+
+  private async rules(showId: string, fresh = false): Promise<ShowRules> {
+    const now = this.clock.now();
+    const hit = this.rulesCache.get(showId);
+    if (!fresh && hit && now - hit.at < RULES_TTL_MS) return hit.rules;
+    const rules = await this.catalogue.rules(showId);
+    this.rulesCache.set(showId, { at: now, rules });
+    return rules;
+  }
+
+  private limits(r: ShowRules): QueueLimits {
+    return { capacity: r.pageCapacity, windowMs: r.purchaseWindowSeconds * 1000, graceMs: this.graceMs };
+  }
+
+  async join(showId: string, userId: string): Promise<QueueResponse> {
+    const rules = await this.rules(showId, true);
+    const [existing] = await this.store.places(showId, [userId], rules.pageCapacity);
+    // A second tab or a retry gets the place it already has.
+    if (existing && existing.state !== 'none') return this.describe(rules, existing);
+    if (rules.status === 'scheduled') throw new AppError('NOT_ON_SALE');
+    if (rules.status === 'ended') throw new AppError('SALE_ENDED');
+    if (rules.status === 'sold_out') throw new AppError('SOLD_OUT');
+    const owned = (await this.holds?.countForAccount(showId, userId)) ?? 0;
+    if (owned >= rules.maxTicketsPerAccount) throw new AppError('TICKET_LIMIT_REACHED');
+
+    const { place, changes } = await this.store.join(showId, userId, this.limits(rules), this.clock.now());
+    await this.apply(showId, changes);
+    return this.describe(rules, place);
+  }
+
+  async get(showId: string, userId: string): Promise<QueueResponse> {
+    const rules = await this.rules(showId);
+    const [place] = await this.store.places(showId, [userId], rules.pageCapacity);
+    return this.describe(rules, place!);
+  }
+
+  async leave(showId: string, userId: string): Promise<void> {
+    await this.endAdmission(showId, userId, 'left');
+  }
+
+  async endAdmission(showId: string, userId: string, reason: EndReason): Promise<void> {
+    const rules = await this.rules(showId);
+    const { changes } = await this.store.leave(showId, userId, reason, this.limits(rules), this.clock.now());
+    await this.apply(showId, changes);
+  }
+
+  async requireAdmission(showId: string, userId: string): Promise<Admission> {
+    const rules = await this.rules(showId);
+    const [place] = await this.store.places(showId, [userId], rules.pageCapacity);
+    if (place?.state !== 'admitted' || place.expiresAt <= this.clock.now()) throw new AppError('NOT_ADMITTED');
+    return { showId, userId, admittedAt: place.admittedAt, expiresAt: place.expiresAt };
+  }
+
+  /** Ends expired admissions, removes accounts gone longer than the grace, admits the next. */
+  async sweep(showId: string): Promise<Changes> {
+    const rules = await this.rules(showId);
+    const changes = await this.store.sweep(showId, this.limits(rules), this.clock.now());
+    await this.apply(showId, changes);
+    return changes;
+  }
+
+  async sweepAll(): Promise<void> {
+    for (const showId of await this.store.activeShows(this.clock.now())) {
+      try {
+        await this.sweep(showId);
+      } catch (e) {
+        this.events.onError?.(e, `sweep ${showId}`);
+      }
+    }
+  }
+
+  async pageCapacity(showId: string): Promise<number> {
+    return (await this.rules(showId)).pageCapacity;
+  }
+
+  touch(showId: string, userIds: string[]): Promise<void> {
+    return this.store.touch(showId, userIds, this.clock.now());
+  }
+
+  /** Status events for accounts watching a show (one batched read). */
+  async statuses(showId: string, userIds: string[]): Promise<QueueStatusEvent[]> {
+    const rules = await this.rules(showId);
+    const places = await this.store.places(showId, userIds, rules.pageCapacity);
+    const at = new Date(this.clock.now()).toISOString();
+    return Promise.all(places.map(async (p) => ({ showId, at, ...(await this.describe(rules, p)) })));
+  }
+
+  async stats(showId: string): Promise<Pick<ShowStats, 'waiting' | 'admitted' | 'pageCapacity' | 'admissionsPerMinute'>> {
+    const rules = await this.rules(showId, true);
+    const c = await this.store.counts(showId, this.clock.now());
+    return {
+      waiting: c.waiting,
+      admitted: c.admitted,
+      pageCapacity: rules.pageCapacity,
+      admissionsPerMinute: Math.round((c.admissionsInPeriod / c.periodMs) * 60_000 * 10) / 10,
+    };
+  }
+
+  private async admissionRate(showId: string): Promise<number> {
+    const now = this.clock.now();
+    const hit = this.rateCache.get(showId);
+    if (hit && now - hit.at < RATE_TTL_MS) return hit.perSecond;
+    const c = await this.store.counts(showId, now);
+    const perSecond = c.admissionsInPeriod / (c.periodMs / 1000);
+    this.rateCache.set(showId, { at: now, perSecond });
+    return perSecond;
+  }
+
+  private async describe(rules: ShowRules, place: Place): Promise<QueueResponse> {
+    const now = this.clock.now();
+    if (place.state === 'admitted') {
+      return { state: 'admitted', admittedAt: new Date(place.admittedAt).toISOString(), expiresAt: new Date(place.expiresAt).toISOString() };
+    }
+    if (place.state === 'none') return { state: 'none' };
+    const worst = etaSeconds({
+      position: place.position,
+      capacity: rules.pageCapacity,
+      windowSeconds: rules.purchaseWindowSeconds,
+      refAdmittedAt: place.refAdmittedAt,
+      now,
+    });
+    const rate = await this.admissionRate(rules.id);
+    return {
+      state: 'waiting',
+      position: place.position,
+      etaSeconds: worst,
+      etaLikelySeconds: etaLikelySeconds({ position: place.position, admissionsPerSecond: rate, worstCase: worst }),
+    };
+  }
+
+  /** Tells the accounts concerned, and releases the seats of admissions that ended without a purchase. */
+  private async apply(showId: string, changes: Changes): Promise<void> {
+    for (const e of changes.ended) {
+      if (e.wasAdmitted && e.reason !== 'purchased') {
+        try {
+          await this.holds?.releaseForAccount(showId, e.userId);
+        } catch (err) {
+          // The holds still expire in the database with the admission: nothing is stuck.
+          this.events.onError?.(err, `release seats of ${e.userId}`);
+        }
+      }
+      this.realtime.toUser(e.userId, 'queue:ended', { showId, reason: e.reason });
+      this.events.onEnded?.(showId, e.reason);
+    }
+    const at = new Date(this.clock.now()).toISOString();
+    for (const a of changes.admitted) {
+      const admittedAt = new Date(a.admittedAt).toISOString();
+      const expiresAt = new Date(a.expiresAt).toISOString();
+      this.realtime.toUser(a.userId, 'queue:admitted', { showId, admittedAt, expiresAt });
+      this.realtime.toUser(a.userId, 'queue:status', { showId, state: 'admitted', admittedAt, expiresAt, at });
+    }
+    if (changes.admitted.length > 0) this.events.onAdmitted?.(showId, changes.admitted.length);
+  }
+}

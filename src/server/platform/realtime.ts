@@ -1,0 +1,51 @@
+import type { Server, Socket } from 'socket.io';
+import type { User } from '../../shared/api.js';
+import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/realtime.js';
+
+export interface SocketData {
+  user: User;
+}
+
+export type IoServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+export type IoSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+type Args<E extends keyof ServerToClientEvents> = Parameters<ServerToClientEvents[E]>;
+
+export const rooms = {
+  user: (userId: string) => `user:${userId}`,
+  /** Everyone watching a show's seat map. */
+  show: (showId: string) => `show:${showId}`,
+  /** Admins watching a show's live dashboard. */
+  stats: (showId: string) => `stats:${showId}`,
+};
+
+/**
+ * How the modules push events: to every socket of an account or of a room, on every instance
+ * (the Socket.IO Redis adapter carries it between instances when Redis is configured).
+ */
+export interface Realtime {
+  toUser<E extends keyof ServerToClientEvents>(userId: string, event: E, ...args: Args<E>): void;
+  toRoom<E extends keyof ServerToClientEvents>(room: string, event: E, ...args: Args<E>): void;
+}
+
+export function socketIoRealtime(io: IoServer): Realtime {
+  return {
+    toUser: (userId, event, ...args) => {
+      io.to(rooms.user(userId)).emit(event, ...args);
+    },
+    toRoom: (room, event, ...args) => {
+      io.to(room).emit(event, ...args);
+    },
+  };
+}
+
+/** For tests and tools that run the services without sockets: records what would be sent. */
+export class RecordingRealtime implements Realtime {
+  readonly sent: { to: string; event: string; payload: unknown }[] = [];
+  toUser<E extends keyof ServerToClientEvents>(userId: string, event: E, ...args: Args<E>): void {
+    this.sent.push({ to: rooms.user(userId), event, payload: args[0] });
+  }
+  toRoom<E extends keyof ServerToClientEvents>(room: string, event: E, ...args: Args<E>): void {
+    this.sent.push({ to: room, event, payload: args[0] });
+  }
+}

@@ -1,0 +1,234 @@
+/**
+ * The contract of API.md as zod schemas: the server validates requests with these,
+ * the web app reuses them for inline form validation, /docs is generated from them.
+ */
+import { z } from 'zod';
+
+const text = (max: number) => z.string().trim().max(max);
+export const Id = z.uuid({ message: 'must be an id' });
+const isoDate = z.iso.datetime({ offset: true, message: 'must be an ISO-8601 date-time' });
+
+// ---- Accounts
+export const SignupRequest = z.strictObject({
+  name: text(60).min(1, 'Enter your name'),
+  email: z.email({ message: 'Enter a valid email address' }).max(254),
+  password: z.string().min(8, 'Use at least 8 characters').max(200),
+});
+export type SignupRequest = z.infer<typeof SignupRequest>;
+
+export const LoginRequest = z.strictObject({
+  email: z.string().trim().min(1, 'Enter your email').max(254),
+  password: z.string().min(1, 'Enter your password').max(200),
+});
+export type LoginRequest = z.infer<typeof LoginRequest>;
+
+export interface User {
+  id: string;
+  name: string;
+  email: string;
+  role: 'customer' | 'admin';
+}
+export interface AuthResponse {
+  user: User;
+  token: string;
+}
+
+// ---- Catalogue
+export const EventSearchQuery = z.strictObject({ q: text(100).optional() });
+
+export type ShowStatus = 'scheduled' | 'on_sale' | 'sold_out' | 'ended';
+export interface VenueSummary {
+  id: string;
+  name: string;
+  city: string;
+}
+export interface EventSummary {
+  id: string;
+  title: string;
+  artist: string;
+  imageUrl: string | null;
+  firstShowAt: string | null;
+  onSale: boolean;
+}
+export interface ShowSummary {
+  id: string;
+  startsAt: string;
+  onSaleAt: string;
+  status: ShowStatus;
+  venue: VenueSummary;
+}
+export interface EventDetail extends Omit<EventSummary, 'firstShowAt' | 'onSale'> {
+  description: string;
+  shows: ShowSummary[];
+}
+export interface AreaSummary {
+  id: string;
+  name: string;
+  price: number;
+  currency: string;
+  seatCount: number;
+  availableCount: number;
+}
+export interface ShowDetail extends ShowSummary {
+  eventId: string;
+  eventTitle: string;
+  artist: string;
+  venue: VenueSummary & { address: string };
+  pageCapacity: number;
+  purchaseWindowSeconds: number;
+  maxTicketsPerAccount: number;
+  areas: AreaSummary[];
+}
+
+// ---- Admin
+export const CreateVenueRequest = z.strictObject({
+  name: text(120).min(1),
+  city: text(80).min(1),
+  address: text(200).default(''),
+  areas: z
+    .array(
+      z.strictObject({
+        name: text(40).min(1),
+        rows: z.number().int().min(1).max(200),
+        seatsPerRow: z.number().int().min(1).max(200),
+      }),
+    )
+    .min(1)
+    .max(100)
+    .refine((a) => new Set(a.map((x) => x.name.toLowerCase())).size === a.length, 'area names must differ')
+    .refine((a) => a.reduce((n, x) => n + x.rows * x.seatsPerRow, 0) <= 200_000, 'at most 200,000 seats'),
+});
+export type CreateVenueRequest = z.infer<typeof CreateVenueRequest>;
+
+const imageUrl = z
+  .string()
+  .max(2000)
+  .refine((u) => /^(https?:\/\/|\/)[^\s"'<>]*$/.test(u), 'must be an http(s) URL or a site path');
+
+export const CreateEventRequest = z.strictObject({
+  title: text(200).min(1),
+  artist: text(200).min(1),
+  description: text(10_000).default(''),
+  imageUrl: imageUrl.optional(),
+});
+export type CreateEventRequest = z.infer<typeof CreateEventRequest>;
+export const UpdateEventRequest = CreateEventRequest.partial();
+
+export const CreateShowRequest = z
+  .strictObject({
+    eventId: Id,
+    venueId: Id,
+    startsAt: isoDate,
+    onSaleAt: isoDate,
+    pageCapacity: z.number().int().min(1).max(100_000).default(100),
+    purchaseWindowSeconds: z.number().int().min(5).max(3600).default(600),
+    maxTicketsPerAccount: z.number().int().min(1).max(20).default(4),
+    prices: z
+      .array(z.strictObject({ areaId: Id, price: z.number().int().min(0).max(100_000_000) }))
+      .min(1)
+      .max(100),
+  })
+  .refine((s) => Date.parse(s.onSaleAt) <= Date.parse(s.startsAt), {
+    message: 'onSaleAt must not be after startsAt',
+    path: ['onSaleAt'],
+  });
+export type CreateShowRequest = z.infer<typeof CreateShowRequest>;
+
+export const BulkUsersRequest = z.strictObject({
+  count: z.number().int().min(1).max(10_000),
+  emailPrefix: z
+    .string()
+    .min(1)
+    .max(40)
+    .regex(/^[a-z0-9._+-]+$/i, 'letters, digits and . _ + - only'),
+  password: z.string().min(8).max(200),
+});
+export type BulkUsersRequest = z.infer<typeof BulkUsersRequest>;
+
+export const ShowParams = z.strictObject({ showId: Id });
+export const EventParams = z.strictObject({ eventId: Id });
+
+// ---- Waiting room
+export type QueueResponse =
+  | { state: 'admitted'; admittedAt: string; expiresAt: string }
+  | {
+      state: 'waiting';
+      position: number;
+      etaSeconds: number;
+      /** Estimate from the admission rate actually observed for the show. */
+      etaLikelySeconds: number;
+    }
+  | { state: 'none' };
+
+// ---- Seats and orders
+export const SeatParams = z.strictObject({ showId: Id, seatId: Id });
+export const SeatsQuery = z.strictObject({ areaId: Id.optional() });
+export const OrderParams = z.strictObject({ orderId: Id });
+
+export interface Seat {
+  id: string;
+  areaId: string;
+  row: number;
+  number: number;
+  status: 'available' | 'selected' | 'locked' | 'sold';
+  mine: boolean;
+}
+
+export const CheckoutRequest = z.strictObject({
+  seatIds: z.array(Id).min(1).max(20).refine((a) => new Set(a).size === a.length, 'seats must differ'),
+});
+export type CheckoutRequest = z.infer<typeof CheckoutRequest>;
+
+export const PayRequest = z.strictObject({
+  method: z.literal('card'),
+  card: z.strictObject({
+    number: z.string().regex(/^[0-9 ]{12,23}$/, 'must be a card number'),
+    expMonth: z.number().int().min(1).max(12),
+    expYear: z.number().int().min(2000).max(2100),
+    cvc: z.string().regex(/^[0-9]{3,4}$/, 'must be 3 or 4 digits'),
+  }),
+});
+export type PayRequest = z.infer<typeof PayRequest>;
+
+export interface OrderItem {
+  seatId: string;
+  areaName: string;
+  row: number;
+  number: number;
+  price: number;
+}
+export interface Ticket {
+  id: string;
+  seatId: string;
+  code: string;
+  areaName?: string;
+  row?: number;
+  number?: number;
+  checkedInAt?: string | null;
+}
+export interface Order {
+  id: string;
+  status: 'pending' | 'paid' | 'cancelled' | 'expired';
+  showId: string;
+  total: number;
+  currency: string;
+  expiresAt: string;
+  createdAt: string;
+  paidAt: string | null;
+  items: OrderItem[];
+  tickets: Ticket[];
+  /** For display: what the order is for. */
+  show?: { startsAt: string; eventTitle: string; artist: string; venueName: string };
+}
+
+export const CheckinRequest = z.strictObject({ code: z.string().min(1).max(200) });
+
+export interface ShowStats {
+  waiting: number;
+  admitted: number;
+  pageCapacity: number;
+  sold: number;
+  held: number;
+  available: number;
+  admissionsPerMinute: number;
+}

@@ -1,0 +1,67 @@
+/** Typed Socket.IO event maps shared by the server and the web app (API.md "Realtime"). */
+import type { ErrorCode } from './errors.js';
+
+export type QueueState = 'admitted' | 'waiting' | 'none';
+export type EndReason = 'purchased' | 'expired' | 'left' | 'removed';
+export type SeatStatus = 'available' | 'selected' | 'locked' | 'sold';
+
+export interface QueueStatusEvent {
+  showId: string;
+  state: QueueState;
+  position?: number;
+  etaSeconds?: number;
+  etaLikelySeconds?: number;
+  admittedAt?: string;
+  expiresAt?: string;
+  /** Server time when this was computed, so clients can count down from it. */
+  at: string;
+}
+
+export interface QueueAdmittedEvent {
+  showId: string;
+  admittedAt: string;
+  expiresAt: string;
+}
+
+export interface QueueEndedEvent {
+  showId: string;
+  reason: EndReason;
+}
+
+export interface SeatUpdateEvent {
+  showId: string;
+  areaId: string;
+  seatId: string;
+  status: SeatStatus;
+}
+
+export interface ShowStatsEvent {
+  showId: string;
+  waiting: number;
+  admitted: number;
+  pageCapacity: number;
+  sold: number;
+  held: number;
+  available: number;
+  admissionsPerMinute: number;
+  at: string;
+}
+
+export type Ack = { ok: true } | { error: { code: ErrorCode; message: string } };
+
+export interface ClientToServerEvents {
+  'queue:watch': (msg: { showId: string }, ack?: (r: Ack) => void) => void;
+  'queue:unwatch': (msg: { showId: string }, ack?: (r: Ack) => void) => void;
+  'show:watch': (msg: { showId: string }, ack?: (r: Ack) => void) => void;
+  'show:unwatch': (msg: { showId: string }, ack?: (r: Ack) => void) => void;
+  /** Admin only: live sale dashboard. */
+  'stats:watch': (msg: { showId: string }, ack?: (r: Ack) => void) => void;
+}
+
+export interface ServerToClientEvents {
+  'queue:status': (e: QueueStatusEvent) => void;
+  'queue:admitted': (e: QueueAdmittedEvent) => void;
+  'queue:ended': (e: QueueEndedEvent) => void;
+  'seat:update': (e: SeatUpdateEvent) => void;
+  'stats:update': (e: ShowStatsEvent) => void;
+}
