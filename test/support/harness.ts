@@ -1,0 +1,98 @@
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { Redis } from 'ioredis';
+import { createAdapter } from '@socket.io/redis-adapter';
+import { openPglite } from '../../src/server/adapters/pglite/pglite-database.js';
+import { openPostgres } from '../../src/server/adapters/postgres/postgres-database.js';
+import { memoryLimiters } from '../../src/server/adapters/memory/memory-limiter.js';
+import { MemoryQueueStore } from '../../src/server/adapters/memory/memory-queue-store.js';
+import { RedisQueueStore } from '../../src/server/adapters/redis/redis-queue-store.js';
+import { buildApp, type TicketClub } from '../../src/server/app.js';
+import type { Clock } from '../../src/server/platform/clock.js';
+import { loadConfig } from '../../src/server/platform/config.js';
+import { migrate, type Database } from '../../src/server/platform/database.js';
+import type { QueueStore } from '../../src/server/modules/queue/queue-store.js';
+
+export const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+export type DbKind = 'pglite' | 'postgres';
+/** The databases the API suites run against; TEST_DB=pglite or TEST_DB=postgres narrows it. */
+export const DB_KINDS: DbKind[] = process.env.TEST_DB ? [process.env.TEST_DB as DbKind] : ['pglite', 'postgres'];
+
+export const uniqueName = (p: string): string => `${p}_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+
+/** A fresh database: in-memory PGlite, or a schema of its own on the real PostgreSQL. */
+export async function openTestDb(kind: DbKind, schema = uniqueName('t')): Promise<{ db: Database; drop(): Promise<void> }> {
+  if (kind === 'pglite') {
+    const db = await openPglite();
+    await migrate(db);
+    return { db, drop: () => db.close() };
+  }
+  const db = await openPostgres({ url: PG_URL, schema, max: 30 });
+  await migrate(db);
+  return {
+    db,
+    async drop() {
+      await db.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await db.close();
+    },
+  };
+}
+
+export interface Harness {
+  tc: TicketClub;
+  db: Database;
+  store: QueueStore;
+  /** Listens on a random loopback port; returns the base URL. */
+  listen(): Promise<string>;
+  close(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  db?: DbKind;
+  /** Share an existing database (several instances on one PostgreSQL). */
+  sharedDb?: Database;
+  redis?: boolean;
+  /** Redis key prefix: instances that share it share the waiting room. */
+  redisPrefix?: string;
+  clock?: Clock;
+  env?: Record<string, string>;
+}
+
+export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
+  const owned = opts.sharedDb ? undefined : await openTestDb(opts.db ?? 'pglite');
+  const db = opts.sharedDb ?? owned!.db;
+  const redis = opts.redis ? new Redis(REDIS_URL) : undefined;
+  const sub = redis?.duplicate();
+  const store = redis ? new RedisQueueStore(redis, opts.redisPrefix ?? uniqueName('tcq')) : new MemoryQueueStore();
+  const config = loadConfig({ DATA_DIR: '/tmp/unused', QUEUE_GRACE_SECONDS: '30', ENABLE_LOAD_TEST_API: '1', WEB_DIST: '/nonexistent', ...opts.env });
+  const tc = await buildApp({
+    config,
+    db,
+    queueStore: store,
+    limiters: memoryLimiters,
+    clock: opts.clock,
+    configureIo: redis && sub ? (io) => io.adapter(createAdapter(redis, sub)) : undefined,
+  });
+  await tc.app.ready();
+  let listening = false;
+  return {
+    tc,
+    db,
+    store,
+    async listen() {
+      await tc.app.listen({ port: 0, host: '127.0.0.1' });
+      listening = true;
+      const a = tc.app.server.address() as AddressInfo;
+      return `http://127.0.0.1:${a.port}`;
+    },
+    async close() {
+      await tc.close();
+      void listening;
+      redis?.disconnect();
+      sub?.disconnect();
+      await owned?.drop();
+    },
+  };
+}
