@@ -98,7 +98,7 @@ export async function buildApp(deps: AppDeps): Promise<TicketClub> {
   authRoutes(app, auth, guards, config.COOKIE_SECURE);
   catalogueRoutes(app, catalogue);
   queueRoutes(app, queue, guards);
-  adminRoutes(app, { admin, catalogue, auth, guards, loadTestApi: config.ENABLE_LOAD_TEST_API });
+  adminRoutes(app, { admin, catalogue, auth, queue, guards, clock, loadTestApi: config.ENABLE_LOAD_TEST_API });
   // seats & orders wiring
   await serveWeb(app, config.WEB_DIST);
 

@@ -58,6 +58,8 @@ export interface HarnessOptions {
   redisPrefix?: string;
   clock?: Clock;
   env?: Record<string, string>;
+  /** Run the background jobs (sweeps, presence heartbeats, status updates) as a server does. */
+  jobs?: boolean;
 }
 
 export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
@@ -76,6 +78,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     configureIo: redis && sub ? (io) => io.adapter(createAdapter(redis, sub)) : undefined,
   });
   await tc.app.ready();
+  if (opts.jobs) tc.startJobs();
   let listening = false;
   return {
     tc,

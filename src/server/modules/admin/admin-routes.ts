@@ -1,17 +1,42 @@
 import type { FastifyInstance } from 'fastify';
-import { BulkUsersRequest, CreateEventRequest, CreateShowRequest, CreateVenueRequest, EventParams, UpdateEventRequest } from '../../../shared/api.js';
+import {
+  BulkUsersRequest,
+  CreateEventRequest,
+  CreateShowRequest,
+  CreateVenueRequest,
+  EventParams,
+  ShowParams,
+  UpdateEventRequest,
+} from '../../../shared/api.js';
+import type { Clock } from '../../platform/clock.js';
 import { AppError } from '../../platform/errors.js';
 import { parse } from '../../platform/validation.js';
 import type { AuthGuards } from '../auth/auth-context.js';
 import type { AuthService } from '../auth/auth-service.js';
 import type { CatalogueService } from '../catalogue/catalogue-service.js';
+import type { QueueService } from '../queue/queue-service.js';
 import type { AdminService } from './admin-service.js';
 
 export function adminRoutes(
   app: FastifyInstance,
-  deps: { admin: AdminService; catalogue: CatalogueService; auth: AuthService; guards: AuthGuards; loadTestApi: boolean },
+  deps: {
+    admin: AdminService;
+    catalogue: CatalogueService;
+    auth: AuthService;
+    queue: QueueService;
+    guards: AuthGuards;
+    clock: Clock;
+    loadTestApi: boolean;
+  },
 ): void {
-  const { admin, catalogue, auth, guards } = deps;
+  const { admin, catalogue, auth, queue, guards } = deps;
+
+  app.get('/api/admin/shows/:showId/stats', async (req) => {
+    await guards.requireAdmin(req);
+    const { showId } = parse(ShowParams, req.params);
+    const line = await queue.stats(showId); // 404 for an unknown show
+    return { ...line, ...(await admin.seatCounts(showId, deps.clock.now())) };
+  });
 
   app.get('/api/admin/venues', async (req) => {
     await guards.requireAdmin(req);

@@ -78,6 +78,18 @@ export class AdminService {
     return rows[0];
   }
 
+  /** Seats of a show by sale state at `now` (an expired selection counts as available). */
+  async seatCounts(showId: string, now: number): Promise<{ sold: number; held: number; available: number }> {
+    const { rows } = await this.db.query<{ sold: number; held: number; available: number }>(
+      `SELECT count(*) FILTER (WHERE status = 'sold')::int AS sold,
+              count(*) FILTER (WHERE status = 'locked' OR (status = 'selected' AND hold_expires_at > $2))::int AS held,
+              count(*) FILTER (WHERE status = 'available' OR (status = 'selected' AND hold_expires_at <= $2))::int AS available
+         FROM show_seats WHERE show_id = $1`,
+      [showId, new Date(now)],
+    );
+    return rows[0]!;
+  }
+
   /** Creates a show and one sale-state row per seat of every priced area. Returns the show id. */
   async createShow(input: CreateShowRequest): Promise<string> {
     return this.db.transaction(async (tx) => {

@@ -1,0 +1,180 @@
+import { randomUUID } from 'node:crypto';
+import fc from 'fast-check';
+import { Redis } from 'ioredis';
+import { afterAll, describe, expect, it } from 'vitest';
+import { MemoryQueueStore } from '../../src/server/adapters/memory/memory-queue-store.js';
+import { RedisQueueStore } from '../../src/server/adapters/redis/redis-queue-store.js';
+import type { Place, QueueLimits, QueueStore } from '../../src/server/modules/queue/queue-store.js';
+import { REDIS_URL, uniqueName } from '../support/harness.js';
+
+/** The reference model: the waiting room as plainly as it can be written. */
+class Model {
+  waiting: string[] = [];
+  admitted: { userId: string; admittedAt: number; expiresAt: number }[] = [];
+  seen = new Map<string, number>();
+  constructor(private readonly limits: QueueLimits) {}
+
+  private has(u: string) {
+    return this.waiting.includes(u) || this.admitted.some((a) => a.userId === u);
+  }
+  fill(now: number): string[] {
+    const out: string[] = [];
+    while (this.admitted.length < this.limits.capacity && this.waiting.length > 0) {
+      const u = this.waiting.shift()!;
+      this.admitted.push({ userId: u, admittedAt: now, expiresAt: now + this.limits.windowMs });
+      out.push(u);
+    }
+    return out;
+  }
+  join(u: string, now: number): string[] {
+    if (this.has(u)) return [];
+    this.waiting.push(u);
+    this.seen.set(u, now);
+    return this.fill(now);
+  }
+  leave(u: string, now: number): string[] {
+    if (!this.has(u)) return [];
+    this.waiting = this.waiting.filter((x) => x !== u);
+    this.admitted = this.admitted.filter((a) => a.userId !== u);
+    this.seen.delete(u);
+    return this.fill(now);
+  }
+  sweep(now: number): { ended: string[]; admitted: string[] } {
+    const ended: string[] = [];
+    for (const a of [...this.admitted]) if (a.expiresAt <= now) ended.push(a.userId);
+    for (const [u, at] of this.seen) if (at < now - this.limits.graceMs && !ended.includes(u)) ended.push(u);
+    for (const u of ended) {
+      this.waiting = this.waiting.filter((x) => x !== u);
+      this.admitted = this.admitted.filter((a) => a.userId !== u);
+      this.seen.delete(u);
+    }
+    return { ended, admitted: this.fill(now) };
+  }
+  touch(users: string[], now: number) {
+    for (const u of users) if (this.seen.has(u)) this.seen.set(u, now);
+  }
+  place(u: string): Place {
+    const a = this.admitted.find((x) => x.userId === u);
+    if (a) return { state: 'admitted', ...a };
+    const i = this.waiting.indexOf(u);
+    if (i < 0) return { state: 'none', userId: u };
+    const ref = this.admitted[i % this.limits.capacity];
+    return { state: 'waiting', userId: u, position: i + 1, refAdmittedAt: ref ? ref.admittedAt : null };
+  }
+}
+
+type Op =
+  | { kind: 'join' | 'leave' | 'disconnect' | 'reconnect'; user: number }
+  | { kind: 'advance'; ms: number }
+  | { kind: 'sweep' };
+
+const USERS = 8;
+const opArb: fc.Arbitrary<Op> = fc.oneof(
+  { weight: 5, arbitrary: fc.record({ kind: fc.constant('join' as const), user: fc.nat(USERS - 1) }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('leave' as const), user: fc.nat(USERS - 1) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('disconnect' as const), user: fc.nat(USERS - 1) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('reconnect' as const), user: fc.nat(USERS - 1) }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('advance' as const), ms: fc.integer({ min: 0, max: 30_000 }) }) },
+  { weight: 3, arbitrary: fc.constant({ kind: 'sweep' as const }) },
+);
+
+/** Runs one random history against a store and the model; checks the invariants after every step. */
+async function check(store: QueueStore, ops: Op[], capacity: number): Promise<void> {
+  const limits: QueueLimits = { capacity, windowMs: 60_000, graceMs: 20_000 };
+  const model = new Model(limits);
+  const showId = randomUUID();
+  const users = Array.from({ length: USERS }, () => randomUUID());
+  const connected = new Set<string>();
+  let now = Date.parse('2030-01-01T00:00:00Z');
+  const admittedOrder: string[] = [];
+  /** The join ticket each account holds now, and the tickets of the admitted, in order of admission. */
+  const ticketOf = new Map<string, number>();
+  const admittedTickets: number[] = [];
+  let ticket = 0;
+  const admit = (us: string[]) => {
+    admittedOrder.push(...us);
+    admittedTickets.push(...us.map((u) => ticketOf.get(u)!));
+  };
+
+  for (const op of ops) {
+    if (op.kind === 'join') {
+      const u = users[op.user]!;
+      const before = model.place(u).state;
+      const expected = model.join(u, now);
+      if (before === 'none') ticketOf.set(u, ++ticket);
+      connected.add(u);
+      const { place, changes } = await store.join(showId, u, limits, now);
+      expect(changes.admitted.map((a) => a.userId)).toEqual(expected);
+      expect(place).toEqual(model.place(u));
+      admit(expected);
+    } else if (op.kind === 'leave') {
+      const u = users[op.user]!;
+      const was = model.place(u).state;
+      const expected = model.leave(u, now);
+      const r = await store.leave(showId, u, 'left', limits, now);
+      expect(r.was).toBe(was);
+      expect(r.changes.admitted.map((a) => a.userId)).toEqual(expected);
+      expect(r.changes.ended).toEqual(was === 'none' ? [] : [{ userId: u, reason: 'left', wasAdmitted: was === 'admitted' }]);
+      admit(expected);
+    } else if (op.kind === 'disconnect') {
+      connected.delete(users[op.user]!);
+    } else if (op.kind === 'reconnect') {
+      const u = users[op.user]!;
+      connected.add(u);
+      model.touch([u], now);
+      await store.touch(showId, [u], now);
+    } else if (op.kind === 'advance') {
+      // Connected accounts are seen by the heartbeats while time passes (at most grace/3 apart).
+      for (let t = 0; t < op.ms; t += 5_000) {
+        now += Math.min(5_000, op.ms - t);
+        model.touch([...connected], now);
+        await store.touch(showId, [...connected], now);
+      }
+    } else {
+      const expected = model.sweep(now);
+      const changes = await store.sweep(showId, limits, now);
+      expect(changes.ended.map((e) => e.userId).sort()).toEqual([...expected.ended].sort());
+      expect(changes.admitted.map((a) => a.userId)).toEqual(expected.admitted);
+      admit(expected.admitted);
+    }
+
+    // Invariants: the store agrees with the model on every account's place (positions 1..n without
+    // gaps, ETA reference = the formula's admitted account), the page never exceeds its capacity,
+    // nobody holds two places, admission follows join order.
+    const places = await store.places(showId, users, capacity);
+    expect(places).toEqual(users.map((u) => model.place(u)));
+    const admitted = places.filter((p) => p.state === 'admitted');
+    const positions = places.flatMap((p) => (p.state === 'waiting' ? [p.position] : [])).sort((a, b) => a - b);
+    expect(admitted.length).toBeLessThanOrEqual(capacity);
+    expect(positions).toEqual(positions.map((_, i) => i + 1));
+    const counts = await store.counts(showId, now);
+    expect([counts.waiting, counts.admitted]).toEqual([positions.length, admitted.length]);
+    // FIFO: every admission's join ticket is later than the one admitted before it.
+    expect(admittedTickets).toEqual([...admittedTickets].sort((a, b) => a - b));
+  }
+}
+
+const stores: [string, () => { store: QueueStore; close(): Promise<void> }][] = [
+  ['memory', () => ({ store: new MemoryQueueStore(), close: async () => undefined })],
+  [
+    'redis',
+    () => {
+      const redis = new Redis(REDIS_URL);
+      return { store: new RedisQueueStore(redis, uniqueName('tcq')), close: async () => void redis.disconnect() };
+    },
+  ],
+];
+
+describe.each(stores)('queue store contract (%s)', (name, make) => {
+  const { store, close } = make();
+  afterAll(close);
+
+  it('agrees with the reference model on random histories of join, leave, expiry, disconnect and reconnect', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(opArb, { minLength: 1, maxLength: 40 }), fc.integer({ min: 1, max: 3 }), (ops, capacity) =>
+        check(store, ops, capacity),
+      ),
+      { numRuns: name === 'redis' ? 100 : 300 },
+    );
+  });
+});
