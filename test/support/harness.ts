@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
 import { createAdapter } from '@socket.io/redis-adapter';
@@ -13,14 +12,14 @@ import { loadConfig } from '../../src/server/platform/config.js';
 import { migrate, type Database } from '../../src/server/platform/database.js';
 import type { QueueStore } from '../../src/server/modules/queue/queue-store.js';
 
-export const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+import { PG_URL, REDIS_URL, uniqueName } from './harness-env.js';
+
+export { PG_URL, REDIS_URL, uniqueName };
 
 export type DbKind = 'pglite' | 'postgres';
 /** The databases the API suites run against; TEST_DB=pglite or TEST_DB=postgres narrows it. */
 export const DB_KINDS: DbKind[] = process.env.TEST_DB ? [process.env.TEST_DB as DbKind] : ['pglite', 'postgres'];
 
-export const uniqueName = (p: string): string => `${p}_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
 
 /** A fresh database: in-memory PGlite, or a schema of its own on the real PostgreSQL. */
 export async function openTestDb(kind: DbKind, schema = uniqueName('t')): Promise<{ db: Database; drop(): Promise<void> }> {
