@@ -1,0 +1,47 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Harness } from '../support/harness.js';
+import { launchBrowser, logIn, screenshot } from '../support/browser.js';
+import { startWebServer } from '../support/web-server.js';
+
+describe('the site in Chromium', () => {
+  let browser: Browser;
+  let h: Harness;
+  let url: string;
+
+  beforeAll(async () => {
+    ({ h, url } = await startWebServer());
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await h?.close();
+  });
+
+  it('when the demo fan logs in and opens an event, then its shows are listed with buy buttons', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+    await page.goto(url);
+    await expect.poll(() => page.getByTestId('event-card').count()).toBeGreaterThanOrEqual(8);
+    await screenshot(page, 'home');
+
+    await logIn(page, url, 'demo@test.com', 'demodemo');
+    await page.goto(url);
+    await page.getByTestId('event-card').filter({ hasText: 'Jazz at Dadaocheng' }).first().click();
+    await page.waitForURL(/\/events\//);
+    await expect.poll(() => page.getByTestId('show-row').count()).toBe(2);
+    // One show has been played: its button is disabled; the other is on sale.
+    const buttons = page.getByTestId('buy-button');
+    const disabled = await buttons.evaluateAll((els) => els.map((e) => (e as HTMLButtonElement).disabled));
+    expect(disabled.sort()).toEqual([false, true]);
+    await screenshot(page, 'event');
+    await page.close();
+  });
+
+  it('when someone searches, then only matching events are shown', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${url}/?q=neon`);
+    await expect.poll(() => page.getByTestId('event-card').count()).toBe(1);
+    await expect(page.getByTestId('event-card').first().textContent()).resolves.toContain('Neon Harbor');
+    await page.close();
+  });
+});
