@@ -6,7 +6,12 @@ import { z } from 'zod';
 
 const text = (max: number) => z.string().trim().max(max);
 export const Id = z.uuid({ message: 'must be an id' });
-const isoDate = z.iso.datetime({ offset: true, message: 'must be an ISO-8601 date-time' });
+// Bounded so a syntactically valid but absurd year (0000) is a 400, not a database error.
+const MIN_DATE = Date.parse('1970-01-01T00:00:00Z');
+const MAX_DATE = Date.parse('9999-12-31T23:59:59Z');
+const isoDate = z.iso
+  .datetime({ offset: true, message: 'must be an ISO-8601 date-time' })
+  .refine((v) => Date.parse(v) >= MIN_DATE && Date.parse(v) <= MAX_DATE, 'must be between 1970 and 9999');
 
 // ---- Accounts
 export const SignupRequest = z.strictObject({
@@ -34,7 +39,8 @@ export interface AuthResponse {
 }
 
 // ---- Catalogue
-export const EventSearchQuery = z.strictObject({ q: text(100).optional() });
+// Query strings tolerate extra keys (cache busters such as `?_=123`); bodies do not.
+export const EventSearchQuery = z.object({ q: text(100).optional() });
 
 export type ShowStatus = 'scheduled' | 'on_sale' | 'sold_out' | 'ended';
 export interface VenueSummary {
@@ -201,6 +207,7 @@ export interface Ticket {
   id: string;
   seatId: string;
   code: string;
+  showId?: string;
   areaName?: string;
   row?: number;
   number?: number;

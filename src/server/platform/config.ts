@@ -4,7 +4,14 @@ const flag = z
   .enum(['0', '1', 'true', 'false', 'yes', 'no', ''])
   .transform((v) => v === '1' || v === 'true' || v === 'yes');
 
-const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+// Digits only: z.coerce.number() would read " " as 0 (a random port) and accept "1e3" or "0x10".
+const int = (min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
 
 const schema = z.object({
   PORT: int(0, 65535).default(3000),
@@ -32,6 +39,12 @@ const schema = z.object({
   COOKIE_SECURE: flag.default(false),
   WEB_DIST: z.string().min(1).default('./dist/web'),
   WORKERS: int(1, 64).default(1),
+  /** GET /metrics (Prometheus); with METRICS_TOKEN it needs `Authorization: Bearer <token>`. */
+  METRICS_ENABLED: flag.default(true),
+  METRICS_TOKEN: z.string().min(16, 'use at least 16 characters').optional(),
+  /** Signups per client IP per 10 minutes, and queue joins per account per 10 seconds; 0 = no limit. */
+  SIGNUP_RATE_LIMIT: int(0, 1_000_000).default(300),
+  QUEUE_JOIN_RATE_LIMIT: int(0, 1_000_000).default(60),
 });
 
 export type Config = z.infer<typeof schema> & { demoData: boolean };

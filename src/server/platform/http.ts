@@ -13,6 +13,15 @@ function fromFastify(err: FastifyError): AppError | undefined {
   return undefined;
 }
 
+/**
+ * For Fastify's `frameworkErrors` option: a URL the router cannot decode (bad percent-encoding,
+ * an over-long path parameter) never reaches setErrorHandler, so without this it answers
+ * Fastify's own `{error:"Bad Request",...}` body instead of ours.
+ */
+export function frameworkErrors(err: FastifyError, _req: FastifyRequest, reply: FastifyReply): void {
+  void reply.status(400).send(new AppError('VALIDATION_FAILED', err.message).toBody());
+}
+
 export function installErrorHandling(app: FastifyInstance): void {
   // JSON bodies: an empty body is "no body" (POST /queue with a JSON header), malformed JSON is a 400.
   app.removeContentTypeParser('application/json');
@@ -29,10 +38,18 @@ export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError | AppError, req: FastifyRequest, reply: FastifyReply) => {
     const known = isAppError(err) ? err : fromFastify(err as FastifyError);
     if (known) {
-      if (known.code === 'RATE_LIMITED') reply.header('retry-after', String((err as { retryAfter?: number }).retryAfter ?? 60));
+      if (known.code === 'RATE_LIMITED') reply.header('retry-after', String(retryAfterOf(err, known)));
       return reply.status(known.status).send(known.toBody());
     }
     req.log.error({ err }, 'unhandled error');
     return reply.status(500).send(new AppError('INTERNAL').toBody());
   });
+}
+
+/** Seconds a rate-limited client should wait: what the limiter said, else a minute. */
+function retryAfterOf(err: unknown, known: AppError): number {
+  const fromErr = (err as { retryAfter?: unknown }).retryAfter;
+  const fromDetails = (known.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+  const s = typeof fromErr === 'number' ? fromErr : typeof fromDetails === 'number' ? fromDetails : 60;
+  return Math.max(1, Math.ceil(s));
 }

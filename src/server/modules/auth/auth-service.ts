@@ -43,14 +43,12 @@ export class AuthService {
   }
 
   async login(email: string, password: string, ip: string): Promise<{ user: User; token: string }> {
-    await this.limiter.check(email, ip);
+    await this.limiter.begin(email, ip);
     const { rows } = await this.db.query<UserRow>(`SELECT * FROM users WHERE lower(email) = lower($1)`, [email.trim()]);
     const row = rows[0];
     const ok = await verifyPassword(row?.password_hash ?? (await dummyHash()), password);
-    if (!row || !ok) {
-      await this.limiter.failed(email, ip);
-      throw new AppError('INVALID_CREDENTIALS');
-    }
+    // A failure keeps the point begin() took.
+    if (!row || !ok) throw new AppError('INVALID_CREDENTIALS');
     await this.limiter.succeeded(email, ip);
     return { user: toUser(row), token: await this.createSession(this.db, row.id) };
   }
@@ -118,7 +116,8 @@ export class AuthService {
            SELECT t, u, $3 FROM unnest($1::text[], $2::uuid[]) AS x(t, u)`,
         [tokens.map(hashToken), rows.map((r) => r.id), new Date(this.clock.now() + SESSION_TTL_SECONDS * 1000)],
       );
-      const byEmail = new Map(rows.map((r, i) => [r.email, { id: r.id, email: r.email, token: tokens[i]! }]));
+      // An existing account may spell its email with capitals: match case-insensitively.
+      const byEmail = new Map(rows.map((r, i) => [r.email.toLowerCase(), { id: r.id, email: r.email, token: tokens[i]! }]));
       return emails.map((e) => byEmail.get(e)!);
     });
   }
