@@ -1,0 +1,54 @@
+import { Link } from 'react-router-dom';
+import type { EventSummary } from '../../../shared/api.js';
+import { Badge } from '../../components/Badge.js';
+import { EventImage } from '../../components/EventImage.js';
+import { dateChip, formatDateTime } from '../../lib/format.js';
+
+export function EventCard({ event }: { event: EventSummary }) {
+  const chip = event.firstShowAt ? dateChip(event.firstShowAt) : null;
+  return (
+    <article className="event-card" data-testid="event-card" data-event-id={event.id}>
+      <Link to={`/events/${event.id}`} className="event-card-link">
+        <div className="event-card-media">
+          <EventImage src={event.imageUrl} title={event.title} />
+          {event.onSale && (
+            <span className="event-card-badge">
+              <Badge tone="green">On sale</Badge>
+            </span>
+          )}
+        </div>
+        <div className="event-card-body">
+          {chip && (
+            <div className="date-chip" aria-hidden="true">
+              <span className="date-chip-month">{chip.month}</span>
+              <span className="date-chip-day">{chip.day}</span>
+            </div>
+          )}
+          <div className="event-card-text">
+            <h3 className="event-card-title">{event.title}</h3>
+            <p className="event-card-artist">{event.artist}</p>
+            <p className="event-card-date">
+              {event.firstShowAt ? (
+                <time dateTime={event.firstShowAt}>{formatDateTime(event.firstShowAt)}</time>
+              ) : (
+                'Dates to be announced'
+              )}
+            </p>
+          </div>
+        </div>
+      </Link>
+    </article>
+  );
+}
+
+export function EventCardSkeleton() {
+  return (
+    <div className="event-card skeleton-card" aria-hidden="true">
+      <div className="event-card-media skeleton" />
+      <div className="event-card-body">
+        <div className="skeleton skeleton-line" style={{ width: '70%' }} />
+        <div className="skeleton skeleton-line" style={{ width: '45%' }} />
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,163 @@
+import { Link, useNavigate, useParams } from 'react-router-dom';
+import type { ShowSummary } from '../../../shared/api.js';
+import { useAuth } from '../../app/auth.js';
+import { ShowStatusBadge } from '../../components/Badge.js';
+import { ErrorMessage } from '../../components/ErrorMessage.js';
+import { EventImage } from '../../components/EventImage.js';
+import { PageMessage } from '../../components/PageMessage.js';
+import { Spinner } from '../../components/Spinner.js';
+import { api } from '../../lib/api.js';
+import { dateChip, formatDate, formatDateTime, formatTime } from '../../lib/format.js';
+import { useDocumentTitle, useLoad } from '../../lib/hooks.js';
+
+export function EventPage() {
+  const { eventId = '' } = useParams();
+  const loaded = useLoad(() => api.event(eventId), [eventId]);
+  useDocumentTitle(loaded.status === 'ok' ? loaded.data.event.title : undefined);
+
+  if (loaded.status === 'loading') return <Spinner label="Loading event…" />;
+  if (loaded.status === 'error') {
+    const notFound = loaded.error.code === 'NOT_FOUND' || loaded.error.code === 'VALIDATION_FAILED';
+    return (
+      <div className="container narrow">
+        <PageMessage
+          icon="error"
+          title={notFound ? 'Event not found' : 'Could not load this event'}
+          actions={
+            <>
+              {!notFound && (
+                <button type="button" className="btn btn-primary" onClick={loaded.reload}>
+                  Try again
+                </button>
+              )}
+              <Link to="/" className="btn btn-secondary">
+                Browse events
+              </Link>
+            </>
+          }
+        >
+          {notFound ? <p>This event does not exist or is no longer listed.</p> : <ErrorMessage error={loaded.error} />}
+        </PageMessage>
+      </div>
+    );
+  }
+
+  const { event } = loaded.data;
+  const paragraphs = event.description
+    .split(/\n\s*\n/)
+    .map((p) => p.trim())
+    .filter(Boolean);
+  const shows = [...event.shows].sort((a, b) => Date.parse(a.startsAt) - Date.parse(b.startsAt));
+
+  return (
+    <article className="event-page">
+      <div className="event-hero">
+        <div className="event-hero-backdrop" aria-hidden="true">
+          <EventImage src={event.imageUrl} title={event.title} />
+        </div>
+        <div className="container event-hero-inner">
+          <div className="event-hero-poster">
+            <EventImage src={event.imageUrl} title={event.title} />
+          </div>
+          <div className="event-hero-text">
+            <p className="eyebrow">{event.artist}</p>
+            <h1 className="event-title">{event.title}</h1>
+            {shows[0] && (
+              <p className="event-hero-meta">
+                {shows.length === 1
+                  ? `${formatDate(shows[0].startsAt)} · ${shows[0].venue.name}, ${shows[0].venue.city}`
+                  : `${shows.length} shows from ${formatDate(shows[0].startsAt)}`}
+              </p>
+            )}
+            <a href="#shows" className="btn btn-primary btn-lg event-hero-cta">
+              See dates &amp; tickets
+            </a>
+          </div>
+        </div>
+      </div>
+
+      <div className="container event-body">
+        <section className="event-about" aria-labelledby="about-title">
+          <h2 id="about-title" className="section-title">
+            About
+          </h2>
+          {paragraphs.length > 0 ? (
+            paragraphs.map((p, i) => (
+              <p key={i} className="event-description">
+                {p}
+              </p>
+            ))
+          ) : (
+            <p className="muted">More details coming soon.</p>
+          )}
+        </section>
+
+        <section id="shows" className="event-shows" aria-labelledby="shows-title">
+          <h2 id="shows-title" className="section-title">
+            Dates &amp; tickets
+          </h2>
+          {shows.length === 0 ? (
+            <p className="muted">No dates announced yet.</p>
+          ) : (
+            <ul className="show-list">
+              {shows.map((s) => (
+                <ShowRow key={s.id} show={s} />
+              ))}
+            </ul>
+          )}
+        </section>
+      </div>
+    </article>
+  );
+}
+
+function ShowRow({ show }: { show: ShowSummary }) {
+  const { user } = useAuth();
+  const navigate = useNavigate();
+  const chip = dateChip(show.startsAt);
+  const label =
+    show.status === 'scheduled'
+      ? `On sale ${formatDateTime(show.onSaleAt)}`
+      : show.status === 'ended'
+        ? 'Ended'
+        : show.status === 'sold_out'
+          ? 'Sold out'
+          : 'Buy tickets';
+  const canBuy = show.status === 'on_sale';
+
+  function buy() {
+    const target = `/shows/${show.id}`;
+    if (!user) navigate(`/login?next=${encodeURIComponent(target)}`);
+    else navigate(target, { state: { join: true } });
+  }
+
+  return (
+    <li className="show-row card" data-testid="show-row" data-show-id={show.id} data-status={show.status}>
+      <div className="date-chip date-chip-lg" aria-hidden="true">
+        <span className="date-chip-month">{chip.month}</span>
+        <span className="date-chip-day">{chip.day}</span>
+      </div>
+      <div className="show-row-info">
+        <p className="show-row-when">
+          <time dateTime={show.startsAt}>
+            {formatDate(show.startsAt)} · {formatTime(show.startsAt)}
+          </time>
+        </p>
+        <p className="show-row-where">
+          {show.venue.name} · {show.venue.city}
+        </p>
+        <ShowStatusBadge status={show.status} />
+      </div>
+      <button
+        type="button"
+        className={`btn ${canBuy ? 'btn-primary' : 'btn-disabled'} show-row-buy`}
+        disabled={!canBuy}
+        onClick={buy}
+        data-testid="buy-button"
+        aria-label={canBuy ? `Buy tickets for ${formatDate(show.startsAt)} at ${show.venue.name}` : undefined}
+      >
+        {label}
+      </button>
+    </li>
+  );
+}

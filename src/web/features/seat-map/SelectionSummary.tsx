@@ -1,0 +1,90 @@
+import type { Seat } from '../../../shared/api.js';
+import { formatMoney } from '../../lib/format.js';
+
+export interface SelectedSeat {
+  seat: Seat;
+  areaName: string;
+  price: number;
+}
+
+/** The seats this account holds, their total, and the way to checkout. */
+export function SelectionSummary({
+  selected,
+  currency,
+  limit,
+  owned,
+  busy,
+  checkingOut,
+  onRemove,
+  onCheckout,
+}: {
+  selected: SelectedSeat[];
+  currency: string;
+  limit: number;
+  /** Seats of this show already bought (or locked) by this account: they count against the limit too. */
+  owned: number;
+  busy: ReadonlySet<string>;
+  checkingOut: boolean;
+  onRemove: (seatId: string) => void;
+  onCheckout: () => void;
+}) {
+  const total = selected.reduce((n, s) => n + s.price, 0);
+  const left = Math.max(0, limit - owned - selected.length);
+  return (
+    <aside className="selection card" aria-labelledby="selection-title">
+      <div className="selection-head">
+        <h2 id="selection-title" className="selection-title">
+          Your seats
+        </h2>
+        <span className="selection-count" aria-live="polite">
+          {selected.length} selected · {left} more allowed
+        </span>
+      </div>
+      {selected.length === 0 ? (
+        <p className="muted selection-empty">
+          Pick up to {limit} seats on the map{owned > 0 ? ` (you already have ${owned} for this show)` : ''}.
+        </p>
+      ) : (
+        <ul className="selection-list">
+          {selected.map(({ seat, areaName, price }) => (
+            <li key={seat.id} className="selection-item" data-testid="selected-seat">
+              <div>
+                <span className="selection-seat">
+                  Row {seat.row} · Seat {seat.number}
+                </span>
+                <span className="muted small">{areaName}</span>
+              </div>
+              <span className="selection-price">{formatMoney(price, currency)}</span>
+              <button
+                type="button"
+                className="icon-button"
+                onClick={() => onRemove(seat.id)}
+                disabled={busy.has(seat.id) || checkingOut}
+                aria-label={`Remove row ${seat.row}, seat ${seat.number}`}
+              >
+                <svg viewBox="0 0 20 20" width="16" height="16" aria-hidden="true">
+                  <path d="m5 5 10 10M15 5 5 15" stroke="currentColor" strokeWidth="2" strokeLinecap="round" />
+                </svg>
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      <div className="selection-footer">
+        <div className="selection-total">
+          <span>Total</span>
+          <strong data-testid="selection-total">{formatMoney(total, currency)}</strong>
+        </div>
+        <button
+          type="button"
+          className="btn btn-primary btn-lg btn-block"
+          disabled={selected.length === 0 || checkingOut}
+          onClick={onCheckout}
+          data-testid="checkout-button"
+        >
+          {checkingOut ? 'Reserving your seats…' : selected.length ? `Checkout · ${selected.length} ${selected.length === 1 ? 'seat' : 'seats'}` : 'Checkout'}
+        </button>
+      </div>
+    </aside>
+  );
+}

@@ -1,0 +1,192 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { AreaSummary, Order, ShowDetail } from '../../../shared/api.js';
+import { ERROR_MESSAGES } from '../../../shared/errors.js';
+import { ErrorMessage, Notice } from '../../components/ErrorMessage.js';
+import { Spinner } from '../../components/Spinner.js';
+import { api, toApiError, type ApiError } from '../../lib/api.js';
+import { formatMoney } from '../../lib/format.js';
+import { AreaPicker } from './AreaPicker.js';
+import { SeatLegend, SeatMap } from './SeatMap.js';
+import { SelectionSummary, type SelectedSeat } from './SelectionSummary.js';
+import { countsAgainstLimit, useSeats } from './use-seats.js';
+
+type Message = { tone: 'error' | 'info'; text: string } | null;
+
+/**
+ * The selling page: pick an area, hold seats on the live map, check out.
+ * `onRefused` gets errors that end or question the admission (403 NOT_ADMITTED, 401).
+ */
+export function SellingView({
+  show,
+  onCheckedOut,
+  onRefused,
+}: {
+  show: ShowDetail;
+  onCheckedOut: (order: Order) => void;
+  onRefused: (e: ApiError) => void;
+}) {
+  const [message, setMessage] = useState<Message>(null);
+  const onError = useCallback(
+    (e: ApiError) => {
+      if (e.code === 'NOT_ADMITTED' || e.code === 'UNAUTHENTICATED') onRefused(e);
+    },
+    [onRefused],
+  );
+  const { seats, loaded, loadError, busy, hold, release, loadAll, loadArea, availableByArea } = useSeats(show.id, { onError });
+  const [areaId, setAreaId] = useState<string | null>(null);
+  const [checkingOut, setCheckingOut] = useState(false);
+
+  const areaById = useMemo(() => new Map(show.areas.map((a) => [a.id, a])), [show.areas]);
+  const all = useMemo(() => [...seats.values()], [seats]);
+  const mine = useMemo(() => all.filter(countsAgainstLimit), [all]);
+  const selected: SelectedSeat[] = useMemo(
+    () =>
+      mine
+        .filter((s) => s.status === 'selected')
+        .map((seat) => {
+          const area = areaById.get(seat.areaId);
+          return { seat, areaName: area?.name ?? '', price: area?.price ?? 0 };
+        })
+        .sort((a, b) => a.areaName.localeCompare(b.areaName) || a.seat.row - b.seat.row || a.seat.number - b.seat.number),
+    [mine, areaById],
+  );
+  const owned = mine.length - selected.length;
+  const mineByArea = useMemo(() => {
+    const m = new Map<string, number>();
+    for (const s of mine) m.set(s.areaId, (m.get(s.areaId) ?? 0) + 1);
+    return m;
+  }, [mine]);
+
+  // After a refresh, open the area where this account already holds seats.
+  useEffect(() => {
+    if (areaId === null && selected[0]) setAreaId(selected[0].seat.areaId);
+  }, [areaId, selected]);
+
+  const area = areaId ? areaById.get(areaId) : undefined;
+  const areaSeats = useMemo(() => (areaId ? all.filter((s) => s.areaId === areaId) : []), [all, areaId]);
+  const available = useCallback((a: AreaSummary) => availableByArea.get(a.id) ?? a.availableCount, [availableByArea]);
+
+  function pickArea(id: string) {
+    setAreaId(id);
+    setMessage(null);
+    void loadArea(id);
+  }
+
+  const limit = show.maxTicketsPerAccount;
+  const atLimit = mine.length >= limit;
+
+  const toggle = useCallback(
+    async (seatId: string) => {
+      const seat = seats.get(seatId);
+      if (!seat) return;
+      setMessage(null);
+      const isMine = seat.mine && seat.status === 'selected';
+      if (!isMine && atLimit) {
+        setMessage({ tone: 'error', text: `${ERROR_MESSAGES.TICKET_LIMIT_REACHED} You can have up to ${limit} seats for this show; remove one to pick another.` });
+        return;
+      }
+      try {
+        if (isMine) await release(seatId);
+        else await hold(seatId);
+      } catch (e) {
+        const err = toApiError(e);
+        if (err.code === 'NOT_ADMITTED' || err.code === 'UNAUTHENTICATED') return onRefused(err);
+        if (err.code === 'TICKET_LIMIT_REACHED') {
+          setMessage({ tone: 'error', text: `${err.message} You can have up to ${limit} seats for this show; remove one to pick another.` });
+          void loadAll();
+        } else setMessage({ tone: 'error', text: err.message });
+      }
+    },
+    [seats, atLimit, limit, hold, release, loadAll, onRefused],
+  );
+
+  // A stable handler for the (memoised) seat buttons, always calling the latest toggle.
+  const toggleRef = useRef(toggle);
+  toggleRef.current = toggle;
+  const onToggle = useCallback((id: string) => void toggleRef.current(id), []);
+
+  async function checkout() {
+    if (selected.length === 0) return;
+    setCheckingOut(true);
+    setMessage(null);
+    try {
+      const r = await api.checkout(
+        show.id,
+        selected.map((s) => s.seat.id),
+      );
+      onCheckedOut(r.order);
+    } catch (e) {
+      const err = toApiError(e);
+      setCheckingOut(false);
+      if (err.code === 'NOT_ADMITTED' || err.code === 'UNAUTHENTICATED') return onRefused(err);
+      setMessage({ tone: 'error', text: err.code === 'SEAT_UNAVAILABLE' ? `${err.message} Check your seats and try again.` : err.message });
+      void loadAll();
+    }
+  }
+
+  if (loadError && !loaded) {
+    return (
+      <div className="stack">
+        <ErrorMessage error={loadError} />
+        <button type="button" className="btn btn-secondary" onClick={() => void loadAll()}>
+          Try again
+        </button>
+      </div>
+    );
+  }
+
+  return (
+    <div className="selling">
+      <div className="selling-main">
+        <section className="card selling-section" aria-labelledby="areas-title">
+          <div className="section-head">
+            <h2 id="areas-title" className="section-title">
+              1. Choose an area
+            </h2>
+          </div>
+          <AreaPicker areas={show.areas} available={available} selectedId={areaId} mineByArea={mineByArea} onPick={pickArea} />
+        </section>
+
+        <section className="card selling-section" aria-labelledby="seats-title">
+          <div className="section-head">
+            <h2 id="seats-title" className="section-title">
+              2. Pick your seats{area ? ` in ${area.name}` : ''}
+            </h2>
+            {area && <span className="muted">{formatMoney(area.price, area.currency)} each</span>}
+          </div>
+          <SeatLegend />
+          <div className="seat-messages" aria-live="polite">
+            {message?.tone === 'error' && <ErrorMessage>{message.text}</ErrorMessage>}
+            {message?.tone === 'info' && <Notice>{message.text}</Notice>}
+          </div>
+          {!area ? (
+            <p className="seat-map-empty">Choose an area above to see its seats.</p>
+          ) : !loaded && areaSeats.length === 0 ? (
+            <Spinner label="Loading seats…" />
+          ) : (
+            <SeatMap
+              areaName={area.name}
+              seats={areaSeats}
+              price={area.price}
+              currency={area.currency}
+              busy={busy}
+              onToggle={onToggle}
+            />
+          )}
+          {area && <p className="muted small seat-map-help">Use the arrow keys to move between seats and Enter or Space to select.</p>}
+        </section>
+      </div>
+
+      <SelectionSummary
+        selected={selected}
+        currency={show.areas[0]?.currency ?? 'TWD'}
+        limit={limit}
+        owned={owned}
+        busy={busy}
+        checkingOut={checkingOut}
+        onRemove={onToggle}
+        onCheckout={() => void checkout()}
+      />
+    </div>
+  );
+}

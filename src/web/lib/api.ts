@@ -1,0 +1,147 @@
+/**
+ * The typed client of the TicketClub API (shared/spec/API.md).
+ * Auth rides on the HttpOnly session cookie, so nothing here stores a token.
+ */
+import type {
+  AuthResponse,
+  EventDetail,
+  EventSummary,
+  LoginRequest,
+  Order,
+  PayRequest,
+  QueueResponse,
+  Seat,
+  ShowDetail,
+  SignupRequest,
+  User,
+} from '../../shared/api.js';
+import { ERROR_MESSAGES, type ErrorCode } from '../../shared/errors.js';
+import { noteServerDate } from './server-clock.js';
+
+/** A refusal from the API (or the network), with the human sentence to show. */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: ErrorCode;
+  /** The server's own message, kept for logs; `message` is the sentence for people. */
+  readonly serverMessage: string | undefined;
+  readonly details: unknown;
+
+  constructor(status: number, code: ErrorCode, serverMessage?: string, details?: unknown) {
+    super(humanMessage(code, serverMessage));
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+    this.serverMessage = serverMessage;
+    this.details = details;
+  }
+}
+
+const isErrorCode = (c: unknown): c is ErrorCode => typeof c === 'string' && c in ERROR_MESSAGES;
+
+function humanMessage(code: ErrorCode, serverMessage?: string): string {
+  return ERROR_MESSAGES[code] ?? serverMessage ?? 'Something went wrong.';
+}
+
+function codeForStatus(status: number): ErrorCode {
+  if (status === 400) return 'VALIDATION_FAILED';
+  if (status === 401) return 'UNAUTHENTICATED';
+  if (status === 403) return 'FORBIDDEN';
+  if (status === 404) return 'NOT_FOUND';
+  if (status === 409) return 'CONFLICT';
+  if (status === 429) return 'RATE_LIMITED';
+  if (status === 502 || status === 503 || status === 504) return 'UNAVAILABLE';
+  return 'INTERNAL';
+}
+
+/** Turns anything thrown into an ApiError so views have one shape to show. */
+export function toApiError(e: unknown): ApiError {
+  if (e instanceof ApiError) return e;
+  return new ApiError(0, 'INTERNAL', e instanceof Error ? e.message : String(e));
+}
+
+export const isApiError = (e: unknown, code?: ErrorCode): e is ApiError =>
+  e instanceof ApiError && (code === undefined || e.code === code);
+
+type Method = 'GET' | 'POST' | 'DELETE' | 'PATCH' | 'PUT';
+
+async function request<T>(method: Method, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: 'same-origin',
+      cache: 'no-store',
+      signal,
+    });
+  } catch (e) {
+    if (e instanceof DOMException && e.name === 'AbortError') throw e;
+    throw new ApiError(0, 'UNAVAILABLE', 'Network error: the server could not be reached.');
+  }
+  noteServerDate(res.headers.get('date'));
+  if (res.status === 204) return undefined as T;
+  const text = await res.text();
+  let json: unknown;
+  try {
+    json = text === '' ? undefined : JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  if (!res.ok) {
+    const err = (json as { error?: { code?: unknown; message?: unknown; details?: unknown } } | undefined)?.error;
+    const code = isErrorCode(err?.code) ? err.code : codeForStatus(res.status);
+    throw new ApiError(res.status, code, typeof err?.message === 'string' ? err.message : undefined, err?.details);
+  }
+  return json as T;
+}
+
+export interface PublicConfig {
+  /** True when the server runs with demo data and the built-in test payment provider. */
+  demo: boolean;
+}
+
+export const api = {
+  // ---- Accounts
+  me: () => request<{ user: User }>('GET', '/api/me'),
+  signup: (body: SignupRequest) => request<AuthResponse>('POST', '/api/auth/signup', body),
+  login: (body: LoginRequest) => request<AuthResponse>('POST', '/api/auth/login', body),
+  logout: () => request<void>('POST', '/api/auth/logout'),
+
+  // ---- Catalogue
+  events: (q?: string, signal?: AbortSignal) =>
+    request<{ events: EventSummary[] }>('GET', `/api/events${q ? `?q=${encodeURIComponent(q)}` : ''}`, undefined, signal),
+  event: (eventId: string) => request<{ event: EventDetail }>('GET', `/api/events/${encodeURIComponent(eventId)}`),
+  show: (showId: string) => request<{ show: ShowDetail }>('GET', `/api/shows/${encodeURIComponent(showId)}`),
+
+  // ---- Waiting room
+  joinQueue: (showId: string) => request<QueueResponse>('POST', `/api/shows/${encodeURIComponent(showId)}/queue`),
+  queue: (showId: string) => request<QueueResponse>('GET', `/api/shows/${encodeURIComponent(showId)}/queue`),
+  leaveQueue: (showId: string) => request<void>('DELETE', `/api/shows/${encodeURIComponent(showId)}/queue`),
+
+  // ---- Seats
+  seats: (showId: string, areaId?: string) =>
+    request<{ seats: Seat[] }>(
+      'GET',
+      `/api/shows/${encodeURIComponent(showId)}/seats${areaId ? `?areaId=${encodeURIComponent(areaId)}` : ''}`,
+    ),
+  hold: (showId: string, seatId: string) =>
+    request<{ seat: Seat }>('POST', `/api/shows/${encodeURIComponent(showId)}/seats/${encodeURIComponent(seatId)}/hold`),
+  release: (showId: string, seatId: string) =>
+    request<void>('DELETE', `/api/shows/${encodeURIComponent(showId)}/seats/${encodeURIComponent(seatId)}/hold`),
+
+  // ---- Orders
+  checkout: (showId: string, seatIds: string[]) =>
+    request<{ order: Order }>('POST', `/api/shows/${encodeURIComponent(showId)}/checkout`, { seatIds }),
+  orders: () => request<{ orders: Order[] }>('GET', '/api/orders'),
+  order: (orderId: string) => request<{ order: Order }>('GET', `/api/orders/${encodeURIComponent(orderId)}`),
+  pay: (orderId: string, body: PayRequest) =>
+    request<{ order: Order }>('POST', `/api/orders/${encodeURIComponent(orderId)}/pay`, body),
+  cancelOrder: (orderId: string) => request<void>('DELETE', `/api/orders/${encodeURIComponent(orderId)}`),
+
+  // ---- Site
+  /** Optional endpoint; when the server does not have it the site assumes demo mode (see useSiteConfig). */
+  config: () => request<Partial<PublicConfig>>('GET', '/api/config'),
+};
