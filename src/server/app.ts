@@ -14,6 +14,13 @@ import { CatalogueService } from './modules/catalogue/catalogue-service.js';
 import { QueueGateway } from './modules/queue/queue-gateway.js';
 import { queueRoutes } from './modules/queue/queue-routes.js';
 import { QueueService } from './modules/queue/queue-service.js';
+import { OrdersService } from './modules/orders/orders-service.js';
+import { ordersRoutes } from './modules/orders/orders-routes.js';
+import { TestPaymentProvider } from './modules/payments/test-payment-provider.js';
+import { SeatsGateway } from './modules/seats/seats-gateway.js';
+import { StatsGateway } from './modules/admin/stats-gateway.js';
+import { seatsRoutes } from './modules/seats/seats-routes.js';
+import { SeatsService } from './modules/seats/seats-service.js';
 import type { QueueStore } from './modules/queue/queue-store.js';
 import { systemClock, type Clock } from './platform/clock.js';
 import type { Config } from './platform/config.js';
@@ -21,6 +28,7 @@ import type { Database } from './platform/database.js';
 import { installErrorHandling } from './platform/http.js';
 import type { LimiterFactory } from './platform/rate-limits.js';
 import { serveWeb } from './platform/web.js';
+import { answerFrameworkError, installOps, withLogRedaction } from './platform/ops/index.js';
 import { socketIoRealtime, type IoServer } from './platform/realtime.js';
 
 export interface AppDeps {
@@ -42,6 +50,9 @@ export interface TicketClub {
     catalogue: CatalogueService;
     admin: AdminService;
     queue: QueueService;
+    seats: SeatsService;
+    orders: OrdersService;
+    payments: TestPaymentProvider;
   };
   /** Starts the background jobs (sweeps, presence heartbeats, status updates). */
   startJobs(): void;
@@ -54,11 +65,12 @@ export async function buildApp(deps: AppDeps): Promise<TicketClub> {
   const { config, db } = deps;
   const clock = deps.clock ?? systemClock;
   const app = Fastify({
-    logger: deps.logger ?? false,
+    logger: withLogRedaction(deps.logger),
     bodyLimit: 256 * 1024,
     trustProxy: true,
     genReqId: () => crypto.randomUUID(),
     requestIdHeader: 'x-request-id',
+    frameworkErrors: answerFrameworkError,
   });
   installErrorHandling(app);
   await app.register(cookie);
@@ -79,9 +91,11 @@ export async function buildApp(deps: AppDeps): Promise<TicketClub> {
   );
   const auth = new AuthService(db, clock, limiter);
   const guards = makeAuthGuards(auth);
+  const ops = await installOps(app, { config, io, queueStore: deps.queueStore, clock, limiters: deps.limiters, guards });
   const catalogue = new CatalogueService(db, clock);
   const admin = new AdminService(db);
   const queue = new QueueService(deps.queueStore, catalogue, realtime, clock, config.QUEUE_GRACE_SECONDS * 1000, {
+    ...ops.metrics.queueEvents,
     onError: (err, what) => app.log.error({ err }, what),
   });
   const gateway = new QueueGateway(queue, {
@@ -100,6 +114,21 @@ export async function buildApp(deps: AppDeps): Promise<TicketClub> {
   queueRoutes(app, queue, guards);
   adminRoutes(app, { admin, catalogue, auth, queue, guards, clock, loadTestApi: config.ENABLE_LOAD_TEST_API });
   // seats & orders wiring
+  const seats = new SeatsService(db, clock, ops.metrics.countingSeatHolds(realtime), queue);
+  queue.useSeatHolds(seats);
+  const payments = new TestPaymentProvider();
+  const orders = new OrdersService(db, clock, realtime, queue, payments, { onPaid: ops.metrics.ticketsSold, onError: (err, what) => app.log.error({ err }, what) });
+  const seatsGateway = new SeatsGateway({ showExists: (showId) => catalogue.rules(showId) });
+  const statsGateway = new StatsGateway(
+    io,
+    async (showId) => ({ ...(await queue.stats(showId)), ...(await admin.seatCounts(showId, clock.now())) }),
+    () => clock.now(),
+    (err, what) => app.log.error({ err }, what),
+  );
+  // What the web app needs to know about this deployment.
+  app.get('/api/config', async () => ({ demo: config.demoData, currency: 'TWD' }));
+  seatsRoutes(app, seats, guards);
+  ordersRoutes(app, orders, guards);
   await serveWeb(app, config.WEB_DIST);
 
   io.use(async (socket, next) => {
@@ -117,16 +146,20 @@ export async function buildApp(deps: AppDeps): Promise<TicketClub> {
   });
   io.on('connection', (socket) => {
     gateway.attach(socket);
+    seatsGateway.attach(socket);
+    statsGateway.attach(socket);
   });
 
   const timers: NodeJS.Timeout[] = [];
   let sweeping = false;
+  let releasing = false;
   return {
     app,
     io,
-    services: { auth, catalogue, admin, queue },
+    services: { auth, catalogue, admin, queue, seats, orders, payments },
     startJobs() {
       gateway.start();
+      statsGateway.start();
       const t = setInterval(() => {
         if (sweeping) return;
         sweeping = true;
@@ -134,10 +167,22 @@ export async function buildApp(deps: AppDeps): Promise<TicketClub> {
       }, 1_000);
       t.unref();
       timers.push(t);
+      const r = setInterval(() => {
+        if (releasing) return;
+        releasing = true;
+        void orders
+          .releaseExpired()
+          .catch((err) => app.log.error({ err }, 'release expired seats'))
+          .finally(() => (releasing = false));
+      }, 1_000);
+      r.unref();
+      timers.push(r);
     },
     async close() {
+      ops.drain(); // health 503, responses close their connection: the server can close
       for (const t of timers) clearInterval(t);
       gateway.stop();
+      statsGateway.stop();
       await new Promise<void>((resolve) => void io.close(() => resolve()));
       await app.close();
     },

@@ -140,6 +140,21 @@ export const CreateShowRequest = z
   });
 export type CreateShowRequest = z.infer<typeof CreateShowRequest>;
 
+export const UpdateShowRequest = z
+  .strictObject({
+    startsAt: isoDate,
+    onSaleAt: isoDate,
+    pageCapacity: z.number().int().min(1).max(100_000),
+    purchaseWindowSeconds: z.number().int().min(5).max(3600),
+    maxTicketsPerAccount: z.number().int().min(1).max(20),
+    prices: z
+      .array(z.strictObject({ areaId: Id, price: z.number().int().min(0).max(100_000_000) }))
+      .min(1)
+      .max(100),
+  })
+  .partial();
+export type UpdateShowRequest = z.infer<typeof UpdateShowRequest>;
+
 export const BulkUsersRequest = z.strictObject({
   count: z.number().int().min(1).max(10_000),
   emailPrefix: z

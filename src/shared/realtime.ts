@@ -44,7 +44,15 @@ export interface ShowStatsEvent {
   held: number;
   available: number;
   admissionsPerMinute: number;
+  /** Actual waits of the accounts admitted from the line (recent), and how far the estimates were off. */
+  waitSamples: number;
+  meanWaitSeconds: number | null;
+  p90WaitSeconds: number | null;
+  etaErrorSeconds: number | null;
+  etaLikelyErrorSeconds: number | null;
   at: string;
+  /** On the first event after stats:watch: the last minutes, one point every 2 s. */
+  history?: { at: string; waiting: number; admitted: number; admissionsPerMinute: number }[];
 }
 
 export type Ack = { ok: true } | { error: { code: ErrorCode; message: string } };
@@ -56,6 +64,7 @@ export interface ClientToServerEvents {
   'show:unwatch': (msg: { showId: string }, ack?: (r: Ack) => void) => void;
   /** Admin only: live sale dashboard. */
   'stats:watch': (msg: { showId: string }, ack?: (r: Ack) => void) => void;
+  'stats:unwatch': (msg: { showId: string }, ack?: (r: Ack) => void) => void;
 }
 
 export interface ServerToClientEvents {

@@ -7,6 +7,7 @@ import {
   EventParams,
   ShowParams,
   UpdateEventRequest,
+  UpdateShowRequest,
 } from '../../../shared/api.js';
 import type { Clock } from '../../platform/clock.js';
 import { AppError } from '../../platform/errors.js';
@@ -65,6 +66,27 @@ export function adminRoutes(
     await guards.requireAdmin(req);
     const id = await admin.createShow(parse(CreateShowRequest, req.body));
     return reply.status(201).send({ show: await catalogue.getShow(id) });
+  });
+
+  app.patch('/api/admin/shows/:showId', async (req) => {
+    await guards.requireAdmin(req);
+    const { showId } = parse(ShowParams, req.params);
+    await admin.updateShow(showId, parse(UpdateShowRequest, req.body));
+    return { show: await catalogue.getShow(showId) };
+  });
+
+  // Every event with every show and its sale rules: the organizer console's list.
+  app.get('/api/admin/events', async (req) => {
+    await guards.requireAdmin(req);
+    const events = await catalogue.listEvents();
+    return {
+      events: await Promise.all(
+        events.map(async (e) => {
+          const detail = await catalogue.getEvent(e.id);
+          return { ...detail, shows: await Promise.all(detail.shows.map((s) => catalogue.getShow(s.id))) };
+        }),
+      ),
+    };
   });
 
   app.post('/api/admin/users/bulk', async (req, reply) => {

@@ -1,4 +1,4 @@
-import type { CreateEventRequest, CreateShowRequest, CreateVenueRequest } from '../../../shared/api.js';
+import type { CreateEventRequest, CreateShowRequest, CreateVenueRequest, UpdateShowRequest } from '../../../shared/api.js';
 import type { Database } from '../../platform/database.js';
 import { AppError } from '../../platform/errors.js';
 
@@ -127,6 +127,66 @@ export class AdminService {
         [showId, ids],
       );
       return showId;
+    });
+  }
+
+  /**
+   * Changes a show's times, page rules or prices. Areas can be added; an area can only be taken off
+   * sale while none of its seats is held, sold or part of an order, so sold tickets never break.
+   */
+  async updateShow(showId: string, input: UpdateShowRequest): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      const { rows } = await tx.query<{ venue_id: string; starts_at: Date; on_sale_at: Date }>(
+        `SELECT venue_id, starts_at, on_sale_at FROM shows WHERE id = $1 FOR UPDATE`,
+        [showId],
+      );
+      const show = rows[0];
+      if (!show) throw new AppError('NOT_FOUND', 'No such show');
+      const startsAt = input.startsAt ? Date.parse(input.startsAt) : show.starts_at.getTime();
+      const onSaleAt = input.onSaleAt ? Date.parse(input.onSaleAt) : show.on_sale_at.getTime();
+      if (onSaleAt > startsAt) throw new AppError('VALIDATION_FAILED', 'onSaleAt: must not be after startsAt');
+      await tx.query(
+        `UPDATE shows SET starts_at = $2, on_sale_at = $3,
+                page_capacity = coalesce($4, page_capacity),
+                purchase_window_seconds = coalesce($5, purchase_window_seconds),
+                max_tickets_per_account = coalesce($6, max_tickets_per_account)
+          WHERE id = $1`,
+        [showId, new Date(startsAt), new Date(onSaleAt), input.pageCapacity ?? null, input.purchaseWindowSeconds ?? null, input.maxTicketsPerAccount ?? null],
+      );
+      if (!input.prices) return;
+
+      const ids = input.prices.map((p) => p.areaId);
+      if (new Set(ids).size !== ids.length) throw new AppError('VALIDATION_FAILED', 'prices: one price per area');
+      const { rows: own } = await tx.query<{ id: string }>(`SELECT id FROM areas WHERE venue_id = $1`, [show.venue_id]);
+      const ownIds = new Set(own.map((a) => a.id));
+      const foreign = ids.find((a) => !ownIds.has(a));
+      if (foreign) throw new AppError('VALIDATION_FAILED', `prices: area ${foreign} is not in this venue`);
+
+      const { rows: removed } = await tx.query<{ area_id: string; name: string; busy: number }>(
+        `SELECT p.area_id, a.name,
+                (SELECT count(*) FROM show_seats ss WHERE ss.show_id = p.show_id AND ss.area_id = p.area_id
+                   AND (ss.status <> 'available' OR EXISTS (
+                     SELECT 1 FROM order_items oi WHERE oi.show_id = ss.show_id AND oi.seat_id = ss.seat_id)))::int AS busy
+           FROM show_prices p JOIN areas a ON a.id = p.area_id
+          WHERE p.show_id = $1 AND NOT (p.area_id = ANY($2::uuid[]))`,
+        [showId, ids],
+      );
+      const busy = removed.find((r) => r.busy > 0);
+      if (busy) throw new AppError('CONFLICT', `Area ${busy.name} has seats that are held, sold or ordered: it cannot be taken off sale`);
+      const gone = removed.map((r) => r.area_id);
+      await tx.query(`DELETE FROM show_seats WHERE show_id = $1 AND area_id = ANY($2::uuid[])`, [showId, gone]);
+      await tx.query(`DELETE FROM show_prices WHERE show_id = $1 AND area_id = ANY($2::uuid[])`, [showId, gone]);
+      await tx.query(
+        `INSERT INTO show_prices (show_id, area_id, price) SELECT $1, a, p FROM unnest($2::uuid[], $3::int[]) AS x(a, p)
+         ON CONFLICT (show_id, area_id) DO UPDATE SET price = EXCLUDED.price`,
+        [showId, ids, input.prices.map((p) => p.price)],
+      );
+      await tx.query(
+        `INSERT INTO show_seats (show_id, seat_id, area_id)
+           SELECT $1, s.id, s.area_id FROM seats s WHERE s.area_id = ANY($2::uuid[])
+         ON CONFLICT (show_id, seat_id) DO NOTHING`,
+        [showId, ids],
+      );
     });
   }
 }

@@ -6,6 +6,7 @@ import type { Realtime } from '../../platform/realtime.js';
 import type { CatalogueService, ShowRules } from '../catalogue/catalogue-service.js';
 import type { Admission, AdmissionGate, SeatHolds } from './admission.js';
 import { etaLikelySeconds, etaSeconds } from './eta.js';
+import { waitFigures, type WaitFigures } from './wait-stats.js';
 import type { Changes, Place, QueueLimits, QueueStore } from './queue-store.js';
 
 export interface QueueEvents {
@@ -62,9 +63,19 @@ export class QueueService implements AdmissionGate {
     const owned = (await this.holds?.countForAccount(showId, userId)) ?? 0;
     if (owned >= rules.maxTicketsPerAccount) throw new AppError('TICKET_LIMIT_REACHED');
 
-    const { place, changes } = await this.store.join(showId, userId, this.limits(rules), this.clock.now());
+    const now = this.clock.now();
+    const { place, changes } = await this.store.join(showId, userId, this.limits(rules), now);
     await this.apply(showId, changes);
-    return this.describe(rules, place);
+    const described = await this.describe(rules, place);
+    if (described.state === 'waiting') {
+      // Kept until admission, to measure how good the estimates were.
+      await this.store.noteJoin(showId, userId, {
+        joinedAt: now,
+        etaSeconds: described.etaSeconds,
+        etaLikelySeconds: described.etaLikelySeconds,
+      });
+    }
+    return described;
   }
 
   async get(showId: string, userId: string): Promise<QueueResponse> {
@@ -124,14 +135,15 @@ export class QueueService implements AdmissionGate {
     return Promise.all(places.map(async (p) => ({ showId, at, ...(await this.describe(rules, p)) })));
   }
 
-  async stats(showId: string): Promise<Pick<ShowStats, 'waiting' | 'admitted' | 'pageCapacity' | 'admissionsPerMinute'>> {
+  async stats(showId: string): Promise<Pick<ShowStats, 'waiting' | 'admitted' | 'pageCapacity' | 'admissionsPerMinute'> & WaitFigures> {
     const rules = await this.rules(showId, true);
-    const c = await this.store.counts(showId, this.clock.now());
+    const [c, samples] = await Promise.all([this.store.counts(showId, this.clock.now()), this.store.waitSamples(showId)]);
     return {
       waiting: c.waiting,
       admitted: c.admitted,
       pageCapacity: rules.pageCapacity,
       admissionsPerMinute: Math.round((c.admissionsInPeriod / c.periodMs) * 60_000 * 10) / 10,
+      ...waitFigures(samples),
     };
   }
 
@@ -189,5 +201,19 @@ export class QueueService implements AdmissionGate {
       this.realtime.toUser(a.userId, 'queue:status', { showId, state: 'admitted', admittedAt, expiresAt, at });
     }
     if (changes.admitted.length > 0) this.events.onAdmitted?.(showId, changes.admitted.length);
+    await this.recordWaits(showId, changes).catch((err) => this.events.onError?.(err, 'record waits'));
+  }
+
+  /** Turns the join notes of the newly admitted into wait samples; drops those of waiters who left. */
+  private async recordWaits(showId: string, changes: Changes): Promise<void> {
+    const left = changes.ended.filter((e) => !e.wasAdmitted).map((e) => e.userId);
+    const admitted = changes.admitted;
+    if (admitted.length + left.length === 0) return;
+    const notes = await this.store.takeJoinNotes(showId, [...admitted.map((a) => a.userId), ...left]);
+    const samples = admitted.flatMap((a, i) => {
+      const n = notes[i];
+      return n ? [{ ...n, admittedAt: a.admittedAt }] : [];
+    });
+    await this.store.addWaitSamples(showId, samples);
   }
 }

@@ -50,6 +50,18 @@ export interface QueueCounts {
   periodMs: number;
 }
 
+/** What an account was told when it joined the line, kept until it is admitted or leaves. */
+export interface JoinNote {
+  joinedAt: number;
+  etaSeconds: number;
+  etaLikelySeconds: number;
+}
+
+/** One account's actual wait next to what it was predicted: the dashboard's accuracy figures. */
+export interface WaitSample extends JoinNote {
+  admittedAt: number;
+}
+
 export interface QueueStore {
   /** Takes a place at the back (or returns the existing one), then fills free slots in order. */
   join(showId: string, userId: string, limits: QueueLimits, now: number): Promise<{ place: Place; changes: Changes }>;
@@ -65,6 +77,12 @@ export interface QueueStore {
   /** Presence: these accounts have a connection watching the show now. Unknown accounts are ignored. */
   touch(showId: string, userIds: string[], now: number): Promise<void>;
   counts(showId: string, now: number): Promise<QueueCounts>;
+  noteJoin(showId: string, userId: string, note: JoinNote): Promise<void>;
+  /** Returns and forgets the join notes of these accounts (null where there is none). */
+  takeJoinNotes(showId: string, userIds: string[]): Promise<(JoinNote | null)[]>;
+  /** Keeps the most recent WAIT_SAMPLES samples of the show. */
+  addWaitSamples(showId: string, samples: WaitSample[]): Promise<void>;
+  waitSamples(showId: string): Promise<WaitSample[]>;
   /** Shows whose line or page had anyone in it recently: the ones to sweep. */
   activeShows(now: number): Promise<string[]>;
   close(): Promise<void>;
@@ -75,3 +93,5 @@ export const RATE_PERIOD_MS = 5 * 60_000;
 export const RATE_BUCKET_MS = 10_000;
 /** A show stays on the sweep list this long after it was last seen non-empty. */
 export const ACTIVE_TTL_MS = 10 * 60_000;
+/** How many recent waits the dashboard's wait and accuracy figures are computed from. */
+export const WAIT_SAMPLES = 1000;

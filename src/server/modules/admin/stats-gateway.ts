@@ -1,0 +1,87 @@
+import { Id } from '../../../shared/api.js';
+import type { ShowStatsEvent } from '../../../shared/realtime.js';
+import { AppError, isAppError } from '../../platform/errors.js';
+import { rooms, type IoServer, type IoSocket } from '../../platform/realtime.js';
+
+export interface StatsPoint {
+  at: string;
+  waiting: number;
+  admitted: number;
+  admissionsPerMinute: number;
+}
+
+const HISTORY_POINTS = 300; // 10 minutes at one point every 2 s
+
+/**
+ * The live sale dashboard: admins watch a show's stats; every 2 s this instance computes them for the
+ * shows its own admin sockets watch and sends them to those sockets only (no duplicates across instances).
+ */
+export class StatsGateway {
+  private readonly history = new Map<string, StatsPoint[]>();
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly io: IoServer,
+    private readonly stats: (showId: string) => Promise<Omit<ShowStatsEvent, 'showId' | 'at' | 'history'>>,
+    private readonly now: () => number,
+    private readonly onError: (err: unknown, what: string) => void = () => undefined,
+  ) {}
+
+  attach(socket: IoSocket): void {
+    socket.on('stats:watch', async (msg, ack) => {
+      const reply = typeof ack === 'function' ? ack : () => undefined;
+      try {
+        if (socket.data.user.role !== 'admin') throw new AppError('FORBIDDEN');
+        const parsed = Id.safeParse((msg as { showId?: unknown } | undefined)?.showId);
+        if (!parsed.success) throw new AppError('VALIDATION_FAILED', 'showId: must be an id');
+        const showId = parsed.data;
+        const first = await this.sample(showId); // 404 for an unknown show
+        await socket.join(rooms.stats(showId));
+        reply({ ok: true });
+        socket.emit('stats:update', { ...first, history: this.history.get(showId) ?? [] });
+      } catch (e) {
+        const err = isAppError(e) ? e : new AppError('INTERNAL');
+        reply({ error: { code: err.code, message: err.message } });
+      }
+    });
+    socket.on('stats:unwatch', (msg, ack) => {
+      const showId = (msg as { showId?: unknown } | undefined)?.showId;
+      if (typeof showId === 'string') void socket.leave(rooms.stats(showId));
+      if (typeof ack === 'function') ack({ ok: true });
+    });
+  }
+
+  private async sample(showId: string): Promise<ShowStatsEvent> {
+    const s = await this.stats(showId);
+    const at = new Date(this.now()).toISOString();
+    const points = this.history.get(showId) ?? [];
+    points.push({ at, waiting: s.waiting, admitted: s.admitted, admissionsPerMinute: s.admissionsPerMinute });
+    if (points.length > HISTORY_POINTS) points.splice(0, points.length - HISTORY_POINTS);
+    this.history.set(showId, points);
+    return { showId, at, ...s };
+  }
+
+  start(): void {
+    this.timer = setInterval(() => void this.tick(), 2_000);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  async tick(): Promise<void> {
+    const local = this.io.of('/').adapter.rooms;
+    for (const [room, members] of local) {
+      if (!room.startsWith('stats:') || members.size === 0) continue;
+      const showId = room.slice('stats:'.length);
+      try {
+        const e = await this.sample(showId);
+        this.io.local.to(room).emit('stats:update', e);
+      } catch (err) {
+        this.onError(err, `stats of ${showId}`);
+      }
+    }
+    for (const showId of this.history.keys()) if (!local.has(rooms.stats(showId))) this.history.delete(showId);
+  }
+}

@@ -1,0 +1,324 @@
+/**
+ * What each API route takes and answers, for the OpenAPI document at /docs. Request parts are the
+ * very zod schemas the routes pass to `parse()` (src/shared/api.ts); responses are the documented
+ * shapes of response-schemas.ts. test/api/ops.test.ts checks that this list and the routes
+ * registered in Fastify are the same, both ways.
+ */
+import { z } from 'zod';
+import {
+  BulkUsersRequest,
+  CheckinRequest,
+  CheckoutRequest,
+  CreateEventRequest,
+  CreateShowRequest,
+  CreateVenueRequest,
+  EventParams,
+  EventSearchQuery,
+  LoginRequest,
+  OrderParams,
+  PayRequest,
+  SeatParams,
+  SeatsQuery,
+  ShowParams,
+  SignupRequest,
+  UpdateEventRequest,
+  UpdateShowRequest,
+} from '../../../shared/api.js';
+import type { ErrorCode } from '../../../shared/errors.js';
+import {
+  AuthResponseDoc,
+  BulkUserDoc,
+  EventDetailDoc,
+  EventDoc,
+  EventSummaryDoc,
+  OrderDoc,
+  QueueResponseDoc,
+  SeatDoc,
+  ShowDetailDoc,
+  ShowStatsDoc,
+  TicketDoc,
+  UserDoc,
+  VenueDoc,
+} from './response-schemas.js';
+
+/** Who may call: anyone, a logged-in account, or an admin. */
+export type Access = 'public' | 'user' | 'admin';
+
+export interface RouteDoc {
+  tag: 'Health' | 'Accounts' | 'Catalogue' | 'Waiting room' | 'Seats and orders' | 'Admin';
+  summary: string;
+  description?: string;
+  access: Access;
+  params?: z.ZodType;
+  query?: z.ZodType;
+  body?: z.ZodType;
+  /** The success answer; no schema means no body (204). */
+  ok: { status: 200 | 201 | 204; description: string; schema?: z.ZodType };
+  /** Refusals besides the ones the access rule and the validated parts imply. */
+  errors?: ErrorCode[];
+}
+
+const admittedOnly = 'Only for an account admitted to the show\'s selling page (else 403 `NOT_ADMITTED`).';
+
+/** Keyed by `METHOD /path` exactly as the route is registered (`:param` style). */
+export const API_ROUTES: Record<string, RouteDoc> = {
+  'GET /api/health': {
+    tag: 'Health',
+    summary: 'Whether the server can serve (database and queue store reachable)',
+    access: 'public',
+    ok: { status: 200, description: 'Ready', schema: z.object({ status: z.literal('ok') }) },
+    errors: ['UNAVAILABLE', 'INTERNAL'],
+  },
+
+  'GET /api/config': {
+    tag: 'Health',
+    summary: 'What the web app needs to know about this deployment',
+    access: 'public',
+    ok: { status: 200, description: 'Deployment settings', schema: z.object({ demo: z.boolean(), currency: z.string() }) },
+  },
+
+  'POST /api/auth/signup': {
+    tag: 'Accounts',
+    summary: 'Create a customer account and log in',
+    description: 'Sets the HttpOnly `tc_session` cookie and returns the same session as `token`. Limited per client IP.',
+    access: 'public',
+    body: SignupRequest,
+    ok: { status: 201, description: 'Signed up and logged in', schema: AuthResponseDoc },
+    errors: ['EMAIL_TAKEN', 'RATE_LIMITED'],
+  },
+  'POST /api/auth/login': {
+    tag: 'Accounts',
+    summary: 'Log in with email and password',
+    description: 'Sets the `tc_session` cookie. Failed attempts are limited per email and per IP.',
+    access: 'public',
+    body: LoginRequest,
+    ok: { status: 200, description: 'Logged in', schema: AuthResponseDoc },
+    errors: ['INVALID_CREDENTIALS', 'RATE_LIMITED'],
+  },
+  'POST /api/auth/logout': {
+    tag: 'Accounts',
+    summary: 'End this session (the token and cookie stop working)',
+    access: 'user',
+    ok: { status: 204, description: 'Logged out' },
+  },
+  'GET /api/me': {
+    tag: 'Accounts',
+    summary: 'The logged-in account',
+    access: 'user',
+    ok: { status: 200, description: 'The account', schema: z.object({ user: UserDoc }) },
+  },
+
+  'GET /api/events': {
+    tag: 'Catalogue',
+    summary: 'List events; `q` matches title or artist (case-insensitive)',
+    access: 'public',
+    query: EventSearchQuery,
+    ok: { status: 200, description: 'Events', schema: z.object({ events: z.array(EventSummaryDoc) }) },
+  },
+  'GET /api/events/:eventId': {
+    tag: 'Catalogue',
+    summary: 'One event with its shows',
+    access: 'public',
+    params: EventParams,
+    ok: { status: 200, description: 'The event', schema: z.object({ event: EventDetailDoc }) },
+    errors: ['NOT_FOUND'],
+  },
+  'GET /api/shows/:showId': {
+    tag: 'Catalogue',
+    summary: 'One show with its areas, prices and availability',
+    access: 'public',
+    params: ShowParams,
+    ok: { status: 200, description: 'The show', schema: z.object({ show: ShowDetailDoc }) },
+    errors: ['NOT_FOUND'],
+  },
+
+  'POST /api/shows/:showId/queue': {
+    tag: 'Waiting room',
+    summary: 'Join the waiting room (idempotent: a retry gets the place it already has)',
+    description: 'Limited per account (a retry storm is answered 429 with retry-after). Keep a `queue:watch` socket open to keep the place.',
+    access: 'user',
+    params: ShowParams,
+    ok: { status: 200, description: 'Admitted, or waiting with a position and ETA', schema: QueueResponseDoc },
+    errors: ['NOT_FOUND', 'NOT_ON_SALE', 'SALE_ENDED', 'SOLD_OUT', 'TICKET_LIMIT_REACHED', 'RATE_LIMITED'],
+  },
+  'GET /api/shows/:showId/queue': {
+    tag: 'Waiting room',
+    summary: 'This account\'s place for the show',
+    access: 'user',
+    params: ShowParams,
+    ok: { status: 200, description: 'Admitted, waiting, or `{state:"none"}`', schema: QueueResponseDoc },
+    errors: ['NOT_FOUND'],
+  },
+  'DELETE /api/shows/:showId/queue': {
+    tag: 'Waiting room',
+    summary: 'Leave the line or the selling page (held seats are released)',
+    access: 'user',
+    params: ShowParams,
+    ok: { status: 204, description: 'Left' },
+    errors: ['NOT_FOUND'],
+  },
+
+  'GET /api/shows/:showId/seats': {
+    tag: 'Seats and orders',
+    summary: 'The seat map, optionally of one area',
+    description: admittedOnly,
+    access: 'user',
+    params: ShowParams,
+    query: SeatsQuery,
+    ok: { status: 200, description: 'Seats', schema: z.object({ seats: z.array(SeatDoc) }) },
+    errors: ['NOT_ADMITTED', 'NOT_FOUND'],
+  },
+  'POST /api/shows/:showId/seats/:seatId/hold': {
+    tag: 'Seats and orders',
+    summary: 'Hold a seat (it becomes `selected` for the caller)',
+    description: admittedOnly,
+    access: 'user',
+    params: SeatParams,
+    ok: { status: 200, description: 'The held seat', schema: z.object({ seat: SeatDoc }) },
+    errors: ['NOT_ADMITTED', 'NOT_FOUND', 'SEAT_UNAVAILABLE', 'TICKET_LIMIT_REACHED'],
+  },
+  'DELETE /api/shows/:showId/seats/:seatId/hold': {
+    tag: 'Seats and orders',
+    summary: 'Let go of a seat the caller holds',
+    description: admittedOnly,
+    access: 'user',
+    params: SeatParams,
+    ok: { status: 204, description: 'Released' },
+    errors: ['NOT_ADMITTED', 'NOT_FOUND', 'SEAT_UNAVAILABLE'],
+  },
+  'POST /api/shows/:showId/checkout': {
+    tag: 'Seats and orders',
+    summary: 'Turn held seats into a pending order (all or nothing; the seats become `locked`)',
+    description: admittedOnly,
+    access: 'user',
+    params: ShowParams,
+    body: CheckoutRequest,
+    ok: { status: 201, description: 'The pending order', schema: z.object({ order: OrderDoc }) },
+    errors: ['NOT_ADMITTED', 'NOT_FOUND', 'SEAT_UNAVAILABLE'],
+  },
+  'POST /api/orders/:orderId/pay': {
+    tag: 'Seats and orders',
+    summary: 'Pay a pending order by card (paying a paid order returns it unchanged)',
+    description: 'The test provider declines card 4000000000000002 and accepts other Luhn-valid numbers.',
+    access: 'user',
+    params: OrderParams,
+    body: PayRequest,
+    ok: { status: 200, description: 'The paid order with its tickets', schema: z.object({ order: OrderDoc }) },
+    errors: ['NOT_FOUND', 'PAYMENT_DECLINED', 'ORDER_EXPIRED'],
+  },
+  'DELETE /api/orders/:orderId': {
+    tag: 'Seats and orders',
+    summary: 'Cancel a pending order (its seats become available)',
+    access: 'user',
+    params: OrderParams,
+    ok: { status: 204, description: 'Cancelled' },
+    errors: ['NOT_FOUND', 'ORDER_NOT_PENDING'],
+  },
+  'GET /api/orders': {
+    tag: 'Seats and orders',
+    summary: 'The caller\'s orders, newest first',
+    access: 'user',
+    ok: { status: 200, description: 'Orders', schema: z.object({ orders: z.array(OrderDoc) }) },
+  },
+  'GET /api/orders/:orderId': {
+    tag: 'Seats and orders',
+    summary: 'One of the caller\'s orders (another account\'s order is a 404)',
+    access: 'user',
+    params: OrderParams,
+    ok: { status: 200, description: 'The order', schema: z.object({ order: OrderDoc }) },
+    errors: ['NOT_FOUND'],
+  },
+
+  'GET /api/admin/shows/:showId/stats': {
+    tag: 'Admin',
+    summary: 'Live sale figures of a show',
+    access: 'admin',
+    params: ShowParams,
+    ok: { status: 200, description: 'Figures', schema: ShowStatsDoc },
+    errors: ['NOT_FOUND'],
+  },
+  'GET /api/admin/venues': {
+    tag: 'Admin',
+    summary: 'List venues',
+    access: 'admin',
+    ok: { status: 200, description: 'Venues', schema: z.object({ venues: z.array(VenueDoc) }) },
+  },
+  'POST /api/admin/venues': {
+    tag: 'Admin',
+    summary: 'Create a venue with its seat grid',
+    access: 'admin',
+    body: CreateVenueRequest,
+    ok: { status: 201, description: 'The venue', schema: z.object({ venue: VenueDoc }) },
+  },
+  'POST /api/admin/events': {
+    tag: 'Admin',
+    summary: 'Create an event',
+    access: 'admin',
+    body: CreateEventRequest,
+    ok: { status: 201, description: 'The event', schema: z.object({ event: EventDoc }) },
+  },
+  'PATCH /api/admin/events/:eventId': {
+    tag: 'Admin',
+    summary: 'Change an event',
+    access: 'admin',
+    params: EventParams,
+    body: UpdateEventRequest,
+    ok: { status: 200, description: 'The event', schema: z.object({ event: EventDoc }) },
+    errors: ['NOT_FOUND'],
+  },
+  'POST /api/admin/shows': {
+    tag: 'Admin',
+    summary: 'Create a show of an event at a venue, with a price per area',
+    access: 'admin',
+    body: CreateShowRequest,
+    ok: { status: 201, description: 'The show', schema: z.object({ show: ShowDetailDoc }) },
+    errors: ['NOT_FOUND'],
+  },
+  'PATCH /api/admin/shows/:showId': {
+    tag: 'Admin',
+    summary: 'Change a show\'s dates, sale rules or prices',
+    access: 'admin',
+    params: ShowParams,
+    body: UpdateShowRequest,
+    ok: { status: 200, description: 'The show', schema: z.object({ show: ShowDetailDoc }) },
+    errors: ['NOT_FOUND'],
+  },
+  'GET /api/admin/events': {
+    tag: 'Admin',
+    summary: 'Every event with every show and its sale rules (the organizer console\'s list)',
+    access: 'admin',
+    ok: { status: 200, description: 'Events', schema: z.object({ events: z.array(EventDetailDoc.extend({ shows: z.array(ShowDetailDoc) })) }) },
+  },
+  'POST /api/admin/users/bulk': {
+    tag: 'Admin',
+    summary: 'Create load-test customers, each with a session token',
+    description: 'Exists only when the server runs with `ENABLE_LOAD_TEST_API=1`; otherwise 404.',
+    access: 'admin',
+    body: BulkUsersRequest,
+    ok: { status: 201, description: 'The accounts', schema: z.object({ users: z.array(BulkUserDoc) }) },
+    errors: ['NOT_FOUND'],
+  },
+  'POST /api/admin/checkin': {
+    tag: 'Admin',
+    summary: 'Check a ticket in at the door by its code',
+    access: 'admin',
+    body: CheckinRequest,
+    ok: { status: 200, description: 'The ticket, now checked in', schema: z.object({ ticket: TicketDoc }) },
+    errors: ['NOT_FOUND', 'ALREADY_CHECKED_IN'],
+  },
+};
+
+const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** Every refusal an operation can answer with: its own, plus those its access and inputs imply. */
+export function errorsOf(key: string, doc: RouteDoc): ErrorCode[] {
+  const out = new Set<ErrorCode>();
+  const changes = STATE_CHANGING.has(key.split(' ')[0]!);
+  // A body that is not JSON is refused even where the route reads none.
+  if (doc.params || doc.query || doc.body || changes) out.add('VALIDATION_FAILED');
+  if (doc.access !== 'public') out.add('UNAUTHENTICATED');
+  if (doc.access === 'admin') out.add('FORBIDDEN');
+  if (changes) out.add('CSRF_FAILED');
+  for (const c of doc.errors ?? []) out.add(c);
+  return [...out];
+}

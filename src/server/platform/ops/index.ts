@@ -1,0 +1,154 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AuthGuards } from '../../modules/auth/auth-context.js';
+import type { QueueStore } from '../../modules/queue/queue-store.js';
+import type { Clock } from '../clock.js';
+import type { Config } from '../config.js';
+import { AppError } from '../errors.js';
+import type { LimiterFactory } from '../rate-limits.js';
+import type { IoServer } from '../realtime.js';
+import { OpsMetrics } from './metrics.js';
+import { openApiDocs } from './openapi.js';
+import { csrfProtection, rateLimits, securityHeaders, socketCsrfProtection } from './security.js';
+
+export { withLogRedaction } from './logging.js';
+export { OpsMetrics } from './metrics.js';
+
+export interface OpsDeps {
+  config: Pick<Config, 'METRICS_ENABLED' | 'METRICS_TOKEN' | 'SIGNUP_RATE_LIMIT' | 'QUEUE_JOIN_RATE_LIMIT' | 'COOKIE_SECURE'>;
+  io: IoServer;
+  queueStore: QueueStore;
+  clock: Clock;
+  limiters: LimiterFactory;
+  guards: AuthGuards;
+}
+
+/** The operations side of one app instance. */
+export interface Ops {
+  metrics: OpsMetrics;
+  /** Every route as Fastify registered it after installOps (HEAD twins left out). */
+  readonly routes: readonly { method: string; url: string }[];
+  /** HTTP requests being served now. */
+  inFlight(): number;
+  readonly draining: boolean;
+  /** Shutdown has begun: health answers 503 (load balancers stop sending), responses close their connection. */
+  drain(): void;
+  /** Resolves true once no request is in flight, false if `timeoutMs` passes first. */
+  idle(timeoutMs: number): Promise<boolean>;
+}
+
+const opsByApp = new WeakMap<FastifyInstance, Ops>();
+
+/** The ops installed on an app (tests and main.ts reach it through here). */
+export function opsOf(app: FastifyInstance): Ops | undefined {
+  return opsByApp.get(app);
+}
+
+/**
+ * Metrics, docs, security headers, CSRF, rate limits and drain support. Call it after the cookie
+ * plugin and before any route: the docs, rate limits and route list see routes as they are added.
+ */
+export async function installOps(app: FastifyInstance, deps: OpsDeps): Promise<Ops> {
+  const { config } = deps;
+  const metrics = new OpsMetrics({
+    queueStore: deps.queueStore,
+    clock: deps.clock,
+    io: deps.io,
+    onError: (err, what) => app.log.error({ err }, what),
+  });
+
+  const routes: { method: string; url: string }[] = [];
+  app.addHook('onRoute', (r) => {
+    for (const method of Array.isArray(r.method) ? r.method : [r.method]) {
+      if (method !== 'HEAD') routes.push({ method, url: r.url });
+    }
+  });
+
+  let inFlight = 0;
+  let draining = false;
+  const idleWaiters = new Set<() => void>();
+  app.addHook('onRequest', async (req, reply) => {
+    inFlight++;
+    reply.raw.once('close', () => {
+      inFlight--;
+      if (inFlight === 0) for (const w of idleWaiters) w();
+    });
+    reply.header('x-request-id', req.id);
+    // Health tells load balancers to move on while this instance stops.
+    if (draining && req.url === '/api/health') throw new AppError('UNAVAILABLE', 'Shutting down');
+  });
+  app.addHook('onSend', async (_req, reply) => {
+    // A keep-alive connection must not outlive the shutdown: the server only closes once every
+    // connection has, and an idle one would otherwise hold it open for the keep-alive timeout.
+    if (draining) reply.header('connection', 'close');
+  });
+
+  await securityHeaders(app, { https: config.COOKIE_SECURE });
+  csrfProtection(app);
+  socketCsrfProtection(deps.io);
+  rateLimits(app, {
+    limiters: deps.limiters,
+    guards: deps.guards,
+    signupsPerIp: config.SIGNUP_RATE_LIMIT,
+    joinsPerAccount: config.QUEUE_JOIN_RATE_LIMIT,
+  });
+  metrics.observeHttp(app);
+  await openApiDocs(app);
+
+  if (config.METRICS_ENABLED) {
+    const expected = config.METRICS_TOKEN ? digest(config.METRICS_TOKEN) : undefined;
+    app.get('/metrics', async (req, reply) => {
+      if (expected) {
+        const given = req.headers.authorization?.startsWith('Bearer ') ? req.headers.authorization.slice(7).trim() : '';
+        if (!timingSafeEqual(digest(given), expected)) {
+          reply.header('www-authenticate', 'Bearer realm="metrics"');
+          throw new AppError('UNAUTHENTICATED', 'Send the metrics token as a bearer token');
+        }
+      }
+      const { contentType, body } = await metrics.render();
+      return reply.type(contentType).send(body);
+    });
+  }
+
+  const ops: Ops = {
+    metrics,
+    routes,
+    inFlight: () => inFlight,
+    get draining() {
+      return draining;
+    },
+    drain() {
+      draining = true;
+    },
+    idle(timeoutMs) {
+      if (inFlight === 0) return Promise.resolve(true);
+      return new Promise((resolve) => {
+        const done = (v: boolean) => {
+          clearTimeout(timer);
+          idleWaiters.delete(waiter);
+          resolve(v);
+        };
+        const waiter = () => done(true);
+        const timer = setTimeout(() => done(false), timeoutMs);
+        idleWaiters.add(waiter);
+      });
+    },
+  };
+  opsByApp.set(app, ops);
+  return ops;
+}
+
+/**
+ * Fastify's `frameworkErrors`: a URL that is not valid percent-encoding, or a path parameter over
+ * the router's length limit, is bad input like any other (400 VALIDATION_FAILED in our error
+ * shape), not Fastify's own 400/414 body.
+ */
+export function answerFrameworkError(err: FastifyError, req: FastifyRequest, reply: FastifyReply): void {
+  req.log.info({ code: err.code }, 'malformed request URL');
+  void reply
+    .status(400)
+    .header('x-request-id', req.id)
+    .send(new AppError('VALIDATION_FAILED', err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'A path parameter is too long' : 'The URL is not valid').toBody());
+}
+
+const digest = (s: string) => createHash('sha256').update(s).digest();

@@ -1,0 +1,158 @@
+/**
+ * The response bodies of API.md as zod schemas, for the OpenAPI document only (the server builds
+ * its responses from the TypeScript types in src/shared/api.ts). Each schema is checked against its
+ * type at compile time, so the document cannot drift from what the server sends.
+ */
+import { z } from 'zod';
+import type {
+  AreaSummary,
+  EventDetail,
+  EventSummary,
+  Order,
+  QueueResponse,
+  Seat,
+  ShowDetail,
+  ShowStats,
+  ShowSummary,
+  Ticket,
+  User,
+} from '../../../shared/api.js';
+import { ERROR_STATUS, type ErrorCode } from '../../../shared/errors.js';
+import type { EventOut, VenueOut } from '../../modules/admin/admin-service.js';
+
+/** true when A and B accept the same values (each assignable to the other). */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+
+const id = z.string().describe('opaque id (UUID)');
+const instant = z.iso.datetime({ offset: true });
+
+export const UserDoc = z.object({ id, name: z.string(), email: z.string(), role: z.enum(['customer', 'admin']) });
+export const AuthResponseDoc = z.object({ user: UserDoc, token: z.string().describe('session token for `Authorization: Bearer`') });
+
+export const EventSummaryDoc = z.object({
+  id,
+  title: z.string(),
+  artist: z.string(),
+  imageUrl: z.string().nullable(),
+  firstShowAt: instant.nullable(),
+  onSale: z.boolean(),
+});
+const VenueSummaryDoc = z.object({ id, name: z.string(), city: z.string() });
+const showStatus = z.enum(['scheduled', 'on_sale', 'sold_out', 'ended']);
+export const ShowSummaryDoc = z.object({ id, startsAt: instant, onSaleAt: instant, status: showStatus, venue: VenueSummaryDoc });
+export const EventDetailDoc = z.object({
+  id,
+  title: z.string(),
+  artist: z.string(),
+  imageUrl: z.string().nullable(),
+  description: z.string(),
+  shows: z.array(ShowSummaryDoc),
+});
+const AreaSummaryDoc = z.object({
+  id,
+  name: z.string(),
+  price: z.number().int().describe('in the smallest unit of `currency`'),
+  currency: z.string(),
+  seatCount: z.number().int(),
+  availableCount: z.number().int(),
+});
+export const ShowDetailDoc = ShowSummaryDoc.extend({
+  eventId: id,
+  eventTitle: z.string(),
+  artist: z.string(),
+  venue: VenueSummaryDoc.extend({ address: z.string() }),
+  pageCapacity: z.number().int(),
+  purchaseWindowSeconds: z.number().int(),
+  maxTicketsPerAccount: z.number().int(),
+  areas: z.array(AreaSummaryDoc),
+});
+
+export const QueueResponseDoc = z.discriminatedUnion('state', [
+  z.object({ state: z.literal('admitted'), admittedAt: instant, expiresAt: instant }),
+  z.object({
+    state: z.literal('waiting'),
+    position: z.number().int().describe('1 for the first in line'),
+    etaSeconds: z.number().int(),
+    etaLikelySeconds: z.number().int(),
+  }),
+  z.object({ state: z.literal('none') }),
+]);
+
+export const SeatDoc = z.object({
+  id,
+  areaId: id,
+  row: z.number().int(),
+  number: z.number().int(),
+  status: z.enum(['available', 'selected', 'locked', 'sold']),
+  mine: z.boolean(),
+});
+
+export const TicketDoc = z.object({
+  id,
+  seatId: id,
+  code: z.string().describe('the QR code content presented at the door'),
+  showId: id.optional(),
+  areaName: z.string().optional(),
+  row: z.number().int().optional(),
+  number: z.number().int().optional(),
+  checkedInAt: instant.nullable().optional(),
+});
+export const OrderDoc = z.object({
+  id,
+  status: z.enum(['pending', 'paid', 'cancelled', 'expired']),
+  showId: id,
+  total: z.number().int(),
+  currency: z.string(),
+  expiresAt: instant,
+  createdAt: instant,
+  paidAt: instant.nullable(),
+  items: z.array(z.object({ seatId: id, areaName: z.string(), row: z.number().int(), number: z.number().int(), price: z.number().int() })),
+  tickets: z.array(TicketDoc),
+  show: z.object({ startsAt: instant, eventTitle: z.string(), artist: z.string(), venueName: z.string() }).optional(),
+});
+
+export const ShowStatsDoc = z.object({
+  waiting: z.number().int(),
+  admitted: z.number().int(),
+  pageCapacity: z.number().int(),
+  sold: z.number().int(),
+  held: z.number().int(),
+  available: z.number().int(),
+  admissionsPerMinute: z.number(),
+});
+
+export const VenueDoc = z.object({
+  id,
+  name: z.string(),
+  city: z.string(),
+  address: z.string(),
+  areas: z.array(z.object({ id, name: z.string(), rows: z.number().int(), seatsPerRow: z.number().int() })),
+});
+export const EventDoc = z.object({ id, title: z.string(), artist: z.string(), description: z.string(), imageUrl: z.string().nullable() });
+export const BulkUserDoc = z.object({ id, email: z.string(), token: z.string() });
+
+const codes = Object.keys(ERROR_STATUS) as [ErrorCode, ...ErrorCode[]];
+/** The one error shape; `codes` narrows `error.code` to what the operation can answer with that status. */
+export const errorBodyDoc = (only: readonly ErrorCode[] = codes) =>
+  z.object({
+    error: z.object({
+      code: z.enum(only as [ErrorCode, ...ErrorCode[]]),
+      message: z.string().describe('a sentence a person can read'),
+      details: z.unknown().optional(),
+    }),
+  });
+
+// Compile-time drift checks: a field added to, removed from or retyped in src/shared/api.ts fails here.
+const _user: Same<z.infer<typeof UserDoc>, User> = true;
+const _eventSummary: Same<z.infer<typeof EventSummaryDoc>, EventSummary> = true;
+const _showSummary: Same<z.infer<typeof ShowSummaryDoc>, ShowSummary> = true;
+const _eventDetail: Same<z.infer<typeof EventDetailDoc>, EventDetail> = true;
+const _area: Same<z.infer<typeof AreaSummaryDoc>, AreaSummary> = true;
+const _showDetail: Same<z.infer<typeof ShowDetailDoc>, ShowDetail> = true;
+const _queue: Same<z.infer<typeof QueueResponseDoc>, QueueResponse> = true;
+const _seat: Same<z.infer<typeof SeatDoc>, Seat> = true;
+const _ticket: Same<z.infer<typeof TicketDoc>, Ticket> = true;
+const _order: Same<z.infer<typeof OrderDoc>, Order> = true;
+const _stats: Same<z.infer<typeof ShowStatsDoc>, ShowStats> = true;
+const _venue: Same<z.infer<typeof VenueDoc>, VenueOut> = true;
+const _event: Same<z.infer<typeof EventDoc>, EventOut> = true;

@@ -1,0 +1,143 @@
+import type { IncomingMessage } from 'node:http';
+import helmet from '@fastify/helmet';
+import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
+import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { tokenOf, type AuthGuards } from '../../modules/auth/auth-context.js';
+import { SESSION_COOKIE } from '../../modules/auth/sessions.js';
+import { AppError } from '../errors.js';
+import type { LimiterFactory } from '../rate-limits.js';
+import type { IoServer } from '../realtime.js';
+
+const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * Security headers. The CSP allows what the built React app needs and nothing else: its own
+ * scripts and styles, images from itself, data: (ticket QR codes) and https: (event posters may be
+ * external URLs), and its API and Socket.IO connection on the same host. Swagger UI at /docs needs
+ * inline styles, and only it gets them.
+ */
+export async function securityHeaders(app: FastifyInstance, opts: { https: boolean }): Promise<void> {
+  const hostOf = (req: IncomingMessage) => {
+    const h = req.headers['x-forwarded-host'] ?? req.headers.host ?? '';
+    return (Array.isArray(h) ? h[0] : h)?.split(',')[0]?.trim().replace(/[^A-Za-z0-9.:[\]-]/g, '') ?? '';
+  };
+  const isDocs = (req: IncomingMessage) => req.url === '/docs' || (req.url?.startsWith('/docs/') ?? false);
+  await app.register(helmet, {
+    global: true,
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        baseUri: ["'self'"],
+        scriptSrc: ["'self'"],
+        scriptSrcAttr: ["'none'"],
+        styleSrc: ["'self'", (req) => (isDocs(req as IncomingMessage) ? "'unsafe-inline'" : "'self'")],
+        imgSrc: ["'self'", 'data:', 'https:'],
+        fontSrc: ["'self'", 'data:'],
+        connectSrc: [
+          "'self'",
+          (req) => `ws://${hostOf(req as IncomingMessage) || 'localhost'}`,
+          (req) => `wss://${hostOf(req as IncomingMessage) || 'localhost'}`,
+        ],
+        objectSrc: ["'none'"],
+        frameAncestors: ["'none'"],
+        formAction: ["'self'"],
+        manifestSrc: ["'self'"],
+        // Only when served over HTTPS: upgrading a plain-HTTP LAN install would break it.
+        ...(opts.https ? { upgradeInsecureRequests: [] } : {}),
+      },
+    },
+    // HSTS pins browsers to HTTPS; announce it only when the operator says the site is HTTPS.
+    strictTransportSecurity: opts.https ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+    crossOriginEmbedderPolicy: false,
+    frameguard: { action: 'deny' },
+  });
+}
+
+/** Whether an Origin or Referer value names the host the request was sent to. */
+export function sameHost(source: string, host: string): boolean {
+  try {
+    const from = new URL(source);
+    if (from.protocol !== 'http:' && from.protocol !== 'https:') return false;
+    // Parsed with the source's scheme, so a default port written out (Host: example.com:443) compares equal.
+    return from.host === new URL(`${from.protocol}//${host}`).host;
+  } catch {
+    return false; // "null" (sandboxed frames, file:) or garbage
+  }
+}
+
+/**
+ * CSRF: a state-changing request authenticated by the session cookie must come from our own pages.
+ * A browser names the page's origin (Origin, else Referer); when that is another host, 403.
+ * Requests with a bearer token are exempt (a token is never sent by the browser on its own), and so
+ * are requests with neither header (not a browser; SameSite=Lax covers old browsers).
+ */
+export function csrfProtection(app: FastifyInstance): void {
+  app.addHook('onRequest', async (req) => {
+    if (!STATE_CHANGING.has(req.method)) return;
+    if (tokenOf(req)?.via !== 'cookie') return;
+    const source = req.headers.origin ?? req.headers.referer;
+    if (source === undefined) return;
+    if (!sameHost(source, req.host)) throw new AppError('CSRF_FAILED');
+  });
+}
+
+/** The same rule for the realtime handshake: a cookie-authenticated socket from another site is refused. */
+export function socketCsrfProtection(io: IoServer): void {
+  io.use((socket, next) => {
+    const { auth, headers } = socket.handshake;
+    if (typeof (auth as { token?: unknown }).token === 'string') return next();
+    if (!headers.cookie?.includes(`${SESSION_COOKIE}=`)) return next();
+    const source = headers.origin ?? headers.referer;
+    const host = String(headers['x-forwarded-host'] ?? headers.host ?? '').split(',')[0]!.trim();
+    if (source === undefined || sameHost(source, host)) return next();
+    next(Object.assign(new Error('The request did not come from this site.'), { data: { code: 'CSRF_FAILED' } }));
+  });
+}
+
+export interface RateLimitOptions {
+  limiters: LimiterFactory;
+  guards: AuthGuards;
+  /** Signups per client IP per 10 minutes; 0 turns the limit off. */
+  signupsPerIp: number;
+  /** Queue joins (including retries) per account per 10 seconds; 0 turns the limit off. */
+  joinsPerAccount: number;
+}
+
+/**
+ * Rate limits on the two doors a script hammers: signup (per IP: every signup costs a password
+ * hash) and joining a waiting room (per account: a retry storm of one client). Past the limit:
+ * 429 RATE_LIMITED with retry-after. Attached to those routes only, as they are registered.
+ */
+export function rateLimits(app: FastifyInstance, o: RateLimitOptions): void {
+  const signup = o.signupsPerIp > 0 ? o.limiters({ keyPrefix: 'signup-ip', points: o.signupsPerIp, durationSeconds: 600 }) : undefined;
+  const join = o.joinsPerAccount > 0 ? o.limiters({ keyPrefix: 'queue-join', points: o.joinsPerAccount, durationSeconds: 10 }) : undefined;
+
+  const guardsByRoute: Record<string, (req: FastifyRequest) => Promise<void>> = {};
+  if (signup) guardsByRoute['POST /api/auth/signup'] = (req) => consume(signup, req.ip);
+  if (join) {
+    guardsByRoute['POST /api/shows/:showId/queue'] = async (req) => {
+      const user = await o.guards.optionalUser(req);
+      if (user) await consume(join, user.id); // no account: the route answers 401
+    };
+  }
+
+  app.addHook('onRoute', (route: RouteOptions) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const m of methods) {
+      const guard = guardsByRoute[`${m} ${route.url}`];
+      if (!guard) continue;
+      const existing = route.preHandler === undefined ? [] : Array.isArray(route.preHandler) ? route.preHandler : [route.preHandler];
+      route.preHandler = [...existing, async (req: FastifyRequest) => guard(req)];
+    }
+  });
+}
+
+async function consume(limiter: RateLimiterAbstract, key: string): Promise<void> {
+  try {
+    await limiter.consume(key);
+  } catch (e) {
+    if (!(e instanceof RateLimiterRes)) throw e;
+    throw new AppError('RATE_LIMITED', undefined, { retryAfterSeconds: Math.max(1, Math.ceil(e.msBeforeNext / 1000)) });
+  }
+}
