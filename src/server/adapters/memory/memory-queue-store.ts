@@ -3,7 +3,10 @@ import {
   ACTIVE_TTL_MS,
   RATE_BUCKET_MS,
   RATE_PERIOD_MS,
+  WAIT_SAMPLES,
   type AdmittedEntry,
+  type JoinNote,
+  type WaitSample,
   type Changes,
   type Place,
   type QueueCounts,
@@ -22,6 +25,8 @@ interface ShowLine {
   seen: Map<string, number>;
   buckets: Map<number, number>;
   activeAt: number;
+  notes: Map<string, JoinNote>;
+  waits: WaitSample[];
 }
 
 /** The embedded default: the waiting room in this process (one instance). Each method runs to completion, so it is atomic. */
@@ -31,7 +36,7 @@ export class MemoryQueueStore implements QueueStore {
   private line(showId: string): ShowLine {
     let l = this.shows.get(showId);
     if (!l) {
-      l = { seq: 0, waiting: [], waitSeq: [], seqOf: new Map(), admitted: [], seen: new Map(), buckets: new Map(), activeAt: 0 };
+      l = { seq: 0, waiting: [], waitSeq: [], seqOf: new Map(), admitted: [], seen: new Map(), buckets: new Map(), activeAt: 0, notes: new Map(), waits: [] };
       this.shows.set(showId, l);
     }
     return l;
@@ -165,6 +170,29 @@ export class MemoryQueueStore implements QueueStore {
     let n = 0;
     for (const [b, c] of l.buckets) if (b > from) n += c;
     return { waiting: l.waiting.length, admitted: l.admitted.length, admissionsInPeriod: n, periodMs: RATE_PERIOD_MS };
+  }
+
+  async noteJoin(showId: string, userId: string, note: JoinNote): Promise<void> {
+    this.line(showId).notes.set(userId, note);
+  }
+
+  async takeJoinNotes(showId: string, userIds: string[]): Promise<(JoinNote | null)[]> {
+    const l = this.line(showId);
+    return userIds.map((u) => {
+      const n = l.notes.get(u) ?? null;
+      l.notes.delete(u);
+      return n;
+    });
+  }
+
+  async addWaitSamples(showId: string, samples: WaitSample[]): Promise<void> {
+    const l = this.line(showId);
+    l.waits.push(...samples);
+    if (l.waits.length > WAIT_SAMPLES) l.waits.splice(0, l.waits.length - WAIT_SAMPLES);
+  }
+
+  async waitSamples(showId: string): Promise<WaitSample[]> {
+    return [...this.line(showId).waits];
   }
 
   async activeShows(now: number): Promise<string[]> {

@@ -4,7 +4,10 @@ import {
   ACTIVE_TTL_MS,
   RATE_BUCKET_MS,
   RATE_PERIOD_MS,
+  WAIT_SAMPLES,
   type AdmittedEntry,
+  type JoinNote,
+  type WaitSample,
   type Changes,
   type Ended,
   type Place,
@@ -219,6 +222,42 @@ export class RedisQueueStore implements QueueStore {
     });
     const admissions = (r as (string | null)[]).reduce((n, v) => n + Number(v ?? 0), 0);
     return { waiting: Number(w), admitted: Number(a), admissionsInPeriod: admissions, periodMs: RATE_PERIOD_MS };
+  }
+
+  async noteJoin(showId: string, userId: string, note: JoinNote): Promise<void> {
+    const key = `${this.prefix}:{${showId}}:notes`;
+    await this.redis.multi().hset(key, userId, `${note.joinedAt}:${note.etaSeconds}:${note.etaLikelySeconds}`).pexpire(key, 86_400_000).exec();
+  }
+
+  async takeJoinNotes(showId: string, userIds: string[]): Promise<(JoinNote | null)[]> {
+    if (userIds.length === 0) return [];
+    const key = `${this.prefix}:{${showId}}:notes`;
+    const res = await this.redis.multi().hmget(key, ...userIds).hdel(key, ...userIds).exec();
+    const raw = (res?.[0]?.[1] ?? []) as (string | null)[];
+    return raw.map((v) => {
+      if (!v) return null;
+      const [joinedAt, eta, likely] = v.split(':').map(Number);
+      return { joinedAt: joinedAt!, etaSeconds: eta!, etaLikelySeconds: likely! };
+    });
+  }
+
+  async addWaitSamples(showId: string, samples: WaitSample[]): Promise<void> {
+    if (samples.length === 0) return;
+    const key = `${this.prefix}:{${showId}}:waits`;
+    await this.redis
+      .multi()
+      .rpush(key, ...samples.map((w) => `${w.joinedAt}:${w.admittedAt}:${w.etaSeconds}:${w.etaLikelySeconds}`))
+      .ltrim(key, -WAIT_SAMPLES, -1)
+      .pexpire(key, 86_400_000)
+      .exec();
+  }
+
+  async waitSamples(showId: string): Promise<WaitSample[]> {
+    const raw = await this.redis.lrange(`${this.prefix}:{${showId}}:waits`, 0, -1);
+    return raw.map((v) => {
+      const [joinedAt, admittedAt, eta, likely] = v.split(':').map(Number);
+      return { joinedAt: joinedAt!, admittedAt: admittedAt!, etaSeconds: eta!, etaLikelySeconds: likely! };
+    });
   }
 
   async activeShows(now: number): Promise<string[]> {
