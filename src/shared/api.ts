@@ -183,7 +183,11 @@ export type QueueResponse =
 
 // ---- Seats and orders
 export const SeatParams = z.strictObject({ showId: Id, seatId: Id });
-export const SeatsQuery = z.strictObject({ areaId: Id.optional() });
+export const SeatsQuery = z.object({
+  areaId: Id.optional(),
+  /** `true`: only the caller's own seats (what a refreshed page needs to restore). */
+  mine: z.enum(['true', 'false']).optional(),
+});
 export const OrderParams = z.strictObject({ orderId: Id });
 
 export interface Seat {

@@ -13,7 +13,7 @@ export async function connect(baseUrl: string, token: string): Promise<ClientSoc
   return s;
 }
 
-export function emitAck(s: ClientSocket, event: 'queue:watch' | 'show:watch', showId: string): Promise<Ack> {
+export function emitAck(s: ClientSocket, event: 'queue:watch' | 'show:watch' | 'stats:watch', showId: string): Promise<Ack> {
   return new Promise((resolve) => s.emit(event, { showId }, resolve));
 }
 

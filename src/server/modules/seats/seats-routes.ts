@@ -8,8 +8,8 @@ export function seatsRoutes(app: FastifyInstance, seats: SeatsService, guards: A
   app.get('/api/shows/:showId/seats', async (req) => {
     const user = await guards.requireUser(req);
     const { showId } = parse(ShowParams, req.params);
-    const { areaId } = parse(SeatsQuery, req.query);
-    return { seats: await seats.listSeats(showId, user.id, areaId) };
+    const { areaId, mine } = parse(SeatsQuery, req.query);
+    return { seats: await seats.listSeats(showId, user.id, areaId, mine === 'true') };
   });
 
   app.post('/api/shows/:showId/seats/:seatId/hold', async (req) => {

@@ -49,7 +49,7 @@ export class SeatsService implements SeatHolds {
   }
 
   /** The seat map for an admitted account. A hold that ran out shows as available. */
-  async listSeats(showId: string, userId: string, areaId?: string): Promise<Seat[]> {
+  async listSeats(showId: string, userId: string, areaId?: string, onlyMine = false): Promise<Seat[]> {
     await this.gate.requireAdmission(showId, userId);
     const { rows } = await this.db.query<SeatRow>(
       `SELECT ss.seat_id AS id, ss.area_id, s.row_number, s.seat_number,
@@ -59,8 +59,9 @@ export class SeatsService implements SeatHolds {
          JOIN seats s ON s.id = ss.seat_id
          JOIN areas a ON a.id = ss.area_id
         WHERE ss.show_id = $1 AND ($4::uuid IS NULL OR ss.area_id = $4::uuid)
+          AND (NOT $5::boolean OR (ss.holder_id = $3 AND NOT (ss.status = 'selected' AND ss.hold_expires_at <= $2)))
         ORDER BY a.position, s.row_number, s.seat_number`,
-      [showId, this.now(), userId, areaId ?? null],
+      [showId, this.now(), userId, areaId ?? null, onlyMine],
     );
     return rows.map(toSeat);
   }
