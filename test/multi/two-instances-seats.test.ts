@@ -1,0 +1,97 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PG_URL, sleep, uniqueName } from '../support/harness-env.js';
+import { http, startInstance, type Instance } from '../support/instances.js';
+import { connect, emitAck } from '../support/sockets.js';
+
+/** Two server processes on one PostgreSQL + Redis: 60 admitted buyers race for the same 10 seats. */
+describe('seat race across two instances', () => {
+  const schema = uniqueName('seats2');
+  let a: Instance;
+  let b: Instance;
+  let db: pg.Client;
+  let admin: string;
+
+  beforeAll(async () => {
+    const env = { DATABASE_SCHEMA: schema, ADMIN_EMAIL: 'ops@example.com', ADMIN_PASSWORD: 'opsopsops' };
+    a = await startInstance(env);
+    b = await startInstance(env);
+    admin = (await http(a.url, 'POST', '/api/auth/login', { body: { email: 'ops@example.com', password: 'opsopsops' } })).body.token;
+    db = new pg.Client({ connectionString: PG_URL, options: `-c search_path=${schema}` });
+    await db.connect();
+  }, 120_000);
+
+  afterAll(async () => {
+    await Promise.all([a?.stop(), b?.stop()]);
+    await db?.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await db?.end();
+  });
+
+  it('when 60 buyers on two instances race for 10 seats, then each seat has exactly one holder and watchers on both instances see it', async () => {
+    const venue = await http(a.url, 'POST', '/api/admin/venues', {
+      token: admin,
+      body: { name: 'Hall', city: 'Taipei', areas: [{ name: 'A', rows: 1, seatsPerRow: 10 }] },
+    });
+    const event = await http(a.url, 'POST', '/api/admin/events', { token: admin, body: { title: 'Race', artist: 'Two' } });
+    const show = (
+      await http(b.url, 'POST', '/api/admin/shows', {
+        token: admin,
+        body: {
+          eventId: event.body.event.id,
+          venueId: venue.body.venue.id,
+          startsAt: new Date(Date.now() + 86_400_000).toISOString(),
+          onSaleAt: new Date(Date.now() - 60_000).toISOString(),
+          pageCapacity: 100,
+          maxTicketsPerAccount: 10,
+          prices: [{ areaId: venue.body.venue.areas[0].id, price: 1000 }],
+        },
+      })
+    ).body.show;
+    const buyers: { id: string; token: string }[] = (
+      await http(a.url, 'POST', '/api/admin/users/bulk', { token: admin, body: { count: 60, emailPrefix: uniqueName('race'), password: 'password123' } })
+    ).body.users;
+    const at = (i: number) => (i % 2 === 0 ? a : b);
+    for (const [i, u] of buyers.entries()) {
+      const r = await http(at(i).url, 'POST', `/api/shows/${show.id}/queue`, { token: u.token });
+      expect(r.body.state).toBe('admitted');
+    }
+    const seats: { id: string }[] = (await http(a.url, 'GET', `/api/shows/${show.id}/seats`, { token: buyers[0]!.token })).body.seats;
+    expect(seats).toHaveLength(10);
+
+    // Watchers on each instance: a hold committed on one must reach both.
+    const wa = await connect(a.url, buyers[0]!.token);
+    const wb = await connect(b.url, buyers[1]!.token);
+    await emitAck(wa, 'show:watch', show.id);
+    await emitAck(wb, 'show:watch', show.id);
+    const seen = { a: new Set<string>(), b: new Set<string>() };
+    wa.on('seat:update', (e) => e.status === 'selected' && seen.a.add(e.seatId));
+    wb.on('seat:update', (e) => e.status === 'selected' && seen.b.add(e.seatId));
+
+    // Every buyer tries every seat, in a different order, all at once.
+    const results = await Promise.all(
+      buyers.flatMap((u, i) =>
+        seats.map((_, k) => {
+          const seat = seats[(k + i) % seats.length]!;
+          return http(at(i + k).url, 'POST', `/api/shows/${show.id}/seats/${seat.id}/hold`, { token: u.token }).then((r) => ({ r, seat: seat.id, user: u.id }));
+        }),
+      ),
+    );
+    expect(results.every(({ r }) => r.status === 200 || (r.status === 409 && r.body.error.code === 'SEAT_UNAVAILABLE'))).toBe(true);
+    const winners = new Map<string, Set<string>>();
+    for (const { r, seat, user } of results) if (r.status === 200) winners.set(seat, (winners.get(seat) ?? new Set()).add(user));
+    expect(winners.size).toBe(10);
+    for (const holders of winners.values()) expect(holders.size).toBe(1);
+
+    const { rows } = await db.query(`SELECT seat_id, status, holder_id FROM show_seats WHERE show_id = $1`, [show.id]);
+    for (const row of rows) {
+      expect(row.status).toBe('selected');
+      expect([...winners.get(row.seat_id)!]).toEqual([row.holder_id]);
+    }
+    const deadline = Date.now() + 3_000;
+    while ((seen.a.size < 10 || seen.b.size < 10) && Date.now() < deadline) await sleep(50);
+    expect(seen.a.size).toBe(10);
+    expect(seen.b.size).toBe(10);
+    wa.disconnect();
+    wb.disconnect();
+  }, 120_000);
+});
