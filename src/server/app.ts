@@ -73,6 +73,8 @@ export async function buildApp(deps: AppDeps): Promise<TicketClub> {
     frameworkErrors: answerFrameworkError,
   });
   installErrorHandling(app);
+  // Past the open-files limit the process would fail with EMFILE: refuse extra connections instead.
+  app.server.maxConnections = config.MAX_CONNECTIONS;
   await app.register(cookie);
 
   const io: IoServer = new Server(app.server, {

@@ -90,3 +90,25 @@ describe.each(['memory', 'redis'] as const)('waiting room over realtime (%s stor
     expect(await emitAck(s, 'queue:watch', '00000000-0000-4000-8000-000000000000')).toMatchObject({ error: { code: 'NOT_FOUND' } });
   });
 });
+
+describe('connection limit', () => {
+  it('when the process is at MAX_CONNECTIONS, then extra connections are refused and the server keeps serving', async () => {
+    const h = await startHarness({ env: { MAX_CONNECTIONS: '3' } });
+    try {
+      const url = await h.listen();
+      const admin = await newAdmin(h.tc, h.tc.app);
+      const fans = await newCustomers(h.tc.app, admin, 4);
+      const open = await Promise.all(fans.slice(0, 3).map((f) => connect(url, f.token)));
+      await expect(connect(url, fans[3]!.token)).rejects.toThrow();
+      // Still serving the connections it has, and new ones once one closes.
+      expect(await emitAck(open[0]!, 'queue:watch', '00000000-0000-4000-8000-000000000000')).toMatchObject({ error: { code: 'NOT_FOUND' } });
+      open[2]!.disconnect();
+      await sleep(200);
+      const again = await connect(url, fans[3]!.token);
+      expect(again.connected).toBe(true);
+      for (const s of [...open, again]) s.disconnect();
+    } finally {
+      await h.close();
+    }
+  });
+});
