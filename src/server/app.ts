@@ -152,9 +152,10 @@ export async function buildApp(deps: AppDeps): Promise<TicketClub> {
     statsGateway.attach(socket);
   });
 
-  const timers: NodeJS.Timeout[] = [];
-  let sweeping = false;
-  let releasing = false;
+  const jobs = [
+    { name: 'sweep waiting rooms', run: () => queue.sweepAll() },
+    { name: 'release expired seats', run: () => orders.releaseExpired() },
+  ].map((job) => ({ ...job, running: undefined as Promise<unknown> | undefined, timer: undefined as NodeJS.Timeout | undefined }));
   return {
     app,
     io,
@@ -162,29 +163,25 @@ export async function buildApp(deps: AppDeps): Promise<TicketClub> {
     startJobs() {
       gateway.start();
       statsGateway.start();
-      const t = setInterval(() => {
-        if (sweeping) return;
-        sweeping = true;
-        void queue.sweepAll().finally(() => (sweeping = false));
-      }, 1_000);
-      t.unref();
-      timers.push(t);
-      const r = setInterval(() => {
-        if (releasing) return;
-        releasing = true;
-        void orders
-          .releaseExpired()
-          .catch((err) => app.log.error({ err }, 'release expired seats'))
-          .finally(() => (releasing = false));
-      }, 1_000);
-      r.unref();
-      timers.push(r);
+      for (const job of jobs) {
+        // Once a second, never two runs of the same job at once on this instance.
+        job.timer = setInterval(() => {
+          if (job.running) return;
+          job.running = job
+            .run()
+            .catch((err) => app.log.error({ err }, job.name))
+            .finally(() => (job.running = undefined));
+        }, 1_000);
+        job.timer.unref();
+      }
     },
     async close() {
       ops.drain(); // health 503, responses close their connection: the server can close
-      for (const t of timers) clearInterval(t);
+      for (const job of jobs) clearInterval(job.timer);
       gateway.stop();
       statsGateway.stop();
+      // A run in progress finishes before the database goes away.
+      await Promise.all(jobs.map((j) => j.running));
       await new Promise<void>((resolve) => void io.close(() => resolve()));
       await app.close();
     },

@@ -6,47 +6,82 @@ import { memoryLimiters } from './adapters/memory/memory-limiter.js';
 import { MemoryQueueStore } from './adapters/memory/memory-queue-store.js';
 import { redisLimiters } from './adapters/redis/redis-limiter.js';
 import { RedisQueueStore } from './adapters/redis/redis-queue-store.js';
-import { buildApp } from './app.js';
+import { buildApp, type TicketClub } from './app.js';
+import { applyClusterFlag, clusterWorker, isPrimary, runPrimary } from './cluster.js';
 import { isEmpty, loadDemoData } from './demo/demo-data.js';
 import { systemClock } from './platform/clock.js';
 import { ConfigError, loadConfig, type Config } from './platform/config.js';
-import { migrate } from './platform/database.js';
+import { migrate, type Database } from './platform/database.js';
+
+const openDatabase = (config: Config): Promise<Database> =>
+  config.DATABASE_URL
+    ? openPostgres({ url: config.DATABASE_URL, schema: config.DATABASE_SCHEMA })
+    : openPglite(config.DATA_DIR);
+
+/** Demo data and the admin account: once per start (in cluster mode by the primary, before forking). */
+async function seed(config: Config, db: Database, tc: TicketClub): Promise<void> {
+  const { admin, auth } = tc.services;
+  if (config.demoData && (await isEmpty(db))) {
+    await loadDemoData({ db, admin, auth, clock: systemClock });
+    tc.app.log.info('loaded demo data: demo@test.com / demodemo, admin@test.com / adminadmin');
+  }
+  if (config.ADMIN_EMAIL && config.ADMIN_PASSWORD) {
+    await auth.ensureAccount({ name: 'Admin', email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD, role: 'admin' });
+  }
+}
+
+/** Cluster primary: migrations and seeding with an app that never listens, then closed. */
+async function prepareCluster(config: Config): Promise<void> {
+  const db = await openDatabase(config);
+  try {
+    await migrate(db);
+    const tc = await buildApp({ config, db, queueStore: new MemoryQueueStore(), limiters: memoryLimiters, logger: { level: config.LOG_LEVEL } });
+    try {
+      await seed(config, db, tc);
+    } finally {
+      await tc.close();
+    }
+  } finally {
+    await db.close();
+  }
+}
 
 async function main(config: Config): Promise<void> {
   if (config.WORKERS > 1 && !(config.DATABASE_URL && config.REDIS_URL)) {
     throw new ConfigError('Invalid configuration:\n  WORKERS: more than one worker needs DATABASE_URL and REDIS_URL (the embedded store lives in one process)');
   }
-  const db = config.DATABASE_URL
-    ? await openPostgres({ url: config.DATABASE_URL, schema: config.DATABASE_SCHEMA })
-    : await openPglite(config.DATA_DIR);
-  await migrate(db);
+  if (config.WORKERS > 1 && isPrimary()) return runPrimary(config, () => prepareCluster(config));
+  const worker = config.WORKERS > 1 ? clusterWorker() : undefined;
+
+  const db = await openDatabase(config);
+  if (!worker) await migrate(db);
 
   const redis = config.REDIS_URL ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3 }) : undefined;
   const sub = redis?.duplicate();
   const tc = await buildApp({
     config,
     db,
-    queueStore: redis ? new RedisQueueStore(redis) : new MemoryQueueStore(),
+    // Deployments sharing one Redis but not one database schema keep separate waiting rooms.
+    queueStore: redis ? new RedisQueueStore(redis, config.DATABASE_SCHEMA ? `tc:q:${config.DATABASE_SCHEMA}` : 'tc:q') : new MemoryQueueStore(),
     limiters: redis ? redisLimiters(redis) : memoryLimiters,
     logger: { level: config.LOG_LEVEL },
     configureIo: redis && sub ? (io) => io.adapter(createAdapter(redis, sub)) : undefined,
   });
   const log = tc.app.log;
 
-  const { admin, auth } = tc.services;
-  if (config.demoData && (await isEmpty(db))) {
-    await loadDemoData({ db, admin, auth, clock: systemClock });
-    log.info('loaded demo data: demo@test.com / demodemo, admin@test.com / adminadmin');
+  if (worker) {
+    // The primary listens and hands connections over; it already migrated and seeded.
+    await worker.serve(tc, config);
+    tc.startJobs();
+    log.info('worker ready');
+  } else {
+    await seed(config, db, tc);
+    // Refuse connections past the open-files limit instead of crashing on EMFILE.
+    tc.app.server.maxConnections = config.MAX_CONNECTIONS;
+    await tc.app.listen({ port: config.PORT, host: config.HOST });
+    tc.startJobs();
+    log.info(`TicketClub on http://localhost:${config.PORT} (${db.kind}, ${redis ? 'redis' : 'in-process'} waiting room)`);
   }
-  if (config.ADMIN_EMAIL && config.ADMIN_PASSWORD) {
-    await auth.ensureAccount({ name: 'Admin', email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD, role: 'admin' });
-  }
-
-  // Refuse connections past the open-files limit instead of crashing on EMFILE.
-  tc.app.server.maxConnections = config.MAX_CONNECTIONS;
-  await tc.app.listen({ port: config.PORT, host: config.HOST });
-  tc.startJobs();
-  log.info(`TicketClub on http://localhost:${config.PORT} (${db.kind}, ${redis ? 'redis' : 'in-process'} waiting room)`);
 
   let closing = false;
   const shutdown = async (signal: string) => {
@@ -57,6 +92,7 @@ async function main(config: Config): Promise<void> {
     force.unref();
     try {
       await tc.close();
+      await worker?.drain();
       await db.close();
       redis?.disconnect();
       sub?.disconnect();
@@ -69,6 +105,7 @@ async function main(config: Config): Promise<void> {
 }
 
 try {
+  applyClusterFlag();
   await main(loadConfig());
 } catch (e) {
   if (e instanceof ConfigError) {

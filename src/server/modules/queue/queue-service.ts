@@ -1,7 +1,7 @@
 import type { QueueResponse, ShowStats } from '../../../shared/api.js';
 import type { EndReason, QueueStatusEvent } from '../../../shared/realtime.js';
 import type { Clock } from '../../platform/clock.js';
-import { AppError } from '../../platform/errors.js';
+import { AppError, isAppError } from '../../platform/errors.js';
 import type { Realtime } from '../../platform/realtime.js';
 import type { CatalogueService, ShowRules } from '../catalogue/catalogue-service.js';
 import type { Admission, AdmissionGate, SeatHolds } from './admission.js';
@@ -114,7 +114,8 @@ export class QueueService implements AdmissionGate {
       try {
         await this.sweep(showId);
       } catch (e) {
-        this.events.onError?.(e, `sweep ${showId}`);
+        // A show deleted since it was last active has nothing left to sweep.
+        if (!(isAppError(e) && e.code === 'NOT_FOUND')) this.events.onError?.(e, `sweep ${showId}`);
       }
     }
   }
