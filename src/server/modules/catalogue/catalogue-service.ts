@@ -30,6 +30,8 @@ export interface ShowRules {
   pageCapacity: number;
   purchaseWindowSeconds: number;
   maxTicketsPerAccount: number;
+  /** Seats not sold yet when the rules were read (sold out at 0). */
+  unsoldCount: number;
   status: ReturnType<typeof showStatus>;
 }
 
@@ -165,6 +167,7 @@ export class CatalogueService {
       pageCapacity: r.page_capacity,
       purchaseWindowSeconds: r.purchase_window_seconds,
       maxTicketsPerAccount: r.max_tickets_per_account,
+      unsoldCount: r.unsold,
       status: this.summary(r).status,
     };
   }

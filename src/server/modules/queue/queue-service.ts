@@ -4,6 +4,7 @@ import type { Clock } from '../../platform/clock.js';
 import { AppError, isAppError } from '../../platform/errors.js';
 import type { Realtime } from '../../platform/realtime.js';
 import type { CatalogueService, ShowRules } from '../catalogue/catalogue-service.js';
+import { showStatus } from '../catalogue/show-status.js';
 import type { Admission, AdmissionGate, SeatHolds } from './admission.js';
 import { etaLikelySeconds, etaSeconds } from './eta.js';
 import { waitFigures, type WaitFigures } from './wait-stats.js';
@@ -16,7 +17,7 @@ export interface QueueEvents {
   onError?(err: unknown, what: string): void;
 }
 
-const RULES_TTL_MS = 5_000;
+const RULES_TTL_MS = 2_000;
 const RATE_TTL_MS = 2_000;
 
 /** The waiting room's use cases: join, look, leave, admit the next, expire, remove the absent. */
@@ -53,13 +54,16 @@ export class QueueService implements AdmissionGate {
   }
 
   async join(showId: string, userId: string): Promise<QueueResponse> {
-    const rules = await this.rules(showId, true);
+    // Rules come from a cache of a few seconds (joins arrive in bursts); the clock-driven part of the
+    // status is computed now, so the sale opens and closes on the second.
+    const rules = await this.rules(showId);
     const [existing] = await this.store.places(showId, [userId], rules.pageCapacity);
     // A second tab or a retry gets the place it already has.
     if (existing && existing.state !== 'none') return this.describe(rules, existing);
-    if (rules.status === 'scheduled') throw new AppError('NOT_ON_SALE');
-    if (rules.status === 'ended') throw new AppError('SALE_ENDED');
-    if (rules.status === 'sold_out') throw new AppError('SOLD_OUT');
+    const status = showStatus(rules, this.clock.now());
+    if (status === 'scheduled') throw new AppError('NOT_ON_SALE');
+    if (status === 'ended') throw new AppError('SALE_ENDED');
+    if (status === 'sold_out') throw new AppError('SOLD_OUT');
     const owned = (await this.holds?.countForAccount(showId, userId)) ?? 0;
     if (owned >= rules.maxTicketsPerAccount) throw new AppError('TICKET_LIMIT_REACHED');
 

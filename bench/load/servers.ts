@@ -1,0 +1,245 @@
+/**
+ * Server instances for a run: either started here (K × `node --import tsx src/server/main.ts` on
+ * distinct ports, one fresh PostgreSQL schema, shared Redis) or given with --url. Also reads the
+ * resident memory of a server's process tree from /proc.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { sleep } from './util.js';
+
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+export interface ServerInstance {
+  url: string;
+  /** Process id of the instance (the cluster primary in WORKERS mode), when known. */
+  pid?: number;
+  proc?: ChildProcess;
+  /** Last output of a process started here. */
+  output(): string;
+  alive(): boolean;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+async function waitHealthy(url: string, isDead: () => string | undefined, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const dead = isDead();
+    if (dead !== undefined) throw new Error(`instance ${url} exited during start:\n${dead}`);
+    try {
+      const r = await fetch(`${url}/api/health`, { signal: AbortSignal.timeout(2_000) });
+      if (r.ok) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`instance ${url} did not become healthy within ${timeoutMs / 1000} s`);
+    await sleep(200);
+  }
+}
+
+export function startInstance(env: Record<string, string>): { instance: ServerInstance; ready: Promise<void> } {
+  let out = '';
+  const keep = (d: Buffer) => {
+    out += d.toString();
+    if (out.length > 64_000) out = out.slice(-32_000);
+  };
+  const port = Number(env.PORT);
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, HOST: '127.0.0.1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  proc.stdout!.on('data', keep);
+  proc.stderr!.on('data', keep);
+  const url = `http://127.0.0.1:${port}`;
+  const instance: ServerInstance = {
+    url,
+    pid: proc.pid,
+    proc,
+    output: () => out,
+    alive: () => proc.exitCode === null && proc.signalCode === null,
+  };
+  const ready = waitHealthy(url, () => (instance.alive() ? undefined : out.slice(-4000)), 90_000);
+  return { instance, ready };
+}
+
+/**
+ * Starts `count` instances with the same environment. The first one runs the migrations of the
+ * fresh schema alone; the others start together after it.
+ */
+export async function startInstances(count: number, env: Record<string, string>, log: (s: string) => void): Promise<ServerInstance[]> {
+  const ports: number[] = [];
+  while (ports.length < count) {
+    const p = await freePort();
+    if (!ports.includes(p)) ports.push(p);
+  }
+  const started: ServerInstance[] = [];
+  try {
+    const first = startInstance({ ...env, PORT: String(ports[0]) });
+    started.push(first.instance);
+    await first.ready;
+    log(`instance 1/${count} up at ${first.instance.url} (pid ${first.instance.pid})`);
+    const rest = ports.slice(1).map((p) => startInstance({ ...env, PORT: String(p) }));
+    started.push(...rest.map((r) => r.instance));
+    await Promise.all(rest.map((r) => r.ready));
+    if (rest.length) log(`instances 2..${count} up`);
+    return started;
+  } catch (e) {
+    await stopInstances(started);
+    throw e;
+  }
+}
+
+/** SIGTERM, then SIGKILL after `graceMs`. Only processes started here. */
+export async function stopInstances(list: ServerInstance[], graceMs = 12_000): Promise<void> {
+  await Promise.all(
+    list.map(async (i) => {
+      const p = i.proc;
+      if (!p || !i.alive()) return;
+      const exited = new Promise((r) => p.once('exit', r));
+      p.kill('SIGTERM');
+      const done = await Promise.race([exited.then(() => true), sleep(graceMs).then(() => false)]);
+      if (!done && i.alive()) {
+        p.kill('SIGKILL');
+        await Promise.race([exited, sleep(3_000)]);
+      }
+    }),
+  );
+}
+
+// ---- /proc helpers
+
+function readStatusKb(pid: number, field: string): number | undefined {
+  try {
+    const m = readFileSync(`/proc/${pid}/status`, 'utf8').match(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm'));
+    return m ? Number(m[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Children of every process (one scan of /proc). */
+function childrenMap(): Map<number, number[]> {
+  const map = new Map<number, number[]>();
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      const list = map.get(ppid) ?? [];
+      list.push(Number(d));
+      map.set(ppid, list);
+    } catch {
+      // gone
+    }
+  }
+  return map;
+}
+
+/** VmRSS (kB) of a process and all its descendants (cluster workers), summed. */
+export function treeRssKb(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  const own = readStatusKb(pid, 'VmRSS');
+  if (own === undefined) return undefined;
+  const kids = childrenMap();
+  let total = 0;
+  const stack = [pid];
+  const seen = new Set<number>();
+  while (stack.length) {
+    const p = stack.pop()!;
+    if (seen.has(p)) continue;
+    seen.add(p);
+    total += readStatusKb(p, 'VmRSS') ?? 0;
+    stack.push(...(kids.get(p) ?? []));
+  }
+  return total;
+}
+
+/** The process listening on a local TCP port (for --url targets on this machine), via /proc/net/tcp*. */
+export function pidListeningOn(port: number): number | undefined {
+  const inodes = new Set<string>();
+  for (const f of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    let text: string;
+    try {
+      text = readFileSync(f, 'utf8');
+    } catch {
+      continue;
+    }
+    for (const line of text.split('\n').slice(1)) {
+      const cols = line.trim().split(/\s+/);
+      if (cols.length < 10) continue;
+      const localPort = parseInt(cols[1]!.split(':')[1] ?? '', 16);
+      if (localPort === port && cols[3] === '0A') inodes.add(cols[9]!);
+    }
+  }
+  if (inodes.size === 0) return undefined;
+  const candidates: number[] = [];
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    let fds: string[];
+    try {
+      fds = readdirSync(`/proc/${d}/fd`);
+    } catch {
+      continue;
+    }
+    for (const fd of fds) {
+      try {
+        const m = readlinkSync(`/proc/${d}/fd/${fd}`).match(/^socket:\[(\d+)\]$/);
+        if (m && inodes.has(m[1]!)) {
+          candidates.push(Number(d));
+          break;
+        }
+      } catch {
+        // closed meanwhile
+      }
+    }
+  }
+  if (candidates.length <= 1) return candidates[0];
+  // Cluster mode: the listening socket is shared; the ancestor among the candidates is the instance.
+  const set = new Set(candidates);
+  return (
+    candidates.find((c) => {
+      try {
+        const stat = readFileSync(`/proc/${c}/stat`, 'utf8');
+        const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+        return !set.has(ppid);
+      } catch {
+        return false;
+      }
+    }) ?? candidates[0]
+  );
+}
+
+/** Instances given with --url: no process to manage, RSS read from the listener's pid when local. */
+export function externalInstances(urls: string[]): ServerInstance[] {
+  return urls.map((url) => {
+    const u = new URL(url);
+    const port = Number(u.port || 80);
+    const pid = /^(127\.|localhost$)/.test(u.hostname) ? pidListeningOn(port) : undefined;
+    return {
+      url: url.replace(/\/+$/, ''),
+      pid,
+      output: () => '',
+      alive: () => {
+        if (pid === undefined) return true;
+        try {
+          process.kill(pid, 0);
+          return true;
+        } catch {
+          return false;
+        }
+      },
+    };
+  });
+}
