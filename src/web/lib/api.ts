@@ -3,7 +3,11 @@
  * Auth rides on the HttpOnly session cookie, so nothing here stores a token.
  */
 import type {
+  AreaSummary,
   AuthResponse,
+  CreateEventRequest,
+  CreateShowRequest,
+  CreateVenueRequest,
   EventDetail,
   EventSummary,
   LoginRequest,
@@ -12,8 +16,12 @@ import type {
   QueueResponse,
   Seat,
   ShowDetail,
+  ShowStats,
+  ShowStatus,
   SignupRequest,
+  Ticket,
   User,
+  VenueSummary,
 } from '../../shared/api.js';
 import { ERROR_MESSAGES, type ErrorCode } from '../../shared/errors.js';
 import { noteServerDate } from './server-clock.js';
@@ -101,7 +109,89 @@ async function request<T>(method: Method, path: string, body?: unknown, signal?:
 export interface PublicConfig {
   /** True when the server runs with demo data and the built-in test payment provider. */
   demo: boolean;
+  /** The currency prices are set in (default TWD). */
+  currency?: string;
 }
+
+/** The sentence to show an organizer: for input and state conflicts the server's own, which names the problem. */
+export function adminMessage(e: unknown): string {
+  const err = toApiError(e);
+  if ((err.code === 'VALIDATION_FAILED' || err.code === 'CONFLICT' || err.code === 'NOT_FOUND') && err.serverMessage) return err.serverMessage;
+  return err.message;
+}
+
+// ---- Organizer console (role admin)
+export interface AdminArea {
+  id: string;
+  name: string;
+  rows: number;
+  seatsPerRow: number;
+}
+export interface AdminVenue {
+  id: string;
+  name: string;
+  city: string;
+  address: string;
+  areas: AdminArea[];
+}
+export interface AdminShow {
+  id: string;
+  startsAt: string;
+  onSaleAt: string;
+  status: ShowStatus;
+  venue: VenueSummary & { address?: string };
+  pageCapacity: number;
+  purchaseWindowSeconds: number;
+  maxTicketsPerAccount: number;
+  areas: AreaSummary[];
+}
+export interface AdminEvent {
+  id: string;
+  title: string;
+  artist: string;
+  description: string;
+  imageUrl: string | null;
+  shows: AdminShow[];
+}
+export type UpdateEventBody = Partial<Pick<CreateEventRequest, 'title' | 'artist' | 'description' | 'imageUrl'>>;
+export type CreateShowBody = Omit<CreateShowRequest, never>;
+export type UpdateShowBody = Partial<
+  Pick<CreateShowRequest, 'startsAt' | 'onSaleAt' | 'pageCapacity' | 'purchaseWindowSeconds' | 'maxTicketsPerAccount' | 'prices'>
+>;
+
+/** A sample of the line, for the dashboard's charts. */
+export interface StatsSample {
+  at: string;
+  waiting: number;
+  admitted: number;
+  admissionsPerMinute: number;
+}
+/** The live figures of a sale: GET /api/admin/shows/:id/stats and the `stats:update` event. */
+export interface LiveStats extends ShowStats {
+  showId?: string;
+  at?: string;
+  waitSamples?: number;
+  meanWaitSeconds?: number | null;
+  p90WaitSeconds?: number | null;
+  etaErrorSeconds?: number | null;
+  etaLikelyErrorSeconds?: number | null;
+  history?: StatsSample[];
+}
+
+const enc = encodeURIComponent;
+
+export const adminApi = {
+  venues: () => request<{ venues: AdminVenue[] }>('GET', '/api/admin/venues'),
+  createVenue: (body: CreateVenueRequest) => request<{ venue: AdminVenue }>('POST', '/api/admin/venues', body),
+  events: () => request<{ events: AdminEvent[] }>('GET', '/api/admin/events'),
+  createEvent: (body: CreateEventRequest) => request<{ event: AdminEvent }>('POST', '/api/admin/events', body),
+  updateEvent: (eventId: string, body: UpdateEventBody) =>
+    request<{ event: AdminEvent }>('PATCH', `/api/admin/events/${enc(eventId)}`, body),
+  createShow: (body: CreateShowBody) => request<{ show: ShowDetail }>('POST', '/api/admin/shows', body),
+  updateShow: (showId: string, body: UpdateShowBody) => request<{ show: ShowDetail }>('PATCH', `/api/admin/shows/${enc(showId)}`, body),
+  stats: (showId: string) => request<LiveStats>('GET', `/api/admin/shows/${enc(showId)}/stats`),
+  checkin: (code: string) => request<{ ticket: Ticket }>('POST', '/api/admin/checkin', { code }),
+};
 
 export const api = {
   // ---- Accounts

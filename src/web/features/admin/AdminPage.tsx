@@ -1,38 +1,118 @@
-import { Link } from 'react-router-dom';
+import type { ReactNode } from 'react';
+import { Link, NavLink, Route, Routes } from 'react-router-dom';
 import { ERROR_MESSAGES } from '../../../shared/errors.js';
 import { useAuth } from '../../app/auth.js';
 import { PageMessage } from '../../components/PageMessage.js';
 import { useDocumentTitle } from '../../lib/hooks.js';
+import { CheckinPage } from './CheckinPage.js';
+import { EventEditPage, NewEventPage } from './EventEditPage.js';
+import { EventsOverview } from './EventsOverview.js';
+import { ShowDashboard } from './ShowDashboard.js';
+import { VenuesPage } from './VenuesPage.js';
+import '../../styles/admin.css';
 
-/** The organizer console (placeholder: the tools arrive in a later task). */
+/** The organizer console, /admin/*: events and shows, venues, the live sale dashboard and check-in. */
 export function AdminPage() {
   const { user } = useAuth();
-  useDocumentTitle('Organizer console');
-  if (user?.role !== 'admin') {
-    return (
-      <div className="container narrow">
-        <PageMessage
-          icon="lock"
-          title="403 — Organizers only"
-          actions={
-            <Link to="/" className="btn btn-primary">
-              Back to events
-            </Link>
-          }
-        >
-          <p data-testid="error-message">{ERROR_MESSAGES.FORBIDDEN}</p>
-        </PageMessage>
-      </div>
-    );
-  }
+  if (user?.role !== 'admin') return <Forbidden />;
   return (
-    <div className="container section">
-      <p className="eyebrow">Admin</p>
-      <h1 className="page-title">Organizer console</h1>
-      <p className="muted">Venues, events, shows and the live sale dashboard will be managed here.</p>
-      <div className="admin-placeholder card">
-        <p>Nothing to manage here yet.</p>
+    <div className="console">
+      <aside className="console-nav" aria-label="Organizer console">
+        <p className="console-nav-title">Organizer console</p>
+        <nav className="console-nav-links">
+          <NavItem to="/admin" end icon={ICONS.events}>
+            Events &amp; shows
+          </NavItem>
+          <NavItem to="/admin/venues" icon={ICONS.venues}>
+            Venues
+          </NavItem>
+          <NavItem to="/admin/checkin" icon={ICONS.checkin}>
+            Check-in
+          </NavItem>
+        </nav>
+        <Link to="/" className="console-nav-site">
+          View the public site →
+        </Link>
+      </aside>
+      <div className="console-main">
+        <Routes>
+          <Route index element={<EventsOverview />} />
+          <Route path="venues" element={<VenuesPage />} />
+          <Route path="events/new" element={<NewEventPage />} />
+          <Route path="events/:eventId" element={<EventEditPage />} />
+          <Route path="shows/:showId" element={<ShowDashboard />} />
+          <Route path="checkin" element={<CheckinPage />} />
+          <Route path="*" element={<ConsoleNotFound />} />
+        </Routes>
       </div>
     </div>
+  );
+}
+
+function NavItem({ to, end, icon, children }: { to: string; end?: boolean; icon: ReactNode; children: ReactNode }) {
+  return (
+    <NavLink to={to} end={end} className={({ isActive }) => `console-nav-link${isActive ? ' is-active' : ''}`}>
+      <span className="console-nav-icon" aria-hidden="true">
+        {icon}
+      </span>
+      <span>{children}</span>
+    </NavLink>
+  );
+}
+
+const ICONS = {
+  events: (
+    <svg viewBox="0 0 20 20">
+      <rect x="3" y="4" width="14" height="13" rx="2.5" fill="none" stroke="currentColor" strokeWidth="1.8" />
+      <path d="M3 8h14M7 2.5v3M13 2.5v3" stroke="currentColor" strokeWidth="1.8" strokeLinecap="round" />
+    </svg>
+  ),
+  venues: (
+    <svg viewBox="0 0 20 20">
+      <path d="M3 16.5V8l7-4.5L17 8v8.5" fill="none" stroke="currentColor" strokeWidth="1.8" strokeLinejoin="round" />
+      <path d="M7 16.5v-4h6v4M2 16.5h16" fill="none" stroke="currentColor" strokeWidth="1.8" strokeLinecap="round" />
+    </svg>
+  ),
+  checkin: (
+    <svg viewBox="0 0 20 20">
+      <path d="M3 7V4.5A1.5 1.5 0 0 1 4.5 3H7M13 3h2.5A1.5 1.5 0 0 1 17 4.5V7M17 13v2.5a1.5 1.5 0 0 1-1.5 1.5H13M7 17H4.5A1.5 1.5 0 0 1 3 15.5V13" fill="none" stroke="currentColor" strokeWidth="1.8" strokeLinecap="round" />
+      <path d="m6.5 10 2.5 2.5 4.5-5" fill="none" stroke="currentColor" strokeWidth="1.8" strokeLinecap="round" strokeLinejoin="round" />
+    </svg>
+  ),
+};
+
+function Forbidden() {
+  useDocumentTitle('Organizer console');
+  return (
+    <div className="container narrow">
+      <PageMessage
+        icon="lock"
+        title="403 — Organizers only"
+        actions={
+          <Link to="/" className="btn btn-primary">
+            Back to events
+          </Link>
+        }
+      >
+        <p data-testid="error-message">{ERROR_MESSAGES.FORBIDDEN}</p>
+      </PageMessage>
+    </div>
+  );
+}
+
+function ConsoleNotFound() {
+  useDocumentTitle('Not found');
+  return (
+    <PageMessage
+      icon="error"
+      title="Nothing here"
+      actions={
+        <Link to="/admin" className="btn btn-primary">
+          Events &amp; shows
+        </Link>
+      }
+    >
+      <p>This page of the console does not exist.</p>
+    </PageMessage>
   );
 }

@@ -5,6 +5,7 @@ import { ShowStatusBadge } from '../../components/Badge.js';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
 import { EventImage } from '../../components/EventImage.js';
 import { PageMessage } from '../../components/PageMessage.js';
+import { RichText } from '../../components/RichText.js';
 import { Spinner } from '../../components/Spinner.js';
 import { api } from '../../lib/api.js';
 import { dateChip, formatDate, formatDateTime, formatTime } from '../../lib/format.js';
@@ -43,10 +44,6 @@ export function EventPage() {
   }
 
   const { event } = loaded.data;
-  const paragraphs = event.description
-    .split(/\n\s*\n/)
-    .map((p) => p.trim())
-    .filter(Boolean);
   const shows = [...event.shows].sort((a, b) => Date.parse(a.startsAt) - Date.parse(b.startsAt));
 
   return (
@@ -81,12 +78,8 @@ export function EventPage() {
           <h2 id="about-title" className="section-title">
             About
           </h2>
-          {paragraphs.length > 0 ? (
-            paragraphs.map((p, i) => (
-              <p key={i} className="event-description">
-                {p}
-              </p>
-            ))
+          {event.description.trim() ? (
+            <RichText text={event.description} className="event-description" />
           ) : (
             <p className="muted">More details coming soon.</p>
           )}

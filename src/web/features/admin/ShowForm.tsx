@@ -1,0 +1,325 @@
+import { useMemo, useState, type FormEvent } from 'react';
+import { useSiteConfig } from '../../app/site-config.js';
+import { ErrorMessage } from '../../components/ErrorMessage.js';
+import { Field } from '../../components/Field.js';
+import { adminMessage, type AdminShow, type AdminVenue, type CreateShowBody, type UpdateShowBody } from '../../lib/api.js';
+import { formatCount, formatMoney } from '../../lib/format.js';
+import { Select, fromLocalInput, intOf, toLocalInput } from './admin-ui.js';
+
+interface PriceDraft {
+  on: boolean;
+  price: string;
+}
+
+interface Values {
+  venueId: string;
+  startsAt: string;
+  onSaleAt: string;
+  pageCapacity: string;
+  purchaseWindowSeconds: string;
+  maxTicketsPerAccount: string;
+  prices: Record<string, PriceDraft>;
+}
+
+type Errors = Partial<Record<Exclude<keyof Values, 'prices'> | 'prices', string>>;
+
+/** 19:30 local time, `days` from today. */
+function eveningIn(days: number): string {
+  const d = new Date();
+  d.setDate(d.getDate() + days);
+  d.setHours(19, 30, 0, 0);
+  return toLocalInput(d.toISOString());
+}
+
+const RANGES = {
+  pageCapacity: [1, 100_000, 'Fans on the selling page at once'],
+  purchaseWindowSeconds: [5, 3600, 'Seconds each admitted fan has to buy'],
+  maxTicketsPerAccount: [1, 20, 'Tickets per account'],
+} as const;
+
+/**
+ * Create a show of an event (venue, dates, sale rules, a price for each area sold), or edit one
+ * (everything but the venue). Editing sends only what changed.
+ */
+export function ShowForm({
+  eventId,
+  venues,
+  show,
+  onCreate,
+  onUpdate,
+  onCancel,
+}: {
+  eventId: string;
+  venues: AdminVenue[];
+  /** Present when editing. */
+  show?: AdminShow;
+  onCreate?: (body: CreateShowBody) => Promise<void>;
+  onUpdate?: (body: UpdateShowBody) => Promise<void>;
+  onCancel?: () => void;
+}) {
+  const { currency = 'TWD' } = useSiteConfig();
+  const editing = show !== undefined;
+  const [values, setValues] = useState<Values>(() => initialValues(show, venues));
+  const [errors, setErrors] = useState<Errors>({});
+  const [formError, setFormError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const venue = venues.find((v) => v.id === values.venueId);
+  // Areas to price: the venue's, or (when the venue list is unavailable) the show's priced ones.
+  const areas = useMemo(
+    () => venue?.areas.map((a) => ({ id: a.id, name: a.name, seats: a.rows * a.seatsPerRow })) ?? show?.areas.map((a) => ({ id: a.id, name: a.name, seats: a.seatCount })) ?? [],
+    [venue, show],
+  );
+  const takenByArea = useMemo(() => new Map(show?.areas.map((a) => [a.id, a.seatCount - a.availableCount]) ?? []), [show]);
+
+  const set = <K extends keyof Values>(k: K, v: Values[K]) => {
+    setValues((cur) => ({ ...cur, [k]: v }));
+    if (errors[k]) setErrors((cur) => ({ ...cur, [k]: undefined }));
+  };
+  const setPrice = (areaId: string, patch: Partial<PriceDraft>) =>
+    setValues((cur) => ({ ...cur, prices: { ...cur.prices, [areaId]: { ...(cur.prices[areaId] ?? { on: false, price: '' }), ...patch } } }));
+
+  function validate(): { body: CreateShowBody | null; errors: Errors } {
+    const found: Errors = {};
+    if (!values.venueId) found.venueId = 'Choose a venue';
+    const startsAt = fromLocalInput(values.startsAt);
+    const onSaleAt = fromLocalInput(values.onSaleAt);
+    if (!startsAt) found.startsAt = 'Enter the date and time of the show';
+    if (!onSaleAt) found.onSaleAt = 'Enter when the sale opens';
+    if (startsAt && onSaleAt && Date.parse(onSaleAt) > Date.parse(startsAt)) found.onSaleAt = 'The sale must open before the show starts';
+    const nums = {} as Record<keyof typeof RANGES, number>;
+    for (const k of Object.keys(RANGES) as (keyof typeof RANGES)[]) {
+      const [min, max] = RANGES[k];
+      const n = intOf(values[k]);
+      if (n === null || n < min || n > max) found[k] = `A whole number from ${formatCount(min)} to ${formatCount(max)}`;
+      else nums[k] = n;
+    }
+    const prices: { areaId: string; price: number }[] = [];
+    for (const a of areas) {
+      const p = values.prices[a.id];
+      if (!p?.on) continue;
+      const n = intOf(p.price);
+      if (n === null || n < 0 || n > 100_000_000) found.prices = `Enter a price for ${a.name} (a whole amount, 0 or more)`;
+      else prices.push({ areaId: a.id, price: n });
+    }
+    if (prices.length === 0 && !found.prices) found.prices = 'Sell at least one area';
+    if (Object.keys(found).length) return { body: null, errors: found };
+    return {
+      body: {
+        eventId,
+        venueId: values.venueId,
+        startsAt: startsAt!,
+        onSaleAt: onSaleAt!,
+        pageCapacity: nums.pageCapacity,
+        purchaseWindowSeconds: nums.purchaseWindowSeconds,
+        maxTicketsPerAccount: nums.maxTicketsPerAccount,
+        prices,
+      },
+      errors: {},
+    };
+  }
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setFormError(null);
+    const { body, errors: found } = validate();
+    setErrors(found);
+    if (!body) return;
+    setBusy(true);
+    try {
+      if (!show) await onCreate?.(body);
+      else await onUpdate?.(changes(show, body));
+    } catch (err) {
+      setFormError(adminMessage(err));
+      setBusy(false);
+      return;
+    }
+    setBusy(false);
+  }
+
+  return (
+    <form className="show-form" onSubmit={submit} noValidate data-testid="show-form">
+      <div className="form-grid form-grid-3">
+        <Select
+          label="Venue"
+          value={values.venueId}
+          onChange={(e) => {
+            set('venueId', e.target.value);
+            setValues((cur) => ({ ...cur, prices: defaultPrices(venues.find((v) => v.id === e.target.value)) }));
+          }}
+          error={errors.venueId}
+          disabled={editing}
+          data-testid="show-venue"
+        >
+          {!editing && <option value="">Choose a venue…</option>}
+          {editing && !venue && show && <option value={show.venue.id}>{show.venue.name}</option>}
+          {venues.map((v) => (
+            <option key={v.id} value={v.id}>
+              {v.name} · {v.city}
+            </option>
+          ))}
+        </Select>
+        <Field label="Show starts" type="datetime-local" value={values.startsAt} onChange={(e) => set('startsAt', e.target.value)} error={errors.startsAt} data-testid="show-starts" />
+        <Field label="Sale opens" type="datetime-local" value={values.onSaleAt} onChange={(e) => set('onSaleAt', e.target.value)} error={errors.onSaleAt} data-testid="show-onsale" />
+        <Field
+          label="Selling page capacity"
+          inputMode="numeric"
+          value={values.pageCapacity}
+          onChange={(e) => set('pageCapacity', e.target.value)}
+          error={errors.pageCapacity}
+          hint="Fans choosing seats at once; the rest wait in line."
+          data-testid="show-capacity"
+        />
+        <Field
+          label="Purchase window (seconds)"
+          inputMode="numeric"
+          value={values.purchaseWindowSeconds}
+          onChange={(e) => set('purchaseWindowSeconds', e.target.value)}
+          error={errors.purchaseWindowSeconds}
+          hint="5–3600; 600 is ten minutes."
+          data-testid="show-window"
+        />
+        <Field
+          label="Tickets per account"
+          inputMode="numeric"
+          value={values.maxTicketsPerAccount}
+          onChange={(e) => set('maxTicketsPerAccount', e.target.value)}
+          error={errors.maxTicketsPerAccount}
+          hint="1–20."
+          data-testid="show-max"
+        />
+      </div>
+
+      <fieldset className="price-editor">
+        <legend className="field-label">Areas on sale and prices ({currency})</legend>
+        {areas.length === 0 ? (
+          <p className="muted small">Choose a venue to price its areas.</p>
+        ) : (
+          <div className="table-scroll">
+            <table className="data-table price-table">
+              <thead>
+                <tr>
+                  <th scope="col">Sell</th>
+                  <th scope="col">Area</th>
+                  <th scope="col">Seats</th>
+                  <th scope="col">Price</th>
+                </tr>
+              </thead>
+              <tbody>
+                {areas.map((a) => {
+                  const p = values.prices[a.id] ?? { on: false, price: '' };
+                  const taken = takenByArea.get(a.id) ?? 0;
+                  const n = intOf(p.price);
+                  return (
+                    <tr key={a.id} data-testid="price-row" data-area-id={a.id}>
+                      <td>
+                        <input
+                          type="checkbox"
+                          className="checkbox"
+                          checked={p.on}
+                          onChange={(e) => setPrice(a.id, { on: e.target.checked })}
+                          aria-label={`Sell ${a.name}`}
+                          data-testid="price-toggle"
+                        />
+                      </td>
+                      <td>
+                        {a.name}
+                        {taken > 0 && (
+                          <span className="muted small" data-testid="area-taken">
+                            {' '}
+                            · {formatCount(taken)} sold or held
+                          </span>
+                        )}
+                      </td>
+                      <td className="muted">{formatCount(a.seats)}</td>
+                      <td>
+                        <div className="price-input">
+                          <input
+                            className="input input-sm"
+                            inputMode="numeric"
+                            value={p.price}
+                            onChange={(e) => setPrice(a.id, { price: e.target.value.replace(/[^\d]/g, '').slice(0, 9), on: true })}
+                            aria-label={`Price of ${a.name}`}
+                            disabled={busy}
+                            data-testid="price-input"
+                          />
+                          {p.on && n !== null && <span className="muted small">{formatMoney(n, currency)}</span>}
+                        </div>
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
+        )}
+        {errors.prices && <p className="field-error">{errors.prices}</p>}
+        {editing && <p className="field-hint">An area with sold or held seats cannot be taken off sale.</p>}
+      </fieldset>
+
+      {formError && <ErrorMessage>{formError}</ErrorMessage>}
+      <div className="form-actions">
+        <button type="submit" className="btn btn-primary" disabled={busy} data-testid="show-submit">
+          {busy ? 'Saving…' : editing ? 'Save show' : 'Create show'}
+        </button>
+        {onCancel && (
+          <button type="button" className="btn btn-ghost" onClick={onCancel} disabled={busy}>
+            Cancel
+          </button>
+        )}
+      </div>
+    </form>
+  );
+}
+
+function defaultPrices(venue: AdminVenue | undefined): Record<string, PriceDraft> {
+  const out: Record<string, PriceDraft> = {};
+  for (const a of venue?.areas ?? []) out[a.id] = { on: true, price: '' };
+  return out;
+}
+
+function initialValues(show: AdminShow | undefined, venues: AdminVenue[]): Values {
+  if (!show) {
+    const only = venues.length === 1 ? venues[0] : undefined;
+    return {
+      venueId: only?.id ?? '',
+      startsAt: eveningIn(30),
+      onSaleAt: toLocalInput(new Date().toISOString()),
+      pageCapacity: '100',
+      purchaseWindowSeconds: '600',
+      maxTicketsPerAccount: '4',
+      prices: defaultPrices(only),
+    };
+  }
+  const prices: Record<string, PriceDraft> = {};
+  for (const a of show.areas) prices[a.id] = { on: true, price: String(a.price) };
+  return {
+    venueId: show.venue.id,
+    startsAt: toLocalInput(show.startsAt),
+    onSaleAt: toLocalInput(show.onSaleAt),
+    pageCapacity: String(show.pageCapacity),
+    purchaseWindowSeconds: String(show.purchaseWindowSeconds),
+    maxTicketsPerAccount: String(show.maxTicketsPerAccount),
+    prices,
+  };
+}
+
+/** What an edit changes, as PATCH wants it. Minutes are compared, as the form shows them. */
+function changes(show: AdminShow, next: CreateShowBody): UpdateShowBody {
+  const out: UpdateShowBody = {};
+  const sameMinute = (a: string, b: string) => Math.floor(Date.parse(a) / 60_000) === Math.floor(Date.parse(b) / 60_000);
+  if (!sameMinute(show.startsAt, next.startsAt)) out.startsAt = next.startsAt;
+  if (!sameMinute(show.onSaleAt, next.onSaleAt)) out.onSaleAt = next.onSaleAt;
+  // The sale must open before the show: send both when either moves, so the server checks the pair.
+  if (out.startsAt || out.onSaleAt) {
+    out.startsAt ??= show.startsAt;
+    out.onSaleAt ??= show.onSaleAt;
+  }
+  if (show.pageCapacity !== next.pageCapacity) out.pageCapacity = next.pageCapacity;
+  if (show.purchaseWindowSeconds !== next.purchaseWindowSeconds) out.purchaseWindowSeconds = next.purchaseWindowSeconds;
+  if (show.maxTicketsPerAccount !== next.maxTicketsPerAccount) out.maxTicketsPerAccount = next.maxTicketsPerAccount;
+  const before = new Map(show.areas.map((a) => [a.id, a.price]));
+  const samePrices = before.size === next.prices.length && next.prices.every((p) => before.get(p.areaId) === p.price);
+  if (!samePrices) out.prices = next.prices;
+  return out;
+}

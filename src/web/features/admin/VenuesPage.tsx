@@ -1,0 +1,245 @@
+import { useState, type FormEvent } from 'react';
+import { CreateVenueRequest } from '../../../shared/api.js';
+import { ErrorMessage, Notice } from '../../components/ErrorMessage.js';
+import { Field } from '../../components/Field.js';
+import { Spinner } from '../../components/Spinner.js';
+import { adminApi, adminMessage, type AdminVenue } from '../../lib/api.js';
+import { formatCount, plural } from '../../lib/format.js';
+import { useDocumentTitle, useLoad } from '../../lib/hooks.js';
+import { ConsoleHeader, Panel, intOf } from './admin-ui.js';
+import { SeatGridPreview } from './SeatGridPreview.js';
+
+export function VenuesPage() {
+  useDocumentTitle('Venues · Console');
+  const venues = useLoad(() => adminApi.venues(), []);
+  const [creating, setCreating] = useState(false);
+  const [created, setCreated] = useState<AdminVenue | null>(null);
+
+  return (
+    <div className="console-page">
+      <ConsoleHeader
+        eyebrow="Console"
+        title="Venues"
+        actions={
+          !creating && (
+            <button type="button" className="btn btn-primary" onClick={() => setCreating(true)} data-testid="new-venue-button">
+              + New venue
+            </button>
+          )
+        }
+      >
+        Halls and their seat grids. A show is sold at one venue, with a price per area.
+      </ConsoleHeader>
+
+      {creating && (
+        <VenueForm
+          onCancel={() => setCreating(false)}
+          onCreated={(v) => {
+            setCreating(false);
+            setCreated(v);
+            venues.reload();
+          }}
+        />
+      )}
+      {created && !creating && (
+        <Notice tone="success">
+          Venue <strong>{created.name}</strong> created with {plural(totalSeats(created), 'seat')}.
+        </Notice>
+      )}
+
+      {venues.status === 'loading' && <Spinner label="Loading venues…" />}
+      {venues.status === 'error' && (
+        <div className="stack">
+          <ErrorMessage error={venues.error} />
+          <button type="button" className="btn btn-secondary" onClick={venues.reload}>
+            Try again
+          </button>
+        </div>
+      )}
+      {venues.status === 'ok' && venues.data.venues.length === 0 && (
+        <div className="empty-state card">
+          <p className="empty-state-title">No venues yet</p>
+          <p className="muted">Create the first one: its areas become the seat map fans pick from.</p>
+        </div>
+      )}
+      {venues.status === 'ok' && venues.data.venues.length > 0 && (
+        <div className="venue-grid">
+          {venues.data.venues.map((v) => (
+            <article key={v.id} className="venue-card card" data-testid="venue-card" data-venue-id={v.id}>
+              <div className="venue-card-head">
+                <div>
+                  <h2 className="venue-card-name">{v.name}</h2>
+                  <p className="muted small">
+                    {v.city}
+                    {v.address ? ` · ${v.address}` : ''}
+                  </p>
+                </div>
+                <span className="venue-card-total">
+                  <strong>{formatCount(totalSeats(v))}</strong>
+                  <span className="muted small">seats</span>
+                </span>
+              </div>
+              <ul className="venue-card-areas">
+                {v.areas.map((a) => (
+                  <li key={a.id}>
+                    <span>{a.name}</span>
+                    <span className="muted">
+                      {a.rows} × {a.seatsPerRow}
+                    </span>
+                  </li>
+                ))}
+              </ul>
+            </article>
+          ))}
+        </div>
+      )}
+    </div>
+  );
+}
+
+const totalSeats = (v: AdminVenue) => v.areas.reduce((n, a) => n + a.rows * a.seatsPerRow, 0);
+
+interface AreaDraft {
+  key: number;
+  name: string;
+  rows: string;
+  seatsPerRow: string;
+}
+
+let nextKey = 1;
+const newArea = (name: string, rows = '10', seats = '20'): AreaDraft => ({ key: nextKey++, name, rows, seatsPerRow: seats });
+
+function VenueForm({ onCreated, onCancel }: { onCreated: (v: AdminVenue) => void; onCancel: () => void }) {
+  const [name, setName] = useState('');
+  const [city, setCity] = useState('');
+  const [address, setAddress] = useState('');
+  const [areas, setAreas] = useState<AreaDraft[]>(() => [newArea('Floor', '10', '20')]);
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [formError, setFormError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const setArea = (key: number, patch: Partial<AreaDraft>) => setAreas((list) => list.map((a) => (a.key === key ? { ...a, ...patch } : a)));
+
+  const body = {
+    name,
+    city,
+    address,
+    areas: areas.map((a) => ({ name: a.name, rows: intOf(a.rows) ?? Number.NaN, seatsPerRow: intOf(a.seatsPerRow) ?? Number.NaN })),
+  };
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    setFormError(null);
+    const parsed = CreateVenueRequest.safeParse(body);
+    if (!parsed.success) {
+      const found: Record<string, string> = {};
+      for (const issue of parsed.error.issues) {
+        const key = issue.path.join('.');
+        found[key] ??= issue.path[0] === 'areas' && issue.path.length === 1 ? `Areas: ${issue.message}` : issue.message;
+      }
+      setErrors(found);
+      if (found.areas) setFormError(found.areas);
+      return;
+    }
+    setErrors({});
+    setBusy(true);
+    try {
+      const r = await adminApi.createVenue(parsed.data);
+      onCreated(r.venue);
+    } catch (err) {
+      setFormError(adminMessage(err));
+      setBusy(false);
+    }
+  }
+
+  return (
+    <Panel title="New venue" id="new-venue" className="venue-form-panel">
+      <form className="venue-form" onSubmit={submit} noValidate data-testid="venue-form">
+        <div className="venue-form-fields">
+          <div className="form-grid">
+            <Field label="Name" value={name} onChange={(e) => setName(e.target.value)} error={errors.name} maxLength={120} data-testid="venue-name" />
+            <Field label="City" value={city} onChange={(e) => setCity(e.target.value)} error={errors.city} maxLength={80} data-testid="venue-city" />
+            <Field
+              label="Address"
+              value={address}
+              onChange={(e) => setAddress(e.target.value)}
+              error={errors.address}
+              maxLength={200}
+              className="span-2"
+              data-testid="venue-address"
+            />
+          </div>
+
+          <fieldset className="area-editor">
+            <legend className="field-label">Areas</legend>
+            <p className="field-hint">Each area is a block of rows × seats per row; prices are set per show.</p>
+            <div className="area-editor-rows">
+              {areas.map((a, i) => (
+                <div className="area-editor-row" key={a.key} data-testid="area-editor-row">
+                  <Field
+                    label="Area name"
+                    value={a.name}
+                    onChange={(e) => setArea(a.key, { name: e.target.value })}
+                    error={errors[`areas.${i}.name`]}
+                    maxLength={40}
+                    data-testid="area-name"
+                  />
+                  <Field
+                    label="Rows"
+                    inputMode="numeric"
+                    value={a.rows}
+                    onChange={(e) => setArea(a.key, { rows: e.target.value.replace(/[^\d]/g, '').slice(0, 3) })}
+                    error={errors[`areas.${i}.rows`]}
+                    data-testid="area-rows"
+                  />
+                  <Field
+                    label="Seats per row"
+                    inputMode="numeric"
+                    value={a.seatsPerRow}
+                    onChange={(e) => setArea(a.key, { seatsPerRow: e.target.value.replace(/[^\d]/g, '').slice(0, 3) })}
+                    error={errors[`areas.${i}.seatsPerRow`]}
+                    data-testid="area-seats"
+                  />
+                  <button
+                    type="button"
+                    className="icon-button area-editor-remove"
+                    onClick={() => setAreas((list) => list.filter((x) => x.key !== a.key))}
+                    disabled={areas.length === 1}
+                    aria-label={`Remove area ${a.name || i + 1}`}
+                  >
+                    <svg viewBox="0 0 20 20" width="16" height="16" aria-hidden="true">
+                      <path d="m5 5 10 10M15 5 5 15" stroke="currentColor" strokeWidth="2" strokeLinecap="round" />
+                    </svg>
+                  </button>
+                </div>
+              ))}
+            </div>
+            <button
+              type="button"
+              className="btn btn-secondary btn-sm"
+              onClick={() => setAreas((list) => [...list, newArea(`Area ${list.length + 1}`)])}
+              disabled={areas.length >= 100}
+              data-testid="add-area"
+            >
+              + Add area
+            </button>
+            <p className="field-hint">1–200 rows and 1–200 seats per row; at most 200,000 seats in a venue.</p>
+          </fieldset>
+
+          {formError && <ErrorMessage>{formError}</ErrorMessage>}
+          <div className="form-actions">
+            <button type="submit" className="btn btn-primary" disabled={busy} data-testid="venue-submit">
+              {busy ? 'Creating…' : 'Create venue'}
+            </button>
+            <button type="button" className="btn btn-ghost" onClick={onCancel} disabled={busy}>
+              Cancel
+            </button>
+          </div>
+        </div>
+        <SeatGridPreview
+          areas={areas.map((a) => ({ name: a.name, rows: intOf(a.rows) ?? 0, seatsPerRow: intOf(a.seatsPerRow) ?? 0 }))}
+        />
+      </form>
+    </Panel>
+  );
+}

@@ -1,0 +1,137 @@
+/** Small building blocks of the organizer console. */
+import { useId, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from 'react';
+
+export function ConsoleHeader({
+  eyebrow,
+  title,
+  children,
+  actions,
+}: {
+  eyebrow?: ReactNode;
+  title: ReactNode;
+  children?: ReactNode;
+  actions?: ReactNode;
+}) {
+  return (
+    <header className="console-header">
+      <div className="console-header-text">
+        {eyebrow && <p className="eyebrow">{eyebrow}</p>}
+        <h1 className="console-title">{title}</h1>
+        {children && <div className="console-sub">{children}</div>}
+      </div>
+      {actions && <div className="console-header-actions">{actions}</div>}
+    </header>
+  );
+}
+
+export function Panel({ title, actions, children, className = '', id }: { title?: ReactNode; actions?: ReactNode; children: ReactNode; className?: string; id?: string }) {
+  return (
+    <section className={`panel card ${className}`} aria-labelledby={title && id ? `${id}-title` : undefined} id={id}>
+      {(title || actions) && (
+        <div className="panel-head">
+          {title && (
+            <h2 className="panel-title" id={id ? `${id}-title` : undefined}>
+              {title}
+            </h2>
+          )}
+          {actions && <div className="panel-actions">{actions}</div>}
+        </div>
+      )}
+      {children}
+    </section>
+  );
+}
+
+export function TextArea({
+  label,
+  error,
+  hint,
+  className = '',
+  ...rest
+}: { label: ReactNode; error?: string | undefined; hint?: ReactNode } & TextareaHTMLAttributes<HTMLTextAreaElement>) {
+  const id = useId();
+  return (
+    <div className={`field ${error ? 'field-invalid' : ''} ${className}`}>
+      <label htmlFor={id} className="field-label">
+        {label}
+      </label>
+      <textarea
+        id={id}
+        className="input textarea"
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? `${id}-error` : hint ? `${id}-hint` : undefined}
+        {...rest}
+      />
+      {hint && !error && (
+        <p id={`${id}-hint`} className="field-hint">
+          {hint}
+        </p>
+      )}
+      {error && (
+        <p id={`${id}-error`} className="field-error" data-testid="error-message">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+export function Select({
+  label,
+  error,
+  children,
+  className = '',
+  ...rest
+}: { label: ReactNode; error?: string | undefined; children: ReactNode } & SelectHTMLAttributes<HTMLSelectElement>) {
+  const id = useId();
+  return (
+    <div className={`field ${error ? 'field-invalid' : ''} ${className}`}>
+      <label htmlFor={id} className="field-label">
+        {label}
+      </label>
+      <select id={id} className="input select" aria-invalid={error ? true : undefined} aria-describedby={error ? `${id}-error` : undefined} {...rest}>
+        {children}
+      </select>
+      {error && (
+        <p id={`${id}-error`} className="field-error" data-testid="error-message">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** "2025-03-14T19:30" (what a datetime-local input holds, local time) for an ISO timestamp. */
+export function toLocalInput(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '';
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
+}
+
+/** The ISO timestamp of a datetime-local value (read in the browser's time zone), or null. */
+export function fromLocalInput(value: string): string | null {
+  if (!value) return null;
+  const d = new Date(value);
+  return Number.isNaN(d.getTime()) ? null : d.toISOString();
+}
+
+/** An integer from a form input, or null when it is not one. */
+export function intOf(value: string): number | null {
+  const t = value.trim();
+  if (!/^-?\d+$/.test(t)) return null;
+  const n = Number(t);
+  return Number.isSafeInteger(n) ? n : null;
+}
+
+/** Seconds as "1 min 30 s" for compact figures; null as an em dash. */
+export function formatSecondsShort(s: number | null | undefined): string {
+  if (s === null || s === undefined || !Number.isFinite(s)) return '—';
+  const v = Math.max(0, Math.round(s));
+  if (v < 60) return `${v} s`;
+  const m = Math.floor(v / 60);
+  const r = v % 60;
+  if (m < 60) return r ? `${m} min ${r} s` : `${m} min`;
+  const h = Math.floor(m / 60);
+  return `${h} h ${m % 60} min`;
+}
