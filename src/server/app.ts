@@ -67,7 +67,7 @@ export async function buildApp(deps: AppDeps): Promise<TicketClub> {
   const app = Fastify({
     logger: withLogRedaction(deps.logger),
     bodyLimit: 256 * 1024,
-    trustProxy: true,
+    trustProxy: config.TRUST_PROXY,
     genReqId: () => crypto.randomUUID(),
     requestIdHeader: 'x-request-id',
     frameworkErrors: answerFrameworkError,

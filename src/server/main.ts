@@ -12,6 +12,7 @@ import { isEmpty, loadDemoData } from './demo/demo-data.js';
 import { systemClock } from './platform/clock.js';
 import { ConfigError, loadConfig, type Config } from './platform/config.js';
 import { migrate, type Database } from './platform/database.js';
+import { handleShutdownSignals } from './platform/ops/shutdown.js';
 
 const openDatabase = (config: Config): Promise<Database> =>
   config.DATABASE_URL
@@ -76,32 +77,22 @@ async function main(config: Config): Promise<void> {
     log.info('worker ready');
   } else {
     await seed(config, db, tc);
-    // Refuse connections past the open-files limit instead of crashing on EMFILE.
-    tc.app.server.maxConnections = config.MAX_CONNECTIONS;
     await tc.app.listen({ port: config.PORT, host: config.HOST });
     tc.startJobs();
     log.info(`TicketClub on http://localhost:${config.PORT} (${db.kind}, ${redis ? 'redis' : 'in-process'} waiting room)`);
   }
 
-  let closing = false;
-  const shutdown = async (signal: string) => {
-    if (closing) return;
-    closing = true;
-    log.info({ signal }, 'shutting down');
-    const force = setTimeout(() => process.exit(1), 10_000);
-    force.unref();
-    try {
-      await tc.close();
+  handleShutdownSignals({
+    app: tc.app,
+    close: () => tc.close(),
+    log,
+    closeResources: async () => {
       await worker?.drain();
       await db.close();
       redis?.disconnect();
       sub?.disconnect();
-    } finally {
-      process.exit(0);
-    }
-  };
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
+    },
+  });
 }
 
 try {

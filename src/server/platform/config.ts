@@ -37,6 +37,8 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   MAX_CONNECTIONS: int(1, 1_000_000).default(19_000),
   COOKIE_SECURE: flag.default(false),
+  /** Behind a reverse proxy: take the client address from X-Forwarded-For (rate limits per IP). */
+  TRUST_PROXY: flag.default(false),
   WEB_DIST: z.string().min(1).default('./dist/web'),
   WORKERS: int(1, 64).default(1),
   /** GET /metrics (Prometheus); with METRICS_TOKEN it needs `Authorization: Bearer <token>`. */

@@ -11,6 +11,7 @@ import { waitFigures, type WaitFigures } from './wait-stats.js';
 import type { Changes, Place, QueueLimits, QueueStore } from './queue-store.js';
 
 export interface QueueEvents {
+  onJoined?(showId: string): void;
   /** Called for every admission and every end, e.g. for metrics. */
   onAdmitted?(showId: string, count: number): void;
   onEnded?(showId: string, reason: EndReason): void;
@@ -69,6 +70,7 @@ export class QueueService implements AdmissionGate {
 
     const now = this.clock.now();
     const { place, changes } = await this.store.join(showId, userId, this.limits(rules), now);
+    this.events.onJoined?.(showId);
     await this.apply(showId, changes);
     const described = await this.describe(rules, place);
     if (described.state === 'waiting') {

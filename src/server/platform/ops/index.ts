@@ -75,7 +75,7 @@ export async function installOps(app: FastifyInstance, deps: OpsDeps): Promise<O
     });
     reply.header('x-request-id', req.id);
     // Health tells load balancers to move on while this instance stops.
-    if (draining && req.url === '/api/health') throw new AppError('UNAVAILABLE', 'Shutting down');
+    if (draining && req.url.split('?')[0] === '/api/health') throw new AppError('UNAVAILABLE', 'Shutting down');
   });
   app.addHook('onSend', async (_req, reply) => {
     // A keep-alive connection must not outlive the shutdown: the server only closes once every

@@ -14,7 +14,7 @@ export interface MetricsDeps {
   onError?: (err: unknown, what: string) => void;
 }
 
-/** QueueEvents plus the join hook the waiting room may call (see the ops README in the report). */
+/** QueueEvents plus onJoined, which QueueService.join calls once it has the hook (a new place, not a retry). */
 export type MetricsQueueEvents = Required<Pick<QueueEvents, 'onAdmitted' | 'onEnded'>> & {
   onJoined(showId: string): void;
 };
