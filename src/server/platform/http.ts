@@ -13,15 +13,6 @@ function fromFastify(err: FastifyError): AppError | undefined {
   return undefined;
 }
 
-/**
- * For Fastify's `frameworkErrors` option: a URL the router cannot decode (bad percent-encoding,
- * an over-long path parameter) never reaches setErrorHandler, so without this it answers
- * Fastify's own `{error:"Bad Request",...}` body instead of ours.
- */
-export function frameworkErrors(err: FastifyError, _req: FastifyRequest, reply: FastifyReply): void {
-  void reply.status(400).send(new AppError('VALIDATION_FAILED', err.message).toBody());
-}
-
 export function installErrorHandling(app: FastifyInstance): void {
   // JSON bodies: an empty body is "no body" (POST /queue with a JSON header), malformed JSON is a 400.
   app.removeContentTypeParser('application/json');
