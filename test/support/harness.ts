@@ -67,7 +67,15 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   const redis = opts.redis ? new Redis(REDIS_URL) : undefined;
   const sub = redis?.duplicate();
   const store = redis ? new RedisQueueStore(redis, opts.redisPrefix ?? uniqueName('tcq')) : new MemoryQueueStore();
-  const config = loadConfig({ DATA_DIR: '/tmp/unused', QUEUE_GRACE_SECONDS: '30', ENABLE_LOAD_TEST_API: '1', WEB_DIST: '/nonexistent', ...opts.env });
+  // TRUST_PROXY: the suites play several client addresses through X-Forwarded-For, as behind a proxy.
+  const config = loadConfig({
+    DATA_DIR: '/tmp/unused',
+    QUEUE_GRACE_SECONDS: '30',
+    ENABLE_LOAD_TEST_API: '1',
+    WEB_DIST: '/nonexistent',
+    TRUST_PROXY: '1',
+    ...opts.env,
+  });
   const tc = await buildApp({
     config,
     db,
