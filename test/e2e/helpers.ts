@@ -2,7 +2,7 @@
 import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
 import type { ShowDetail } from '../../src/shared/api.js';
-import { call, newCustomers, type ShowOptions } from '../support/api-client.js';
+import { call, createShow, newCustomers, type ShowOptions } from '../support/api-client.js';
 import type { Harness } from '../support/harness.js';
 
 export const DEMO_FAN = { email: 'demo@test.com', password: 'demodemo' };
@@ -32,40 +32,19 @@ export interface SaleShowOptions extends ShowOptions {
 }
 
 /** A venue, an event and one show on sale now, made through the admin API (as GET /api/shows/:id gives it). */
-export async function saleShow(h: Harness, adminToken: string, o: SaleShowOptions = {}): Promise<ShowDetail> {
-  const { app } = h.tc;
-  const token = adminToken;
-  const now = Date.now();
-  const venue = await call(app, 'POST', '/api/admin/venues', {
-    token,
-    body: { name: o.venueName ?? 'Riverside Hall', city: 'Taipei', address: '1 Riverside Rd', areas: o.areas ?? [{ name: 'Stalls', rows: 4, seatsPerRow: 10 }] },
-  });
-  if (venue.status !== 201) throw new Error(`venue: ${venue.status} ${JSON.stringify(venue.body)}`);
-  const event = await call(app, 'POST', '/api/admin/events', {
-    token,
-    body: {
+export function saleShow(h: Harness, adminToken: string, o: SaleShowOptions = {}): Promise<ShowDetail> {
+  return createShow(h.tc.app, adminToken, {
+    ...o,
+    venueName: o.venueName ?? 'Riverside Hall',
+    areas: o.areas ?? [{ name: 'Stalls', rows: 4, seatsPerRow: 10 }],
+    event: {
       title: o.title ?? 'Paper Moon Live — Encore',
       artist: o.artist ?? 'Lin Yu-Chen',
       description: 'One more night of piano ballads.',
       imageUrl: o.imageUrl ?? '/images/poster-2.svg',
     },
+    price: (i) => 1800 - 400 * i,
   });
-  if (event.status !== 201) throw new Error(`event: ${event.status} ${JSON.stringify(event.body)}`);
-  const show = await call(app, 'POST', '/api/admin/shows', {
-    token,
-    body: {
-      eventId: event.body.event.id,
-      venueId: venue.body.venue.id,
-      startsAt: o.startsAt ?? new Date(now + 30 * 86_400_000).toISOString(),
-      onSaleAt: o.onSaleAt ?? new Date(now - 3_600_000).toISOString(),
-      pageCapacity: o.pageCapacity ?? 100,
-      purchaseWindowSeconds: o.purchaseWindowSeconds ?? 600,
-      maxTicketsPerAccount: o.maxTicketsPerAccount ?? 4,
-      prices: venue.body.venue.areas.map((a: { id: string }, i: number) => ({ areaId: a.id, price: 1800 - 400 * i })),
-    },
-  });
-  if (show.status !== 201) throw new Error(`show: ${show.status} ${JSON.stringify(show.body)}`);
-  return show.body.show;
 }
 
 /** A customer account with a real name (a password hash: slower than `fans`). */

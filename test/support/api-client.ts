@@ -57,6 +57,10 @@ export interface ShowOptions {
   areas?: { name: string; rows: number; seatsPerRow: number }[];
   /** The clock's now, when the app runs on a manual clock. */
   now?: number;
+  venueName?: string;
+  event?: { title: string; artist: string; description?: string; imageUrl?: string };
+  /** Price of the i-th area (default 1000 × (i + 1)). */
+  price?: (i: number) => number;
 }
 
 /** A venue, an event and one show on sale now; returns the show as GET /api/shows/:id gives it. */
@@ -64,13 +68,22 @@ export async function createShow(app: FastifyInstance, adminToken: string, o: Sh
   const now = o.now ?? Date.now();
   const venue = await call(app, 'POST', '/api/admin/venues', {
     token: adminToken,
-    body: { name: 'Test Hall', city: 'Taipei', address: '1 Test Rd', areas: o.areas ?? [{ name: 'A', rows: 3, seatsPerRow: 4 }, { name: 'B', rows: 2, seatsPerRow: 5 }] },
+    body: {
+      name: o.venueName ?? 'Test Hall',
+      city: 'Taipei',
+      address: '1 Test Rd',
+      areas: o.areas ?? [
+        { name: 'A', rows: 3, seatsPerRow: 4 },
+        { name: 'B', rows: 2, seatsPerRow: 5 },
+      ],
+    },
   });
   if (venue.status !== 201) throw new Error(`venue: ${JSON.stringify(venue.body)}`);
   const event = await call(app, 'POST', '/api/admin/events', {
     token: adminToken,
-    body: { title: 'Test Event', artist: 'Test Artist', description: 'A test' },
+    body: o.event ?? { title: 'Test Event', artist: 'Test Artist', description: 'A test' },
   });
+  if (event.status !== 201) throw new Error(`event: ${JSON.stringify(event.body)}`);
   const show = await call(app, 'POST', '/api/admin/shows', {
     token: adminToken,
     body: {
@@ -81,7 +94,7 @@ export async function createShow(app: FastifyInstance, adminToken: string, o: Sh
       pageCapacity: o.pageCapacity ?? 100,
       purchaseWindowSeconds: o.purchaseWindowSeconds ?? 600,
       maxTicketsPerAccount: o.maxTicketsPerAccount ?? 4,
-      prices: venue.body.venue.areas.map((a: { id: string }, i: number) => ({ areaId: a.id, price: 1000 * (i + 1) })),
+      prices: venue.body.venue.areas.map((a: { id: string }, i: number) => ({ areaId: a.id, price: o.price?.(i) ?? 1000 * (i + 1) })),
     },
   });
   if (show.status !== 201) throw new Error(`show: ${JSON.stringify(show.body)}`);
