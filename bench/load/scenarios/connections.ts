@@ -149,6 +149,8 @@ export async function runConnections(ctx: Context, o: ConnectionsOptions): Promi
       await sleep(20);
     }
     const holdSeconds = (Date.now() - holdStart) / 1000;
+    // An interrupted run skips the hold: no rate to speak of.
+    const perHoldSecond = (n: number) => (holdSeconds >= 1 ? n / holdSeconds : 0);
     holdBar.update(o.hold, `left ${leaves}`);
     await pool.finish();
     sampling = false;
@@ -200,7 +202,7 @@ export async function runConnections(ctx: Context, o: ConnectionsOptions): Promi
       return sxx > 0 ? ramp.reduce((a, [x, y]) => a + (x - mx) * (y - my), 0) / sxx : NaN;
     })();
 
-    const moved = { leaves, leaveErrors, perSecond: leaves / holdSeconds, target: o.moveRate };
+    const moved = { leaves, leaveErrors, perSecond: perHoldSecond(leaves), target: o.moveRate };
     const q = (h: Histogram) => ({ p50: round(h.quantile(50), 0), p99: round(h.quantile(99), 0), max: round(h.max, 0), n: h.n });
     const data = {
       scenario: 'connections',
@@ -225,7 +227,7 @@ export async function runConnections(ctx: Context, o: ConnectionsOptions): Promi
       staleness: {
         holdSeconds: round(holdSeconds),
         statuses: sumR('statusesMeasured'),
-        statusesPerSecond: round(sumR('statusesMeasured') / holdSeconds),
+        statusesPerSecond: round(perHoldSecond(sumR('statusesMeasured'))),
         ageMs: { all: q(ageAll), front: q(merge('ageFront')), back: q(merge('ageBack')) },
         gapMs: { all: q(gapAll), front: q(merge('gapFront')), back: q(merge('gapBack')) },
         frontMeans: `position <= 2 x capacity + 100 = ${2 * show.pageCapacity + 100}`,
