@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Harness } from '../support/harness.js';
 import { launchBrowser, logIn, screenshot } from '../support/browser.js';
 import { startWebServer } from '../support/web-server.js';
+import { WAIT } from './helpers.js';
 
 describe('the site in Chromium', () => {
   let browser: Browser;
@@ -21,14 +22,14 @@ describe('the site in Chromium', () => {
   it('when the demo fan logs in and opens an event, then its shows are listed with buy buttons', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
     await page.goto(url);
-    await expect.poll(() => page.getByTestId('event-card').count()).toBeGreaterThanOrEqual(8);
+    await expect.poll(() => page.getByTestId('event-card').count(), WAIT).toBeGreaterThanOrEqual(8);
     await screenshot(page, 'home');
 
     await logIn(page, url, 'demo@test.com', 'demodemo');
     await page.goto(url);
     await page.getByTestId('event-card').filter({ hasText: 'Jazz at Dadaocheng' }).first().click();
     await page.waitForURL(/\/events\//);
-    await expect.poll(() => page.getByTestId('show-row').count()).toBe(2);
+    await expect.poll(() => page.getByTestId('show-row').count(), WAIT).toBe(2);
     // One show has been played: its button is disabled; the other is on sale.
     const buttons = page.getByTestId('buy-button');
     const disabled = await buttons.evaluateAll((els) => els.map((e) => (e as HTMLButtonElement).disabled));
@@ -40,7 +41,7 @@ describe('the site in Chromium', () => {
   it('when someone searches, then only matching events are shown', async () => {
     const page = await browser.newPage();
     await page.goto(`${url}/?q=neon`);
-    await expect.poll(() => page.getByTestId('event-card').count()).toBe(1);
+    await expect.poll(() => page.getByTestId('event-card').count(), WAIT).toBe(1);
     await expect(page.getByTestId('event-card').first().textContent()).resolves.toContain('Neon Harbor');
     await page.close();
   });

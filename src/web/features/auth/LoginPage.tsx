@@ -1,52 +1,23 @@
-import { useState, type ChangeEvent, type FormEvent } from 'react';
-import { Link, Navigate, useNavigate, useSearchParams } from 'react-router-dom';
+import { Link, Navigate } from 'react-router-dom';
 import { LoginRequest } from '../../../shared/api.js';
 import { useAuth } from '../../app/auth.js';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
 import { Field } from '../../components/Field.js';
-import { toApiError, type ApiError } from '../../lib/api.js';
-import { safeNext, useDocumentTitle } from '../../lib/hooks.js';
-import { validateField, validateForm, type FieldErrors } from './form-validation.js';
+import { useDocumentTitle } from '../../lib/hooks.js';
+import { useAuthForm } from './use-auth-form.js';
 
 type Key = 'email' | 'password';
 
 export function LoginPage() {
   useDocumentTitle('Log in');
   const { user, login } = useAuth();
-  const navigate = useNavigate();
-  const [params] = useSearchParams();
-  const next = safeNext(params.get('next'));
-  const [values, setValues] = useState<Record<Key, string>>({ email: '', password: '' });
-  const [errors, setErrors] = useState<FieldErrors<Key>>({});
-  const [formError, setFormError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { values, setValues, errors, setErrors, formError, busy, set, blur, submit, next, switchTo } = useAuthForm<Key>(
+    LoginRequest,
+    { email: '', password: '' },
+    (v) => login({ email: v.email.trim(), password: v.password }),
+  );
 
   if (user && !busy) return <Navigate to={next} replace />;
-
-  const set = (k: Key) => (e: ChangeEvent<HTMLInputElement>) => {
-    const v = { ...values, [k]: e.target.value };
-    setValues(v);
-    if (errors[k]) setErrors({ ...errors, [k]: validateField(LoginRequest, v, k) });
-  };
-  const blur = (k: Key) => () => {
-    if (values[k] !== '') setErrors({ ...errors, [k]: validateField(LoginRequest, values, k) });
-  };
-
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    setFormError(null);
-    const found = validateForm(LoginRequest, values);
-    setErrors(found);
-    if (Object.keys(found).length) return;
-    setBusy(true);
-    try {
-      await login({ email: values.email.trim(), password: values.password });
-      navigate(next, { replace: true });
-    } catch (err) {
-      setFormError(toApiError(err));
-      setBusy(false);
-    }
-  }
 
   return (
     <div className="container auth-page">
@@ -99,7 +70,7 @@ export function LoginPage() {
           </button>
         </form>
         <p className="auth-switch">
-          New to TicketClub? <Link to={`/signup${params.get('next') ? `?next=${encodeURIComponent(next)}` : ''}`}>Create an account</Link>
+          New to TicketClub? <Link to={switchTo('/signup')}>Create an account</Link>
         </p>
       </div>
     </div>

@@ -1,54 +1,25 @@
-import { useState, type ChangeEvent, type FormEvent } from 'react';
-import { Link, Navigate, useNavigate, useSearchParams } from 'react-router-dom';
+import { Link, Navigate } from 'react-router-dom';
 import { SignupRequest } from '../../../shared/api.js';
 import { useAuth } from '../../app/auth.js';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
 import { Field } from '../../components/Field.js';
-import { toApiError, type ApiError } from '../../lib/api.js';
-import { safeNext, useDocumentTitle } from '../../lib/hooks.js';
-import { validateField, validateForm, type FieldErrors } from './form-validation.js';
+import { useDocumentTitle } from '../../lib/hooks.js';
+import { useAuthForm } from './use-auth-form.js';
 
 type Key = 'name' | 'email' | 'password';
 
 export function SignupPage() {
   useDocumentTitle('Sign up');
   const { user, signup } = useAuth();
-  const navigate = useNavigate();
-  const [params] = useSearchParams();
-  const next = safeNext(params.get('next'));
-  const [values, setValues] = useState<Record<Key, string>>({ name: '', email: '', password: '' });
-  const [errors, setErrors] = useState<FieldErrors<Key>>({});
-  const [formError, setFormError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { values, errors, formError, busy, set, blur, submit, next, switchTo } = useAuthForm<Key>(
+    SignupRequest,
+    { name: '', email: '', password: '' },
+    (v) => signup({ name: v.name.trim(), email: v.email.trim(), password: v.password }),
+    // An email that is taken is the email field's problem.
+    (e) => (e.code === 'EMAIL_TAKEN' ? { email: e.message } : undefined),
+  );
 
   if (user && !busy) return <Navigate to={next} replace />;
-
-  const set = (k: Key) => (e: ChangeEvent<HTMLInputElement>) => {
-    const v = { ...values, [k]: e.target.value };
-    setValues(v);
-    if (errors[k]) setErrors({ ...errors, [k]: validateField(SignupRequest, v, k) });
-  };
-  const blur = (k: Key) => () => {
-    if (values[k] !== '') setErrors({ ...errors, [k]: validateField(SignupRequest, values, k) });
-  };
-
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    setFormError(null);
-    const found = validateForm(SignupRequest, values);
-    setErrors(found);
-    if (Object.keys(found).length) return;
-    setBusy(true);
-    try {
-      await signup({ name: values.name.trim(), email: values.email.trim(), password: values.password });
-      navigate(next, { replace: true });
-    } catch (err) {
-      const e2 = toApiError(err);
-      if (e2.code === 'EMAIL_TAKEN') setErrors({ email: e2.message });
-      else setFormError(e2);
-      setBusy(false);
-    }
-  }
 
   return (
     <div className="container auth-page">
@@ -94,7 +65,7 @@ export function SignupPage() {
           </button>
         </form>
         <p className="auth-switch">
-          Already have an account? <Link to={`/login${params.get('next') ? `?next=${encodeURIComponent(next)}` : ''}`}>Log in</Link>
+          Already have an account? <Link to={switchTo('/login')}>Log in</Link>
         </p>
       </div>
     </div>
