@@ -3,7 +3,7 @@ import { call, createShow, newAdmin, newCustomers } from '../support/api-client.
 import { startHarness, type Harness } from '../support/harness.js';
 import { connect, emitAck, nextEvent, sleep, type ClientSocket } from '../support/sockets.js';
 
-/** Presence and live updates over real sockets, on a server running its jobs with a 2 s grace. */
+/** Presence and live updates over real sockets, on a server running its jobs with a 3 s grace. */
 describe.each(['memory', 'redis'] as const)('waiting room over realtime (%s store)', (storeKind) => {
   let h: Harness;
   let url: string;
@@ -11,7 +11,7 @@ describe.each(['memory', 'redis'] as const)('waiting room over realtime (%s stor
   const sockets: ClientSocket[] = [];
 
   beforeAll(async () => {
-    h = await startHarness({ redis: storeKind === 'redis', jobs: true, env: { QUEUE_GRACE_SECONDS: '2' } });
+    h = await startHarness({ redis: storeKind === 'redis', jobs: true, env: { QUEUE_GRACE_SECONDS: '3' } });
     url = await h.listen();
     admin = await newAdmin(h.tc, h.tc.app);
   });
@@ -56,13 +56,13 @@ describe.each(['memory', 'redis'] as const)('waiting room over realtime (%s stor
     await call(h.tc.app, 'POST', `/api/shows/${show.id}/queue`, { token: b!.token });
     const sb = await open(b!.token);
     await emitAck(sb, 'queue:watch', show.id);
-    const sa = await open(a!.token);
-    await emitAck(sa, 'queue:watch', show.id);
+    let tab = await open(a!.token);
+    await emitAck(tab, 'queue:watch', show.id);
     for (let i = 0; i < 3; i++) {
-      sa.disconnect();
+      tab.disconnect();
       await sleep(1_000);
-      const again = await open(a!.token);
-      expect(await emitAck(again, 'queue:watch', show.id)).toEqual({ ok: true });
+      tab = await open(a!.token);
+      expect(await emitAck(tab, 'queue:watch', show.id)).toEqual({ ok: true });
       await sleep(500);
     }
     // 4.5 s later, well past one grace, A still holds the page and B still waits first in line.
@@ -77,7 +77,7 @@ describe.each(['memory', 'redis'] as const)('waiting room over realtime (%s stor
     const sa = await open(a!.token);
     await emitAck(sa, 'queue:watch', show.id);
     await call(h.tc.app, 'POST', `/api/shows/${show.id}/queue`, { token: b!.token });
-    await sleep(3_500);
+    await sleep(5_000);
     expect((await state(show.id, b!.token)).state).toBe('none');
     expect((await state(show.id, a!.token)).state).toBe('admitted');
   });
