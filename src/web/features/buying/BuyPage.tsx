@@ -3,6 +3,7 @@ import { Link, useLocation, useNavigate, useParams } from 'react-router-dom';
 import type { Order, ShowDetail } from '../../../shared/api.js';
 import { useAuth } from '../../app/auth.js';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
+import { LoadError } from '../../components/LoadError.js';
 import { PageMessage } from '../../components/PageMessage.js';
 import { Spinner } from '../../components/Spinner.js';
 import { api, toApiError, type ApiError } from '../../lib/api.js';
@@ -96,29 +97,7 @@ export function BuyPage() {
   const eventLink = show ? `/events/${show.eventId}` : '/';
 
   if (showLoad.status === 'error') {
-    const missing = showLoad.error.code === 'NOT_FOUND' || showLoad.error.code === 'VALIDATION_FAILED';
-    return (
-      <div className="container narrow">
-        <PageMessage
-          icon="error"
-          title={missing ? 'Show not found' : 'Could not load this show'}
-          actions={
-            <>
-              {!missing && (
-                <button type="button" className="btn btn-primary" onClick={showLoad.reload}>
-                  Try again
-                </button>
-              )}
-              <Link to="/" className="btn btn-secondary">
-                Browse events
-              </Link>
-            </>
-          }
-        >
-          {missing ? <p>This show does not exist.</p> : <ErrorMessage error={showLoad.error} />}
-        </PageMessage>
-      </div>
-    );
+    return <LoadError error={showLoad.error} what="Show" missingText="This show does not exist." reload={showLoad.reload} />;
   }
 
   if (!show || phase.kind === 'loading' || (phase.kind === 'admitted' && order === undefined)) {

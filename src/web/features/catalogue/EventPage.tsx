@@ -1,10 +1,9 @@
-import { Link, useNavigate, useParams } from 'react-router-dom';
+import { useNavigate, useParams } from 'react-router-dom';
 import type { ShowSummary } from '../../../shared/api.js';
 import { useAuth } from '../../app/auth.js';
 import { ShowStatusBadge } from '../../components/Badge.js';
-import { ErrorMessage } from '../../components/ErrorMessage.js';
 import { EventImage } from '../../components/EventImage.js';
-import { PageMessage } from '../../components/PageMessage.js';
+import { LoadError } from '../../components/LoadError.js';
 import { RichText } from '../../components/RichText.js';
 import { Spinner } from '../../components/Spinner.js';
 import { api } from '../../lib/api.js';
@@ -18,29 +17,7 @@ export function EventPage() {
 
   if (loaded.status === 'loading') return <Spinner label="Loading event…" />;
   if (loaded.status === 'error') {
-    const notFound = loaded.error.code === 'NOT_FOUND' || loaded.error.code === 'VALIDATION_FAILED';
-    return (
-      <div className="container narrow">
-        <PageMessage
-          icon="error"
-          title={notFound ? 'Event not found' : 'Could not load this event'}
-          actions={
-            <>
-              {!notFound && (
-                <button type="button" className="btn btn-primary" onClick={loaded.reload}>
-                  Try again
-                </button>
-              )}
-              <Link to="/" className="btn btn-secondary">
-                Browse events
-              </Link>
-            </>
-          }
-        >
-          {notFound ? <p>This event does not exist or is no longer listed.</p> : <ErrorMessage error={loaded.error} />}
-        </PageMessage>
-      </div>
-    );
+    return <LoadError error={loaded.error} what="Event" missingText="This event does not exist or is no longer listed." reload={loaded.reload} />;
   }
 
   const { event } = loaded.data;
