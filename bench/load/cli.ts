@@ -31,6 +31,7 @@ Targets
   --server-workers W     WORKERS=W for each started instance (cluster mode)
   --grace S              QUEUE_GRACE_SECONDS of started instances (default 30)
   --pg URL               PostgreSQL (default postgres://postgres@127.0.0.1:5432/test)
+  --pg-pool N            DATABASE_POOL_SIZE per started server process (default: 80 shared out, 2..10)
   --schema NAME          with --url: the servers' DATABASE_SCHEMA, for the database checks
   --redis URL            Redis for started instances (default redis://127.0.0.1:6379)
   --admin-email E --admin-password P   with --url (default admin@test.com / adminadmin)
@@ -100,6 +101,7 @@ async function main(): Promise<number> {
       capacity: { type: 'string' },
       window: { type: 'string' },
       pg: { type: 'string' },
+      'pg-pool': { type: 'string' },
       schema: { type: 'string' },
       redis: { type: 'string' },
       'admin-email': { type: 'string' },
@@ -151,6 +153,7 @@ async function main(): Promise<number> {
     serverWorkers: a['server-workers'] !== undefined ? intIn(a['server-workers'], 'server-workers', 1, 64) : undefined,
     grace: intIn(a.grace, 'grace', 1, 3600, 30),
     pg: a.pg ?? 'postgres://postgres@127.0.0.1:5432/test',
+    pgPool: a['pg-pool'] === undefined ? undefined : intIn(a['pg-pool'], 'pg-pool', 1, 1000),
     schema: a.schema,
     redis: a.redis ?? 'redis://127.0.0.1:6379',
     adminEmail: a['admin-email'],

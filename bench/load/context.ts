@@ -12,6 +12,8 @@ export interface CommonOptions {
   capacity?: number;
   window?: number;
   pg: string;
+  /** DATABASE_POOL_SIZE of each started server process (default: 80 connections shared out). */
+  pgPool?: number;
   schema?: string;
   redis: string;
   adminEmail?: string;
@@ -60,5 +62,9 @@ export function serverEnv(c: CommonOptions, schema: string, admin: { email: stri
     DEMO_DATA: '0',
   };
   if (c.serverWorkers && c.serverWorkers > 1) env.WORKERS = String(c.serverWorkers);
+  // All processes share one PostgreSQL (max_connections 100 by default): beyond it, handshakes fail
+  // with "too many clients". Keep 20 for the tool's own checks and psql.
+  const processes = c.instances * Math.max(1, c.serverWorkers ?? 1);
+  env.DATABASE_POOL_SIZE = String(c.pgPool ?? Math.max(2, Math.min(10, Math.floor(80 / processes))));
   return env;
 }

@@ -92,6 +92,7 @@ export async function buildApp(deps: AppDeps): Promise<TicketClub> {
     deps.limiters({ keyPrefix: 'login-ip', points: 100, durationSeconds: 15 * 60 }),
   );
   const auth = new AuthService(db, clock, limiter);
+  if (deps.configureIo) shareSessionRevocations(io, auth, (err) => app.log.warn({ err }, 'session revocation not acknowledged by every instance'));
   const guards = makeAuthGuards(auth);
   const ops = await installOps(app, { config, io, queueStore: deps.queueStore, clock, limiters: deps.limiters, guards });
   const catalogue = new CatalogueService(db, clock);
@@ -186,6 +187,31 @@ export async function buildApp(deps: AppDeps): Promise<TicketClub> {
       await app.close();
     },
   };
+}
+
+/**
+ * Instances cache sessions for a few seconds: a logout waits until every other instance has dropped
+ * its copy (or REVOCATION_ACK_MS passed, after which the cache's own TTL still ends it).
+ */
+const REVOCATION_ACK_MS = 2_000;
+function shareSessionRevocations(io: IoServer, auth: AuthService, onError: (err: unknown) => void): void {
+  io.on('session:revoked', (tokenHash, ack) => {
+    auth.forgetSession(tokenHash);
+    ack(true);
+  });
+  auth.onSessionRevoked(async (tokenHash) => {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        io.serverSideEmitWithAck('session:revoked', tokenHash),
+        new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), REVOCATION_ACK_MS))),
+      ]);
+    } catch (err) {
+      onError(err);
+    } finally {
+      clearTimeout(timer);
+    }
+  });
 }
 
 function cookieValue(header: string | undefined, name: string): string | undefined {

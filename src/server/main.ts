@@ -16,7 +16,7 @@ import { handleShutdownSignals } from './platform/ops/shutdown.js';
 
 const openDatabase = (config: Config): Promise<Database> =>
   config.DATABASE_URL
-    ? openPostgres({ url: config.DATABASE_URL, schema: config.DATABASE_SCHEMA })
+    ? openPostgres({ url: config.DATABASE_URL, schema: config.DATABASE_SCHEMA, max: config.DATABASE_POOL_SIZE })
     : openPglite(config.DATA_DIR);
 
 /** Demo data and the admin account: once per start (in cluster mode by the primary, before forking). */

@@ -94,4 +94,15 @@ describe('seat race across two instances', () => {
     wa.disconnect();
     wb.disconnect();
   }, 120_000);
+
+  it('when a fan logs out on one instance, then the other instance refuses the token at once, although it had just cached the session', async () => {
+    const [fan] = (await http(a.url, 'POST', '/api/admin/users/bulk', { token: admin, body: { count: 1, emailPrefix: uniqueName('out'), password: 'password123' } })).body.users;
+    // b looks the session up (and keeps it for a few seconds); a, where the logout lands, too.
+    expect((await http(b.url, 'GET', '/api/me', { token: fan.token })).status).toBe(200);
+    expect((await http(a.url, 'GET', '/api/me', { token: fan.token })).status).toBe(200);
+    expect((await http(a.url, 'POST', '/api/auth/logout', { token: fan.token })).status).toBe(204);
+    expect((await http(b.url, 'GET', '/api/me', { token: fan.token })).status).toBe(401);
+    expect((await http(a.url, 'GET', '/api/me', { token: fan.token })).status).toBe(401);
+    await expect(connect(b.url, fan.token)).rejects.toThrow();
+  }, 60_000);
 });

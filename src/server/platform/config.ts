@@ -24,6 +24,8 @@ const schema = z.object({
     .string()
     .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case SQL identifier')
     .optional(),
+  /** PostgreSQL connections per process: instances × workers × this must stay under the server's max_connections. */
+  DATABASE_POOL_SIZE: int(1, 1000).default(10),
   DATA_DIR: z.string().min(1).default('./data'),
   REDIS_URL: z
     .string()

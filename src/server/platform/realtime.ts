@@ -6,8 +6,14 @@ export interface SocketData {
   user: User;
 }
 
-export type IoServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
-export type IoSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+/** Between server instances (through the Redis adapter), never seen by browsers. */
+export interface ServerSideEvents {
+  /** A session ended (logout): drop any cached copy of it, then acknowledge. */
+  'session:revoked': (tokenHash: string, ack: (ok: true) => void) => void;
+}
+
+export type IoServer = Server<ClientToServerEvents, ServerToClientEvents, ServerSideEvents, SocketData>;
+export type IoSocket = Socket<ClientToServerEvents, ServerToClientEvents, ServerSideEvents, SocketData>;
 
 type Args<E extends keyof ServerToClientEvents> = Parameters<ServerToClientEvents[E]>;
 

@@ -4,6 +4,7 @@ import type { Database, Queryable } from '../../platform/database.js';
 import { AppError } from '../../platform/errors.js';
 import type { LoginLimiter } from './login-limiter.js';
 import { dummyHash, hashPassword, verifyPassword } from './passwords.js';
+import { SessionCache } from './session-cache.js';
 import { SESSION_TTL_SECONDS, hashToken, newToken } from './sessions.js';
 
 interface UserRow {
@@ -18,12 +19,31 @@ const toUser = (r: UserRow): User => ({ id: r.id, name: r.name, email: r.email, 
 
 const isUniqueViolation = (e: unknown): boolean => (e as { code?: string }).code === '23505';
 
+/** How long an instance trusts a session it looked up (see SessionCache). */
+export const SESSION_CACHE_MS = 5_000;
+
 export class AuthService {
+  private readonly sessions: SessionCache;
+  /** Tells the other instances that a session ended (set when instances share Redis). */
+  private revoked?: (tokenHash: string) => Promise<void>;
+
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
     private readonly limiter: LoginLimiter,
-  ) {}
+    cacheMs = SESSION_CACHE_MS,
+  ) {
+    this.sessions = new SessionCache(cacheMs);
+  }
+
+  onSessionRevoked(fn: (tokenHash: string) => Promise<void>): void {
+    this.revoked = fn;
+  }
+
+  /** Drops this instance's copy of a session that ended elsewhere. */
+  forgetSession(tokenHash: string): void {
+    this.sessions.forget(tokenHash);
+  }
 
   async signup(input: { name: string; email: string; password: string }): Promise<{ user: User; token: string }> {
     const hash = await hashPassword(input.password);
@@ -53,19 +73,31 @@ export class AuthService {
     return { user: toUser(row), token: await this.createSession(this.db, row.id) };
   }
 
+  /** Ends the session here and on every instance before answering. */
   async logout(token: string): Promise<void> {
-    await this.db.query(`DELETE FROM sessions WHERE token_hash = $1`, [hashToken(token)]);
+    const tokenHash = hashToken(token);
+    await this.db.query(`DELETE FROM sessions WHERE token_hash = $1`, [tokenHash]);
+    this.sessions.forget(tokenHash);
+    await this.revoked?.(tokenHash);
   }
 
   /** The account a token belongs to, or null when it is unknown, logged out or expired. */
   async authenticate(token: string): Promise<User | null> {
     if (token.length < 20 || token.length > 200) return null;
-    const { rows } = await this.db.query<UserRow>(
-      `SELECT u.* FROM sessions s JOIN users u ON u.id = s.user_id
+    const tokenHash = hashToken(token);
+    const now = this.clock.now();
+    const cached = this.sessions.get(tokenHash, now);
+    if (cached) return cached;
+    const { rows } = await this.db.query<UserRow & { session_expires_at: Date }>(
+      `SELECT u.*, s.expires_at AS session_expires_at FROM sessions s JOIN users u ON u.id = s.user_id
         WHERE s.token_hash = $1 AND s.expires_at > $2`,
-      [hashToken(token), new Date(this.clock.now())],
+      [tokenHash, new Date(now)],
     );
-    return rows[0] ? toUser(rows[0]) : null;
+    const row = rows[0];
+    if (!row) return null;
+    const user = toUser(row);
+    this.sessions.set(tokenHash, user, new Date(row.session_expires_at).getTime(), now);
+    return user;
   }
 
   async createSession(q: Queryable, userId: string): Promise<string> {

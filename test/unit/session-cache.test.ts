@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { SessionCache } from '../../src/server/modules/auth/session-cache.js';
+
+const fan = { id: 'u1', name: 'Fan', email: 'fan@example.com', role: 'customer' as const };
+
+describe('SessionCache', () => {
+  it('when a session was looked up, then it is served from the cache until the TTL runs out', () => {
+    const c = new SessionCache(5_000);
+    c.set('h1', fan, 1_000_000, 0);
+    expect(c.get('h1', 4_999)).toEqual(fan);
+    expect(c.get('h1', 5_000)).toBeUndefined();
+    expect(c.size).toBe(0);
+  });
+
+  it('when the session itself expires before the TTL, then the cache stops serving it then', () => {
+    const c = new SessionCache(5_000);
+    c.set('h1', fan, 2_000, 0);
+    expect(c.get('h1', 1_999)).toEqual(fan);
+    expect(c.get('h1', 2_000)).toBeUndefined();
+  });
+
+  it('when a session is forgotten (logout), then it is gone at once', () => {
+    const c = new SessionCache(5_000);
+    c.set('h1', fan, 1_000_000, 0);
+    c.forget('h1');
+    expect(c.get('h1', 1)).toBeUndefined();
+  });
+
+  it('when more sessions than the bound arrive, then the oldest are dropped first', () => {
+    const c = new SessionCache(5_000, 3);
+    for (const h of ['a', 'b', 'c']) c.set(h, fan, 1_000_000, 0);
+    c.set('a', fan, 1_000_000, 1); // refreshed: now the newest
+    c.set('d', fan, 1_000_000, 2);
+    expect(c.size).toBe(3);
+    expect(c.get('b', 3)).toBeUndefined();
+    expect(c.get('a', 3)).toEqual(fan);
+    expect(c.get('d', 3)).toEqual(fan);
+  });
+
+  it('when the TTL is 0, then nothing is cached', () => {
+    const c = new SessionCache(0);
+    c.set('h1', fan, 1_000_000, 0);
+    expect(c.get('h1', 0)).toBeUndefined();
+  });
+});
