@@ -12,6 +12,21 @@ export interface PostgresOptions {
   max?: number;
 }
 
+/**
+ * Statements with parameters are named, so each pooled connection parses and plans them once and
+ * then only binds and executes (the `pg` client remembers which names a connection has prepared).
+ * The name follows the text; past MAX_PREPARED distinct texts the rest run unnamed.
+ */
+const MAX_PREPARED = 1_000;
+const prepared = new Map<string, string>();
+function statement(text: string, params: readonly unknown[] | undefined): pg.QueryConfig {
+  const values = params as unknown[] | undefined;
+  if (!values || values.length === 0) return { text, values };
+  let name = prepared.get(text);
+  if (!name && prepared.size < MAX_PREPARED) prepared.set(text, (name = `tc${prepared.size}`));
+  return name ? { name, text, values } : { text, values };
+}
+
 export async function openPostgres(opts: PostgresOptions): Promise<Database> {
   const pool = new pg.Pool({
     connectionString: opts.url,
@@ -24,7 +39,7 @@ export async function openPostgres(opts: PostgresOptions): Promise<Database> {
   if (opts.schema) await pool.query(`CREATE SCHEMA IF NOT EXISTS ${opts.schema}`);
 
   const run: Queryable['query'] = async (sql, params) => {
-    const r = await pool.query(sql, params as unknown[]);
+    const r = await pool.query(statement(sql, params));
     return { rows: r.rows, rowCount: r.rowCount ?? 0 };
   };
 
@@ -35,7 +50,7 @@ export async function openPostgres(opts: PostgresOptions): Promise<Database> {
       const client = await pool.connect();
       const tx: Queryable = {
         query: async (sql, params) => {
-          const r = await client.query(sql, params as unknown[]);
+          const r = await client.query(statement(sql, params));
           return { rows: r.rows, rowCount: r.rowCount ?? 0 };
         },
       };
