@@ -164,6 +164,7 @@ export async function buildApp(deps: AppDeps): Promise<TicketClub> {
     startJobs() {
       gateway.start();
       statsGateway.start();
+      queue.startExpiryTimers();
       for (const job of jobs) {
         // Once a second, never two runs of the same job at once on this instance.
         job.timer = setInterval(() => {
@@ -182,7 +183,7 @@ export async function buildApp(deps: AppDeps): Promise<TicketClub> {
       gateway.stop();
       statsGateway.stop();
       // A run in progress finishes before the database goes away.
-      await Promise.all(jobs.map((j) => j.running));
+      await Promise.all([...jobs.map((j) => j.running), queue.stopExpiryTimers()]);
       await new Promise<void>((resolve) => void io.close(() => resolve()));
       await app.close();
     },

@@ -20,12 +20,17 @@ export interface QueueEvents {
 
 const RULES_TTL_MS = 2_000;
 const RATE_TTL_MS = 2_000;
+/** A sweep runs this long after an admission's window ends, so the next waiter is admitted at once. */
+const EXPIRY_SLACK_MS = 5;
 
 /** The waiting room's use cases: join, look, leave, admit the next, expire, remove the absent. */
 export class QueueService implements AdmissionGate {
   private holds?: SeatHolds;
   private readonly rulesCache = new Map<string, { at: number; rules: ShowRules }>();
   private readonly rateCache = new Map<string, { at: number; perSecond: number }>();
+  /** Sweeps due when admissions made here run out (undefined: not scheduling). */
+  private expiryTimers?: Set<NodeJS.Timeout>;
+  private readonly expirySweeps = new Set<Promise<unknown>>();
 
   constructor(
     private readonly store: QueueStore,
@@ -113,6 +118,37 @@ export class QueueService implements AdmissionGate {
     const changes = await this.store.sweep(showId, this.limits(rules), this.clock.now());
     await this.apply(showId, changes);
     return changes;
+  }
+
+  /**
+   * From now on, every admission this instance makes schedules a sweep for the moment its window
+   * ends: the freed slot goes to the next waiter within milliseconds, not at the next periodic
+   * sweep. The periodic sweep stays the safety net (admissions of an instance that died).
+   */
+  startExpiryTimers(): void {
+    this.expiryTimers ??= new Set();
+  }
+
+  /** Cancels the scheduled sweeps and waits for those already running. */
+  async stopExpiryTimers(): Promise<void> {
+    for (const t of this.expiryTimers ?? []) clearTimeout(t);
+    this.expiryTimers = undefined;
+    await Promise.all(this.expirySweeps);
+  }
+
+  private scheduleExpiry(showId: string, expiresAt: number): void {
+    const timers = this.expiryTimers;
+    const delay = expiresAt - this.clock.now() + EXPIRY_SLACK_MS;
+    if (!timers || delay > 2 ** 31 - 1) return;
+    const t = setTimeout(() => {
+      timers.delete(t);
+      const run = this.sweep(showId)
+        .catch((err) => this.events.onError?.(err, `expiry sweep ${showId}`))
+        .finally(() => this.expirySweeps.delete(run));
+      this.expirySweeps.add(run);
+    }, Math.max(0, delay));
+    t.unref();
+    timers.add(t);
   }
 
   async sweepAll(): Promise<void> {
@@ -206,6 +242,7 @@ export class QueueService implements AdmissionGate {
       const expiresAt = new Date(a.expiresAt).toISOString();
       this.realtime.toUser(a.userId, 'queue:admitted', { showId, admittedAt, expiresAt });
       this.realtime.toUser(a.userId, 'queue:status', { showId, state: 'admitted', admittedAt, expiresAt, at });
+      this.scheduleExpiry(showId, a.expiresAt);
     }
     if (changes.admitted.length > 0) this.events.onAdmitted?.(showId, changes.admitted.length);
     await this.recordWaits(showId, changes).catch((err) => this.events.onError?.(err, 'record waits'));
