@@ -18,13 +18,24 @@ export interface PostgresOptions {
  * The name follows the text; past MAX_PREPARED distinct texts the rest run unnamed.
  */
 const MAX_PREPARED = 1_000;
-const prepared = new Map<string, string>();
+const prepared = new Map<string, string | null>();
 function statement(text: string, params: readonly unknown[] | undefined): pg.QueryConfig {
   const values = params as unknown[] | undefined;
   if (!values || values.length === 0) return { text, values };
   let name = prepared.get(text);
-  if (!name && prepared.size < MAX_PREPARED) prepared.set(text, (name = `tc${prepared.size}`));
+  if (name === undefined && prepared.size < MAX_PREPARED) prepared.set(text, (name = `tc${prepared.size}`));
   return name ? { name, text, values } : { text, values };
+}
+
+/**
+ * A migration run by another process (a rolling deploy) can change a table under a prepared
+ * `SELECT *`: PostgreSQL then refuses that statement on every connection that prepared it. Such a
+ * text runs unnamed from then on; the caller may retry.
+ */
+function unprepareIfStale(e: unknown, text: string): boolean {
+  const stale = (e as { code?: string }).code === '0A000' && /cached plan must not change result type/.test(String((e as Error).message));
+  if (stale && prepared.get(text)) prepared.set(text, null);
+  return stale;
 }
 
 export async function openPostgres(opts: PostgresOptions): Promise<Database> {
@@ -39,7 +50,13 @@ export async function openPostgres(opts: PostgresOptions): Promise<Database> {
   if (opts.schema) await pool.query(`CREATE SCHEMA IF NOT EXISTS ${opts.schema}`);
 
   const run: Queryable['query'] = async (sql, params) => {
-    const r = await pool.query(statement(sql, params));
+    let r: pg.QueryResult;
+    try {
+      r = await pool.query(statement(sql, params));
+    } catch (e) {
+      if (!unprepareIfStale(e, sql)) throw e;
+      r = await pool.query(statement(sql, params));
+    }
     return { rows: r.rows, rowCount: r.rowCount ?? 0 };
   };
 
@@ -50,7 +67,11 @@ export async function openPostgres(opts: PostgresOptions): Promise<Database> {
       const client = await pool.connect();
       const tx: Queryable = {
         query: async (sql, params) => {
-          const r = await client.query(statement(sql, params));
+          // Inside a transaction the error has aborted it: no retry, but the next one runs unnamed.
+          const r = await client.query(statement(sql, params)).catch((e: unknown) => {
+            unprepareIfStale(e, sql);
+            throw e;
+          });
           return { rows: r.rows, rowCount: r.rowCount ?? 0 };
         },
       };

@@ -29,7 +29,7 @@ export class QueueService implements AdmissionGate {
   private readonly rulesCache = new Map<string, { at: number; rules: ShowRules }>();
   private readonly rateCache = new Map<string, { at: number; perSecond: number }>();
   /** Sweeps due when admissions made here run out (undefined: not scheduling). */
-  private expiryTimers?: Set<NodeJS.Timeout>;
+  private expiryTimers?: Map<string, NodeJS.Timeout>;
   private readonly expirySweeps = new Set<Promise<unknown>>();
 
   constructor(
@@ -126,12 +126,12 @@ export class QueueService implements AdmissionGate {
    * sweep. The periodic sweep stays the safety net (admissions of an instance that died).
    */
   startExpiryTimers(): void {
-    this.expiryTimers ??= new Set();
+    this.expiryTimers ??= new Map();
   }
 
   /** Cancels the scheduled sweeps and waits for those already running. */
   async stopExpiryTimers(): Promise<void> {
-    for (const t of this.expiryTimers ?? []) clearTimeout(t);
+    for (const t of this.expiryTimers?.values() ?? []) clearTimeout(t);
     this.expiryTimers = undefined;
     await Promise.all(this.expirySweeps);
   }
@@ -139,16 +139,18 @@ export class QueueService implements AdmissionGate {
   private scheduleExpiry(showId: string, expiresAt: number): void {
     const timers = this.expiryTimers;
     const delay = expiresAt - this.clock.now() + EXPIRY_SLACK_MS;
-    if (!timers || delay > 2 ** 31 - 1) return;
+    // Admissions of one show ending within the same EXPIRY_SLACK_MS share one sweep.
+    const key = `${showId}:${Math.ceil((expiresAt + EXPIRY_SLACK_MS) / EXPIRY_SLACK_MS)}`;
+    if (!timers || timers.has(key) || delay > 2 ** 31 - 1) return;
     const t = setTimeout(() => {
-      timers.delete(t);
+      timers.delete(key);
       const run = this.sweep(showId)
         .catch((err) => this.events.onError?.(err, `expiry sweep ${showId}`))
         .finally(() => this.expirySweeps.delete(run));
       this.expirySweeps.add(run);
     }, Math.max(0, delay));
     t.unref();
-    timers.add(t);
+    timers.set(key, t);
   }
 
   async sweepAll(): Promise<void> {
