@@ -47,7 +47,7 @@ export async function startInstance(env: Record<string, string>): Promise<Instan
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (proc.exitCode !== null) throw new Error(`instance exited: ${out}`);
+    if (proc.exitCode !== null || proc.signalCode !== null) throw new Error(`instance exited (${proc.exitCode ?? proc.signalCode}): ${out}`);
     try {
       const r = await fetch(`${url}/api/health`);
       if (r.ok) break;
