@@ -98,6 +98,15 @@ describe.each(DB_KINDS)('errors (%s)', (kind) => {
       expectError(await call(app, 'GET', `/api/events?q=${'q'.repeat(4000)}`), 400, 'VALIDATION_FAILED');
     });
 
+    it('when text holds a NUL character (PostgreSQL cannot store one), then it answers 400 VALIDATION_FAILED', async () => {
+      expectError(await call(app, 'GET', '/api/events?q=%00'), 400, 'VALIDATION_FAILED');
+      expectError(await call(app, 'POST', '/api/auth/signup', { body: { name: 'a\u0000b', email: 'nul@example.com', password: 'password123' } }), 400, 'VALIDATION_FAILED');
+      expectError(await call(app, 'POST', '/api/auth/login', { body: { email: 'nul\u0000@example.com', password: 'password123' } }), 400, 'VALIDATION_FAILED');
+      expectError(await call(app, 'POST', '/api/admin/events', { token: admin, body: { title: 'T\u0000', artist: 'A' } }), 400, 'VALIDATION_FAILED');
+      expectError(await call(app, 'POST', '/api/admin/checkin', { token: admin, body: { code: 'x\u0000' } }), 400, 'VALIDATION_FAILED');
+      expect((await h.db.query(`SELECT 1 FROM users WHERE email = 'nul@example.com'`)).rowCount).toBe(0);
+    });
+
     it('when the JSON nests very deeply, then it answers 400 VALIDATION_FAILED', async () => {
       const depth = 50_000;
       const payload = '{"name":' + '['.repeat(depth) + ']'.repeat(depth) + '}';
