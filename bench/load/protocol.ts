@@ -8,7 +8,8 @@ export interface WorkerAccount {
   token: string;
 }
 
-interface CommonInit {
+/** What every client worker gets, whatever the scenario. */
+export interface CommonInit {
   workerIndex: number;
   urls: string[];
   showId: string;

@@ -1,6 +1,11 @@
 /** What a run needs on the server: an admin session, a venue/event/show, and many fans with tokens. */
 import { Redis } from 'ioredis';
+import type { Context } from './context.js';
 import { JsonClient, errorCode } from './http.js';
+import { sourceAddresses } from './pool.js';
+import type { CommonInit, WorkerAccount } from './protocol.js';
+import { treeRssKb } from './servers.js';
+import { sleep } from './util.js';
 
 export interface Account {
   id: string;
@@ -154,4 +159,51 @@ export async function dropQueueKeys(redisUrl: string, showId: string): Promise<v
   } finally {
     redis.disconnect();
   }
+}
+
+/**
+ * What both scenarios do before forking their clients: the show (its Redis keys dropped at the
+ * end), the fans, the servers' memory before the load, and each client's share. Account g goes to
+ * client g mod P, so the clients' ramps interleave into one join order.
+ */
+export async function prepareRun(
+  ctx: Context,
+  o: {
+    show: Parameters<typeof createShow>[2];
+    /** The log line that introduces the show. */
+    describe: (show: ShowSetup) => string;
+    fans: number;
+    clients: number;
+    /** Sockets per client process besides its HTTP keep-alive sockets. */
+    perClient: number;
+    httpSockets: number;
+    /** Pause after the bulk account creation, before memory is read. */
+    settleMs?: number;
+  },
+): Promise<{ show: ShowSetup; accounts: Account[]; rssBefore: (number | undefined)[]; addrs: string[][]; clientInit: (w: number) => CommonInit }> {
+  const { http, adminToken, progress } = ctx;
+  const show = await createShow(http, adminToken, o.show);
+  const redisUrl = ctx.redisUrl;
+  if (redisUrl) ctx.onCleanup(() => dropQueueKeys(redisUrl, show.showId));
+  ctx.log(o.describe(show));
+  const accountsBar = progress.bar('accounts', o.fans);
+  const accounts = await createAccounts(http, adminToken, o.fans, ctx.runId, (n) => accountsBar.update(n));
+  if (o.settleMs) await sleep(o.settleMs);
+  const rssBefore = ctx.instances.map((i) => treeRssKb(i.pid));
+
+  const slices: WorkerAccount[][] = Array.from({ length: o.clients }, () => []);
+  accounts.forEach((a, g) => slices[g % o.clients]!.push({ g, id: a.id, token: a.token }));
+  const addrs = sourceAddresses(o.clients, o.perClient + o.httpSockets * ctx.instances.length, ctx.common.perAddress, ctx.common.srcBase);
+  ctx.log(`${o.clients} client process(es), source addresses ${addrs.flat()[0]}..${addrs.flat().at(-1)}, ${ctx.instances.length} instance(s)`);
+  const clientInit = (w: number): CommonInit => ({
+    workerIndex: w,
+    urls: ctx.instances.map((i) => i.url),
+    showId: show.showId,
+    accounts: slices[w]!,
+    srcAddrs: addrs[w]!,
+    deadlineAt: ctx.deadlineAt,
+    seed: ctx.common.seed,
+    httpSockets: o.httpSockets,
+  });
+  return { show, accounts, rssBefore, addrs, clientInit };
 }

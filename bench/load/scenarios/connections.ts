@@ -7,11 +7,11 @@
 import type { ShowStats } from '../../../src/shared/api.js';
 import { chart } from '../charts.js';
 import type { Context } from '../context.js';
-import type { ConnectionsInit, ConnectionsProgress, ConnectionsResult, WorkerAccount } from '../protocol.js';
-import { WorkerPool, sourceAddresses } from '../pool.js';
+import type { ConnectionsInit, ConnectionsProgress, ConnectionsResult } from '../protocol.js';
+import { WorkerPool } from '../pool.js';
 import { table, writeReport, type ReportFiles } from '../report.js';
 import { treeRssKb } from '../servers.js';
-import { createAccounts, createShow, dropQueueKeys } from '../setup.js';
+import { prepareRun } from '../setup.js';
 import { Histogram, fmt, fmtMs, mib, round, sleep } from '../util.js';
 
 export interface ConnectionsOptions {
@@ -37,35 +37,22 @@ export async function runConnections(ctx: Context, o: ConnectionsOptions): Promi
     ctx.log(`warning: ${perInstance} connections per instance; one process serves at most MAX_CONNECTIONS (19,000 by default): use --instances ${Math.ceil(o.target / 18_000)} or --server-workers`);
   }
 
-  const show = await createShow(http, adminToken, { title: `Connections ${ctx.runId}`, seats: 50, pageCapacity: o.capacity, windowSeconds: o.window, maxTickets: 1 });
-  const redisUrl = ctx.redisUrl;
-  if (redisUrl) ctx.onCleanup(() => dropQueueKeys(redisUrl, show.showId));
-  ctx.log(`show ${show.showId}: capacity ${show.pageCapacity}, window ${show.purchaseWindowSeconds} s`);
-  const accountsBar = progress.bar('accounts', o.target);
-  const accounts = await createAccounts(http, adminToken, o.target, ctx.runId, (n) => accountsBar.update(n));
-  await sleep(3_000); // let the servers settle after the bulk account creation
-  const rssBefore = ctx.instances.map((i) => treeRssKb(i.pid));
-
-  // Account g goes to client g mod P, so the clients' ramps interleave into one join order.
-  const slices: WorkerAccount[][] = Array.from({ length: o.clients }, () => []);
-  accounts.forEach((a, g) => slices[g % o.clients]!.push({ g, id: a.id, token: a.token }));
-  const httpSockets = 32;
-  const addrs = sourceAddresses(o.clients, perClient + httpSockets * K, ctx.common.perAddress, ctx.common.srcBase);
-  const inits: ConnectionsInit[] = slices.map((acc, w) => ({
+  const { show, accounts, rssBefore, addrs, clientInit } = await prepareRun(ctx, {
+    show: { title: `Connections ${ctx.runId}`, seats: 50, pageCapacity: o.capacity, windowSeconds: o.window, maxTickets: 1 },
+    describe: (s) => `show ${s.showId}: capacity ${s.pageCapacity}, window ${s.purchaseWindowSeconds} s`,
+    fans: o.target,
+    clients: o.clients,
+    perClient,
+    httpSockets: 32,
+    settleMs: 3_000, // let the servers settle after the bulk account creation
+  });
+  const inits: ConnectionsInit[] = Array.from({ length: o.clients }, (_, w) => ({
     role: 'connections',
-    workerIndex: w,
-    urls: ctx.instances.map((i) => i.url),
-    showId: show.showId,
-    accounts: acc,
-    srcAddrs: addrs[w]!,
-    deadlineAt: ctx.deadlineAt,
-    seed: ctx.common.seed,
-    httpSockets,
+    ...clientInit(w),
     rate: o.rate / o.clients,
     inFlight: Math.max(1, Math.ceil(o.inFlight / o.clients)),
     pageCapacity: show.pageCapacity,
   }));
-  ctx.log(`${o.clients} client process(es), source addresses ${addrs.flat()[0]}..${addrs.flat().at(-1)}, ${K} instance(s)`);
 
   const pool = new WorkerPool(inits, 4096);
   const prog = new Map<number, ConnectionsProgress>();

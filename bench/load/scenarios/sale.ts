@@ -9,11 +9,11 @@ import type { ShowStats } from '../../../src/shared/api.js';
 import { chart } from '../charts.js';
 import type { Context } from '../context.js';
 import { checkFifo, type FifoEntry } from '../fifo.js';
-import type { BuyerRecord, SaleInit, SaleProgress, SaleResult, WorkerAccount } from '../protocol.js';
-import { WorkerPool, sourceAddresses } from '../pool.js';
+import type { BuyerRecord, SaleInit, SaleProgress, SaleResult } from '../protocol.js';
+import { WorkerPool } from '../pool.js';
 import { table, writeReport, type ReportFiles } from '../report.js';
 import { treeRssKb } from '../servers.js';
-import { createAccounts, createShow, dropQueueKeys } from '../setup.js';
+import { prepareRun } from '../setup.js';
 import { Histogram, fmt, fmtMs, mib, perSecond, round, sleep, summarize } from '../util.js';
 
 export interface SaleOptions {
@@ -52,28 +52,18 @@ export async function runSale(ctx: Context, o: SaleOptions): Promise<{ files: Re
   const perClient = Math.ceil(o.buyers / o.clients);
   if (perClient > MAX_BUYERS_PER_CLIENT) throw new Error(`--clients ${o.clients}: ${perClient} buyers per client process is over ${MAX_BUYERS_PER_CLIENT}; use --clients ${Math.ceil(o.buyers / MAX_BUYERS_PER_CLIENT)} or more`);
 
-  const show = await createShow(http, adminToken, { title: `Sale ${ctx.runId}`, seats: o.seats, pageCapacity: o.capacity, windowSeconds: o.window, maxTickets: o.tickets });
-  const redisUrl = ctx.redisUrl;
-  if (redisUrl) ctx.onCleanup(() => dropQueueKeys(redisUrl, show.showId));
-  ctx.log(`show ${show.showId}: ${fmt(show.seats)} seats in ${show.areaIds.length} area(s), capacity ${show.pageCapacity}, window ${show.purchaseWindowSeconds} s, ${show.maxTicketsPerAccount} ticket(s) per buyer`);
-  const accountsBar = progress.bar('accounts', o.buyers);
-  const accounts = await createAccounts(http, adminToken, o.buyers, ctx.runId, (n) => accountsBar.update(n));
-  const rssBefore = ctx.instances.map((i) => treeRssKb(i.pid));
-
-  const slices: WorkerAccount[][] = Array.from({ length: o.clients }, () => []);
-  accounts.forEach((a, g) => slices[g % o.clients]!.push({ g, id: a.id, token: a.token }));
-  const httpSockets = 96;
-  const addrs = sourceAddresses(o.clients, perClient + httpSockets * K, ctx.common.perAddress, ctx.common.srcBase);
-  const inits: SaleInit[] = slices.map((acc, w) => ({
+  const { show, rssBefore, addrs, clientInit } = await prepareRun(ctx, {
+    show: { title: `Sale ${ctx.runId}`, seats: o.seats, pageCapacity: o.capacity, windowSeconds: o.window, maxTickets: o.tickets },
+    describe: (s) =>
+      `show ${s.showId}: ${fmt(s.seats)} seats in ${s.areaIds.length} area(s), capacity ${s.pageCapacity}, window ${s.purchaseWindowSeconds} s, ${s.maxTicketsPerAccount} ticket(s) per buyer`,
+    fans: o.buyers,
+    clients: o.clients,
+    perClient,
+    httpSockets: 96,
+  });
+  const inits: SaleInit[] = Array.from({ length: o.clients }, (_, w) => ({
     role: 'sale',
-    workerIndex: w,
-    urls: ctx.instances.map((i) => i.url),
-    showId: show.showId,
-    accounts: acc,
-    srcAddrs: addrs[w]!,
-    deadlineAt: ctx.deadlineAt,
-    seed: ctx.common.seed,
-    httpSockets,
+    ...clientInit(w),
     connectRate: o.connectRate / o.clients,
     burst: o.burst,
     areaIds: show.areaIds,
@@ -84,7 +74,6 @@ export async function runSale(ctx: Context, o: SaleOptions): Promise<{ files: Re
     quit: o.quit,
     thinkMs: o.thinkMs,
   }));
-  ctx.log(`${o.clients} client process(es), source addresses ${addrs.flat()[0]}..${addrs.flat().at(-1)}, ${K} instance(s)`);
 
   const pool = new WorkerPool(inits, 4096);
   const prog = new Map<number, SaleProgress>();
