@@ -4,11 +4,10 @@
  * change is explained), and checks a ticket in at the door twice.
  */
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Harness } from '../support/harness.js';
-import { docScreenshot, launchBrowser, logIn, screenshot } from '../support/browser.js';
-import { startWebServer } from '../support/web-server.js';
-import { DEMO_ADMIN, WAIT, buyAdmitted, fans, joinQueue, loginToken, textOf } from './helpers.js';
+import { docScreenshot, logIn, screenshot } from '../support/browser.js';
+import { DEMO_ADMIN, WAIT, buyAdmitted, fans, joinQueue, siteInChromium, textOf } from './helpers.js';
 
 describe('the organizer console', () => {
   let browser: Browser;
@@ -16,15 +15,7 @@ describe('the organizer console', () => {
   let url: string;
   let admin: string;
 
-  beforeAll(async () => {
-    ({ h, url } = await startWebServer());
-    browser = await launchBrowser();
-    admin = await loginToken(h, DEMO_ADMIN);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await h?.close();
-  });
+  siteInChromium((s) => ({ h, url, browser, admin } = s));
 
   it('when an admin creates a venue, an event and a show, then the live dashboard follows the queue and check-in accepts a ticket once', async () => {
     const page = await browser.newPage({ viewport: { width: 1360, height: 900 } });

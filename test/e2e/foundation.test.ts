@@ -1,23 +1,13 @@
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Harness } from '../support/harness.js';
-import { launchBrowser, logIn, screenshot } from '../support/browser.js';
-import { startWebServer } from '../support/web-server.js';
-import { WAIT } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { logIn, screenshot } from '../support/browser.js';
+import { WAIT, siteInChromium } from './helpers.js';
 
 describe('the site in Chromium', () => {
   let browser: Browser;
-  let h: Harness;
   let url: string;
 
-  beforeAll(async () => {
-    ({ h, url } = await startWebServer());
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await h?.close();
-  });
+  siteInChromium((s) => ({ url, browser } = s));
 
   it('when the demo fan logs in and opens an event, then its shows are listed with buy buttons', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });

@@ -1,9 +1,11 @@
 /** Shared steps of the browser tests: accounts, shows and purchases set up through the API. */
-import type { Page } from 'playwright-core';
-import { expect } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect } from 'vitest';
 import type { ShowDetail } from '../../src/shared/api.js';
 import { call, createShow, newCustomers, type ShowOptions } from '../support/api-client.js';
+import { launchBrowser } from '../support/browser.js';
 import type { Harness } from '../support/harness.js';
+import { startWebServer } from '../support/web-server.js';
 
 export const DEMO_FAN = { email: 'demo@test.com', password: 'demodemo' };
 export const DEMO_ADMIN = { email: 'admin@test.com', password: 'adminadmin' };
@@ -12,6 +14,30 @@ export const DECLINED_CARD = '4000 0000 0000 0002';
 
 /** Generous waits: the machine running the suite is small and busy. */
 export const WAIT = { timeout: 15_000, interval: 150 };
+
+export interface SiteInChromium {
+  h: Harness;
+  url: string;
+  browser: Browser;
+  /** A session of the demo admin, for setting shows and fans up through the API. */
+  admin: string;
+}
+
+/** The hooks of a browser suite: the site on a free port, Chromium, and an admin session; all closed after. */
+export function siteInChromium(use: (s: SiteInChromium) => void): void {
+  let s: Partial<SiteInChromium> = {};
+  beforeAll(async () => {
+    const { h, url } = await startWebServer();
+    s = { h, url };
+    s.browser = await launchBrowser();
+    s.admin = await loginToken(h, DEMO_ADMIN);
+    use(s as SiteInChromium);
+  });
+  afterAll(async () => {
+    await s.browser?.close();
+    await s.h?.close();
+  });
+}
 
 export async function loginToken(h: Harness, who: { email: string; password: string }): Promise<string> {
   const r = await call(h.tc.app, 'POST', '/api/auth/login', { body: who });

@@ -3,13 +3,11 @@
  * checkout → card → tickets; and the same on a phone, with a waiting room and a declined card first.
  */
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Harness } from '../support/harness.js';
-import { contextWithSession, docScreenshot, horizontalOverflow, launchBrowser, logIn, screenshot } from '../support/browser.js';
-import { startWebServer } from '../support/web-server.js';
+import { contextWithSession, docScreenshot, horizontalOverflow, logIn, screenshot } from '../support/browser.js';
 import {
   DECLINED_CARD,
-  DEMO_ADMIN,
   DEMO_FAN,
   GOOD_CARD,
   WAIT,
@@ -18,10 +16,10 @@ import {
   holdSeat,
   joinQueue,
   leaveQueue,
-  loginToken,
   openFirstArea,
   ordersOf,
   saleShow,
+  siteInChromium,
   textOf,
 } from './helpers.js';
 
@@ -31,15 +29,7 @@ describe('buying tickets in Chromium', () => {
   let url: string;
   let admin: string;
 
-  beforeAll(async () => {
-    ({ h, url } = await startWebServer());
-    browser = await launchBrowser();
-    admin = await loginToken(h, DEMO_ADMIN);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await h?.close();
-  });
+  siteInChromium((s) => ({ h, url, browser, admin } = s));
 
   it('when the demo fan buys two seats for a show with room, then the tickets show QR codes and the profile lists the order', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });

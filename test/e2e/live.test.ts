@@ -4,11 +4,10 @@
  * keep the place in line, the purchase window and the held seats.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { Harness } from '../support/harness.js';
-import { clockSeconds, contextWithSession, docScreenshot, launchBrowser, screenshot } from '../support/browser.js';
-import { startWebServer } from '../support/web-server.js';
-import { DEMO_ADMIN, GOOD_CARD, WAIT, fans, fillCard, holdSeat, loginToken, openFirstArea, saleShow, seatStatus, signUp, textOf } from './helpers.js';
+import { clockSeconds, contextWithSession, docScreenshot, screenshot } from '../support/browser.js';
+import { GOOD_CARD, WAIT, fans, fillCard, holdSeat, openFirstArea, saleShow, seatStatus, signUp, siteInChromium, textOf } from './helpers.js';
 
 describe('two fans in two browsers', () => {
   let browser: Browser;
@@ -17,17 +16,9 @@ describe('two fans in two browsers', () => {
   let admin: string;
   const contexts: BrowserContext[] = [];
 
-  beforeAll(async () => {
-    ({ h, url } = await startWebServer());
-    browser = await launchBrowser();
-    admin = await loginToken(h, DEMO_ADMIN);
-  });
+  siteInChromium((s) => ({ h, url, browser, admin } = s));
   afterEach(async () => {
     await Promise.all(contexts.splice(0).map((c) => c.close()));
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await h?.close();
   });
 
   async function pageAs(token: string): Promise<Page> {
