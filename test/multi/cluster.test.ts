@@ -6,7 +6,7 @@ import pg from 'pg';
 import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PG_URL, REDIS_URL, sleep, uniqueName } from '../support/harness-env.js';
-import { http, startInstance, type Instance } from '../support/instances.js';
+import { http, onSaleShow, startInstance, type Instance } from '../support/instances.js';
 import { connect, emitAck, nextEvent, type ClientSocket } from '../support/sockets.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -184,24 +184,7 @@ describe('cluster mode: WORKERS=2 through the real entry point', () => {
   it('keeps HTTP long-polling sessions on their worker and fans events out across workers (Redis adapter)', async () => {
     const admin = (await http(inst.url, 'POST', '/api/auth/login', { body: ADMIN })).body.token as string;
     expect(admin).toBeTruthy();
-    const venue = await http(inst.url, 'POST', '/api/admin/venues', {
-      token: admin,
-      body: { name: 'Hall', city: 'Taipei', address: '', areas: [{ name: 'A', rows: 2, seatsPerRow: 10 }] },
-    });
-    const event = await http(inst.url, 'POST', '/api/admin/events', { token: admin, body: { title: 'Cluster', artist: 'Workers' } });
-    const show = await http(inst.url, 'POST', '/api/admin/shows', {
-      token: admin,
-      body: {
-        eventId: event.body.event.id,
-        venueId: venue.body.venue.id,
-        startsAt: new Date(Date.now() + 86_400_000).toISOString(),
-        onSaleAt: new Date(Date.now() - 60_000).toISOString(),
-        pageCapacity: 10,
-        prices: [{ areaId: venue.body.venue.areas[0].id, price: 1000 }],
-      },
-    });
-    expect([200, 201]).toContain(show.status);
-    showId = show.body.show.id as string;
+    showId = (await onSaleShow(admin, { venue: inst.url, event: inst.url, show: inst.url }, { title: 'Cluster', rows: 2, seatsPerRow: 10, pageCapacity: 10 })).id;
     const users: { id: string; token: string }[] = (
       await http(inst.url, 'POST', '/api/admin/users/bulk', { token: admin, body: { count: 8, emailPrefix: uniqueName('cl'), password: 'password123' } })
     ).body.users;

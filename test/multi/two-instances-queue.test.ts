@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { http, startInstance, type Instance } from '../support/instances.js';
+import { http, onSaleShow, startInstance, type Instance } from '../support/instances.js';
 import { PG_URL, sleep, uniqueName } from '../support/harness-env.js';
 import { connect, emitAck, type ClientSocket } from '../support/sockets.js';
 import pg from 'pg';
@@ -32,24 +32,7 @@ describe('waiting room across two instances', () => {
   });
 
   it('never admits more than the capacity, admits in join order, and a leave on one instance admits a waiter on the other', async () => {
-    const venue = await http(a.url, 'POST', '/api/admin/venues', {
-      token: adminToken,
-      body: { name: 'Hall', city: 'Taipei', address: '', areas: [{ name: 'A', rows: 5, seatsPerRow: 10 }] },
-    });
-    const event = await http(b.url, 'POST', '/api/admin/events', { token: adminToken, body: { title: 'Two', artist: 'Instances' } });
-    const show = (
-      await http(a.url, 'POST', '/api/admin/shows', {
-        token: adminToken,
-        body: {
-          eventId: event.body.event.id,
-          venueId: venue.body.venue.id,
-          startsAt: new Date(Date.now() + 86_400_000).toISOString(),
-          onSaleAt: new Date(Date.now() - 60_000).toISOString(),
-          pageCapacity: 5,
-          prices: [{ areaId: venue.body.venue.areas[0].id, price: 1000 }],
-        },
-      })
-    ).body.show;
+    const show = await onSaleShow(adminToken, { venue: a.url, event: b.url, show: a.url }, { title: 'Two', rows: 5, seatsPerRow: 10, pageCapacity: 5 });
     const users: { id: string; token: string }[] = (
       await http(a.url, 'POST', '/api/admin/users/bulk', { token: adminToken, body: { count: 30, emailPrefix: uniqueName('two'), password: 'password123' } })
     ).body.users;

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PG_URL, sleep, uniqueName } from '../support/harness-env.js';
-import { http, startInstance, type Instance } from '../support/instances.js';
+import { http, onSaleShow, startInstance, type Instance } from '../support/instances.js';
 import { connect, emitAck } from '../support/sockets.js';
 
 /** Two server processes on one PostgreSQL + Redis: 60 admitted buyers race for the same 10 seats. */
@@ -28,25 +28,7 @@ describe('seat race across two instances', () => {
   });
 
   it('when 60 buyers on two instances race for 10 seats, then each seat has exactly one holder and watchers on both instances see it', async () => {
-    const venue = await http(a.url, 'POST', '/api/admin/venues', {
-      token: admin,
-      body: { name: 'Hall', city: 'Taipei', areas: [{ name: 'A', rows: 1, seatsPerRow: 10 }] },
-    });
-    const event = await http(a.url, 'POST', '/api/admin/events', { token: admin, body: { title: 'Race', artist: 'Two' } });
-    const show = (
-      await http(b.url, 'POST', '/api/admin/shows', {
-        token: admin,
-        body: {
-          eventId: event.body.event.id,
-          venueId: venue.body.venue.id,
-          startsAt: new Date(Date.now() + 86_400_000).toISOString(),
-          onSaleAt: new Date(Date.now() - 60_000).toISOString(),
-          pageCapacity: 100,
-          maxTicketsPerAccount: 10,
-          prices: [{ areaId: venue.body.venue.areas[0].id, price: 1000 }],
-        },
-      })
-    ).body.show;
+    const show = await onSaleShow(admin, { venue: a.url, event: a.url, show: b.url }, { title: 'Race', rows: 1, seatsPerRow: 10, pageCapacity: 100, maxTicketsPerAccount: 10 });
     const buyers: { id: string; token: string }[] = (
       await http(a.url, 'POST', '/api/admin/users/bulk', { token: admin, body: { count: 60, emailPrefix: uniqueName('race'), password: 'password123' } })
     ).body.users;

@@ -84,3 +84,33 @@ export async function http<T = any>(
   const text = await r.text();
   return { status: r.status, body: (text ? JSON.parse(text) : undefined) as T };
 }
+
+/**
+ * A venue with one area, an event and a show on sale since a minute ago, made through the admin API
+ * of the instances given (one per step, so a test can check they share one database).
+ */
+export async function onSaleShow(
+  admin: string,
+  at: { venue: string; event: string; show: string },
+  o: { title: string; rows: number; seatsPerRow: number; pageCapacity: number; maxTicketsPerAccount?: number },
+): Promise<{ id: string }> {
+  const venue = await http(at.venue, 'POST', '/api/admin/venues', {
+    token: admin,
+    body: { name: 'Hall', city: 'Taipei', address: '', areas: [{ name: 'A', rows: o.rows, seatsPerRow: o.seatsPerRow }] },
+  });
+  const event = await http(at.event, 'POST', '/api/admin/events', { token: admin, body: { title: o.title, artist: 'Instances' } });
+  const show = await http(at.show, 'POST', '/api/admin/shows', {
+    token: admin,
+    body: {
+      eventId: event.body.event.id,
+      venueId: venue.body.venue.id,
+      startsAt: new Date(Date.now() + 86_400_000).toISOString(),
+      onSaleAt: new Date(Date.now() - 60_000).toISOString(),
+      pageCapacity: o.pageCapacity,
+      ...(o.maxTicketsPerAccount === undefined ? {} : { maxTicketsPerAccount: o.maxTicketsPerAccount }),
+      prices: [{ areaId: venue.body.venue.areas[0].id, price: 1000 }],
+    },
+  });
+  if (show.status !== 201) throw new Error(`show: HTTP ${show.status} ${JSON.stringify(show.body)}`);
+  return show.body.show;
+}
