@@ -1,5 +1,6 @@
 /** Small building blocks of the organizer console. */
-import { useId, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from 'react';
+import { type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from 'react';
+import { FieldFrame } from '../../components/Field.js';
 
 export function ConsoleHeader({
   eyebrow,
@@ -46,58 +47,30 @@ export function TextArea({
   label,
   error,
   hint,
-  className = '',
+  className,
   ...rest
 }: { label: ReactNode; error?: string | undefined; hint?: ReactNode } & TextareaHTMLAttributes<HTMLTextAreaElement>) {
-  const id = useId();
-  return (
-    <div className={`field ${error ? 'field-invalid' : ''} ${className}`}>
-      <label htmlFor={id} className="field-label">
-        {label}
-      </label>
-      <textarea
-        id={id}
-        className="input textarea"
-        aria-invalid={error ? true : undefined}
-        aria-describedby={error ? `${id}-error` : hint ? `${id}-hint` : undefined}
-        {...rest}
-      />
-      {hint && !error && (
-        <p id={`${id}-hint`} className="field-hint">
-          {hint}
-        </p>
-      )}
-      {error && (
-        <p id={`${id}-error`} className="field-error" data-testid="error-message">
-          {error}
-        </p>
-      )}
-    </div>
-  );
+  return <FieldFrame label={label} error={error} hint={hint} className={className} control={(c) => <textarea className="input textarea" {...c} {...rest} />} />;
 }
 
 export function Select({
   label,
   error,
   children,
-  className = '',
+  className,
   ...rest
 }: { label: ReactNode; error?: string | undefined; children: ReactNode } & SelectHTMLAttributes<HTMLSelectElement>) {
-  const id = useId();
   return (
-    <div className={`field ${error ? 'field-invalid' : ''} ${className}`}>
-      <label htmlFor={id} className="field-label">
-        {label}
-      </label>
-      <select id={id} className="input select" aria-invalid={error ? true : undefined} aria-describedby={error ? `${id}-error` : undefined} {...rest}>
-        {children}
-      </select>
-      {error && (
-        <p id={`${id}-error`} className="field-error" data-testid="error-message">
-          {error}
-        </p>
+    <FieldFrame
+      label={label}
+      error={error}
+      className={className}
+      control={(c) => (
+        <select className="input select" {...c} {...rest}>
+          {children}
+        </select>
       )}
-    </div>
+    />
   );
 }
 
