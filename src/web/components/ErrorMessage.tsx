@@ -24,3 +24,15 @@ export function Notice({ children, tone = 'info' }: { children: ReactNode; tone?
     </div>
   );
 }
+
+/** What failed to load, and a way to try again. */
+export function RetryableError({ error, onRetry }: { error: unknown; onRetry: () => void }) {
+  return (
+    <div className="stack">
+      <ErrorMessage error={error} />
+      <button type="button" className="btn btn-secondary" onClick={onRetry}>
+        Try again
+      </button>
+    </div>
+  );
+}

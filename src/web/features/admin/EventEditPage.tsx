@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { Link, useLocation, useNavigate, useParams } from 'react-router-dom';
 import { ShowStatusBadge } from '../../components/Badge.js';
-import { ErrorMessage, Notice } from '../../components/ErrorMessage.js';
+import { Notice, RetryableError } from '../../components/ErrorMessage.js';
 import { PageMessage } from '../../components/PageMessage.js';
 import { Spinner } from '../../components/Spinner.js';
 import { adminApi, type AdminShow, type AdminVenue } from '../../lib/api.js';
@@ -55,12 +55,7 @@ export function EventEditPage() {
   if (data.status === 'loading') return <Spinner label="Loading the event…" />;
   if (data.status === 'error') {
     return (
-      <div className="stack">
-        <ErrorMessage error={data.error} />
-        <button type="button" className="btn btn-secondary" onClick={data.reload}>
-          Try again
-        </button>
-      </div>
+      <RetryableError error={data.error} onRetry={data.reload} />
     );
   }
   if (!event) {

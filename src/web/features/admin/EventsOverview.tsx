@@ -1,6 +1,6 @@
 import { Link } from 'react-router-dom';
 import { ShowStatusBadge } from '../../components/Badge.js';
-import { ErrorMessage } from '../../components/ErrorMessage.js';
+import { RetryableError } from '../../components/ErrorMessage.js';
 import { EventImage } from '../../components/EventImage.js';
 import { Spinner } from '../../components/Spinner.js';
 import { adminApi, type AdminEvent, type AdminShow } from '../../lib/api.js';
@@ -28,12 +28,7 @@ export function EventsOverview() {
 
       {events.status === 'loading' && <Spinner label="Loading events…" />}
       {events.status === 'error' && (
-        <div className="stack">
-          <ErrorMessage error={events.error} />
-          <button type="button" className="btn btn-secondary" onClick={events.reload}>
-            Try again
-          </button>
-        </div>
+        <RetryableError error={events.error} onRetry={events.reload} />
       )}
       {events.status === 'ok' && (
         <>

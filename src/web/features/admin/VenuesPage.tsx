@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { CreateVenueRequest } from '../../../shared/api.js';
-import { ErrorMessage, Notice } from '../../components/ErrorMessage.js';
+import { ErrorMessage, Notice, RetryableError } from '../../components/ErrorMessage.js';
 import { Field } from '../../components/Field.js';
 import { Spinner } from '../../components/Spinner.js';
 import { adminApi, adminMessage, type AdminVenue } from '../../lib/api.js';
@@ -49,12 +49,7 @@ export function VenuesPage() {
 
       {venues.status === 'loading' && <Spinner label="Loading venues…" />}
       {venues.status === 'error' && (
-        <div className="stack">
-          <ErrorMessage error={venues.error} />
-          <button type="button" className="btn btn-secondary" onClick={venues.reload}>
-            Try again
-          </button>
-        </div>
+        <RetryableError error={venues.error} onRetry={venues.reload} />
       )}
       {venues.status === 'ok' && venues.data.venues.length === 0 && (
         <div className="empty-state card">

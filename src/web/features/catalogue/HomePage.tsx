@@ -1,5 +1,5 @@
 import { Link, useSearchParams } from 'react-router-dom';
-import { ErrorMessage } from '../../components/ErrorMessage.js';
+import { RetryableError } from '../../components/ErrorMessage.js';
 import { api } from '../../lib/api.js';
 import { plural } from '../../lib/format.js';
 import { useDocumentTitle, useLoad } from '../../lib/hooks.js';
@@ -55,12 +55,7 @@ export function HomePage() {
           )}
         </div>
         {events.status === 'error' && (
-          <div className="stack">
-            <ErrorMessage error={events.error} />
-            <button type="button" className="btn btn-secondary" onClick={events.reload}>
-              Try again
-            </button>
-          </div>
+          <RetryableError error={events.error} onRetry={events.reload} />
         )}
         {events.status === 'loading' && (
           <div className="event-grid" aria-busy="true">

@@ -2,7 +2,7 @@ import { Link } from 'react-router-dom';
 import type { Order } from '../../../shared/api.js';
 import { useAuth } from '../../app/auth.js';
 import { OrderStatusBadge } from '../../components/Badge.js';
-import { ErrorMessage } from '../../components/ErrorMessage.js';
+import { RetryableError } from '../../components/ErrorMessage.js';
 import { Spinner } from '../../components/Spinner.js';
 import { api } from '../../lib/api.js';
 import { formatDateTime, formatMoney, plural } from '../../lib/format.js';
@@ -39,12 +39,7 @@ export function ProfilePage() {
         </div>
         {orders.status === 'loading' && <Spinner label="Loading your orders…" />}
         {orders.status === 'error' && (
-          <div className="stack">
-            <ErrorMessage error={orders.error} />
-            <button type="button" className="btn btn-secondary" onClick={orders.reload}>
-              Try again
-            </button>
-          </div>
+          <RetryableError error={orders.error} onRetry={orders.reload} />
         )}
         {orders.status === 'ok' && orders.data.orders.length === 0 && (
           <div className="empty-state card" data-testid="orders-empty">

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { AreaSummary, Order, ShowDetail } from '../../../shared/api.js';
 import { ERROR_MESSAGES } from '../../../shared/errors.js';
-import { ErrorMessage, Notice } from '../../components/ErrorMessage.js';
+import { ErrorMessage, Notice, RetryableError } from '../../components/ErrorMessage.js';
 import { Spinner } from '../../components/Spinner.js';
 import { api, toApiError, type ApiError } from '../../lib/api.js';
 import { formatMoney } from '../../lib/format.js';
@@ -126,12 +126,7 @@ export function SellingView({
 
   if (loadError && !loaded) {
     return (
-      <div className="stack">
-        <ErrorMessage error={loadError} />
-        <button type="button" className="btn btn-secondary" onClick={() => void loadAll()}>
-          Try again
-        </button>
-      </div>
+      <RetryableError error={loadError} onRetry={() => void loadAll()} />
     );
   }
 
