@@ -8,6 +8,7 @@ import { formatCount, plural } from '../../lib/format.js';
 import { useDocumentTitle, useLoad } from '../../lib/hooks.js';
 import { ConsoleHeader, Panel, intOf } from './admin-ui.js';
 import { SeatGridPreview } from './SeatGridPreview.js';
+import { CloseIcon } from '../../components/CloseIcon.js';
 
 export function VenuesPage() {
   useDocumentTitle('Venues · Console');
@@ -202,9 +203,7 @@ function VenueForm({ onCreated, onCancel }: { onCreated: (v: AdminVenue) => void
                     disabled={areas.length === 1}
                     aria-label={`Remove area ${a.name || i + 1}`}
                   >
-                    <svg viewBox="0 0 20 20" width="16" height="16" aria-hidden="true">
-                      <path d="m5 5 10 10M15 5 5 15" stroke="currentColor" strokeWidth="2" strokeLinecap="round" />
-                    </svg>
+                    <CloseIcon />
                   </button>
                 </div>
               ))}

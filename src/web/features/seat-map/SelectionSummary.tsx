@@ -1,5 +1,6 @@
 import type { Seat } from '../../../shared/api.js';
 import { formatMoney } from '../../lib/format.js';
+import { CloseIcon } from '../../components/CloseIcon.js';
 
 export interface SelectedSeat {
   seat: Seat;
@@ -62,9 +63,7 @@ export function SelectionSummary({
                 disabled={busy.has(seat.id) || checkingOut}
                 aria-label={`Remove row ${seat.row}, seat ${seat.number}`}
               >
-                <svg viewBox="0 0 20 20" width="16" height="16" aria-hidden="true">
-                  <path d="m5 5 10 10M15 5 5 15" stroke="currentColor" strokeWidth="2" strokeLinecap="round" />
-                </svg>
+                <CloseIcon />
               </button>
             </li>
           ))}
