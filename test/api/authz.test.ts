@@ -105,43 +105,44 @@ describe('authorization', () => {
   });
 
   describe('orders of another account', () => {
-    it('when B reads, pays or cancels A\'s order, then it answers 404 and A\'s order is untouched', async () => {
+    /** Accounts A and B both admitted to a new show; A holds its first seat. */
+    async function aHoldsASeatBIsAdmitted() {
       const show = await createShow(app(), admin, { now: clock.now() });
       const [a, b] = await newCustomers(app(), admin, 2);
       await admit(app(), show.id, a!.token);
       await admit(app(), show.id, b!.token);
       const [seat] = await seatIdsOf(h.db, show.id);
       expect((await call(app(), 'POST', `/api/shows/${show.id}/seats/${seat}/hold`, { token: a!.token })).status).toBe(200);
-      const order = await call(app(), 'POST', `/api/shows/${show.id}/checkout`, { token: a!.token, body: { seatIds: [seat] } });
+      return { show, a: a!, b: b!, seat: seat! };
+    }
+
+    it('when B reads, pays or cancels A\'s order, then it answers 404 and A\'s order is untouched', async () => {
+      const { show, a, b, seat } = await aHoldsASeatBIsAdmitted();
+      const order = await call(app(), 'POST', `/api/shows/${show.id}/checkout`, { token: a.token, body: { seatIds: [seat] } });
       expect(order.status).toBe(201);
       const id = order.body.order.id as string;
 
-      expectError(await call(app(), 'GET', `/api/orders/${id}`, { token: b!.token }), 404, 'NOT_FOUND', 'GET');
-      expectError(await call(app(), 'POST', `/api/orders/${id}/pay`, { token: b!.token, body: { method: 'card', card: GOOD_CARD } }), 404, 'NOT_FOUND', 'pay');
-      expectError(await call(app(), 'DELETE', `/api/orders/${id}`, { token: b!.token }), 404, 'NOT_FOUND', 'DELETE');
+      expectError(await call(app(), 'GET', `/api/orders/${id}`, { token: b.token }), 404, 'NOT_FOUND', 'GET');
+      expectError(await call(app(), 'POST', `/api/orders/${id}/pay`, { token: b.token, body: { method: 'card', card: GOOD_CARD } }), 404, 'NOT_FOUND', 'pay');
+      expectError(await call(app(), 'DELETE', `/api/orders/${id}`, { token: b.token }), 404, 'NOT_FOUND', 'DELETE');
       // The same answer as for an order that does not exist: nothing tells B the id is real.
-      const missing = await call(app(), 'GET', `/api/orders/${MISSING_ID}`, { token: b!.token });
+      const missing = await call(app(), 'GET', `/api/orders/${MISSING_ID}`, { token: b.token });
       expectError(missing, 404, 'NOT_FOUND', 'missing');
-      expect((await call(app(), 'GET', `/api/orders/${id}`, { token: b!.token })).body).toEqual(missing.body);
-      expect((await call(app(), 'GET', '/api/orders', { token: b!.token })).body.orders).toEqual([]);
+      expect((await call(app(), 'GET', `/api/orders/${id}`, { token: b.token })).body).toEqual(missing.body);
+      expect((await call(app(), 'GET', '/api/orders', { token: b.token })).body.orders).toEqual([]);
 
-      const mine = await call(app(), 'GET', `/api/orders/${id}`, { token: a!.token });
+      const mine = await call(app(), 'GET', `/api/orders/${id}`, { token: a.token });
       expect(mine.body.order).toMatchObject({ id, status: 'pending' });
-      expect(await seatRow(h.db, show.id, seat!)).toMatchObject({ status: 'locked', holder_id: a!.id, order_id: id });
+      expect(await seatRow(h.db, show.id, seat)).toMatchObject({ status: 'locked', holder_id: a.id, order_id: id });
       // Nor may an admin pay or cancel it on A's behalf through the customer routes.
       expectError(await call(app(), 'DELETE', `/api/orders/${id}`, { token: admin }), 404, 'NOT_FOUND', 'admin DELETE');
     });
 
     it('when B releases a seat A holds, then it is refused and A keeps it', async () => {
-      const show = await createShow(app(), admin, { now: clock.now() });
-      const [a, b] = await newCustomers(app(), admin, 2);
-      await admit(app(), show.id, a!.token);
-      await admit(app(), show.id, b!.token);
-      const [seat] = await seatIdsOf(h.db, show.id);
-      expect((await call(app(), 'POST', `/api/shows/${show.id}/seats/${seat}/hold`, { token: a!.token })).status).toBe(200);
-      const r = await call(app(), 'DELETE', `/api/shows/${show.id}/seats/${seat}/hold`, { token: b!.token });
+      const { show, a, b, seat } = await aHoldsASeatBIsAdmitted();
+      const r = await call(app(), 'DELETE', `/api/shows/${show.id}/seats/${seat}/hold`, { token: b.token });
       expect(r.status).toBe(409);
-      expect(await seatRow(h.db, show.id, seat!)).toMatchObject({ status: 'selected', holder_id: a!.id });
+      expect(await seatRow(h.db, show.id, seat)).toMatchObject({ status: 'selected', holder_id: a.id });
     });
   });
 
