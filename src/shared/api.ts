@@ -5,28 +5,33 @@
 import { z } from 'zod';
 
 // PostgreSQL text cannot hold a NUL character: refused here with a 400, not a database error.
-const noNul = (v: string) => !v.includes('\u0000');
-const NUL_MESSAGE = 'must not contain NUL characters';
-const text = (max: number) => z.string().trim().max(max).refine(noNul, NUL_MESSAGE);
-export const Id = z.uuid({ message: 'must be an id' });
+// Exported so a test can check that every string field of every request carries this very check.
+export const NO_NUL = z.refine<string>((v) => !v.includes('\u0000'), 'must not contain NUL characters');
+/**
+ * The one base of every string field in a request (ids, emails, URLs, passwords, codes, query
+ * strings): build fields on it, never on z.string(), so no field can forget the NUL rule.
+ */
+export const str = () => z.string().check(NO_NUL);
+const text = (max: number) => str().trim().max(max);
+export const Id = str().check(z.uuid({ message: 'must be an id' }));
 // Bounded so a syntactically valid but absurd year (0000) is a 400, not a database error.
 const MIN_DATE = Date.parse('1970-01-01T00:00:00Z');
 const MAX_DATE = Date.parse('9999-12-31T23:59:59Z');
-const isoDate = z.iso
-  .datetime({ offset: true, message: 'must be an ISO-8601 date-time' })
+const isoDate = str()
+  .check(z.iso.datetime({ offset: true, message: 'must be an ISO-8601 date-time' }))
   .refine((v) => Date.parse(v) >= MIN_DATE && Date.parse(v) <= MAX_DATE, 'must be between 1970 and 9999');
 
 // ---- Accounts
 export const SignupRequest = z.strictObject({
   name: text(60).min(1, 'Enter your name'),
-  email: z.email({ message: 'Enter a valid email address' }).max(254),
-  password: z.string().min(8, 'Use at least 8 characters').max(200),
+  email: str().check(z.email({ message: 'Enter a valid email address' })).max(254),
+  password: str().min(8, 'Use at least 8 characters').max(200),
 });
 export type SignupRequest = z.infer<typeof SignupRequest>;
 
 export const LoginRequest = z.strictObject({
-  email: z.string().trim().min(1, 'Enter your email').max(254).refine(noNul, NUL_MESSAGE),
-  password: z.string().min(1, 'Enter your password').max(200),
+  email: str().trim().min(1, 'Enter your email').max(254),
+  password: str().min(1, 'Enter your password').max(200),
 });
 export type LoginRequest = z.infer<typeof LoginRequest>;
 
@@ -109,8 +114,7 @@ export const CreateVenueRequest = z.strictObject({
 });
 export type CreateVenueRequest = z.infer<typeof CreateVenueRequest>;
 
-const imageUrl = z
-  .string()
+const imageUrl = str()
   .max(2000)
   .refine((u) => /^(https?:\/\/|\/)[^\s"'<>]*$/.test(u), 'must be an http(s) URL or a site path');
 
@@ -160,12 +164,11 @@ export type UpdateShowRequest = z.infer<typeof UpdateShowRequest>;
 
 export const BulkUsersRequest = z.strictObject({
   count: z.number().int().min(1).max(10_000),
-  emailPrefix: z
-    .string()
+  emailPrefix: str()
     .min(1)
     .max(40)
     .regex(/^[a-z0-9._+-]+$/i, 'letters, digits and . _ + - only'),
-  password: z.string().min(8).max(200),
+  password: str().min(8).max(200),
 });
 export type BulkUsersRequest = z.infer<typeof BulkUsersRequest>;
 
@@ -210,10 +213,10 @@ export type CheckoutRequest = z.infer<typeof CheckoutRequest>;
 export const PayRequest = z.strictObject({
   method: z.literal('card'),
   card: z.strictObject({
-    number: z.string().regex(/^[0-9 ]{12,23}$/, 'must be a card number'),
+    number: str().regex(/^[0-9 ]{12,23}$/, 'must be a card number'),
     expMonth: z.number().int().min(1).max(12),
     expYear: z.number().int().min(2000).max(2100),
-    cvc: z.string().regex(/^[0-9]{3,4}$/, 'must be 3 or 4 digits'),
+    cvc: str().regex(/^[0-9]{3,4}$/, 'must be 3 or 4 digits'),
   }),
 });
 export type PayRequest = z.infer<typeof PayRequest>;
@@ -250,7 +253,7 @@ export interface Order {
   show?: { startsAt: string; eventTitle: string; artist: string; venueName: string };
 }
 
-export const CheckinRequest = z.strictObject({ code: z.string().min(1).max(200).refine(noNul, NUL_MESSAGE) });
+export const CheckinRequest = z.strictObject({ code: str().min(1).max(200) });
 
 export interface ShowStats {
   waiting: number;
