@@ -13,7 +13,12 @@ export const NO_NUL = z.refine<string>((v) => !v.includes('\u0000'), 'must not c
  */
 export const str = () => z.string().check(NO_NUL);
 const text = (max: number) => str().trim().max(max);
-export const Id = str().check(z.uuid({ message: 'must be an id' }));
+/**
+ * Ids are uuids, and PostgreSQL reads every spelling of one as the same value, while the waiting
+ * room, locks, rooms and metric labels key on the string: lower-cased here, where ids enter, so
+ * the rest of the code only ever sees one spelling of an id.
+ */
+export const Id = str().check(z.uuid({ message: 'must be an id' })).toLowerCase();
 // Bounded so a syntactically valid but absurd year (0000) is a 400, not a database error.
 const MIN_DATE = Date.parse('1970-01-01T00:00:00Z');
 const MAX_DATE = Date.parse('9999-12-31T23:59:59Z');
@@ -173,6 +178,8 @@ export const BulkUsersRequest = z.strictObject({
 export type BulkUsersRequest = z.infer<typeof BulkUsersRequest>;
 
 export const ShowParams = z.strictObject({ showId: Id });
+/** The payload of every client -> server socket event about one show (queue:watch, show:watch, stats:watch, ...). */
+export const ShowPayload = z.object({ showId: Id });
 export const EventParams = z.strictObject({ eventId: Id });
 
 // ---- Waiting room

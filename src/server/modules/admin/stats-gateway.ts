@@ -1,7 +1,8 @@
-import { Id } from '../../../shared/api.js';
+import { ShowPayload } from '../../../shared/api.js';
 import type { ShowStatsEvent } from '../../../shared/realtime.js';
 import { AppError, isAppError } from '../../platform/errors.js';
 import { rooms, type IoServer, type IoSocket } from '../../platform/realtime.js';
+import { showIdOf } from '../../platform/validation.js';
 
 export interface StatsPoint {
   at: string;
@@ -32,9 +33,7 @@ export class StatsGateway {
       const reply = typeof ack === 'function' ? ack : () => undefined;
       try {
         if (socket.data.user.role !== 'admin') throw new AppError('FORBIDDEN');
-        const parsed = Id.safeParse((msg as { showId?: unknown } | undefined)?.showId);
-        if (!parsed.success) throw new AppError('VALIDATION_FAILED', 'showId: must be an id');
-        const showId = parsed.data;
+        const showId = showIdOf(msg);
         const first = await this.sample(showId); // 404 for an unknown show
         await socket.join(rooms.stats(showId));
         reply({ ok: true });
@@ -45,8 +44,8 @@ export class StatsGateway {
       }
     });
     socket.on('stats:unwatch', (msg, ack) => {
-      const showId = (msg as { showId?: unknown } | undefined)?.showId;
-      if (typeof showId === 'string') void socket.leave(rooms.stats(showId));
+      const parsed = ShowPayload.safeParse(msg);
+      if (parsed.success) void socket.leave(rooms.stats(parsed.data.showId));
       if (typeof ack === 'function') ack({ ok: true });
     });
   }

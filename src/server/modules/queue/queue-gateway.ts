@@ -1,7 +1,8 @@
-import { Id } from '../../../shared/api.js';
+import { ShowPayload } from '../../../shared/api.js';
 import type { Ack } from '../../../shared/realtime.js';
 import { AppError, isAppError } from '../../platform/errors.js';
 import type { IoSocket } from '../../platform/realtime.js';
+import { showIdOf } from '../../platform/validation.js';
 import type { QueueService } from './queue-service.js';
 
 interface Watcher {
@@ -46,9 +47,12 @@ export class QueueGateway {
 
     socket.on('queue:watch', async (msg, ack) => {
       const reply = typeof ack === 'function' ? ack : () => undefined;
-      const parsed = Id.safeParse((msg as { showId?: unknown } | undefined)?.showId);
-      if (!parsed.success) return reply(errorAck(new AppError('VALIDATION_FAILED', 'showId: must be an id')));
-      const showId = parsed.data;
+      let showId: string;
+      try {
+        showId = showIdOf(msg);
+      } catch (e) {
+        return reply(errorAck(e));
+      }
       try {
         const [status] = await this.queue.statuses(showId, [userId]); // 404 for an unknown show
         if (!watched.has(showId)) {
@@ -64,8 +68,9 @@ export class QueueGateway {
     });
 
     socket.on('queue:unwatch', async (msg, ack) => {
-      const showId = (msg as { showId?: unknown } | undefined)?.showId;
-      if (typeof showId === 'string' && watched.delete(showId)) await this.remove(showId, userId, socket);
+      const parsed = ShowPayload.safeParse(msg);
+      const showId = parsed.success ? parsed.data.showId : undefined;
+      if (showId !== undefined && watched.delete(showId)) await this.remove(showId, userId, socket);
       if (typeof ack === 'function') ack({ ok: true });
     });
 

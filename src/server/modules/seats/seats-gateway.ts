@@ -1,7 +1,7 @@
-import { Id } from '../../../shared/api.js';
 import type { Ack } from '../../../shared/realtime.js';
 import { AppError, isAppError } from '../../platform/errors.js';
 import { rooms, type IoSocket } from '../../platform/realtime.js';
+import { showIdOf } from '../../platform/validation.js';
 
 export interface SeatsGatewayDeps {
   /** Throws 404 NOT_FOUND for an unknown show. */
@@ -16,11 +16,10 @@ export class SeatsGateway {
   attach(socket: IoSocket): void {
     socket.on('show:watch', async (msg, ack) => {
       const reply = typeof ack === 'function' ? ack : () => undefined;
-      const parsed = Id.safeParse((msg as { showId?: unknown } | undefined)?.showId);
-      if (!parsed.success) return reply(errorAck(new AppError('VALIDATION_FAILED', 'showId: must be an id')));
       try {
-        await this.deps.showExists(parsed.data);
-        await socket.join(rooms.show(parsed.data));
+        const showId = showIdOf(msg);
+        await this.deps.showExists(showId);
+        await socket.join(rooms.show(showId));
         reply({ ok: true });
       } catch (e) {
         reply(errorAck(e));
@@ -29,10 +28,12 @@ export class SeatsGateway {
 
     socket.on('show:unwatch', async (msg, ack) => {
       const reply = typeof ack === 'function' ? ack : () => undefined;
-      const parsed = Id.safeParse((msg as { showId?: unknown } | undefined)?.showId);
-      if (!parsed.success) return reply(errorAck(new AppError('VALIDATION_FAILED', 'showId: must be an id')));
-      await socket.leave(rooms.show(parsed.data));
-      reply({ ok: true });
+      try {
+        await socket.leave(rooms.show(showIdOf(msg)));
+        reply({ ok: true });
+      } catch (e) {
+        reply(errorAck(e));
+      }
     });
   }
 }

@@ -35,7 +35,7 @@ export function NewEventPage() {
 }
 
 export function EventEditPage() {
-  const { eventId = '' } = useParams();
+  const eventId = (useParams().eventId ?? '').toLowerCase();
   const location = useLocation();
   const justCreated = (location.state as { created?: boolean } | null)?.created === true;
   const data = useLoad(async () => {

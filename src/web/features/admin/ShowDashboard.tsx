@@ -14,7 +14,7 @@ import { useLiveStats } from './use-live-stats.js';
 
 /** /admin/shows/:showId — the sale as it happens: the line, the selling page, seats, waits, and two live charts. */
 export function ShowDashboard() {
-  const { showId = '' } = useParams();
+  const showId = (useParams().showId ?? '').toLowerCase();
   const showLoad = useLoad(() => api.show(showId), [showId]);
   const show = showLoad.status === 'ok' ? showLoad.data.show : undefined;
   const { stats, history, error, watchError, connection, updatedAt } = useLiveStats(showId);

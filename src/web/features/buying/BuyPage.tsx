@@ -23,7 +23,8 @@ import { EndedView, RefusedView } from './JourneyMessages.js';
  * anywhere lands in the same place.
  */
 export function BuyPage() {
-  const { showId = '' } = useParams();
+  // The server names things by the lower-case id; a link typed in capitals must match its events.
+  const showId = (useParams().showId ?? '').toLowerCase();
   const location = useLocation();
   const navigate = useNavigate();
   const { sessionExpired } = useAuth();

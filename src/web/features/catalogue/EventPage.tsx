@@ -11,7 +11,7 @@ import { dateChip, formatDate, formatDateTime, formatTime } from '../../lib/form
 import { useDocumentTitle, useLoad } from '../../lib/hooks.js';
 
 export function EventPage() {
-  const { eventId = '' } = useParams();
+  const eventId = (useParams().eventId ?? '').toLowerCase();
   const loaded = useLoad(() => api.event(eventId), [eventId]);
   useDocumentTitle(loaded.status === 'ok' ? loaded.data.event.title : undefined);
 

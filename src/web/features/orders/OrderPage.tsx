@@ -9,7 +9,7 @@ import { useDocumentTitle, useLoad } from '../../lib/hooks.js';
 import { OrderItems, OrderShowLine, TicketList, orderTitle } from './OrderParts.js';
 
 export function OrderPage() {
-  const { orderId = '' } = useParams();
+  const orderId = (useParams().orderId ?? '').toLowerCase();
   const loaded = useLoad(() => api.order(orderId), [orderId]);
   const order = loaded.status === 'ok' ? loaded.data.order : undefined;
   useDocumentTitle(order ? (order.status === 'paid' ? "You're going!" : 'Your order') : undefined);
