@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, createShow, newAdmin, newCustomers } from '../support/api-client.js';
 import { DB_KINDS, startHarness, type DbKind, type Harness } from '../support/harness.js';
 import { connect, emitAck, nextEvent, sleep, type ClientSocket } from '../support/sockets.js';
+import { spelling } from '../support/spellings.js';
 import { admit, GOOD_CARD, seatIdsOf, seatRow } from './seat-helpers.js';
 
 /**
@@ -10,11 +11,6 @@ import { admit, GOOD_CARD, seatIdsOf, seatRow } from './seat-helpers.js';
  * the string: every entry point must hand the rest of the code one spelling.
  */
 
-/** The id with the letters of `mask` (bit i: i-th letter) in capitals; mask 0 is the id itself. */
-export function spelling(id: string, mask: number): string {
-  let i = 0;
-  return id.replace(/[a-f]/g, (c) => (mask & (1 << i++) ? c.toUpperCase() : c));
-}
 const UPPER = (id: string) => id.toUpperCase();
 
 const SETUPS: { db: DbKind; redis: boolean }[] = [

@@ -51,7 +51,9 @@ export const countedSeats = (now: string): string =>
  * making them. The ticket limit needs it (parallel holds would each miss the others' claims under
  * READ COMMITTED), and taking it first in every multi-seat change of an account rules out
  * deadlocks between that account's own requests (a double-clicked checkout, a pay racing a leave).
+ * The key is built from the uuid values, not the strings given: every spelling of an id (capitals,
+ * say) is one show to the seat rows, so it must be one lock too.
  */
 export async function lockAccountSeats(tx: Queryable, showId: string, userId: string): Promise<void> {
-  await tx.query(`SELECT pg_advisory_xact_lock(hashtext('seat-holds:' || $1::text), hashtext($2::text))`, [showId, userId]);
+  await tx.query(`SELECT pg_advisory_xact_lock(hashtext('seat-holds:' || $1::uuid::text), hashtext($2::uuid::text))`, [showId, userId]);
 }
