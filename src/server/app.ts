@@ -1,7 +1,6 @@
 import cookie from '@fastify/cookie';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { Server } from 'socket.io';
-import { ERROR_MESSAGES } from '../shared/errors.js';
 import { AdminService } from './modules/admin/admin-service.js';
 import { adminRoutes } from './modules/admin/admin-routes.js';
 import { makeAuthGuards } from './modules/auth/auth-context.js';
@@ -25,6 +24,7 @@ import type { QueueStore } from './modules/queue/queue-store.js';
 import { systemClock, type Clock } from './platform/clock.js';
 import type { Config } from './platform/config.js';
 import type { Database } from './platform/database.js';
+import { AppError, isAppError } from './platform/errors.js';
 import { installErrorHandling } from './platform/http.js';
 import type { LimiterFactory } from './platform/rate-limits.js';
 import { serveWeb } from './platform/web.js';
@@ -112,7 +112,7 @@ export async function buildApp(deps: AppDeps): Promise<TicketClub> {
     await deps.queueStore.counts('00000000-0000-0000-0000-000000000000', clock.now());
     return { status: 'ok' };
   });
-  authRoutes(app, auth, guards, config.COOKIE_SECURE);
+  authRoutes(app, auth, guards, config.cookieSecure);
   catalogueRoutes(app, catalogue);
   queueRoutes(app, queue, guards);
   adminRoutes(app, { admin, catalogue, auth, queue, guards, clock, loadTestApi: config.ENABLE_LOAD_TEST_API });
@@ -139,12 +139,14 @@ export async function buildApp(deps: AppDeps): Promise<TicketClub> {
       const fromAuth = (socket.handshake.auth as { token?: unknown }).token;
       const token = typeof fromAuth === 'string' ? fromAuth : cookieValue(socket.handshake.headers.cookie, SESSION_COOKIE);
       const user = token ? await auth.authenticate(token) : null;
-      if (!user) return next(Object.assign(new Error(ERROR_MESSAGES.UNAUTHENTICATED), { data: { code: 'UNAUTHENTICATED' } }));
+      if (!user) return next(handshakeError(new AppError('UNAUTHENTICATED')));
       socket.data.user = user;
       void socket.join(`user:${user.id}`);
       next();
     } catch (e) {
-      next(e as Error);
+      // The client hears a code from the catalogue, never the exception's own text (a database error, say).
+      if (!isAppError(e)) app.log.error({ err: e, socketId: socket.id }, 'socket handshake failed');
+      next(handshakeError(isAppError(e) ? e : new AppError('INTERNAL')));
     }
   });
   io.on('connection', (socket) => {
@@ -213,6 +215,11 @@ function shareSessionRevocations(io: IoServer, auth: AuthService, onError: (err:
       clearTimeout(timer);
     }
   });
+}
+
+/** What a refused handshake tells the client: `connect_error` with the message and `data.code`, like an HTTP error body. */
+function handshakeError(err: AppError): Error {
+  return Object.assign(new Error(err.message), { data: { code: err.code } });
 }
 
 function cookieValue(header: string | undefined, name: string): string | undefined {
