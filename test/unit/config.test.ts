@@ -31,7 +31,7 @@ describe('loadConfig', () => {
       DATA_DIR: './data',
       QUEUE_GRACE_SECONDS: 30,
       ENABLE_LOAD_TEST_API: false,
-      COOKIE_SECURE: false,
+      cookieSecure: false,
       LOG_LEVEL: 'info',
       WORKERS: 1,
       demoData: true,
@@ -63,12 +63,23 @@ describe('loadConfig', () => {
       REDIS_URL: 'rediss://cache:6380',
       ENABLE_LOAD_TEST_API: true,
       COOKIE_SECURE: true,
+      cookieSecure: true,
     });
     expect(loadConfig({ PORT: '0' }).PORT).toBe(0);
     expect(loadConfig({ PORT: '65535' }).PORT).toBe(65535);
     expect(loadConfig({ DATABASE_URL: 'postgres://localhost/x' }).DATABASE_URL).toBe('postgres://localhost/x');
     expect(loadConfig({ REDIS_URL: 'redis://localhost:6379' }).REDIS_URL).toBe('redis://localhost:6379');
     expect(loadConfig({ QUEUE_GRACE_SECONDS: '3600' }).QUEUE_GRACE_SECONDS).toBe(3600);
+  });
+
+  it('when COOKIE_SECURE is unset, then the cookie is Secure outside demo mode only; set, it decides', () => {
+    expect(loadConfig({}).cookieSecure).toBe(false);
+    expect(loadConfig({ DATABASE_URL: 'postgres://db/x' }).cookieSecure).toBe(true);
+    expect(loadConfig({ DEMO_DATA: '0' }).cookieSecure).toBe(true);
+    expect(loadConfig({ DEMO_DATA: '1', DATABASE_URL: 'postgres://db/x' }).cookieSecure).toBe(false);
+    expect(loadConfig({ DATABASE_URL: 'postgres://db/x', COOKIE_SECURE: '0' }).cookieSecure).toBe(false);
+    expect(loadConfig({ COOKIE_SECURE: '1' }).cookieSecure).toBe(true);
+    expect(loadConfig({}).COOKIE_SECURE).toBeUndefined();
   });
 
   it('when no environment is passed, then process.env is read', () => {

@@ -38,12 +38,16 @@ const schema = z.object({
   ENABLE_LOAD_TEST_API: flag.default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   MAX_CONNECTIONS: int(1, 1_000_000).default(19_000),
-  COOKIE_SECURE: flag.default(false),
+  /** Mark the session cookie Secure; unset: on outside demo mode (requests over HTTPS always get it). */
+  COOKIE_SECURE: flag.optional(),
   /** Behind a reverse proxy: take the client address from X-Forwarded-For (rate limits per IP). */
   TRUST_PROXY: flag.default(false),
   WEB_DIST: z.string().min(1).default('./dist/web'),
   WORKERS: int(1, 64).default(1),
-  /** GET /metrics (Prometheus); with METRICS_TOKEN it needs `Authorization: Bearer <token>`. */
+  /**
+   * GET /metrics (Prometheus); with METRICS_TOKEN it needs `Authorization: Bearer <token>`.
+   * Outside demo mode it is served only with a token.
+   */
   METRICS_ENABLED: flag.default(true),
   METRICS_TOKEN: z.string().min(16, 'use at least 16 characters').optional(),
   /** Signups per client IP per 10 minutes, and queue joins per account per 10 seconds; 0 = no limit. */
@@ -51,7 +55,11 @@ const schema = z.object({
   QUEUE_JOIN_RATE_LIMIT: int(0, 1_000_000).default(60),
 });
 
-export type Config = z.infer<typeof schema> & { demoData: boolean };
+export type Config = z.infer<typeof schema> & {
+  demoData: boolean;
+  /** Whether the session cookie is always Secure: COOKIE_SECURE, else outside demo mode. */
+  cookieSecure: boolean;
+};
 
 export class ConfigError extends Error {}
 
@@ -71,5 +79,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if ((c.ADMIN_EMAIL === undefined) !== (c.ADMIN_PASSWORD === undefined)) {
     throw new ConfigError('Invalid configuration:\n  ADMIN_PASSWORD: ADMIN_EMAIL and ADMIN_PASSWORD go together');
   }
-  return { ...c, demoData: c.DEMO_DATA ?? c.DATABASE_URL === undefined };
+  const demoData = c.DEMO_DATA ?? c.DATABASE_URL === undefined;
+  // A real deployment is behind HTTPS; a demo on a laptop is plain http://localhost.
+  return { ...c, demoData, cookieSecure: c.COOKIE_SECURE ?? !demoData };
 }

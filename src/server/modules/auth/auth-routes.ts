@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { LoginRequest, SignupRequest } from '../../../shared/api.js';
 import { parse } from '../../platform/validation.js';
 import { setSessionCookie, type AuthGuards } from './auth-context.js';
@@ -6,17 +6,21 @@ import type { AuthService } from './auth-service.js';
 import { SESSION_COOKIE, SESSION_TTL_SECONDS } from './sessions.js';
 
 export function authRoutes(app: FastifyInstance, auth: AuthService, guards: AuthGuards, cookieSecure: boolean): void {
+  // A request that came over HTTPS (directly, or per X-Forwarded-Proto from a trusted proxy) gets a
+  // Secure cookie whatever the setting: a browser would never send it back over plain HTTP.
+  const secureFor = (req: FastifyRequest) => cookieSecure || req.protocol === 'https';
+
   app.post('/api/auth/signup', async (req, reply) => {
     const body = parse(SignupRequest, req.body);
     const result = await auth.signup(body);
-    setSessionCookie(reply, result.token, cookieSecure, SESSION_TTL_SECONDS);
+    setSessionCookie(reply, result.token, secureFor(req), SESSION_TTL_SECONDS);
     return reply.status(201).send(result);
   });
 
   app.post('/api/auth/login', async (req, reply) => {
     const body = parse(LoginRequest, req.body);
     const result = await auth.login(body.email, body.password, req.ip);
-    setSessionCookie(reply, result.token, cookieSecure, SESSION_TTL_SECONDS);
+    setSessionCookie(reply, result.token, secureFor(req), SESSION_TTL_SECONDS);
     return result;
   });
 
