@@ -15,7 +15,7 @@ export { withLogRedaction } from './logging.js';
 export { OpsMetrics } from './metrics.js';
 
 export interface OpsDeps {
-  config: Pick<Config, 'METRICS_ENABLED' | 'METRICS_TOKEN' | 'SIGNUP_RATE_LIMIT' | 'QUEUE_JOIN_RATE_LIMIT' | 'COOKIE_SECURE'>;
+  config: Pick<Config, 'METRICS_ENABLED' | 'METRICS_TOKEN' | 'SIGNUP_RATE_LIMIT' | 'QUEUE_JOIN_RATE_LIMIT' | 'COOKIE_SECURE' | 'demoData'>;
   io: IoServer;
   queueStore: QueueStore;
   clock: Clock;
@@ -83,7 +83,9 @@ export async function installOps(app: FastifyInstance, deps: OpsDeps): Promise<O
     if (draining) reply.header('connection', 'close');
   });
 
-  await securityHeaders(app, { https: config.COOKIE_SECURE });
+  // HSTS and upgrade-insecure-requests only when the operator said the site is HTTPS, not by the
+  // cookie's default: on a plain-HTTP install they would break the site.
+  await securityHeaders(app, { https: config.COOKIE_SECURE === true });
   csrfProtection(app);
   socketCsrfProtection(deps.io);
   rateLimits(app, {
@@ -95,7 +97,12 @@ export async function installOps(app: FastifyInstance, deps: OpsDeps): Promise<O
   metrics.observeHttp(app);
   await openApiDocs(app);
 
-  if (config.METRICS_ENABLED) {
+  // Metrics name shows and show traffic: outside demo mode, only for whoever holds the token.
+  const metricsServed = config.METRICS_ENABLED && (config.METRICS_TOKEN !== undefined || config.demoData);
+  if (config.METRICS_ENABLED && !metricsServed) {
+    app.log.warn('GET /metrics is off: outside demo mode it needs METRICS_TOKEN (METRICS_ENABLED=0 turns it off quietly)');
+  }
+  if (metricsServed) {
     const expected = config.METRICS_TOKEN ? digest(config.METRICS_TOKEN) : undefined;
     app.get('/metrics', async (req, reply) => {
       if (expected) {

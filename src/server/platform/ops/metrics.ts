@@ -87,7 +87,7 @@ export class OpsMetrics {
         async collect() {
           const counts = await sharedCounts();
           this.reset();
-          for (const [showId, c] of counts) this.set({ show_id: showId }, pick(c));
+          for (const [showId, c] of counts) if (isShowLabel(showId)) this.set({ show_id: showId }, pick(c));
         },
       });
     }
@@ -95,9 +95,15 @@ export class OpsMetrics {
 
   /** Hooks for QueueService's `events` (spread them in next to onError). */
   readonly queueEvents: MetricsQueueEvents = {
-    onJoined: (showId) => this.joins.inc({ show_id: showId }),
-    onAdmitted: (showId, count) => this.admissions.inc({ show_id: showId }, count),
-    onEnded: (showId: string, reason: EndReason) => this.ended.inc({ show_id: showId, reason }),
+    onJoined: (showId) => {
+      if (isShowLabel(showId)) this.joins.inc({ show_id: showId });
+    },
+    onAdmitted: (showId, count) => {
+      if (isShowLabel(showId)) this.admissions.inc({ show_id: showId }, count);
+    },
+    onEnded: (showId: string, reason: EndReason) => {
+      if (isShowLabel(showId)) this.ended.inc({ show_id: showId, reason });
+    },
   };
 
   /** A seat became `selected` for a buyer. */
@@ -153,6 +159,14 @@ export class OpsMetrics {
     }
   }
 }
+
+/**
+ * Show-id labels: the queue events and the store only ever name shows that were found, by the one
+ * spelling ids have past the request schemas. Anything else (a spelling that slipped past, a key
+ * left from before) would be one more series per string: it is not labelled at all.
+ */
+const CANONICAL_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const isShowLabel = (showId: string): boolean => CANONICAL_ID.test(showId);
 
 interface Counts {
   waiting: number;
