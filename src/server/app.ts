@@ -7,7 +7,7 @@ import { adminRoutes } from './modules/admin/admin-routes.js';
 import { makeAuthGuards } from './modules/auth/auth-context.js';
 import { authRoutes } from './modules/auth/auth-routes.js';
 import { AuthService } from './modules/auth/auth-service.js';
-import { LoginLimiter } from './modules/auth/login-limiter.js';
+import { LoginLimiter, type LoginDelay } from './modules/auth/login-limiter.js';
 import { SESSION_COOKIE } from './modules/auth/sessions.js';
 import { catalogueRoutes } from './modules/catalogue/catalogue-routes.js';
 import { CatalogueService } from './modules/catalogue/catalogue-service.js';
@@ -40,6 +40,8 @@ export interface AppDeps {
   logger?: FastifyServerOptions['logger'];
   /** Installs the Socket.IO Redis adapter when instances share Redis. */
   configureIo?: (io: IoServer) => void;
+  /** Scales the growing delay of logins to an account under attack (tests shrink or record it). */
+  loginDelay?: Partial<LoginDelay>;
 }
 
 export interface TicketClub {
@@ -88,8 +90,13 @@ export async function buildApp(deps: AppDeps): Promise<TicketClub> {
   const realtime = socketIoRealtime(io);
 
   const limiter = new LoginLimiter(
-    deps.limiters({ keyPrefix: 'login-email', points: 10, durationSeconds: 15 * 60 }),
-    deps.limiters({ keyPrefix: 'login-ip', points: 100, durationSeconds: 15 * 60 }),
+    {
+      perPair: deps.limiters({ keyPrefix: 'login-pair', points: 10, durationSeconds: 15 * 60 }),
+      perIp: deps.limiters({ keyPrefix: 'login-ip', points: 100, durationSeconds: 15 * 60 }),
+      // Counts only, never refuses: the count sets the delay.
+      perEmail: deps.limiters({ keyPrefix: 'login-email-failures', points: 1_000_000_000, durationSeconds: 15 * 60 }),
+    },
+    deps.loginDelay,
   );
   const auth = new AuthService(db, clock, limiter);
   if (deps.configureIo) shareSessionRevocations(io, auth, (err) => app.log.warn({ err }, 'session revocation not acknowledged by every instance'));
