@@ -8,7 +8,7 @@ import { makeAuthGuards } from './modules/auth/auth-context.js';
 import { authRoutes } from './modules/auth/auth-routes.js';
 import { AuthService } from './modules/auth/auth-service.js';
 import { LoginLimiter, type LoginDelay } from './modules/auth/login-limiter.js';
-import { SESSION_COOKIE } from './modules/auth/sessions.js';
+import { SESSION_COOKIE, hashToken } from './modules/auth/sessions.js';
 import { catalogueRoutes } from './modules/catalogue/catalogue-routes.js';
 import { CatalogueService } from './modules/catalogue/catalogue-service.js';
 import { QueueGateway } from './modules/queue/queue-gateway.js';
@@ -29,7 +29,7 @@ import { installErrorHandling } from './platform/http.js';
 import type { LimiterFactory } from './platform/rate-limits.js';
 import { serveWeb } from './platform/web.js';
 import { answerFrameworkError, installOps, withLogRedaction } from './platform/ops/index.js';
-import { socketIoRealtime, type IoServer } from './platform/realtime.js';
+import { rooms, socketIoRealtime, type IoServer } from './platform/realtime.js';
 
 export interface AppDeps {
   config: Config;
@@ -99,7 +99,7 @@ export async function buildApp(deps: AppDeps): Promise<TicketClub> {
     deps.loginDelay,
   );
   const auth = new AuthService(db, clock, limiter);
-  if (deps.configureIo) shareSessionRevocations(io, auth, (err) => app.log.warn({ err }, 'session revocation not acknowledged by every instance'));
+  shareSessionRevocations(io, auth, Boolean(deps.configureIo), (err) => app.log.warn({ err }, 'session revocation not acknowledged by every instance'));
   const guards = makeAuthGuards(auth);
   const ops = await installOps(app, { config, io, queueStore: deps.queueStore, clock, limiters: deps.limiters, guards });
   const catalogue = new CatalogueService(db, clock);
@@ -149,6 +149,10 @@ export async function buildApp(deps: AppDeps): Promise<TicketClub> {
       if (!user) return next(Object.assign(new Error(ERROR_MESSAGES.UNAUTHENTICATED), { data: { code: 'UNAUTHENTICATED' } }));
       socket.data.user = user;
       void socket.join(`user:${user.id}`);
+      const tokenHash = hashToken(token!);
+      void socket.join(rooms.session(tokenHash));
+      // Ended while this handshake looked it up: the room's disconnect may have missed this socket.
+      if (auth.wasRevoked(tokenHash)) return next(Object.assign(new Error(ERROR_MESSAGES.UNAUTHENTICATED), { data: { code: 'UNAUTHENTICATED' } }));
       next();
     } catch (e) {
       next(e as Error);
@@ -198,20 +202,31 @@ export async function buildApp(deps: AppDeps): Promise<TicketClub> {
 }
 
 /**
- * Instances cache sessions for a few seconds: a logout waits until every other instance has dropped
- * its copy (or REVOCATION_ACK_MS passed, after which the cache's own TTL still ends it).
+ * When sessions end, their cached copies and their open sockets go on every instance before the
+ * request that ended them answers: a logged-out or demoted session's socket must not keep watching.
+ * Each instance closes its own sockets of the session (their room is per token hash), so waiting for
+ * the acknowledgements covers both (or REVOCATION_ACK_MS passed, after which the cache's own TTL
+ * still ends the cached copies).
  */
 const REVOCATION_ACK_MS = 2_000;
-function shareSessionRevocations(io: IoServer, auth: AuthService, onError: (err: unknown) => void): void {
-  io.on('session:revoked', (tokenHash, ack) => {
-    auth.forgetSession(tokenHash);
-    ack(true);
-  });
-  auth.onSessionRevoked(async (tokenHash) => {
+function shareSessionRevocations(io: IoServer, auth: AuthService, shared: boolean, onError: (err: unknown) => void): void {
+  const endHere = (tokenHashes: string[]) => {
+    for (const h of tokenHashes) auth.forgetSession(h);
+    io.local.in(tokenHashes.map(rooms.session)).disconnectSockets(true);
+  };
+  if (shared) {
+    io.on('session:revoked', (tokenHashes, ack) => {
+      endHere(tokenHashes);
+      ack(true);
+    });
+  }
+  auth.onSessionsEnded(async (tokenHashes) => {
+    endHere(tokenHashes);
+    if (!shared) return;
     let timer: NodeJS.Timeout | undefined;
     try {
       await Promise.race([
-        io.serverSideEmitWithAck('session:revoked', tokenHash),
+        io.serverSideEmitWithAck('session:revoked', tokenHashes),
         new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), REVOCATION_ACK_MS))),
       ]);
     } catch (err) {

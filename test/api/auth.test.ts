@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ManualClock } from '../../src/server/platform/clock.js';
 import { call, type Res } from '../support/api-client.js';
 import { DB_KINDS, startHarness, type Harness } from '../support/harness.js';
+import { connect, sleep, type ClientSocket } from '../support/sockets.js';
 
 /** Starting PGlite and hashing passwords take a while on a busy shared machine. */
 const SETUP_TIMEOUT = 180_000;
@@ -485,6 +486,145 @@ describe.each(DB_KINDS)('accounts (%s)', (kind) => {
       expect(Number(refused.headers['retry-after'])).toBeGreaterThan(60);
       expectError(await login({ email: victim.email, password: victim.password }, attacker), 429, 'RATE_LIMITED');
       expect((await login({ email: victim.email, password: victim.password }, ip())).status).toBe(200);
+    });
+  });
+
+  describe('sessions end when they must', () => {
+    let base: string;
+    const sockets: ClientSocket[] = [];
+    beforeAll(async () => {
+      base = await h.listen();
+    });
+    afterAll(() => {
+      for (const s of sockets) s.disconnect();
+    });
+    const open = async (token: string) => {
+      const s = await connect(base, token);
+      sockets.push(s);
+      return s;
+    };
+    const closed = (s: ClientSocket) =>
+      new Promise<string>((resolve, reject) => {
+        if (!s.connected) return resolve('already');
+        const t = setTimeout(() => reject(new Error('socket still open after 2 s')), 2_000);
+        s.once('disconnect', (reason) => {
+          clearTimeout(t);
+          resolve(reason);
+        });
+      });
+    const me = (token: string) => call(app, 'GET', '/api/me', { token });
+    async function customer(tag: string) {
+      const a = { email: email(tag), password: 'first-password' };
+      const res = await signup({ name: 'Squatter', email: a.email, password: a.password });
+      expect(res.status).toBe(201);
+      return { ...a, id: res.body.user.id as string, token: res.body.token as string };
+    }
+    /** Holds the next session lookup (after it read the database) until `release` is called. */
+    function holdNextSessionLookup() {
+      const db = h.db as { query: typeof h.db.query };
+      const original = db.query;
+      let release!: () => void;
+      const released = new Promise<void>((r) => (release = r));
+      let read!: () => void;
+      const hasRead = new Promise<void>((r) => (read = r));
+      db.query = (async (sql: string, params?: unknown[]) => {
+        if (!sql.includes('FROM sessions s JOIN users u')) return original.call(h.db, sql, params);
+        db.query = original;
+        const result = await original.call(h.db, sql, params);
+        read();
+        await released;
+        return result;
+      }) as typeof h.db.query;
+      return { hasRead, release, restore: () => (db.query = original) };
+    }
+
+    it('when a session logs out, then its sockets are closed before the logout answers, a reconnect is refused, and the account’s other sessions keep theirs', async () => {
+      const a = await customer('sock');
+      const other = (await login({ email: a.email, password: a.password })).body.token as string;
+      const mine = await open(a.token);
+      const theirs = await open(other);
+      const gone = closed(mine);
+      expect((await call(app, 'POST', '/api/auth/logout', { token: a.token })).status).toBe(204);
+      expect(await gone).toBe('io server disconnect');
+      await expect(connect(base, a.token)).rejects.toThrow(/log in/i);
+      await sleep(100);
+      expect(theirs.connected).toBe(true);
+      expect((await me(other)).status).toBe(200);
+    });
+
+    it('when a lookup read the session just before a logout deleted it, then that session is neither used nor cached afterwards', async () => {
+      const a = await customer('race');
+      const held = holdNextSessionLookup();
+      try {
+        const racing = me(a.token);
+        await held.hasRead;
+        expect((await call(app, 'POST', '/api/auth/logout', { token: a.token })).status).toBe(204);
+        held.release();
+        expectError(await racing, 401, 'UNAUTHENTICATED');
+        expectError(await me(a.token), 401, 'UNAUTHENTICATED');
+      } finally {
+        held.release();
+        held.restore();
+      }
+    });
+
+    it('when a socket handshake read the session just before a logout deleted it, then the socket is refused', async () => {
+      const a = await customer('hand');
+      const held = holdNextSessionLookup();
+      try {
+        const racing = connect(base, a.token).then((s) => (sockets.push(s), s));
+        await held.hasRead;
+        expect((await call(app, 'POST', '/api/auth/logout', { token: a.token })).status).toBe(204);
+        held.release();
+        await expect(racing).rejects.toThrow(/log in/i);
+      } finally {
+        held.release();
+        held.restore();
+      }
+    });
+
+    it('when ADMIN_EMAIL names a self-registered account, then it becomes admin, says so, and every old session and socket of it ends', async () => {
+      const squatter = await customer('squat');
+      const second = (await login({ email: squatter.email, password: squatter.password })).body.token as string;
+      expect((await me(squatter.token)).body.user.role).toBe('customer'); // now cached on this instance
+      const socket = await open(squatter.token);
+      const gone = closed(socket);
+      const result = await h.tc.services.auth.ensureAccount({ name: 'Admin', email: squatter.email.toUpperCase(), password: 'operator-password', role: 'admin' });
+      expect(result).toMatchObject({ userId: squatter.id, created: false, roleChangedFrom: 'customer', passwordChanged: true, revokedSessions: 2 });
+      expect(await gone).toBe('io server disconnect');
+      expectError(await me(squatter.token), 401, 'UNAUTHENTICATED');
+      expectError(await me(second), 401, 'UNAUTHENTICATED');
+      expectError(await login({ email: squatter.email, password: squatter.password }), 401, 'INVALID_CREDENTIALS');
+      const admin = await login({ email: squatter.email, password: 'operator-password' });
+      expect(admin.body.user.role).toBe('admin');
+    });
+
+    it('when only the role changes, then the sessions end too; when nothing changes, then they are kept', async () => {
+      const a = await customer('role');
+      const first = await h.tc.services.auth.ensureAccount({ name: 'X', email: a.email, password: a.password, role: 'admin' });
+      expect(first).toMatchObject({ roleChangedFrom: 'customer', passwordChanged: false, revokedSessions: 1 });
+      expectError(await me(a.token), 401, 'UNAUTHENTICATED');
+      const fresh = (await login({ email: a.email, password: a.password })).body.token as string;
+      const again = await h.tc.services.auth.ensureAccount({ name: 'X', email: a.email, password: a.password, role: 'admin' });
+      expect(again).toMatchObject({ created: false, passwordChanged: false, revokedSessions: 0 });
+      expect(again.roleChangedFrom).toBeUndefined();
+      expect((await me(fresh)).body.user.role).toBe('admin');
+    });
+
+    it('when the load-test API gives an existing account a new password, then its earlier sessions end and the new token works', async () => {
+      const admin = await customer('bulkadmin');
+      await h.tc.services.auth.ensureAccount({ name: 'A', email: admin.email, password: admin.password, role: 'admin' });
+      const adminToken = (await login({ email: admin.email, password: admin.password })).body.token as string;
+      const prefix = `reuse${randomBytes(3).toString('hex')}-`;
+      const bulk = (password: string) => call(app, 'POST', '/api/admin/users/bulk', { token: adminToken, body: { count: 2, emailPrefix: prefix, password } });
+      const before = (await bulk('password-one')).body.users as { token: string }[];
+      const oldSocket = await open(before[0]!.token);
+      const gone = closed(oldSocket);
+      expect((await me(before[0]!.token)).status).toBe(200);
+      const after = (await bulk('password-two')).body.users as { token: string }[];
+      expect(await gone).toBe('io server disconnect');
+      for (const u of before) expectError(await me(u.token), 401, 'UNAUTHENTICATED');
+      for (const u of after) expect((await me(u.token)).status).toBe(200);
     });
   });
 });
