@@ -250,7 +250,16 @@ export interface Order {
   show?: { startsAt: string; eventTitle: string; artist: string; venueName: string };
 }
 
-export const CheckinRequest = z.strictObject({ code: z.string().min(1).max(200).refine(noNul, NUL_MESSAGE) });
+/** At the door of one show: a ticket of another show is refused (WRONG_SHOW). */
+export const CheckinRequest = z.strictObject({ code: z.string().min(1).max(200).refine(noNul, NUL_MESSAGE), showId: Id });
+
+/** A checked ticket with what it is for, so the door sees event, date and seat on every scan. */
+export interface CheckinTicket extends Ticket {
+  eventTitle: string;
+  artist: string;
+  venueName: string;
+  startsAt: string;
+}
 
 export interface ShowStats {
   waiting: number;
