@@ -45,11 +45,26 @@ async function prepareCluster(config: Config): Promise<void> {
   const db = await openDatabase(config);
   try {
     await migrate(db);
-    const tc = await buildApp({ config, db, queueStore: new MemoryQueueStore(), limiters: memoryLimiters, logger: { level: config.LOG_LEVEL } });
+    // Through Redis, sessions the seeding ends (an ADMIN_EMAIL promotion) also end on instances still running.
+    const redis = config.REDIS_URL ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3 }) : undefined;
+    const sub = redis?.duplicate();
     try {
-      await seed(config, db, tc);
+      const tc = await buildApp({
+        config,
+        db,
+        queueStore: new MemoryQueueStore(),
+        limiters: memoryLimiters,
+        logger: { level: config.LOG_LEVEL },
+        configureIo: redis && sub ? (io) => io.adapter(createAdapter(redis, sub)) : undefined,
+      });
+      try {
+        await seed(config, db, tc);
+      } finally {
+        await tc.close();
+      }
     } finally {
-      await tc.close();
+      redis?.disconnect();
+      sub?.disconnect();
     }
   } finally {
     await db.close();

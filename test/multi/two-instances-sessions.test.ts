@@ -10,7 +10,7 @@ describe('sessions across instances', () => {
   const env = { DATABASE_SCHEMA: schema, ADMIN_EMAIL: 'ops@example.com', ADMIN_PASSWORD: 'opsopsops' };
   let a: Instance;
   let b: Instance;
-  let c: Instance | undefined;
+  const promoters: Instance[] = [];
   const sockets: ClientSocket[] = [];
 
   beforeAll(async () => {
@@ -20,7 +20,7 @@ describe('sessions across instances', () => {
 
   afterAll(async () => {
     for (const s of sockets) s.disconnect();
-    await Promise.all([a?.stop(), b?.stop(), c?.stop()]);
+    await Promise.all([a?.stop(), b?.stop(), ...promoters.map((p) => p.stop())]);
     const client = new pg.Client({ connectionString: PG_URL });
     await client.connect();
     await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
@@ -61,7 +61,10 @@ describe('sessions across instances', () => {
     await expect(connect(b.url, token)).rejects.toThrow(/log in/i);
   });
 
-  it('when an instance starts with ADMIN_EMAIL naming a self-registered account, then it logs the promotion and the squatter’s sessions end on the running instances', async () => {
+  it.each([
+    ['one process', {}],
+    ['cluster mode (the primary seeds before forking)', { WORKERS: '2' }],
+  ])('when an instance starts (%s) with ADMIN_EMAIL naming a self-registered account, then it logs the promotion and the squatter’s sessions end on the running instances', async (_mode, extra) => {
     const email = `${uniqueName('squat')}@example.com`;
     const token = await signup(a.url, email);
     expect((await http(a.url, 'GET', '/api/me', { token })).body.user.role).toBe('customer');
@@ -70,7 +73,8 @@ describe('sessions across instances', () => {
     let reason: string | undefined;
     socket.once('disconnect', (r) => (reason = r));
     // The instance's start takes a while on a busy machine: the 3 s count from when it serves.
-    c = await startInstance({ ...env, ADMIN_EMAIL: email, ADMIN_PASSWORD: 'the-operators-password' });
+    const c = await startInstance({ ...env, ...extra, ADMIN_EMAIL: email, ADMIN_PASSWORD: 'the-operators-password' });
+    promoters.push(c);
     expect(c.output()).toMatch(/ADMIN_EMAIL promoted the existing customer account/);
     await vi.waitFor(() => expect(reason).toBe('io server disconnect'), { timeout: 3_000 });
     for (const inst of [a, b]) expect((await http(inst.url, 'GET', '/api/me', { token })).status).toBe(401);
