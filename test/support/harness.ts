@@ -11,6 +11,7 @@ import type { Clock } from '../../src/server/platform/clock.js';
 import { loadConfig } from '../../src/server/platform/config.js';
 import { migrate, type Database } from '../../src/server/platform/database.js';
 import type { QueueStore } from '../../src/server/modules/queue/queue-store.js';
+import type { PaymentHooks } from '../../src/server/modules/orders/orders-service.js';
 
 import { PG_URL, REDIS_URL, uniqueName } from './harness-env.js';
 
@@ -59,6 +60,7 @@ export interface HarnessOptions {
   env?: Record<string, string>;
   /** Run the background jobs (sweeps, presence heartbeats, status updates) as a server does. */
   jobs?: boolean;
+  paymentHooks?: PaymentHooks;
 }
 
 export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
@@ -82,6 +84,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     queueStore: store,
     limiters: memoryLimiters,
     clock: opts.clock,
+    paymentHooks: opts.paymentHooks,
     configureIo: redis && sub ? (io) => io.adapter(createAdapter(redis, sub)) : undefined,
   });
   await tc.app.ready();
