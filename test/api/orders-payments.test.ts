@@ -32,6 +32,7 @@ describe.each(DB_KINDS)('payment attempts and the reconciler on %s', (kind) => {
     await h?.close();
   }, 120_000);
   const resetHooks = () => {
+    delete hooks.beforeAttempt;
     delete hooks.beforeCharge;
     delete hooks.afterCharge;
   };
@@ -81,7 +82,8 @@ describe.each(DB_KINDS)('payment attempts and the reconciler on %s', (kind) => {
     // neither the release job nor the end of the admission may give the seats away.
     clock.advance(61_000);
     await restarted.tc.services.orders.releaseExpired();
-    await restarted.tc.services.queue.sweep(show.id);
+    await h.tc.services.queue.sweep(show.id); // the app whose in-process store has the admission
+    expect((await call(app(), 'GET', `/api/shows/${show.id}/queue`, { token: buyer.token })).body.state).toBe('none');
     expect(await orderStatus(order.id)).toMatchObject({ status: 'pending' });
     for (const s of seats) expect((await seatRow(h.db, show.id, s)).status).toBe('locked');
 
@@ -206,24 +208,53 @@ describe.each(DB_KINDS)('payment attempts and the reconciler on %s', (kind) => {
 
   it('when two pay calls with different cards overlap, then only one card is charged and both see the paid order', async () => {
     const { buyer, order } = await pendingOrder(2);
+    // Both calls have read the order as payable before either records its attempt.
+    let arrived = 0;
+    let bothIn!: () => void;
+    const barrier = new Promise<void>((r) => (bothIn = r));
+    hooks.beforeAttempt = async () => {
+      if (++arrived === 2) bothIn();
+      await Promise.race([barrier, sleep(2_000)]);
+    };
     let entered = 0;
     hooks.beforeCharge = async () => {
       entered++;
-      await sleep(300);
+      await sleep(200);
     };
     const [r1, r2] = await Promise.all([
       call(app(), 'POST', `/api/orders/${order.id}/pay`, { token: buyer.token, body: pay(GOOD_CARD) }),
-      (async () => {
-        await sleep(50);
-        return call(app(), 'POST', `/api/orders/${order.id}/pay`, { token: buyer.token, body: pay(OTHER_GOOD_CARD) });
-      })(),
+      call(app(), 'POST', `/api/orders/${order.id}/pay`, { token: buyer.token, body: pay(OTHER_GOOD_CARD) }),
     ]);
+    expect(arrived).toBe(2);
     resetHooks();
     expect([r1.status, r2.status]).toEqual([200, 200]);
     expect(r2.body.order).toEqual(r1.body.order);
     expect(entered).toBe(1);
     expect(await chargesOf(order.id)).toMatchObject([{ status: 'succeeded', refunded: false }]);
     expect(await attemptsOf(order.id)).toHaveLength(1);
+  });
+
+  it('when the buyer leaves the page while the charge is going through, then the order is still paid with its seats', async () => {
+    const { show, seats, buyer, order } = await pendingOrder(2);
+    let charging!: () => void;
+    const inFlight = new Promise<void>((r) => (charging = r));
+    let release!: () => void;
+    const provider_ = new Promise<void>((r) => (release = r));
+    hooks.beforeCharge = async () => {
+      charging();
+      await provider_;
+    };
+    const paying = call(app(), 'POST', `/api/orders/${order.id}/pay`, { token: buyer.token, body: pay() });
+    await inFlight;
+    expect((await call(app(), 'DELETE', `/api/shows/${show.id}/queue`, { token: buyer.token })).status).toBe(204);
+    expect((await call(app(), 'DELETE', `/api/orders/${order.id}`, { token: buyer.token })).status).toBe(409);
+    for (const s of seats) expect((await seatRow(h.db, show.id, s)).status).toBe('locked');
+    release();
+    const r = await paying;
+    resetHooks();
+    expect(r.status).toBe(200);
+    expect(r.body.order.tickets).toHaveLength(2);
+    for (const s of seats) expect((await seatRow(h.db, show.id, s)).status).toBe('sold');
   });
 
   it('when a declined attempt resolves, then the order is payable again with another card, within its window', async () => {

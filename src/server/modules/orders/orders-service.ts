@@ -36,6 +36,8 @@ const newTicketCode = (): string => randomBytes(32).toString('base64url');
 
 /** Test-only: called at the steps of a payment where a crash or a slow provider hurts most. */
 export interface PaymentHooks {
+  /** The order was read as payable; its attempt is not recorded yet. */
+  beforeAttempt?(orderId: string): void | Promise<void>;
   /** The attempt is recorded, the provider not asked yet. */
   beforeCharge?(orderId: string): void | Promise<void>;
   /** The provider charged the card; nothing of it is written on our side yet. */
@@ -160,6 +162,7 @@ export class OrdersService {
       if (!cardChecked) checkCard(req.card, this.clock.now());
       cardChecked = true;
 
+      await this.hooks.beforeAttempt?.(orderId);
       const attempt = await this.db.transaction((tx) => attempts.start(tx, order, this.now()));
       if (!attempt) continue;
       await this.charge(order, attempt, req.card);
