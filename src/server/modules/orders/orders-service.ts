@@ -83,7 +83,9 @@ export class OrdersService {
    * checkout whose answer was lost (exactly the seats of a pending order of the caller's) gets that
    * order back.
    */
-  async checkout(showId: string, userId: string, seatIds: string[]): Promise<Order> {
+  async checkout(showId: string, userId: string, requested: string[]): Promise<Order> {
+    // One seat however its id is spelled: [a, A] is the seat a, once.
+    const seatIds = [...new Set(requested.map((id) => id.toLowerCase()))];
     const admission = await this.gate.requireAdmission(showId, userId);
     const now = this.now();
     const expiresAt = new Date(admission.expiresAt);
@@ -94,7 +96,7 @@ export class OrdersService {
         `SELECT o.id FROM orders o
           WHERE o.user_id = $1 AND o.show_id = $2 AND o.status = 'pending' AND o.expires_at > $4
             AND ARRAY(SELECT oi.seat_id FROM order_items oi WHERE oi.order_id = o.id ORDER BY oi.seat_id)
-              = ARRAY(SELECT DISTINCT x FROM unnest($3::uuid[]) AS x ORDER BY x)
+              = ARRAY(SELECT x FROM unnest($3::uuid[]) AS x ORDER BY x)
           LIMIT 1`,
         [userId, showId, seatIds, now],
       );
