@@ -9,7 +9,7 @@ import { RedisQueueStore } from './adapters/redis/redis-queue-store.js';
 import { buildApp, type TicketClub } from './app.js';
 import { applyClusterFlag, clusterWorker, isPrimary, runPrimary } from './cluster.js';
 import { isEmpty, loadDemoData } from './demo/demo-data.js';
-import type { PaymentHooks } from './modules/orders/orders-service.js';
+import { paymentFaultsFromEnv } from './modules/orders/test-faults.js';
 import { systemClock } from './platform/clock.js';
 import { ConfigError, loadConfig, type Config } from './platform/config.js';
 import { migrate, type Database } from './platform/database.js';
@@ -19,17 +19,6 @@ const openDatabase = (config: Config): Promise<Database> =>
   config.DATABASE_URL
     ? openPostgres({ url: config.DATABASE_URL, schema: config.DATABASE_SCHEMA, max: config.DATABASE_POOL_SIZE })
     : openPglite(config.DATA_DIR);
-
-/**
- * TICKETCLUB_TEST_FAULTS, for the crash tests only and honoured only with NODE_ENV=test:
- * `crash-after-charge` kills the process (SIGKILL) right after the provider charged a card,
- * before anything of it is written on our side.
- */
-function testPaymentHooks(env: NodeJS.ProcessEnv): PaymentHooks | undefined {
-  if (env.NODE_ENV !== 'test' || !env.TICKETCLUB_TEST_FAULTS) return undefined;
-  const faults = new Set(env.TICKETCLUB_TEST_FAULTS.split(','));
-  return faults.has('crash-after-charge') ? { afterCharge: () => void process.kill(process.pid, 'SIGKILL') } : undefined;
-}
 
 /** Demo data and the admin account: once per start (in cluster mode by the primary, before forking). */
 async function seed(config: Config, db: Database, tc: TicketClub): Promise<void> {
@@ -78,7 +67,7 @@ async function main(config: Config): Promise<void> {
     queueStore: redis ? new RedisQueueStore(redis, config.DATABASE_SCHEMA ? `tc:q:${config.DATABASE_SCHEMA}` : 'tc:q') : new MemoryQueueStore(),
     limiters: redis ? redisLimiters(redis) : memoryLimiters,
     logger: { level: config.LOG_LEVEL },
-    paymentHooks: testPaymentHooks(process.env),
+    paymentHooks: paymentFaultsFromEnv(process.env),
     configureIo: redis && sub ? (io) => io.adapter(createAdapter(redis, sub)) : undefined,
   });
   const log = tc.app.log;

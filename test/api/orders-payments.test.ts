@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/server/platform/clock.js';
 import type { PaymentHooks } from '../../src/server/modules/orders/orders-service.js';
 import { UNKNOWN_AFTER_MS } from '../../src/server/modules/orders/orders-service.js';
+import { paymentFaultsFromEnv } from '../../src/server/modules/orders/test-faults.js';
 import { DECLINED_CARD, type TestPaymentProvider } from '../../src/server/modules/payments/test-payment-provider.js';
 import { DB_KINDS, startHarness, type Harness } from '../support/harness.js';
 import { call, createShow, newAdmin, newCustomer } from '../support/api-client.js';
@@ -348,5 +349,17 @@ describe.each(DB_KINDS)('the test payment provider on %s', (kind) => {
     const { rows } = await h.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM test_provider_refunds WHERE charge_id = $1`, [c.chargeId]);
     expect(rows[0]!.n).toBe(1);
     await expect(p().refund({ chargeId: 'test_ch_nope', idempotencyKey: 'r3' })).rejects.toThrow();
+  });
+});
+
+describe('the crash fault hook', () => {
+  it('is honoured only in test mode', () => {
+    let killed = 0;
+    const kill = () => void killed++;
+    expect(paymentFaultsFromEnv({ NODE_ENV: 'production', TICKETCLUB_TEST_FAULTS: 'crash-after-charge' }, kill)).toBeUndefined();
+    expect(paymentFaultsFromEnv({ TICKETCLUB_TEST_FAULTS: 'crash-after-charge' }, kill)).toBeUndefined();
+    expect(paymentFaultsFromEnv({ NODE_ENV: 'test' }, kill)).toBeUndefined();
+    void paymentFaultsFromEnv({ NODE_ENV: 'test', TICKETCLUB_TEST_FAULTS: 'crash-after-charge' }, kill)?.afterCharge?.('o');
+    expect(killed).toBe(1);
   });
 });
