@@ -87,6 +87,8 @@ describe.each(DB_KINDS)('payment attempts and the reconciler on %s', (kind) => {
     expect((await call(app(), 'GET', `/api/shows/${show.id}/queue`, { token: buyer.token })).body.state).toBe('none');
     expect(await orderStatus(order.id)).toMatchObject({ status: 'pending' });
     for (const s of seats) expect((await seatRow(h.db, show.id, s)).status).toBe('locked');
+    // Nor does the API call it expired: it may yet be paid.
+    expect((await call(restarted.tc.app, 'GET', `/api/orders/${order.id}`, { token: buyer.token })).body.order.status).toBe('pending');
 
     await restarted.tc.services.orders.reconcilePayments();
     const got = await call(restarted.tc.app, 'GET', `/api/orders/${order.id}`, { token: buyer.token });
@@ -250,6 +252,9 @@ describe.each(DB_KINDS)('payment attempts and the reconciler on %s', (kind) => {
     expect((await call(app(), 'DELETE', `/api/shows/${show.id}/queue`, { token: buyer.token })).status).toBe(204);
     expect((await call(app(), 'DELETE', `/api/orders/${order.id}`, { token: buyer.token })).status).toBe(409);
     for (const s of seats) expect((await seatRow(h.db, show.id, s)).status).toBe('locked');
+    // A bad card meanwhile is refused as such, without waiting for the charge in flight.
+    const bad = await call(app(), 'POST', `/api/orders/${order.id}/pay`, { token: buyer.token, body: pay({ ...GOOD_CARD, number: '4242424242424241' }) });
+    expect(bad.status).toBe(400);
     release();
     const r = await paying;
     resetHooks();

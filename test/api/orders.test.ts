@@ -89,7 +89,7 @@ describe.each(DB_KINDS)('orders on %s', (kind) => {
     expect(await ticketCount(order.id)).toBe(2);
   });
 
-  it('when two different cards pay the same order at once, then one payment stands and the other is refunded', async () => {
+  it('when two different cards pay the same order at once, then one card is charged and the order is paid once', async () => {
     const { show, seats, buyer } = await buyerWithSeats(1);
     const order = (await checkout(app(), show.id, seats, buyer.token)).body.order;
     const [r1, r2] = await Promise.all([
@@ -97,8 +97,7 @@ describe.each(DB_KINDS)('orders on %s', (kind) => {
       call(app(), 'POST', `/api/orders/${order.id}/pay`, { token: buyer.token, body: pay(OTHER_GOOD_CARD) }),
     ]);
     expect([r1!.status, r2!.status]).toEqual([200, 200]);
-    const kept = (await chargesFor(order.id)).filter((c) => !c.refunded);
-    expect(kept).toHaveLength(1);
+    expect(await chargesFor(order.id)).toMatchObject([{ refunded: false }]);
     expect(await ticketCount(order.id)).toBe(1);
   });
 

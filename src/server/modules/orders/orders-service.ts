@@ -154,6 +154,8 @@ export class OrdersService {
       if (order.status === 'paid') return this.get(orderId, userId);
       if (order.status !== 'pending') throw new AppError('ORDER_EXPIRED');
       if (order.paying_attempt_id) {
+        if (!cardChecked) checkCard(req.card, this.clock.now());
+        cardChecked = true;
         await this.awaitAttempt(order.paying_attempt_id);
         continue;
       }
