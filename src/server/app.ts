@@ -14,7 +14,7 @@ import { CatalogueService } from './modules/catalogue/catalogue-service.js';
 import { QueueGateway } from './modules/queue/queue-gateway.js';
 import { queueRoutes } from './modules/queue/queue-routes.js';
 import { QueueService } from './modules/queue/queue-service.js';
-import { OrdersService } from './modules/orders/orders-service.js';
+import { OrdersService, type PaymentHooks } from './modules/orders/orders-service.js';
 import { ordersRoutes } from './modules/orders/orders-routes.js';
 import { TestPaymentProvider } from './modules/payments/test-payment-provider.js';
 import { SeatsGateway } from './modules/seats/seats-gateway.js';
@@ -39,6 +39,8 @@ export interface AppDeps {
   limiters: LimiterFactory;
   clock?: Clock;
   logger?: FastifyServerOptions['logger'];
+  /** Test-only fault and delay hooks in the payment steps (never set in production). */
+  paymentHooks?: PaymentHooks;
   /** Installs the Socket.IO Redis adapter when instances share Redis. */
   configureIo?: (io: IoServer) => void;
   /** Scales the growing delay of logins to an account under attack (tests shrink or record it). */
@@ -127,8 +129,16 @@ export async function buildApp(deps: AppDeps): Promise<TicketClub> {
   // seats & orders wiring
   const seats = new SeatsService(db, clock, ops.metrics.countingSeatHolds(realtime), queue);
   queue.useSeatHolds(seats);
-  const payments = new TestPaymentProvider();
-  const orders = new OrdersService(db, clock, realtime, queue, payments, { onPaid: ops.metrics.ticketsSold, onError: (err, what) => app.log.error({ err }, what) });
+  const payments = new TestPaymentProvider(db);
+  const orders = new OrdersService(
+    db,
+    clock,
+    realtime,
+    queue,
+    payments,
+    { onPaid: ops.metrics.ticketsSold, onError: (err, what) => app.log.error({ err }, what) },
+    deps.paymentHooks,
+  );
   const seatsGateway = new SeatsGateway({ showExists: (showId) => catalogue.rules(showId) });
   const statsGateway = new StatsGateway(
     io,
@@ -168,8 +178,10 @@ export async function buildApp(deps: AppDeps): Promise<TicketClub> {
   });
 
   const jobs = [
-    { name: 'sweep waiting rooms', run: () => queue.sweepAll() },
-    { name: 'release expired seats', run: () => orders.releaseExpired() },
+    { name: 'sweep waiting rooms', run: () => queue.sweepAll(), everyMs: 1_000 },
+    { name: 'release expired seats', run: () => orders.releaseExpired(), everyMs: 1_000 },
+    // Also at start: attempts a crashed process left in flight hold their orders until resolved.
+    { name: 'reconcile payments', run: () => orders.reconcilePayments(), everyMs: 5_000, atStart: true },
   ].map((job) => ({ ...job, running: undefined as Promise<unknown> | undefined, timer: undefined as NodeJS.Timeout | undefined }));
   return {
     app,
@@ -180,15 +192,17 @@ export async function buildApp(deps: AppDeps): Promise<TicketClub> {
       statsGateway.start();
       queue.startExpiryTimers();
       for (const job of jobs) {
-        // Once a second, never two runs of the same job at once on this instance.
-        job.timer = setInterval(() => {
+        // Every job.everyMs, never two runs of the same job at once on this instance.
+        const tick = () => {
           if (job.running) return;
           job.running = job
             .run()
             .catch((err) => app.log.error({ err }, job.name))
             .finally(() => (job.running = undefined));
-        }, 1_000);
+        };
+        job.timer = setInterval(tick, job.everyMs);
         job.timer.unref();
+        if ('atStart' in job && job.atStart) tick();
       }
     },
     async close() {

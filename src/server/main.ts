@@ -9,6 +9,7 @@ import { RedisQueueStore } from './adapters/redis/redis-queue-store.js';
 import { buildApp, type TicketClub } from './app.js';
 import { applyClusterFlag, clusterWorker, isPrimary, runPrimary } from './cluster.js';
 import { isEmpty, loadDemoData } from './demo/demo-data.js';
+import { paymentFaultsFromEnv } from './modules/orders/test-faults.js';
 import { systemClock } from './platform/clock.js';
 import { ConfigError, loadConfig, type Config } from './platform/config.js';
 import { migrate, type Database } from './platform/database.js';
@@ -90,6 +91,7 @@ async function main(config: Config): Promise<void> {
     queueStore: redis ? new RedisQueueStore(redis, config.DATABASE_SCHEMA ? `tc:q:${config.DATABASE_SCHEMA}` : 'tc:q') : new MemoryQueueStore(),
     limiters: redis ? redisLimiters(redis) : memoryLimiters,
     logger: { level: config.LOG_LEVEL },
+    paymentHooks: paymentFaultsFromEnv(process.env),
     configureIo: redis && sub ? (io) => io.adapter(createAdapter(redis, sub)) : undefined,
   });
   const log = tc.app.log;

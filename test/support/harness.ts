@@ -12,6 +12,7 @@ import type { Clock } from '../../src/server/platform/clock.js';
 import { loadConfig } from '../../src/server/platform/config.js';
 import { migrate, type Database } from '../../src/server/platform/database.js';
 import type { QueueStore } from '../../src/server/modules/queue/queue-store.js';
+import type { PaymentHooks } from '../../src/server/modules/orders/orders-service.js';
 
 import { PG_URL, REDIS_URL, uniqueName } from './harness-env.js';
 
@@ -63,6 +64,7 @@ export interface HarnessOptions {
   /** Rate limits in Redis (under a prefix of this harness's own) instead of in process; needs `redis`. */
   redisLimiters?: boolean;
   loginDelay?: AppDeps['loginDelay'];
+  paymentHooks?: PaymentHooks;
 }
 
 export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
@@ -87,6 +89,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     limiters: redis && opts.redisLimiters ? redisLimiters(redis, uniqueName('tcrl')) : memoryLimiters,
     clock: opts.clock,
     loginDelay: opts.loginDelay,
+    paymentHooks: opts.paymentHooks,
     configureIo: redis && sub ? (io) => io.adapter(createAdapter(redis, sub)) : undefined,
   });
   await tc.app.ready();

@@ -3,6 +3,7 @@ import type { Clock } from '../../platform/clock.js';
 import type { Database, Queryable } from '../../platform/database.js';
 import { AppError } from '../../platform/errors.js';
 import type { Realtime } from '../../platform/realtime.js';
+import { NO_PAYMENT_IN_FLIGHT } from '../orders/payment-attempts.js';
 import type { AdmissionGate, SeatHolds } from '../queue/admission.js';
 import {
   changesOf,
@@ -144,7 +145,8 @@ export class SeatsService implements SeatHolds {
 
   /**
    * The account's admission ended without a purchase: its holds go back on sale and its pending
-   * orders end (expired if their time ran out, cancelled otherwise). Paid orders are never touched.
+   * orders end (expired if their time ran out, cancelled otherwise). Paid orders are never touched,
+   * nor orders being paid: their charge may have gone through, and the payment decides.
    */
   async releaseForAccount(showId: string, userId: string): Promise<void> {
     const now = this.now();
@@ -152,7 +154,7 @@ export class SeatsService implements SeatHolds {
       await lockAccountSeats(tx, showId, userId);
       const { rows: ended } = await tx.query<{ id: string }>(
         `UPDATE orders SET status = CASE WHEN expires_at <= $3 THEN 'expired' ELSE 'cancelled' END
-          WHERE show_id = $1 AND user_id = $2 AND status = 'pending'
+          WHERE show_id = $1 AND user_id = $2 AND status = 'pending' AND ${NO_PAYMENT_IN_FLIGHT}
           RETURNING id`,
         [showId, userId, now],
       );

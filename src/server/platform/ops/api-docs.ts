@@ -189,7 +189,7 @@ export const API_ROUTES: Record<string, RouteDoc> = {
   'POST /api/shows/:showId/checkout': {
     tag: 'Seats and orders',
     summary: 'Turn held seats into a pending order (all or nothing; the seats become `locked`)',
-    description: admittedOnly,
+    description: `${admittedOnly} Idempotent: a retried checkout of exactly the seats of the caller's pending order returns that order (201).`,
     access: 'user',
     params: ShowParams,
     body: CheckoutRequest,
@@ -199,12 +199,14 @@ export const API_ROUTES: Record<string, RouteDoc> = {
   'POST /api/orders/:orderId/pay': {
     tag: 'Seats and orders',
     summary: 'Pay a pending order by card (paying a paid order returns it unchanged)',
-    description: 'The test provider declines card 4000000000000002 and accepts other Luhn-valid numbers.',
+    description:
+      'The test provider declines card 4000000000000002 and accepts other Luhn-valid numbers. One charge of an order is in flight at a time: ' +
+      'a second call waits for it, and answers 503 `UNAVAILABLE` if its outcome is not known yet (retry: the card is not charged twice).',
     access: 'user',
     params: OrderParams,
     body: PayRequest,
     ok: { status: 200, description: 'The paid order with its tickets', schema: z.object({ order: OrderDoc }) },
-    errors: ['NOT_FOUND', 'PAYMENT_DECLINED', 'ORDER_EXPIRED'],
+    errors: ['NOT_FOUND', 'PAYMENT_DECLINED', 'ORDER_EXPIRED', 'UNAVAILABLE'],
   },
   'DELETE /api/orders/:orderId': {
     tag: 'Seats and orders',

@@ -9,8 +9,8 @@ import { Spinner } from '../../components/Spinner.js';
 import { api, toApiError, type ApiError } from '../../lib/api.js';
 import { formatDate, formatTime } from '../../lib/format.js';
 import { useDocumentTitle, useLoad } from '../../lib/hooks.js';
-import { msUntil } from '../../lib/server-clock.js';
 import { CheckoutView } from '../checkout/CheckoutView.js';
+import { findPendingOrder } from '../checkout/pending-order.js';
 import { SellingView } from '../seat-map/SellingView.js';
 import { WindowBar } from '../seat-map/WindowBar.js';
 import { useQueue } from '../waiting-room/use-queue.js';
@@ -56,12 +56,8 @@ export function BuyPage() {
       return;
     }
     let live = true;
-    api.orders().then(
-      (r) => {
-        if (!live) return;
-        const pending = r.orders.find((o) => o.showId === showId && o.status === 'pending' && msUntil(o.expiresAt) > 0);
-        setOrder(pending ?? null);
-      },
+    findPendingOrder(showId).then(
+      (pending) => live && setOrder(pending),
       () => live && setOrder(null),
     );
     return () => {
