@@ -32,11 +32,13 @@ describe.each(DB_KINDS)('retried checkout on %s', (kind) => {
     const first = await checkout(app(), show.id, seats, buyer.token);
     expect(first.status).toBe(201);
     clock.advance(1_000);
-    for (const again of [seats, [...seats].reverse(), seats.map((s) => s.toUpperCase()), [...seats, seats[0]!.toUpperCase()]]) {
+    for (const again of [seats, [...seats].reverse(), seats.map((s) => s.toUpperCase())]) {
       const r = await checkout(app(), show.id, again, buyer.token);
       expect(r.status).toBe(201);
       expect(r.body).toEqual(first.body);
     }
+    // One seat in two spellings is one seat named twice: refused like any repeated seat.
+    expect((await checkout(app(), show.id, [...seats, seats[0]!.toUpperCase()], buyer.token)).status).toBe(400);
     expect(await ordersOf(buyer.id)).toEqual([{ id: first.body.order.id, status: 'pending' }]);
     for (const s of seats) expect(await seatRow(h.db, show.id, s)).toMatchObject({ status: 'locked', order_id: first.body.order.id });
   });
