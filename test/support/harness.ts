@@ -1,11 +1,9 @@
 import type { AddressInfo } from 'node:net';
-import { Redis } from 'ioredis';
-import { createAdapter } from '@socket.io/redis-adapter';
 import { openPglite } from '../../src/server/adapters/pglite/pglite-database.js';
 import { openPostgres } from '../../src/server/adapters/postgres/postgres-database.js';
 import { memoryLimiters } from '../../src/server/adapters/memory/memory-limiter.js';
 import { MemoryQueueStore } from '../../src/server/adapters/memory/memory-queue-store.js';
-import { RedisQueueStore } from '../../src/server/adapters/redis/redis-queue-store.js';
+import { connectRedis } from '../../src/server/adapters/redis/redis-connection.js';
 import { buildApp, type TicketClub } from '../../src/server/app.js';
 import type { Clock } from '../../src/server/platform/clock.js';
 import { loadConfig } from '../../src/server/platform/config.js';
@@ -64,9 +62,8 @@ export interface HarnessOptions {
 export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
   const owned = opts.sharedDb ? undefined : await openTestDb(opts.db ?? 'pglite');
   const db = opts.sharedDb ?? owned!.db;
-  const redis = opts.redis ? new Redis(REDIS_URL) : undefined;
-  const sub = redis?.duplicate();
-  const store = redis ? new RedisQueueStore(redis, opts.redisPrefix ?? uniqueName('tcq')) : new MemoryQueueStore();
+  const redis = opts.redis ? connectRedis(REDIS_URL, { queuePrefix: opts.redisPrefix ?? uniqueName('tcq'), maxRetriesPerRequest: 20 }) : undefined;
+  const store = redis?.queueStore ?? new MemoryQueueStore();
   // TRUST_PROXY: the suites play several client addresses through X-Forwarded-For, as behind a proxy.
   const config = loadConfig({
     DATA_DIR: '/tmp/unused',
@@ -82,7 +79,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     queueStore: store,
     limiters: memoryLimiters,
     clock: opts.clock,
-    configureIo: redis && sub ? (io) => io.adapter(createAdapter(redis, sub)) : undefined,
+    configureIo: redis?.configureIo,
   });
   await tc.app.ready();
   if (opts.jobs) tc.startJobs();
@@ -101,7 +98,6 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       await tc.close();
       void listening;
       redis?.disconnect();
-      sub?.disconnect();
       await owned?.drop();
     },
   };
