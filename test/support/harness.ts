@@ -83,20 +83,17 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   });
   await tc.app.ready();
   if (opts.jobs) tc.startJobs();
-  let listening = false;
   return {
     tc,
     db,
     store,
     async listen() {
       await tc.app.listen({ port: 0, host: '127.0.0.1' });
-      listening = true;
       const a = tc.app.server.address() as AddressInfo;
       return `http://127.0.0.1:${a.port}`;
     },
     async close() {
       await tc.close();
-      void listening;
       redis?.disconnect();
       await owned?.drop();
     },

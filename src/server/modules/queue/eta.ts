@@ -20,9 +20,6 @@ export function etaSeconds(p: {
   return Math.max(0, Math.floor(remainingMs / 1000)) + ETA_BUFFER_SECONDS;
 }
 
-/** The index into the admitted accounts (in order of admission) whose window a waiter waits for. */
-export const refIndex = (position: number, capacity: number): number => (position - 1) % capacity;
-
 /**
  * An estimate from what actually happens: the line moves at the observed admission rate
  * (admissions from the line per second over the recent past). Never above the worst case.
