@@ -175,13 +175,13 @@ export class OrdersService {
 
     if (!changes) {
       // Someone else changed the order first: a concurrent payment, a cancel, or the deadline.
-      const now2 = await this.state(order.id, order.user_id);
-      if (now2.status === 'paid') {
-        if (now2.payment_ref !== reference) await this.refund(reference, idempotencyKey);
+      const latest = await this.state(order.id, order.user_id);
+      if (latest.status === 'paid') {
+        if (latest.payment_ref !== reference) await this.refund(reference, idempotencyKey);
         return;
       }
       await this.refund(reference, idempotencyKey);
-      if (now2.status === 'pending') await this.expire(now2);
+      if (latest.status === 'pending') await this.expire(latest);
       throw new AppError('ORDER_EXPIRED');
     }
 
