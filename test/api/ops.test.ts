@@ -19,7 +19,7 @@ import { connect, emitAck, sleep, type ClientSocket } from '../support/sockets.j
 import { admit, GOOD_CARD, seatIdsOf } from './seat-helpers.js';
 import { itNeeding } from '../support/needs.js';
 
-/** Every path API.md names (the contract); the document must list each. */
+/** Every path of the contract (docs/api.md); the document must list each. */
 const API_MD_OPERATIONS = [
   'GET /api/health',
   'POST /api/auth/signup',
@@ -181,7 +181,7 @@ describe('operations', () => {
       expect(doc.openapi).toMatch(/^3\./);
     });
 
-    it('lists every path of API.md', () => {
+    it('lists every path of the contract', () => {
       expect(operations()).toEqual(expect.arrayContaining(API_MD_OPERATIONS));
     });
 

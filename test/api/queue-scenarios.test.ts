@@ -6,7 +6,7 @@ import { startHarness, type Harness } from '../support/harness.js';
 import { describeOnEachStore } from '../support/needs.js';
 
 /**
- * The seed's worked example (API.md "Waiting room"), C = 3, W = 600 s, through the public API,
+ * The seed's worked example (docs/api.md "Waiting room"), C = 3, W = 600 s, through the public API,
  * with every ETA checked to the second. Users 1-3 are admitted one second apart, 4-6 wait.
  */
 describeOnEachStore('waiting room scenarios (%s store)', (storeKind) => {

@@ -3,7 +3,7 @@ import { etaLikelySeconds, etaSeconds } from '../../src/server/modules/queue/eta
 
 const T0 = Date.parse('2030-01-01T00:00:00Z');
 
-describe('etaSeconds (the seed formula of API.md)', () => {
+describe('etaSeconds (the seed formula of docs/api.md)', () => {
   it('when the first waiter waits for an account admitted 10 s ago, then the wait is the rest of its window plus the buffer', () => {
     expect(etaSeconds({ position: 1, capacity: 3, windowSeconds: 600, refAdmittedAt: T0, now: T0 + 10_000 })).toBe(600);
   });

@@ -2,7 +2,7 @@
 export const ETA_BUFFER_SECONDS = 10;
 
 /**
- * The original TicketClub's estimate (API.md): the waiter at `position` waits for the window of the
+ * The original TicketClub's estimate (docs/api.md): the waiter at `position` waits for the window of the
  * admitted account at index (q mod C), one full window per lap of the page, plus a buffer.
  * `refAdmittedAt` is that account's admission time, or null when it does not exist (counts as now).
  */
