@@ -15,6 +15,7 @@ import type { QueueService } from '../src/server/modules/queue/queue-service.js'
 import type { QueueLimits } from '../src/server/modules/queue/queue-store.js';
 import type { QueueStatusEvent } from '../src/shared/realtime.js';
 import type { IoSocket } from '../src/server/platform/realtime.js';
+import { pool } from './load/http.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const JOINS = Number(process.env.BENCH_JOINS ?? 100_000);
@@ -36,18 +37,9 @@ const pct = (xs: number[], p: number) => {
 };
 const ms = (n: number) => n.toFixed(3);
 
-async function runPool(total: number, inFlight: number, task: (i: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(inFlight, total) }, async () => {
-      while (next < total) await task(next++);
-    }),
-  );
-}
-
 async function fillLine(showId: string, n: number, now: number): Promise<string[]> {
   const users = Array.from({ length: n }, () => randomUUID());
-  await runPool(n, IN_FLIGHT, async (i) => {
+  await pool(n, IN_FLIGHT, async (i) => {
     await store.join(showId, users[i]!, limits, now);
   });
   return users;

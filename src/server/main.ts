@@ -1,11 +1,8 @@
-import { createAdapter } from '@socket.io/redis-adapter';
-import { Redis } from 'ioredis';
 import { openPglite } from './adapters/pglite/pglite-database.js';
 import { openPostgres } from './adapters/postgres/postgres-database.js';
 import { memoryLimiters } from './adapters/memory/memory-limiter.js';
 import { MemoryQueueStore } from './adapters/memory/memory-queue-store.js';
-import { redisLimiters } from './adapters/redis/redis-limiter.js';
-import { RedisQueueStore } from './adapters/redis/redis-queue-store.js';
+import { connectRedis } from './adapters/redis/redis-connection.js';
 import { buildApp, type TicketClub } from './app.js';
 import { applyClusterFlag, clusterWorker, isPrimary, runPrimary } from './cluster.js';
 import { isEmpty, loadDemoData } from './demo/demo-data.js';
@@ -41,14 +38,17 @@ async function seed(config: Config, db: Database, tc: TicketClub): Promise<void>
   }
 }
 
+/** Deployments sharing one Redis but not one database schema keep separate waiting rooms. */
+const connectRedisOf = (config: Config) =>
+  config.REDIS_URL ? connectRedis(config.REDIS_URL, { queuePrefix: config.DATABASE_SCHEMA ? `tc:q:${config.DATABASE_SCHEMA}` : 'tc:q' }) : undefined;
+
 /** Cluster primary: migrations and seeding with an app that never listens, then closed. */
 async function prepareCluster(config: Config): Promise<void> {
   const db = await openDatabase(config);
   try {
     await migrate(db);
     // Through Redis, sessions the seeding ends (an ADMIN_EMAIL promotion) also end on instances still running.
-    const redis = config.REDIS_URL ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3 }) : undefined;
-    const sub = redis?.duplicate();
+    const redis = connectRedisOf(config);
     try {
       const tc = await buildApp({
         config,
@@ -56,7 +56,7 @@ async function prepareCluster(config: Config): Promise<void> {
         queueStore: new MemoryQueueStore(),
         limiters: memoryLimiters,
         logger: { level: config.LOG_LEVEL },
-        configureIo: redis && sub ? (io) => io.adapter(createAdapter(redis, sub)) : undefined,
+        configureIo: redis?.configureIo,
       });
       try {
         await seed(config, db, tc);
@@ -65,7 +65,6 @@ async function prepareCluster(config: Config): Promise<void> {
       }
     } finally {
       redis?.disconnect();
-      sub?.disconnect();
     }
   } finally {
     await db.close();
@@ -82,17 +81,15 @@ async function main(config: Config): Promise<void> {
   const db = await openDatabase(config);
   if (!worker) await migrate(db);
 
-  const redis = config.REDIS_URL ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3 }) : undefined;
-  const sub = redis?.duplicate();
+  const redis = connectRedisOf(config);
   const tc = await buildApp({
     config,
     db,
-    // Deployments sharing one Redis but not one database schema keep separate waiting rooms.
-    queueStore: redis ? new RedisQueueStore(redis, config.DATABASE_SCHEMA ? `tc:q:${config.DATABASE_SCHEMA}` : 'tc:q') : new MemoryQueueStore(),
-    limiters: redis ? redisLimiters(redis) : memoryLimiters,
+    queueStore: redis?.queueStore ?? new MemoryQueueStore(),
+    limiters: redis?.limiters ?? memoryLimiters,
     logger: { level: config.LOG_LEVEL },
     paymentHooks: paymentFaultsFromEnv(process.env),
-    configureIo: redis && sub ? (io) => io.adapter(createAdapter(redis, sub)) : undefined,
+    configureIo: redis?.configureIo,
   });
   const log = tc.app.log;
 
@@ -116,7 +113,6 @@ async function main(config: Config): Promise<void> {
       await worker?.drain();
       await db.close();
       redis?.disconnect();
-      sub?.disconnect();
     },
   });
 }

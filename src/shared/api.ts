@@ -1,5 +1,5 @@
 /**
- * The contract of API.md as zod schemas: the server validates requests with these,
+ * The API contract (docs/api.md) as zod schemas: the server validates requests with these,
  * the web app reuses them for inline form validation, /docs is generated from them.
  */
 import { z } from 'zod';

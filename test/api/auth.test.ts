@@ -3,7 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ManualClock } from '../../src/server/platform/clock.js';
 import { call, type Res } from '../support/api-client.js';
-import { DB_KINDS, startHarness, type Harness } from '../support/harness.js';
+import { startHarness, type Harness } from '../support/harness.js';
+import { describeOnEachDatabase } from '../support/needs.js';
 import { connect, sleep, type ClientSocket } from '../support/sockets.js';
 
 /** Starting PGlite and hashing passwords take a while on a busy shared machine. */
@@ -53,7 +54,7 @@ function expectError(res: Res, status: number, code: string): void {
 const delays = { asked: [] as number[], hold: undefined as Promise<void> | undefined };
 const MAX_WAITING = 6;
 
-describe.each(DB_KINDS)('accounts (%s)', (kind) => {
+describeOnEachDatabase('accounts (%s)', (kind) => {
   let h: Harness;
   let app: FastifyInstance;
   const clock = new ManualClock();

@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Database } from '../../src/server/platform/database.js';
 import { call, createShow, newAdmin, newCustomer, type Res } from '../support/api-client.js';
-import { DB_KINDS, startHarness, type Harness } from '../support/harness.js';
+import { startHarness, type Harness } from '../support/harness.js';
+import { describeOnEachDatabase } from '../support/needs.js';
 import { sleep } from '../support/harness-env.js';
 import { admit, checkout, hold, MISSING_ID, pay, seatIdsOf } from './seat-helpers.js';
 
@@ -12,7 +13,7 @@ function expectError(res: Res, status: number, code: string): void {
   expect(typeof res.body.error.message).toBe('string');
 }
 
-describe.each(DB_KINDS)('check-in at the door of one show (%s)', (kind) => {
+describeOnEachDatabase('check-in at the door of one show (%s)', (kind) => {
   let h: Harness;
   let app: FastifyInstance;
   let admin: string;

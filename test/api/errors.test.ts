@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, newAdmin, type Res } from '../support/api-client.js';
-import { DB_KINDS, startHarness, type Harness } from '../support/harness.js';
+import { startHarness, type Harness } from '../support/harness.js';
+import { describeOnEachDatabase } from '../support/needs.js';
 
 /** Starting PGlite and hashing passwords take a while on a busy shared machine. */
 const SETUP_TIMEOUT = 180_000;
@@ -17,7 +18,7 @@ function expectError(res: Res, status: number, code: string): void {
   expect(JSON.stringify(res.body)).not.toMatch(/\bat .+\.(ts|js):\d+|stack|SELECT |pg_|FST_/);
 }
 
-describe.each(DB_KINDS)('errors (%s)', (kind) => {
+describeOnEachDatabase('errors (%s)', (kind) => {
   let h: Harness;
   let app: FastifyInstance;
   let admin: string;

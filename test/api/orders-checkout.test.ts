@@ -1,11 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ManualClock } from '../../src/server/platform/clock.js';
-import { DB_KINDS, startHarness, type Harness } from '../support/harness.js';
+import { startHarness, type Harness } from '../support/harness.js';
+import { describeOnEachDatabase } from '../support/needs.js';
 import { call, createShow, newAdmin, newCustomer } from '../support/api-client.js';
 import { admit, checkout, hold, pay, seatIdsOf, seatRow } from './seat-helpers.js';
 
 /** A checkout whose answer was lost can be retried: the same seats give back the same order. */
-describe.each(DB_KINDS)('retried checkout on %s', (kind) => {
+describeOnEachDatabase('retried checkout on %s', (kind) => {
   const clock = new ManualClock();
   let h: Harness;
   let admin: string;

@@ -4,7 +4,8 @@ import type { PaymentHooks } from '../../src/server/modules/orders/orders-servic
 import { UNKNOWN_AFTER_MS } from '../../src/server/modules/orders/orders-service.js';
 import { paymentFaultsFromEnv } from '../../src/server/modules/orders/test-faults.js';
 import { DECLINED_CARD, type TestPaymentProvider } from '../../src/server/modules/payments/test-payment-provider.js';
-import { DB_KINDS, startHarness, type Harness } from '../support/harness.js';
+import { startHarness, type Harness } from '../support/harness.js';
+import { describeOnEachDatabase } from '../support/needs.js';
 import { call, createShow, newAdmin, newCustomer } from '../support/api-client.js';
 import { admit, checkout, DECLINED, GOOD_CARD, hold, OTHER_GOOD_CARD, pay, seatIdsOf, seatRow } from './seat-helpers.js';
 
@@ -15,7 +16,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * between the charge and the order's completion (a crash, a slow provider, a second request), the
  * order ends paid with its tickets or refunded, and the card is charged once.
  */
-describe.each(DB_KINDS)('payment attempts and the reconciler on %s', (kind) => {
+describeOnEachDatabase('payment attempts and the reconciler on %s', (kind) => {
   const clock = new ManualClock();
   // The hooks of the "first process"; each test sets what it needs.
   const hooks: PaymentHooks = {};
@@ -315,7 +316,7 @@ describe.each(DB_KINDS)('payment attempts and the reconciler on %s', (kind) => {
   });
 });
 
-describe.each(DB_KINDS)('the test payment provider on %s', (kind) => {
+describeOnEachDatabase('the test payment provider on %s', (kind) => {
   let h: Harness;
   beforeAll(async () => {
     h = await startHarness({ db: kind });

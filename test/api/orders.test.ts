@@ -1,11 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ManualClock } from '../../src/server/platform/clock.js';
 import type { TestPaymentProvider } from '../../src/server/modules/payments/test-payment-provider.js';
-import { DB_KINDS, startHarness, type Harness } from '../support/harness.js';
+import { startHarness, type Harness } from '../support/harness.js';
 import { call, createShow, newAdmin, newCustomer } from '../support/api-client.js';
 import { admit, checkout, DECLINED, GOOD_CARD, hold, MISSING_ID, OTHER_GOOD_CARD, pay, seatIdsOf, seatRow } from './seat-helpers.js';
+import { describeOnEachDatabase } from '../support/needs.js';
 
-describe.each(DB_KINDS)('orders on %s', (kind) => {
+describeOnEachDatabase('orders on %s', (kind) => {
   const clock = new ManualClock();
   let h: Harness;
   let admin: string;

@@ -2,9 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, createShow, newAdmin, newCustomers } from '../support/api-client.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { connect, emitAck, nextEvent, sleep, type ClientSocket } from '../support/sockets.js';
+import { describeOnEachStore } from '../support/needs.js';
 
 /** Presence and live updates over real sockets, on a server running its jobs with a 3 s grace. */
-describe.each(['memory', 'redis'] as const)('waiting room over realtime (%s store)', (storeKind) => {
+describeOnEachStore('waiting room over realtime (%s store)', (storeKind) => {
   let h: Harness;
   let url: string;
   let admin: string;

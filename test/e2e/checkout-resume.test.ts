@@ -3,13 +3,14 @@
  * the pending order by itself and goes on to its payment.
  */
 import type { Browser } from 'playwright-core';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { Harness } from '../support/harness.js';
 import { call } from '../support/api-client.js';
 import { contextWithSession } from '../support/browser.js';
 import { WAIT, fans, holdSeat, joinQueue, openFirstArea, ordersOf, saleShow, siteInChromium } from './helpers.js';
+import { describeNeeding } from '../support/needs.js';
 
-describe('resuming a checkout in Chromium', () => {
+describeNeeding(['browser'], 'resuming a checkout in Chromium', () => {
   let browser: Browser;
   let h: Harness;
   let url: string;

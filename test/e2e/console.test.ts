@@ -4,13 +4,14 @@
  * change is explained), and checks a ticket in at the door twice.
  */
 import type { Browser, Page } from 'playwright-core';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { Harness } from '../support/harness.js';
 import { docScreenshot, logIn, screenshot } from '../support/browser.js';
 import { call } from '../support/api-client.js';
 import { DEMO_ADMIN, WAIT, buyAdmitted, fans, joinQueue, siteInChromium, textOf } from './helpers.js';
+import { describeNeeding } from '../support/needs.js';
 
-describe('the organizer console', () => {
+describeNeeding(['browser'], 'the organizer console', () => {
   let browser: Browser;
   let h: Harness;
   let url: string;

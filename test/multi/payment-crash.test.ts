@@ -1,7 +1,8 @@
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { PG_URL, sleep, uniqueName } from '../support/harness-env.js';
 import { http, onSaleShow, startInstance, type Instance } from '../support/instances.js';
+import { describeNeeding } from '../support/needs.js';
 
 const CARD = { number: '4242424242424242', expMonth: 12, expYear: 2099, cvc: '123' };
 
@@ -10,7 +11,7 @@ const CARD = { number: '4242424242424242', expMonth: 12, expYear: 2099, cvc: '12
  * test-only fault TICKETCLUB_TEST_FAULTS=crash-after-charge), then a server started on the same
  * PostgreSQL + Redis: the order ends paid with its tickets, and the card was charged once.
  */
-describe('a payment interrupted by a crash', () => {
+describeNeeding(['postgres', 'redis'], 'a payment interrupted by a crash', () => {
   const schema = uniqueName('paycrash');
   const env = { DATABASE_SCHEMA: schema, ADMIN_EMAIL: 'ops@example.com', ADMIN_PASSWORD: 'opsopsops', NODE_ENV: 'test' };
   const running: Instance[] = [];

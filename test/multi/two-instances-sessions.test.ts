@@ -1,11 +1,12 @@
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { PG_URL, uniqueName } from '../support/harness-env.js';
 import { http, startInstance, type Instance } from '../support/instances.js';
 import { connect, type ClientSocket } from '../support/sockets.js';
+import { describeNeeding } from '../support/needs.js';
 
 /** Two server processes sharing PostgreSQL and Redis: a session ended on one ends on the other too. */
-describe('sessions across instances', () => {
+describeNeeding(['postgres', 'redis'], 'sessions across instances', () => {
   const schema = uniqueName('multisess');
   const env = { DATABASE_SCHEMA: schema, ADMIN_EMAIL: 'ops@example.com', ADMIN_PASSWORD: 'opsopsops' };
   let a: Instance;

@@ -1,12 +1,9 @@
 import type { AddressInfo } from 'node:net';
-import { Redis } from 'ioredis';
-import { createAdapter } from '@socket.io/redis-adapter';
 import { openPglite } from '../../src/server/adapters/pglite/pglite-database.js';
 import { openPostgres } from '../../src/server/adapters/postgres/postgres-database.js';
 import { memoryLimiters } from '../../src/server/adapters/memory/memory-limiter.js';
-import { redisLimiters } from '../../src/server/adapters/redis/redis-limiter.js';
 import { MemoryQueueStore } from '../../src/server/adapters/memory/memory-queue-store.js';
-import { RedisQueueStore } from '../../src/server/adapters/redis/redis-queue-store.js';
+import { connectRedis } from '../../src/server/adapters/redis/redis-connection.js';
 import { buildApp, type AppDeps, type TicketClub } from '../../src/server/app.js';
 import type { Clock } from '../../src/server/platform/clock.js';
 import { loadConfig } from '../../src/server/platform/config.js';
@@ -70,9 +67,8 @@ export interface HarnessOptions {
 export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
   const owned = opts.sharedDb ? undefined : await openTestDb(opts.db ?? 'pglite');
   const db = opts.sharedDb ?? owned!.db;
-  const redis = opts.redis ? new Redis(REDIS_URL) : undefined;
-  const sub = redis?.duplicate();
-  const store = redis ? new RedisQueueStore(redis, opts.redisPrefix ?? uniqueName('tcq')) : new MemoryQueueStore();
+  const redis = opts.redis ? connectRedis(REDIS_URL, { queuePrefix: opts.redisPrefix ?? uniqueName('tcq'), limiterPrefix: uniqueName('tcrl'), maxRetriesPerRequest: 20 }) : undefined;
+  const store = redis?.queueStore ?? new MemoryQueueStore();
   // TRUST_PROXY: the suites play several client addresses through X-Forwarded-For, as behind a proxy.
   const config = loadConfig({
     DATA_DIR: '/tmp/unused',
@@ -86,30 +82,26 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     config,
     db,
     queueStore: store,
-    limiters: redis && opts.redisLimiters ? redisLimiters(redis, uniqueName('tcrl')) : memoryLimiters,
+    limiters: redis && opts.redisLimiters ? redis.limiters : memoryLimiters,
     clock: opts.clock,
     loginDelay: opts.loginDelay,
     paymentHooks: opts.paymentHooks,
-    configureIo: redis && sub ? (io) => io.adapter(createAdapter(redis, sub)) : undefined,
+    configureIo: redis?.configureIo,
   });
   await tc.app.ready();
   if (opts.jobs) tc.startJobs();
-  let listening = false;
   return {
     tc,
     db,
     store,
     async listen() {
       await tc.app.listen({ port: 0, host: '127.0.0.1' });
-      listening = true;
       const a = tc.app.server.address() as AddressInfo;
       return `http://127.0.0.1:${a.port}`;
     },
     async close() {
       await tc.close();
-      void listening;
       redis?.disconnect();
-      sub?.disconnect();
       await owned?.drop();
     },
   };

@@ -46,14 +46,3 @@ export function socketIoRealtime(io: IoServer): Realtime {
     },
   };
 }
-
-/** For tests and tools that run the services without sockets: records what would be sent. */
-export class RecordingRealtime implements Realtime {
-  readonly sent: { to: string; event: string; payload: unknown }[] = [];
-  toUser<E extends keyof ServerToClientEvents>(userId: string, event: E, ...args: Args<E>): void {
-    this.sent.push({ to: rooms.user(userId), event, payload: args[0] });
-  }
-  toRoom<E extends keyof ServerToClientEvents>(room: string, event: E, ...args: Args<E>): void {
-    this.sent.push({ to: room, event, payload: args[0] });
-  }
-}

@@ -13,7 +13,7 @@ const LoginPage = lazy(() => import('../features/auth/LoginPage.js').then((m) =>
 const SignupPage = lazy(() => import('../features/auth/SignupPage.js').then((m) => ({ default: m.SignupPage })));
 const ProfilePage = lazy(() => import('../features/orders/ProfilePage.js').then((m) => ({ default: m.ProfilePage })));
 const OrderPage = lazy(() => import('../features/orders/OrderPage.js').then((m) => ({ default: m.OrderPage })));
-const BuyPage = lazy(() => import('../features/buying/BuyPage.js').then((m) => ({ default: m.BuyPage })));
+const BuyPage = lazy(() => import('../pages/buying/BuyPage.js').then((m) => ({ default: m.BuyPage })));
 const AdminPage = lazy(() => import('../features/admin/AdminPage.js').then((m) => ({ default: m.AdminPage })));
 
 export function App() {

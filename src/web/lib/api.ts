@@ -1,5 +1,5 @@
 /**
- * The typed client of the TicketClub API (shared/spec/API.md).
+ * The typed client of the TicketClub API (docs/api.md).
  * Auth rides on the HttpOnly session cookie, so nothing here stores a token.
  */
 import type {

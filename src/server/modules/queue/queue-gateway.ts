@@ -100,13 +100,6 @@ export class QueueGateway {
     await this.queue.touch(showId, [userId]).catch((e) => this.opts.onError?.(e, 'touch on disconnect'));
   }
 
-  /** Local connections watching the waiting room, all shows. */
-  connectionCount(): number {
-    let n = 0;
-    for (const show of this.watchers.values()) for (const w of show.values()) n += w.sockets.size;
-    return n;
-  }
-
   start(): void {
     const heartbeat = Math.max(250, Math.min(5_000, Math.floor(this.opts.graceMs / 3)));
     this.timers.push(setInterval(() => void this.heartbeat(), heartbeat));

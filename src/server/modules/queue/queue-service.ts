@@ -3,7 +3,7 @@ import type { EndReason, QueueStatusEvent } from '../../../shared/realtime.js';
 import type { Clock } from '../../platform/clock.js';
 import { AppError, isAppError } from '../../platform/errors.js';
 import type { Realtime } from '../../platform/realtime.js';
-import type { CatalogueService, ShowRules } from '../catalogue/catalogue-service.js';
+import type { CatalogueService, SaleRules } from '../catalogue/catalogue-service.js';
 import { showStatus } from '../catalogue/show-status.js';
 import type { Admission, AdmissionGate, SeatHolds } from './admission.js';
 import { etaLikelySeconds, etaSeconds } from './eta.js';
@@ -26,7 +26,7 @@ const EXPIRY_SLACK_MS = 5;
 /** The waiting room's use cases: join, look, leave, admit the next, expire, remove the absent. */
 export class QueueService implements AdmissionGate {
   private holds?: SeatHolds;
-  private readonly rulesCache = new Map<string, { at: number; rules: ShowRules }>();
+  private readonly rulesCache = new Map<string, { at: number; rules: SaleRules }>();
   private readonly rateCache = new Map<string, { at: number; perSecond: number }>();
   /** Sweeps due when admissions made here run out (undefined: not scheduling). */
   private expiryTimers?: Map<string, NodeJS.Timeout>;
@@ -46,7 +46,7 @@ export class QueueService implements AdmissionGate {
     this.holds = holds;
   }
 
-  private async rules(showId: string, fresh = false): Promise<ShowRules> {
+  private async rules(showId: string, fresh = false): Promise<SaleRules> {
     const now = this.clock.now();
     const hit = this.rulesCache.get(showId);
     if (!fresh && hit && now - hit.at < RULES_TTL_MS) return hit.rules;
@@ -55,7 +55,7 @@ export class QueueService implements AdmissionGate {
     return rules;
   }
 
-  private limits(r: ShowRules): QueueLimits {
+  private limits(r: SaleRules): QueueLimits {
     return { capacity: r.pageCapacity, windowMs: r.purchaseWindowSeconds * 1000, graceMs: this.graceMs };
   }
 
@@ -202,7 +202,7 @@ export class QueueService implements AdmissionGate {
     return perSecond;
   }
 
-  private async describe(rules: ShowRules, place: Place): Promise<QueueResponse> {
+  private async describe(rules: SaleRules, place: Place): Promise<QueueResponse> {
     const now = this.clock.now();
     if (place.state === 'admitted') {
       return { state: 'admitted', admittedAt: new Date(place.admittedAt).toISOString(), expiresAt: new Date(place.expiresAt).toISOString() };

@@ -1,5 +1,5 @@
 /**
- * The response bodies of API.md as zod schemas, for the OpenAPI document only (the server builds
+ * The response bodies of the API (docs/api.md) as zod schemas, for the OpenAPI document only (the server builds
  * its responses from the TypeScript types in src/shared/api.ts). Each schema is checked against its
  * type at compile time, so the document cannot drift from what the server sends.
  */

@@ -5,8 +5,8 @@ import { ErrorMessage } from '../../components/ErrorMessage.js';
 import { Field } from '../../components/Field.js';
 import { api, toApiError, type ApiError } from '../../lib/api.js';
 import { formatMoney, formatTime } from '../../lib/format.js';
-import { OrderItems } from '../orders/OrderParts.js';
-import { answerLost } from './pending-order.js';
+import { OrderItems } from '../../components/OrderParts.js';
+import { answerLost } from '../../lib/pending-order.js';
 import { digitsOnly, formatCardNumber, fullYear, validateCard, type CardErrors, type CardFields } from './card.js';
 
 const TEST_CARDS = [

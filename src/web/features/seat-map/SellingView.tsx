@@ -5,7 +5,7 @@ import { ErrorMessage, Notice, RetryableError } from '../../components/ErrorMess
 import { Spinner } from '../../components/Spinner.js';
 import { api, toApiError, type ApiError } from '../../lib/api.js';
 import { formatMoney } from '../../lib/format.js';
-import { answerLost, findPendingOrder } from '../checkout/pending-order.js';
+import { answerLost, findPendingOrder } from '../../lib/pending-order.js';
 import { AreaPicker } from './AreaPicker.js';
 import { SeatLegend, SeatMap } from './SeatMap.js';
 import { SelectionSummary, type SelectedSeat } from './SelectionSummary.js';

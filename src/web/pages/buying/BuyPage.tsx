@@ -9,12 +9,12 @@ import { Spinner } from '../../components/Spinner.js';
 import { api, toApiError, type ApiError } from '../../lib/api.js';
 import { formatDate, formatTime } from '../../lib/format.js';
 import { useDocumentTitle, useLoad } from '../../lib/hooks.js';
-import { CheckoutView } from '../checkout/CheckoutView.js';
-import { findPendingOrder } from '../checkout/pending-order.js';
-import { SellingView } from '../seat-map/SellingView.js';
-import { WindowBar } from '../seat-map/WindowBar.js';
-import { useQueue } from '../waiting-room/use-queue.js';
-import { WaitingRoom } from '../waiting-room/WaitingRoom.js';
+import { CheckoutView } from '../../features/checkout/CheckoutView.js';
+import { SellingView } from '../../features/seat-map/SellingView.js';
+import { WindowBar } from '../../features/seat-map/WindowBar.js';
+import { useQueue } from '../../features/waiting-room/use-queue.js';
+import { WaitingRoom } from '../../features/waiting-room/WaitingRoom.js';
+import { findPendingOrder } from '../../lib/pending-order.js';
 import { EndedView, RefusedView } from './JourneyMessages.js';
 
 /**

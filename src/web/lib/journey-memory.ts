@@ -4,7 +4,10 @@
  * re-joining), and the first place in line (for the progress bar).
  * Tab-scoped (sessionStorage) and never trusted for anything the server decides.
  */
-import type { EndedReason } from '../waiting-room/use-queue.js';
+import type { EndReason } from '../../shared/realtime.js';
+
+/** How a turn ended: as the server says, or refused before it began. */
+export type EndedReason = EndReason | 'not_admitted';
 
 const REASONS: readonly EndedReason[] = ['purchased', 'expired', 'left', 'removed', 'not_admitted'];
 

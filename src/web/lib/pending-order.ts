@@ -1,6 +1,6 @@
-import type { Order } from '../../../shared/api.js';
-import { api } from '../../lib/api.js';
-import { msUntil } from '../../lib/server-clock.js';
+import type { Order } from '../../shared/api.js';
+import { api } from './api.js';
+import { msUntil } from './server-clock.js';
 
 /**
  * The caller's pending order of this show that can still be paid, if any: the checkout to resume

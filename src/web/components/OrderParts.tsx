@@ -1,6 +1,6 @@
-import type { Order, OrderItem, Ticket } from '../../../shared/api.js';
-import { QrCode } from '../../components/QrCode.js';
-import { formatDateTime, formatMoney } from '../../lib/format.js';
+import type { Order, OrderItem, Ticket } from '../../shared/api.js';
+import { QrCode } from './QrCode.js';
+import { formatDateTime, formatMoney } from '../lib/format.js';
 
 /** What the order is for, as one line of text. */
 export function orderTitle(order: Order): string {

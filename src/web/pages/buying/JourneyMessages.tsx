@@ -5,7 +5,7 @@ import { PageMessage } from '../../components/PageMessage.js';
 import type { ApiError } from '../../lib/api.js';
 import { formatDateTime, formatDurationWords } from '../../lib/format.js';
 import { useDocumentTitle } from '../../lib/hooks.js';
-import type { EndedReason } from '../waiting-room/use-queue.js';
+import type { EndedReason } from '../../lib/journey-memory.js';
 
 /** Why the turn is over, and the way back in: never a blank page. */
 export function EndedView({
