@@ -11,6 +11,7 @@ import type { Clock } from '../../src/server/platform/clock.js';
 import { loadConfig } from '../../src/server/platform/config.js';
 import { migrate, type Database } from '../../src/server/platform/database.js';
 import type { QueueStore } from '../../src/server/modules/queue/queue-store.js';
+import type { TestHooks } from '../../src/server/platform/test-hooks.js';
 
 import { PG_URL, REDIS_URL, uniqueName } from './harness-env.js';
 
@@ -55,7 +56,12 @@ export interface HarnessOptions {
   redis?: boolean;
   /** Redis key prefix: instances that share it share the waiting room. */
   redisPrefix?: string;
+  /** The app's clock. The waiting room counts on it too, unless `storeClock` is 'own'. */
   clock?: Clock;
+  /** 'own': the Redis store keeps Redis TIME whatever the app's clock says (the one-clock tests). */
+  storeClock?: 'app' | 'own';
+  /** Delay or pause points that widen a race window (see platform/test-hooks.ts). */
+  testHooks?: TestHooks;
   env?: Record<string, string>;
   /** Run the background jobs (sweeps, presence heartbeats, status updates) as a server does. */
   jobs?: boolean;
@@ -66,7 +72,8 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   const db = opts.sharedDb ?? owned!.db;
   const redis = opts.redis ? new Redis(REDIS_URL) : undefined;
   const sub = redis?.duplicate();
-  const store = redis ? new RedisQueueStore(redis, opts.redisPrefix ?? uniqueName('tcq')) : new MemoryQueueStore();
+  const testClock = opts.storeClock === 'own' ? undefined : opts.clock;
+  const store = redis ? new RedisQueueStore(redis, opts.redisPrefix ?? uniqueName('tcq'), { testClock }) : new MemoryQueueStore(opts.clock);
   // TRUST_PROXY: the suites play several client addresses through X-Forwarded-For, as behind a proxy.
   const config = loadConfig({
     DATA_DIR: '/tmp/unused',
@@ -82,6 +89,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     queueStore: store,
     limiters: memoryLimiters,
     clock: opts.clock,
+    testHooks: opts.testHooks,
     configureIo: redis && sub ? (io) => io.adapter(createAdapter(redis, sub)) : undefined,
   });
   await tc.app.ready();
