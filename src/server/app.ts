@@ -109,6 +109,7 @@ export async function buildApp(deps: AppDeps): Promise<TicketClub> {
     graceMs: config.QUEUE_GRACE_SECONDS * 1000,
     now: () => clock.now(),
     onError: (err, what) => app.log.error({ err }, what),
+    hooks,
   });
 
   app.get('/api/health', async () => {
