@@ -122,10 +122,18 @@ export async function buildApp(deps: AppDeps): Promise<TicketClub> {
   queueRoutes(app, queue, guards);
   adminRoutes(app, { admin, catalogue, auth, queue, guards, clock, loadTestApi: config.ENABLE_LOAD_TEST_API });
   // seats & orders wiring
-  const seats = new SeatsService(db, clock, ops.metrics.countingSeatHolds(realtime), queue);
+  const seats = new SeatsService(db, clock, ops.metrics.countingSeatHolds(realtime), queue, hooks);
   queue.useSeatHolds(seats);
   const payments = new TestPaymentProvider();
-  const orders = new OrdersService(db, clock, realtime, queue, payments, { onPaid: ops.metrics.ticketsSold, onError: (err, what) => app.log.error({ err }, what) });
+  const orders = new OrdersService(
+    db,
+    clock,
+    realtime,
+    queue,
+    payments,
+    { onPaid: ops.metrics.ticketsSold, onError: (err, what) => app.log.error({ err }, what) },
+    hooks,
+  );
   const seatsGateway = new SeatsGateway({ showExists: (showId) => catalogue.rules(showId) });
   const statsGateway = new StatsGateway(
     io,

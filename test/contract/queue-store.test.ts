@@ -211,4 +211,27 @@ describe.each(stores)('queue store contract (%s)', (name, make) => {
       { numRuns: name === 'redis' ? 100 : 300 },
     );
   });
+
+  it('ends only the named admission: a late end of an ended admission leaves the newer one alone', async () => {
+    const limits: QueueLimits = { capacity: 1, windowMs: 60_000, graceMs: 20_000 };
+    const showId = randomUUID();
+    const [u, other] = [randomUUID(), randomUUID()];
+    clock.set(Date.parse('2030-02-01T00:00:00Z'));
+    const first = (await store.join(showId, u, limits)).changes.admitted[0]!;
+    expect((await store.leave(showId, u, 'left', limits)).changes.ended).toEqual([{ userId: u, reason: 'left', wasAdmitted: true, admissionId: first.admissionId }]);
+    clock.advance(1_000);
+    const second = (await store.join(showId, u, limits)).changes.admitted[0]!;
+    expect(second.admissionId).not.toBe(first.admissionId);
+    await store.join(showId, other, limits);
+
+    const late = await store.leave(showId, u, 'purchased', limits, first.admissionId);
+    expect(late).toEqual({ was: 'none', changes: { admitted: [], ended: [] } });
+    expect(await store.liveAdmission(showId, u)).toEqual(second);
+    const [p] = await store.places(showId, [other], 1);
+    expect(p).toMatchObject({ state: 'waiting', position: 1 });
+
+    const own = await store.leave(showId, u, 'purchased', limits, second.admissionId);
+    expect(own.changes.ended).toEqual([{ userId: u, reason: 'purchased', wasAdmitted: true, admissionId: second.admissionId }]);
+    expect(own.changes.admitted.map((a) => a.userId)).toEqual([other]);
+  });
 });

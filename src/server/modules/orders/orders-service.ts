@@ -4,6 +4,7 @@ import type { Clock } from '../../platform/clock.js';
 import type { Database } from '../../platform/database.js';
 import { AppError } from '../../platform/errors.js';
 import type { Realtime } from '../../platform/realtime.js';
+import type { TestHooks } from '../../platform/test-hooks.js';
 import { checkCard, cardDigits } from '../payments/card.js';
 import type { PaymentProvider } from '../payments/payment-provider.js';
 import type { AdmissionGate } from '../queue/admission.js';
@@ -25,6 +26,8 @@ interface OrderState {
   currency: string;
   expires_at: Date;
   payment_ref: string | null;
+  /** The admission the order was made in (null: made before admissions had ids). */
+  admission_id: string | null;
 }
 
 type ChangedRow = { show_id: string; seat_id: string; area_id: string };
@@ -48,6 +51,7 @@ export class OrdersService {
     private readonly gate: AdmissionGate,
     private readonly payments: PaymentProvider,
     private readonly events: OrdersEvents = {},
+    private readonly hooks: TestHooks = {},
   ) {}
 
   private now(): Date {
@@ -60,22 +64,28 @@ export class OrdersService {
    */
   async checkout(showId: string, userId: string, seatIds: string[]): Promise<Order> {
     const admission = await this.gate.requireAdmission(showId, userId);
+    await this.hooks.checkout?.();
     const now = this.now();
     const expiresAt = new Date(admission.expiresAt);
     const { orderId, changes } = await this.db.transaction(async (tx) => {
       await lockAccountSeats(tx, showId, userId);
+      // Again under the account's lock, which the release of an ended admission takes too: no
+      // order is made for an admission that has ended (see SeatsService.hold).
+      await this.gate.requireSameAdmission(showId, userId, admission.admissionId);
       const { rows: created } = await tx.query<{ id: string }>(
-        `INSERT INTO orders (user_id, show_id, status, total, expires_at, created_at)
-         VALUES ($1, $2, 'pending', 0, $3, $4) RETURNING id`,
-        [userId, showId, expiresAt, now],
+        `INSERT INTO orders (user_id, show_id, status, total, expires_at, created_at, admission_id)
+         VALUES ($1, $2, 'pending', 0, $3, $4, $5) RETURNING id`,
+        [userId, showId, expiresAt, now, admission.admissionId],
       );
       const orderId = created[0]!.id;
+      // Only seats held in this admission: one left over from an ended one is not for sale to it.
       const { rows: locked } = await tx.query<ChangedRow>(
         `UPDATE show_seats SET status = 'locked', order_id = $4, hold_expires_at = $5, updated_at = $6
           WHERE show_id = $1 AND seat_id = ANY($2::uuid[])
             AND status = 'selected' AND holder_id = $3 AND hold_expires_at > $6
+            AND (admission_id = $7 OR admission_id IS NULL)
           RETURNING show_id, seat_id, area_id`,
-        [showId, seatIds, userId, orderId, expiresAt, now],
+        [showId, seatIds, userId, orderId, expiresAt, now, admission.admissionId],
       );
       if (locked.length !== seatIds.length) throw new AppError('SEAT_UNAVAILABLE', 'Some of these seats are not held by you any more.');
       await tx.query(
@@ -133,12 +143,19 @@ export class OrdersService {
    * and in time), its seats sold and its tickets issued. A charge that comes too late, or second
    * to another one, is refunded. Then the seat map hears it and the next in line gets the place.
    */
-  async completePayment(order: Pick<OrderState, 'id' | 'show_id' | 'user_id'>, reference: string, idempotencyKey: string): Promise<void> {
+  async completePayment(
+    order: Pick<OrderState, 'id' | 'show_id' | 'user_id' | 'admission_id'>,
+    reference: string,
+    idempotencyKey: string,
+  ): Promise<void> {
     const now = this.now();
     let changes: SeatChange[] | null;
     try {
       changes = await this.db.transaction(async (tx) => {
         await lockAccountSeats(tx, order.show_id, order.user_id);
+        // An order is paid only while its admission lives: once the account has left, the release
+        // (queued behind this lock) cancels the order, and a payment that lands between is refunded.
+        if (order.admission_id !== null && !(await this.gate.isLive(order.show_id, order.user_id, order.admission_id))) return null;
         const paid = await tx.query(
           `UPDATE orders SET status = 'paid', paid_at = $2, payment_ref = $3
             WHERE id = $1 AND status = 'pending' AND expires_at > $2`,
@@ -188,7 +205,8 @@ export class OrdersService {
     publishSeatChanges(this.realtime, changes);
     this.events.onPaid?.(order.show_id, changes.filter((c) => c.status === 'sold').length);
     try {
-      await this.gate.endAdmission(order.show_id, order.user_id, 'purchased');
+      // Only this order's admission: a late end must not end a newer admission of the account.
+      await this.gate.endAdmission(order.show_id, order.user_id, 'purchased', order.admission_id ?? undefined);
     } catch (e) {
       // The purchase stands; the admission then simply runs out on its own.
       this.events.onError?.(e, `end admission of ${order.user_id} after purchase`);
@@ -239,7 +257,7 @@ export class OrdersService {
 
   private async state(orderId: string, userId: string): Promise<OrderState> {
     const { rows } = await this.db.query<OrderState>(
-      `SELECT id, show_id, user_id, status, total, currency, expires_at, payment_ref FROM orders WHERE id = $1 AND user_id = $2`,
+      `SELECT id, show_id, user_id, status, total, currency, expires_at, payment_ref, admission_id FROM orders WHERE id = $1 AND user_id = $2`,
       [orderId, userId],
     );
     // Someone else's order is as unknown as a missing one.

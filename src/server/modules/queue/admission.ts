@@ -19,7 +19,9 @@ export interface AdmissionGate {
    * Called again inside a transaction that holds the account's seat lock, after which an ended
    * admission can no longer gain seats (its release takes the same lock).
    */
-  requireSameAdmission(showId: string, userId: string, admissionId: string): Promise<Admission>;
+  requireSameAdmission(showId: string, userId: string, admissionId: string): Promise<void>;
+  /** Whether `admissionId` is still the account's live admission (no error: for callers that refuse in their own words). */
+  isLive(showId: string, userId: string, admissionId: string): Promise<boolean>;
   /** Ends the account's admission (after a purchase) and admits the next in line. With `admissionId`, only that one. */
   endAdmission(showId: string, userId: string, reason: EndReason, admissionId?: string): Promise<void>;
 }

@@ -114,10 +114,14 @@ export class QueueService implements AdmissionGate {
     return { showId, userId, admissionId: a.admissionId, admittedAt: a.admittedAt, expiresAt: a.expiresAt };
   }
 
-  async requireSameAdmission(showId: string, userId: string, admissionId: string): Promise<Admission> {
-    const a = await this.requireAdmission(showId, userId);
-    if (a.admissionId !== admissionId) throw new AppError('NOT_ADMITTED');
-    return a;
+  // These two run inside database transactions: they ask the store only, never the database (the
+  // embedded database has one connection, which the transaction is holding).
+  async requireSameAdmission(showId: string, userId: string, admissionId: string): Promise<void> {
+    if (!(await this.isLive(showId, userId, admissionId))) throw new AppError('NOT_ADMITTED');
+  }
+
+  async isLive(showId: string, userId: string, admissionId: string): Promise<boolean> {
+    return (await this.store.liveAdmission(showId, userId))?.admissionId === admissionId;
   }
 
   /** Ends expired admissions, removes accounts gone longer than the grace, admits the next. */
