@@ -3,6 +3,7 @@ import type { Clock } from '../../src/server/platform/clock.js';
 import { call, createShow, newAdmin, newCustomers } from '../support/api-client.js';
 import { openTestDb, startHarness, uniqueName, type Harness } from '../support/harness.js';
 import { sleep } from '../support/harness-env.js';
+import { connect, emitAck, nextEvent, type ClientSocket } from '../support/sockets.js';
 
 /**
  * The line has one clock (Redis TIME), whatever the instances' clocks say. Two instances share one
@@ -16,6 +17,8 @@ describe('one clock for the line (Redis store, instances 35 s apart)', () => {
   let right: Harness;
   let ahead: Harness;
   let admin: string;
+  let aheadUrl: string;
+  const sockets: ClientSocket[] = [];
 
   beforeAll(async () => {
     shared = await openTestDb('postgres');
@@ -24,8 +27,10 @@ describe('one clock for the line (Redis store, instances 35 s apart)', () => {
     right = await startHarness({ sharedDb: shared.db, redis: true, redisPrefix });
     ahead = await startHarness({ sharedDb: shared.db, redis: true, redisPrefix, clock: fast, storeClock: 'own' });
     admin = await newAdmin(right.tc, right.tc.app);
+    aheadUrl = await ahead.listen();
   });
   afterAll(async () => {
+    for (const s of sockets) s.disconnect();
     await ahead?.close();
     await right?.close();
     await shared?.drop();
@@ -55,6 +60,13 @@ describe('one clock for the line (Redis store, instances 35 s apart)', () => {
     // A waiter joining through the fast instance, one through the other: the same line on both.
     expect((await queue(ahead, show.id, second!.token, 'POST')).body).toMatchObject({ state: 'waiting', position: 1 });
     expect((await queue(right, show.id, third!.token, 'POST')).body).toMatchObject({ state: 'waiting', position: 2 });
+    // Its live status, from the fast instance, carries the line's time: clients count down from it.
+    const tab = await connect(aheadUrl, second!.token);
+    sockets.push(tab);
+    const status = nextEvent(tab, 'queue:status', (e) => e.showId === show.id);
+    expect(await emitAck(tab, 'queue:watch', show.id)).toEqual({ ok: true });
+    expect((await status).state).toBe('waiting');
+    expect(Math.abs(Date.parse((await status).at) - Date.now())).toBeLessThan(1_000);
     expect((await queue(right, show.id, second!.token)).body).toMatchObject({ state: 'waiting', position: 1 });
     expect((await queue(ahead, show.id, third!.token)).body).toMatchObject({ state: 'waiting', position: 2 });
     // Its worst-case estimate counts from the line's clock too: about the first window's rest + 10 s.
@@ -69,6 +81,7 @@ describe('one clock for the line (Redis store, instances 35 s apart)', () => {
 
     // When the window really ends, either instance's sweep ends it and admits the next on the same clock.
     await sleep(Math.max(0, Date.parse(a.body.expiresAt) - Date.now()) + 20);
+    const told = nextEvent(tab, 'queue:admitted', (e) => e.showId === show.id);
     const changes = await ahead.tc.services.queue.sweep(show.id);
     expect(changes.ended).toMatchObject([{ userId: first!.id, reason: 'expired' }]);
     expect(changes.admitted.map((x) => x.userId)).toEqual([second!.id]);
@@ -76,6 +89,7 @@ describe('one clock for the line (Redis store, instances 35 s apart)', () => {
     expect(b.state).toBe('admitted');
     expect(Math.abs(Date.parse(b.admittedAt) - Date.now())).toBeLessThan(1_000);
     expect((await queue(ahead, show.id, second!.token)).body).toEqual(b);
+    expect(await told).toEqual({ showId: show.id, admittedAt: b.admittedAt, expiresAt: b.expiresAt });
     expect((await queue(ahead, show.id, first!.token)).body).toEqual({ state: 'none' });
   }, 30_000);
 });

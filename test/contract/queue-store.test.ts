@@ -57,9 +57,9 @@ class Model {
   /** The place as the store reports it, but for the admission's id (checked apart: unique per admission). */
   place(u: string, now: number): Place | Omit<Place & { state: 'admitted' }, 'admissionId'> {
     const a = this.admitted.find((x) => x.userId === u);
-    if (a) return { state: 'admitted', ...a };
+    if (a) return { state: 'admitted', ...a, at: now };
     const i = this.waiting.indexOf(u);
-    if (i < 0) return { state: 'none', userId: u };
+    if (i < 0) return { state: 'none', userId: u, at: now };
     const ref = this.admitted[i % this.limits.capacity];
     return { state: 'waiting', userId: u, position: i + 1, refAdmittedAt: ref ? ref.admittedAt : null, at: now };
   }

@@ -102,9 +102,9 @@ export class MemoryQueueStore implements QueueStore {
 
   private placeOf(l: ShowLine, userId: string, capacity: number, now: number): Place {
     const a = l.admitted.find((x) => x.userId === userId);
-    if (a) return { state: 'admitted', ...a };
+    if (a) return { state: 'admitted', ...a, at: now };
     const r = this.rank(l, userId);
-    if (r < 0) return { state: 'none', userId };
+    if (r < 0) return { state: 'none', userId, at: now };
     const ref = l.admitted[r % capacity];
     return { state: 'waiting', userId, position: r + 1, refAdmittedAt: ref ? ref.admittedAt : null, at: now };
   }

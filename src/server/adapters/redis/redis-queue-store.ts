@@ -248,12 +248,12 @@ export class RedisQueueStore implements QueueStore {
 
   private static parsePlace(userId: string, raw: Raw, at: number): Place {
     const r = raw as string[];
-    if (r[0] === 'admitted') return { state: 'admitted', ...RedisQueueStore.entry(userId, r[1]!) };
+    if (r[0] === 'admitted') return { state: 'admitted', ...RedisQueueStore.entry(userId, r[1]!), at };
     if (r[0] === 'waiting') {
       const ref = r[2] ? Number(r[2].split(':')[0]) : null;
       return { state: 'waiting', userId, position: Number(r[1]), refAdmittedAt: ref, at };
     }
-    return { state: 'none', userId };
+    return { state: 'none', userId, at };
   }
 
   async join(showId: string, userId: string, limits: QueueLimits) {

@@ -191,8 +191,8 @@ export class QueueService implements AdmissionGate {
   async statuses(showId: string, userIds: string[]): Promise<QueueStatusEvent[]> {
     const rules = await this.rules(showId);
     const places = await this.store.places(showId, userIds, rules.pageCapacity);
-    const at = new Date(this.clock.now()).toISOString();
-    return Promise.all(places.map(async (p) => ({ showId, at, ...(await this.describe(rules, p)) })));
+    // `at` is the line's clock, as admittedAt and expiresAt are: clients count down from it.
+    return Promise.all(places.map(async (p) => ({ showId, at: new Date(p.at).toISOString(), ...(await this.describe(rules, p)) })));
   }
 
   async stats(showId: string): Promise<Pick<ShowStats, 'waiting' | 'admitted' | 'pageCapacity' | 'admissionsPerMinute'> & WaitFigures> {
@@ -253,10 +253,11 @@ export class QueueService implements AdmissionGate {
       this.realtime.toUser(e.userId, 'queue:ended', { showId, reason: e.reason });
       this.events.onEnded?.(showId, e.reason);
     }
-    const at = new Date(this.clock.now()).toISOString();
     for (const a of changes.admitted) {
       const admittedAt = new Date(a.admittedAt).toISOString();
       const expiresAt = new Date(a.expiresAt).toISOString();
+      // Made just now on the line's clock: its admission time is the status's time.
+      const at = admittedAt;
       this.realtime.toUser(a.userId, 'queue:admitted', { showId, admittedAt, expiresAt });
       this.realtime.toUser(a.userId, 'queue:status', { showId, state: 'admitted', admittedAt, expiresAt, at });
       this.scheduleExpiry(showId, a);

@@ -27,7 +27,7 @@ export interface AdmittedEntry {
   expiresAt: number;
 }
 
-export type Place =
+export type Place = (
   | ({ state: 'admitted' } & AdmittedEntry)
   | {
       state: 'waiting';
@@ -35,10 +35,12 @@ export type Place =
       position: number;
       /** Admission time of the admitted account whose window this waiter waits for (null: none). */
       refAdmittedAt: number | null;
-      /** The line's clock when this place was read (the ETA counts from it). */
-      at: number;
     }
-  | { state: 'none'; userId: string };
+  | { state: 'none'; userId: string }
+) & {
+  /** The line's clock when this place was read: the ETA, and clients' countdowns, count from it. */
+  at: number;
+};
 
 export interface Ended {
   userId: string;
