@@ -6,6 +6,7 @@ import { memoryLimiters } from './adapters/memory/memory-limiter.js';
 import { MemoryQueueStore } from './adapters/memory/memory-queue-store.js';
 import { redisLimiters } from './adapters/redis/redis-limiter.js';
 import { RedisQueueStore } from './adapters/redis/redis-queue-store.js';
+import { RedisClock } from './adapters/redis/redis-clock.js';
 import { buildApp, type TicketClub } from './app.js';
 import { applyClusterFlag, clusterWorker, isPrimary, runPrimary } from './cluster.js';
 import { isEmpty, loadDemoData } from './demo/demo-data.js';
@@ -59,9 +60,14 @@ async function main(config: Config): Promise<void> {
 
   const redis = config.REDIS_URL ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3 }) : undefined;
   const sub = redis?.duplicate();
+  // Instances share Redis's clock, the one the waiting room counts on (see redis-clock.ts).
+  const clock = redis ? new RedisClock(redis, undefined, (err) => console.error('clock sync with Redis failed', err)) : undefined;
+  await clock?.sync();
+  clock?.start();
   const tc = await buildApp({
     config,
     db,
+    clock,
     // Deployments sharing one Redis but not one database schema keep separate waiting rooms.
     queueStore: redis ? new RedisQueueStore(redis, config.DATABASE_SCHEMA ? `tc:q:${config.DATABASE_SCHEMA}` : 'tc:q') : new MemoryQueueStore(),
     limiters: redis ? redisLimiters(redis) : memoryLimiters,
@@ -89,6 +95,7 @@ async function main(config: Config): Promise<void> {
     closeResources: async () => {
       await worker?.drain();
       await db.close();
+      clock?.stop();
       redis?.disconnect();
       sub?.disconnect();
     },

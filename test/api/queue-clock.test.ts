@@ -1,7 +1,10 @@
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RedisClock } from '../../src/server/adapters/redis/redis-clock.js';
 import type { Clock } from '../../src/server/platform/clock.js';
 import { call, createShow, newAdmin, newCustomers } from '../support/api-client.js';
-import { openTestDb, startHarness, uniqueName, type Harness } from '../support/harness.js';
+import { openTestDb, REDIS_URL, startHarness, uniqueName, type Harness } from '../support/harness.js';
+import { admit, hold, seatIdsOf, seatRow } from './seat-helpers.js';
 import { sleep } from '../support/harness-env.js';
 import { connect, emitAck, nextEvent, type ClientSocket } from '../support/sockets.js';
 
@@ -16,6 +19,10 @@ describe('one clock for the line (Redis store, instances 35 s apart)', () => {
   let shared: Awaited<ReturnType<typeof openTestDb>>;
   let right: Harness;
   let ahead: Harness;
+  /** Also 35 s fast, but on Redis's clock as a server with REDIS_URL is (main.ts). */
+  let synced: Harness;
+  let syncedRedis: Redis;
+  let syncedClock: RedisClock;
   let admin: string;
   let aheadUrl: string;
   const sockets: ClientSocket[] = [];
@@ -26,11 +33,17 @@ describe('one clock for the line (Redis store, instances 35 s apart)', () => {
     const fast: Clock = { now: () => Date.now() + SKEW_MS };
     right = await startHarness({ sharedDb: shared.db, redis: true, redisPrefix });
     ahead = await startHarness({ sharedDb: shared.db, redis: true, redisPrefix, clock: fast, storeClock: 'own' });
+    syncedRedis = new Redis(REDIS_URL);
+    syncedClock = new RedisClock(syncedRedis, fast);
+    await syncedClock.sync();
+    synced = await startHarness({ sharedDb: shared.db, redis: true, redisPrefix, clock: syncedClock, storeClock: 'own' });
     admin = await newAdmin(right.tc, right.tc.app);
     aheadUrl = await ahead.listen();
   });
   afterAll(async () => {
     for (const s of sockets) s.disconnect();
+    await synced?.close();
+    syncedRedis?.disconnect();
     await ahead?.close();
     await right?.close();
     await shared?.drop();
@@ -92,4 +105,24 @@ describe('one clock for the line (Redis store, instances 35 s apart)', () => {
     expect(await told).toEqual({ showId: show.id, admittedAt: b.admittedAt, expiresAt: b.expiresAt });
     expect((await queue(ahead, show.id, first!.token)).body).toEqual({ state: 'none' });
   }, 30_000);
+
+  it('when an instance 35 s fast counts on Redis\'s clock, then it neither takes nor frees a live hold early', async () => {
+    // The offset is measured: the fast clock reads Redis's time again (same machine: within a few ms).
+    expect(Math.abs(syncedClock.now() - Date.now())).toBeLessThan(100);
+
+    const show = await createShow(right.tc.app, admin, { pageCapacity: 2, purchaseWindowSeconds: WINDOW_S });
+    const [seat] = await seatIdsOf(shared.db, show.id);
+    const [holder, other] = await newCustomers(right.tc.app, admin, 2);
+    await admit(right.tc.app, show.id, holder!.token);
+    expect((await hold(right.tc.app, show.id, seat!, holder!.token)).status).toBe(200);
+    await admit(synced.tc.app, show.id, other!.token);
+
+    // By the fast instance's own clock this hold ran out 30 s ago; by the line's it has seconds left.
+    const taken = await hold(synced.tc.app, show.id, seat!, other!.token);
+    expect([taken.status, taken.body.error?.code]).toEqual([409, 'SEAT_UNAVAILABLE']);
+    await synced.tc.services.orders.releaseExpired();
+    expect(await seatRow(shared.db, show.id, seat!)).toMatchObject({ status: 'selected', holder_id: holder!.id });
+    const map = await call(synced.tc.app, 'GET', `/api/shows/${show.id}/seats`, { token: other!.token });
+    expect(map.body.seats.find((x: { id: string }) => x.id === seat)).toMatchObject({ status: 'selected', mine: false });
+  });
 });
