@@ -28,6 +28,7 @@ import type { Database } from './platform/database.js';
 import { AppError, isAppError } from './platform/errors.js';
 import { installErrorHandling } from './platform/http.js';
 import type { LimiterFactory } from './platform/rate-limits.js';
+import type { TestHooks } from './platform/test-hooks.js';
 import { serveWeb } from './platform/web.js';
 import { answerFrameworkError, installOps, withLogRedaction } from './platform/ops/index.js';
 import { rooms, socketIoRealtime, type IoServer } from './platform/realtime.js';
@@ -41,6 +42,8 @@ export interface AppDeps {
   logger?: FastifyServerOptions['logger'];
   /** Test-only fault and delay hooks in the payment steps (never set in production). */
   paymentHooks?: PaymentHooks;
+  /** Tests only: widen race windows on purpose. */
+  testHooks?: TestHooks;
   /** Installs the Socket.IO Redis adapter when instances share Redis. */
   configureIo?: (io: IoServer) => void;
   /** Scales the growing delay of logins to an account under attack (tests shrink or record it). */
@@ -69,6 +72,7 @@ export interface TicketClub {
 export async function buildApp(deps: AppDeps): Promise<TicketClub> {
   const { config, db } = deps;
   const clock = deps.clock ?? systemClock;
+  const hooks = deps.testHooks ?? {};
   const app = Fastify({
     logger: withLogRedaction(deps.logger),
     bodyLimit: 256 * 1024,
@@ -110,16 +114,17 @@ export async function buildApp(deps: AppDeps): Promise<TicketClub> {
   const queue = new QueueService(deps.queueStore, catalogue, realtime, clock, config.QUEUE_GRACE_SECONDS * 1000, {
     ...ops.metrics.queueEvents,
     onError: (err, what) => app.log.error({ err }, what),
-  });
+  }, hooks);
   const gateway = new QueueGateway(queue, {
     graceMs: config.QUEUE_GRACE_SECONDS * 1000,
     now: () => clock.now(),
     onError: (err, what) => app.log.error({ err }, what),
+    hooks,
   });
 
   app.get('/api/health', async () => {
     await db.query('SELECT 1');
-    await deps.queueStore.counts('00000000-0000-0000-0000-000000000000', clock.now());
+    await deps.queueStore.counts('00000000-0000-0000-0000-000000000000');
     return { status: 'ok' };
   });
   authRoutes(app, auth, guards, config.cookieSecure);
@@ -127,7 +132,7 @@ export async function buildApp(deps: AppDeps): Promise<TicketClub> {
   queueRoutes(app, queue, guards);
   adminRoutes(app, { admin, checkin: new CheckinService(db, clock), catalogue, auth, queue, guards, clock, loadTestApi: config.ENABLE_LOAD_TEST_API });
   // seats & orders wiring
-  const seats = new SeatsService(db, clock, ops.metrics.countingSeatHolds(realtime), queue);
+  const seats = new SeatsService(db, clock, ops.metrics.countingSeatHolds(realtime), queue, hooks);
   queue.useSeatHolds(seats);
   const payments = new TestPaymentProvider(db);
   const orders = new OrdersService(
@@ -137,7 +142,7 @@ export async function buildApp(deps: AppDeps): Promise<TicketClub> {
     queue,
     payments,
     { onPaid: ops.metrics.ticketsSold, onError: (err, what) => app.log.error({ err }, what) },
-    deps.paymentHooks,
+    { ...hooks, ...deps.paymentHooks },
   );
   const seatsGateway = new SeatsGateway({ showExists: (showId) => catalogue.rules(showId) });
   const statsGateway = new StatsGateway(

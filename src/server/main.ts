@@ -82,9 +82,14 @@ async function main(config: Config): Promise<void> {
   if (!worker) await migrate(db);
 
   const redis = connectRedisOf(config);
+  // Instances share Redis's clock, the one the waiting room counts on (see redis-clock.ts).
+  const clock = redis?.newClock((err) => console.error('clock sync with Redis failed', err));
+  await clock?.sync();
+  clock?.start();
   const tc = await buildApp({
     config,
     db,
+    clock,
     queueStore: redis?.queueStore ?? new MemoryQueueStore(),
     limiters: redis?.limiters ?? memoryLimiters,
     logger: { level: config.LOG_LEVEL },
@@ -112,6 +117,7 @@ async function main(config: Config): Promise<void> {
     closeResources: async () => {
       await worker?.drain();
       await db.close();
+      clock?.stop();
       redis?.disconnect();
     },
   });

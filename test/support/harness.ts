@@ -10,6 +10,7 @@ import { loadConfig } from '../../src/server/platform/config.js';
 import { migrate, type Database } from '../../src/server/platform/database.js';
 import type { QueueStore } from '../../src/server/modules/queue/queue-store.js';
 import type { PaymentHooks } from '../../src/server/modules/orders/orders-service.js';
+import type { TestHooks } from '../../src/server/platform/test-hooks.js';
 
 import { PG_URL, REDIS_URL, uniqueName } from './harness-env.js';
 
@@ -54,7 +55,12 @@ export interface HarnessOptions {
   redis?: boolean;
   /** Redis key prefix: instances that share it share the waiting room. */
   redisPrefix?: string;
+  /** The app's clock. The waiting room counts on it too, unless `storeClock` is 'own'. */
   clock?: Clock;
+  /** 'own': the Redis store keeps Redis TIME whatever the app's clock says (the one-clock tests). */
+  storeClock?: 'app' | 'own';
+  /** Delay or pause points that widen a race window (see platform/test-hooks.ts). */
+  testHooks?: TestHooks;
   env?: Record<string, string>;
   /** Run the background jobs (sweeps, presence heartbeats, status updates) as a server does. */
   jobs?: boolean;
@@ -67,8 +73,11 @@ export interface HarnessOptions {
 export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
   const owned = opts.sharedDb ? undefined : await openTestDb(opts.db ?? 'pglite');
   const db = opts.sharedDb ?? owned!.db;
-  const redis = opts.redis ? connectRedis(REDIS_URL, { queuePrefix: opts.redisPrefix ?? uniqueName('tcq'), limiterPrefix: uniqueName('tcrl'), maxRetriesPerRequest: 20 }) : undefined;
-  const store = redis?.queueStore ?? new MemoryQueueStore();
+  const testClock = opts.storeClock === 'own' ? undefined : opts.clock;
+  const redis = opts.redis
+    ? connectRedis(REDIS_URL, { queuePrefix: opts.redisPrefix ?? uniqueName('tcq'), limiterPrefix: uniqueName('tcrl'), maxRetriesPerRequest: 20, store: { testClock } })
+    : undefined;
+  const store = redis?.queueStore ?? new MemoryQueueStore(opts.clock);
   // TRUST_PROXY: the suites play several client addresses through X-Forwarded-For, as behind a proxy.
   const config = loadConfig({
     DATA_DIR: '/tmp/unused',
@@ -87,6 +96,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     loginDelay: opts.loginDelay,
     paymentHooks: opts.paymentHooks,
     configureIo: redis?.configureIo,
+    testHooks: opts.testHooks,
   });
   await tc.app.ready();
   if (opts.jobs) tc.startJobs();

@@ -1,4 +1,5 @@
 import type { EndReason } from '../../../shared/realtime.js';
+import { systemClock, type Clock } from '../../platform/clock.js';
 import {
   ACTIVE_TTL_MS,
   RATE_BUCKET_MS,
@@ -29,9 +30,17 @@ interface ShowLine {
   waits: WaitSample[];
 }
 
-/** The embedded default: the waiting room in this process (one instance). Each method runs to completion, so it is atomic. */
+/**
+ * The embedded default: the waiting room in this process (one instance). Each method runs to
+ * completion, so it is atomic. The process clock is the line's clock (tests inject theirs).
+ */
 export class MemoryQueueStore implements QueueStore {
   private readonly shows = new Map<string, ShowLine>();
+  /** Admission ids are unique in this process; the start time keeps them apart across restarts. */
+  private admissions = 0;
+  private readonly epoch = Date.now().toString(36);
+
+  constructor(private readonly clock: Clock = systemClock) {}
 
   private line(showId: string): ShowLine {
     let line = this.shows.get(showId);
@@ -80,7 +89,7 @@ export class MemoryQueueStore implements QueueStore {
       const userId = line.waiting.shift()!;
       line.waitSeq.shift();
       line.seqOf.delete(userId);
-      const entry = { userId, admittedAt: now, expiresAt: now + limits.windowMs };
+      const entry = { userId, admissionId: `${this.epoch}-${++this.admissions}`, admittedAt: now, expiresAt: now + limits.windowMs };
       line.admitted.push(entry);
       changes.admitted.push(entry);
       promoted++;
@@ -91,16 +100,17 @@ export class MemoryQueueStore implements QueueStore {
     }
   }
 
-  private placeOf(line: ShowLine, userId: string, capacity: number): Place {
+  private placeOf(line: ShowLine, userId: string, capacity: number, now: number): Place {
     const a = line.admitted.find((x) => x.userId === userId);
-    if (a) return { state: 'admitted', ...a };
+    if (a) return { state: 'admitted', ...a, at: now };
     const r = this.rank(line, userId);
-    if (r < 0) return { state: 'none', userId };
+    if (r < 0) return { state: 'none', userId, at: now };
     const ref = line.admitted[r % capacity];
-    return { state: 'waiting', userId, position: r + 1, refAdmittedAt: ref ? ref.admittedAt : null };
+    return { state: 'waiting', userId, position: r + 1, refAdmittedAt: ref ? ref.admittedAt : null, at: now };
   }
 
-  async join(showId: string, userId: string, limits: QueueLimits, now: number) {
+  async join(showId: string, userId: string, limits: QueueLimits) {
+    const now = this.clock.now();
     const line = this.line(showId);
     const changes: Changes = { admitted: [], ended: [] };
     line.activeAt = now;
@@ -113,18 +123,22 @@ export class MemoryQueueStore implements QueueStore {
       // Walking straight in when there is room is not the line moving: keep it out of the rate.
       this.fill(line, limits, now, changes, false);
     }
-    return { place: this.placeOf(line, userId, limits.capacity), changes };
+    return { place: this.placeOf(line, userId, limits.capacity, now), changes };
   }
 
-  async leave(showId: string, userId: string, reason: EndReason, limits: QueueLimits, now: number) {
+  async leave(showId: string, userId: string, reason: EndReason, limits: QueueLimits, admissionId?: string) {
+    const now = this.clock.now();
     const line = this.line(showId);
     const changes: Changes = { admitted: [], ended: [] };
     let was: Place['state'] = 'none';
-    if (this.removeAdmitted(line, userId)) was = 'admitted';
+    const adm = line.admitted.find((a) => a.userId === userId);
+    if (admissionId !== undefined) {
+      if (adm?.admissionId === admissionId && this.removeAdmitted(line, userId)) was = 'admitted';
+    } else if (this.removeAdmitted(line, userId)) was = 'admitted';
     else if (this.removeWaiting(line, userId)) was = 'waiting';
     if (was !== 'none') {
       line.seen.delete(userId);
-      changes.ended.push({ userId, reason, wasAdmitted: was === 'admitted' });
+      changes.ended.push(was === 'admitted' ? { userId, reason, wasAdmitted: true, admissionId: adm!.admissionId } : { userId, reason, wasAdmitted: false });
       this.fill(line, limits, now, changes);
     }
     return { was, changes };
@@ -132,24 +146,32 @@ export class MemoryQueueStore implements QueueStore {
 
   async places(showId: string, userIds: string[], capacity: number): Promise<Place[]> {
     const line = this.line(showId);
-    return userIds.map((u) => this.placeOf(line, u, capacity));
+    const now = this.clock.now();
+    return userIds.map((u) => this.placeOf(line, u, capacity, now));
   }
 
-  async sweep(showId: string, limits: QueueLimits, now: number): Promise<Changes> {
+  async liveAdmission(showId: string, userId: string): Promise<AdmittedEntry | null> {
+    const a = this.shows.get(showId)?.admitted.find((x) => x.userId === userId);
+    return a && a.expiresAt > this.clock.now() ? { ...a } : null;
+  }
+
+  async sweep(showId: string, limits: QueueLimits): Promise<Changes> {
+    const now = this.clock.now();
     const line = this.line(showId);
     const changes: Changes = { admitted: [], ended: [] };
     for (const a of [...line.admitted]) {
       if (a.expiresAt <= now) {
         this.removeAdmitted(line, a.userId);
         line.seen.delete(a.userId);
-        changes.ended.push({ userId: a.userId, reason: 'expired', wasAdmitted: true });
+        changes.ended.push({ userId: a.userId, reason: 'expired', wasAdmitted: true, admissionId: a.admissionId });
       }
     }
     for (const [userId, at] of line.seen) {
       if (at < now - limits.graceMs) {
         line.seen.delete(userId);
-        const wasAdmitted = this.removeAdmitted(line, userId);
-        if (wasAdmitted || this.removeWaiting(line, userId)) changes.ended.push({ userId, reason: 'removed', wasAdmitted });
+        const adm = line.admitted.find((a) => a.userId === userId);
+        if (adm && this.removeAdmitted(line, userId)) changes.ended.push({ userId, reason: 'removed', wasAdmitted: true, admissionId: adm.admissionId });
+        else if (this.removeWaiting(line, userId)) changes.ended.push({ userId, reason: 'removed', wasAdmitted: false });
       }
     }
     this.fill(line, limits, now, changes);
@@ -158,13 +180,15 @@ export class MemoryQueueStore implements QueueStore {
     return changes;
   }
 
-  async touch(showId: string, userIds: string[], now: number): Promise<void> {
+  async touch(showId: string, userIds: string[]): Promise<void> {
+    const now = this.clock.now();
     const line = this.shows.get(showId);
     if (!line) return;
     for (const u of userIds) if (line.seen.has(u)) line.seen.set(u, now);
   }
 
-  async counts(showId: string, now: number): Promise<QueueCounts> {
+  async counts(showId: string): Promise<QueueCounts> {
+    const now = this.clock.now();
     const line = this.line(showId);
     const from = Math.floor((now - RATE_PERIOD_MS) / RATE_BUCKET_MS);
     let n = 0;
@@ -195,7 +219,8 @@ export class MemoryQueueStore implements QueueStore {
     return [...this.line(showId).waits];
   }
 
-  async activeShows(now: number): Promise<string[]> {
+  async activeShows(): Promise<string[]> {
+    const now = this.clock.now();
     return [...this.shows].filter(([, line]) => line.activeAt > now - ACTIVE_TTL_MS).map(([id]) => id);
   }
 

@@ -3,7 +3,8 @@ import { Redis } from 'ioredis';
 import type { IoServer } from '../../platform/realtime.js';
 import type { LimiterFactory } from '../../platform/rate-limits.js';
 import { redisLimiters } from './redis-limiter.js';
-import { RedisQueueStore } from './redis-queue-store.js';
+import { RedisClock } from './redis-clock.js';
+import { RedisQueueStore, type RedisQueueStoreOptions } from './redis-queue-store.js';
 
 /** Everything the app keeps in Redis when several instances share one: waiting room, rate limits, realtime fan-out. */
 export interface RedisBackends {
@@ -11,6 +12,8 @@ export interface RedisBackends {
   limiters: LimiterFactory;
   /** Socket.IO's Redis adapter: an event emitted on one instance reaches the sockets of all. */
   configureIo: (io: IoServer) => void;
+  /** A clock that follows Redis's TIME, the one the waiting room's scripts count on (see redis-clock.ts). */
+  newClock(onError: (err: unknown) => void): RedisClock;
   disconnect(): void;
 }
 
@@ -21,6 +24,7 @@ export interface RedisOptions {
   maxRetriesPerRequest?: number;
   /** Rate-limit keys (default `tc:rl`): test runs sharing one Redis keep their counts apart. */
   limiterPrefix?: string;
+  store?: RedisQueueStoreOptions;
 }
 
 /** Opens the two connections the app needs (commands, and the adapter's subscriber) on one Redis. */
@@ -29,9 +33,10 @@ export function connectRedis(url: string, o: RedisOptions): RedisBackends {
   // Pub/sub needs a connection of its own: a subscribed connection accepts no other commands.
   const sub = redis.duplicate();
   return {
-    queueStore: new RedisQueueStore(redis, o.queuePrefix),
+    queueStore: new RedisQueueStore(redis, o.queuePrefix, o.store),
     limiters: redisLimiters(redis, o.limiterPrefix),
     configureIo: (io) => io.adapter(createAdapter(redis, sub)),
+    newClock: (onError) => new RedisClock(redis, undefined, onError),
     disconnect() {
       redis.disconnect();
       sub.disconnect();

@@ -4,6 +4,7 @@ import type { Clock } from '../../platform/clock.js';
 import type { Database, Queryable } from '../../platform/database.js';
 import { AppError } from '../../platform/errors.js';
 import type { Realtime } from '../../platform/realtime.js';
+import type { TestHooks } from '../../platform/test-hooks.js';
 import { checkCard } from '../payments/card.js';
 import type { PaymentProvider } from '../payments/payment-provider.js';
 import type { AdmissionGate } from '../queue/admission.js';
@@ -27,6 +28,8 @@ interface OrderState {
   expires_at: Date;
   payment_ref: string | null;
   paying_attempt_id: string | null;
+  /** The admission the order was made in (null: made before admissions had ids). */
+  admission_id: string | null;
 }
 
 type ChangedRow = { show_id: string; seat_id: string; area_id: string };
@@ -70,7 +73,7 @@ export class OrdersService {
     private readonly gate: AdmissionGate,
     private readonly payments: PaymentProvider,
     private readonly events: OrdersEvents = {},
-    private readonly hooks: PaymentHooks = {},
+    private readonly hooks: PaymentHooks & TestHooks = {},
   ) {}
 
   private now(): Date {
@@ -87,11 +90,15 @@ export class OrdersService {
     // One seat however its id is spelled: [a, A] is the seat a, once.
     const seatIds = [...new Set(requested.map((id) => id.toLowerCase()))];
     const admission = await this.gate.requireAdmission(showId, userId);
+    await this.hooks.checkout?.();
     const now = this.now();
     const expiresAt = new Date(admission.expiresAt);
     const { orderId, changes } = await this.db.transaction(async (tx) => {
       // Under the account's lock, so a double-clicked checkout finds the order the first click made.
       await lockAccountSeats(tx, showId, userId);
+      // Again under the account's lock, which the release of an ended admission takes too: no
+      // order is made for an admission that has ended (see SeatsService.hold).
+      await this.gate.requireSameAdmission(showId, userId, admission.admissionId);
       const { rows: same } = await tx.query<{ id: string }>(
         `SELECT o.id FROM orders o
           WHERE o.user_id = $1 AND o.show_id = $2 AND o.status = 'pending' AND o.expires_at > $4
@@ -102,17 +109,19 @@ export class OrdersService {
       );
       if (same[0]) return { orderId: same[0].id, changes: [] };
       const { rows: created } = await tx.query<{ id: string }>(
-        `INSERT INTO orders (user_id, show_id, status, total, expires_at, created_at)
-         VALUES ($1, $2, 'pending', 0, $3, $4) RETURNING id`,
-        [userId, showId, expiresAt, now],
+        `INSERT INTO orders (user_id, show_id, status, total, expires_at, created_at, admission_id)
+         VALUES ($1, $2, 'pending', 0, $3, $4, $5) RETURNING id`,
+        [userId, showId, expiresAt, now, admission.admissionId],
       );
       const orderId = created[0]!.id;
+      // Only seats held in this admission: one left over from an ended one is not for sale to it.
       const { rows: locked } = await tx.query<ChangedRow>(
         `UPDATE show_seats SET status = 'locked', order_id = $4, hold_expires_at = $5, updated_at = $6
           WHERE show_id = $1 AND seat_id = ANY($2::uuid[])
             AND status = 'selected' AND holder_id = $3 AND hold_expires_at > $6
+            AND (admission_id = $7 OR admission_id IS NULL)
           RETURNING show_id, seat_id, area_id`,
-        [showId, seatIds, userId, orderId, expiresAt, now],
+        [showId, seatIds, userId, orderId, expiresAt, now, admission.admissionId],
       );
       if (locked.length !== seatIds.length) throw new AppError('SEAT_UNAVAILABLE', 'Some of these seats are not held by you any more.');
       await tx.query(
@@ -167,7 +176,16 @@ export class OrdersService {
       cardChecked = true;
 
       await this.hooks.beforeAttempt?.(orderId);
-      const attempt = await this.db.transaction((tx) => attempts.start(tx, order, this.now()));
+      const attempt = await this.db.transaction(async (tx) => {
+        // Under the account's lock, which the release of an ended admission takes too: a charge
+        // starts only while the order's admission lives. Once it has started, the release leaves the
+        // order to its attempt (NO_PAYMENT_IN_FLIGHT), and money taken is never for nothing.
+        await lockAccountSeats(tx, order.show_id, order.user_id);
+        if (order.admission_id !== null && !(await this.gate.isLive(order.show_id, order.user_id, order.admission_id))) {
+          throw new AppError('ORDER_EXPIRED');
+        }
+        return attempts.start(tx, order, this.now());
+      });
       if (!attempt) continue;
       await this.charge(order, attempt, req.card);
       return this.get(orderId, userId);
@@ -197,7 +215,7 @@ export class OrdersService {
       throw new AppError('PAYMENT_DECLINED');
     }
     await this.hooks.afterCharge?.(order.id);
-    const outcome = await this.settle({ id: attempt.id, order_id: order.id, show_id: order.show_id, user_id: order.user_id }, result.chargeId);
+    const outcome = await this.settle({ id: attempt.id, order_id: order.id, show_id: order.show_id, user_id: order.user_id, admission_id: order.admission_id }, result.chargeId);
     if (outcome !== 'paid' && (await this.state(order.id, order.user_id)).status !== 'paid') throw new AppError('ORDER_EXPIRED');
   }
 
@@ -228,7 +246,7 @@ export class OrdersService {
    * charge is refunded. Then the seat map hears it and the next in line gets the place.
    * Safe to call twice and from two instances at once: the attempt's row lock picks one.
    */
-  private async settle(attempt: Pick<Attempt, 'id' | 'order_id' | 'show_id' | 'user_id'>, chargeId: string): Promise<'paid' | 'refunded' | 'already'> {
+  private async settle(attempt: Pick<Attempt, 'id' | 'order_id' | 'show_id' | 'user_id' | 'admission_id'>, chargeId: string): Promise<'paid' | 'refunded' | 'already'> {
     const now = this.now();
     let outcome: { kind: 'paid'; changes: SeatChange[] } | { kind: 'refund' } | { kind: 'already' };
     try {
@@ -269,7 +287,8 @@ export class OrdersService {
     publishSeatChanges(this.realtime, changes);
     this.events.onPaid?.(attempt.show_id, changes.filter((c) => c.status === 'sold').length);
     try {
-      await this.gate.endAdmission(attempt.show_id, attempt.user_id, 'purchased');
+      // Only this order's admission: a late end must not end a newer admission of the account.
+      await this.gate.endAdmission(attempt.show_id, attempt.user_id, 'purchased', attempt.admission_id ?? undefined);
     } catch (e) {
       // The purchase stands; the admission then simply runs out on its own.
       this.events.onError?.(e, `end admission of ${attempt.user_id} after purchase`);
@@ -402,7 +421,7 @@ export class OrdersService {
 
   private async state(orderId: string, userId: string): Promise<OrderState> {
     const { rows } = await this.db.query<OrderState>(
-      `SELECT id, show_id, user_id, status, total, currency, expires_at, payment_ref, paying_attempt_id FROM orders WHERE id = $1 AND user_id = $2`,
+      `SELECT id, show_id, user_id, status, total, currency, expires_at, payment_ref, paying_attempt_id, admission_id FROM orders WHERE id = $1 AND user_id = $2`,
       [orderId, userId],
     );
     // Someone else's order is as unknown as a missing one.

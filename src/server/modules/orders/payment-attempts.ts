@@ -7,6 +7,8 @@ export interface Attempt {
   order_id: string;
   show_id: string;
   user_id: string;
+  /** The admission the order was made in (null: made before admissions had ids). */
+  admission_id: string | null;
   idempotency_key: string;
   amount: number;
   currency: string;
@@ -16,7 +18,7 @@ export interface Attempt {
 }
 
 const SELECT_ATTEMPT = `
-  SELECT pa.id, pa.order_id, o.show_id, o.user_id, pa.idempotency_key, pa.amount, pa.currency, pa.state, pa.charge_id, pa.created_at
+  SELECT pa.id, pa.order_id, o.show_id, o.user_id, o.admission_id, pa.idempotency_key, pa.amount, pa.currency, pa.state, pa.charge_id, pa.created_at
     FROM payment_attempts pa JOIN orders o ON o.id = pa.order_id`;
 
 /**
