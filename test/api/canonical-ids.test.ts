@@ -7,7 +7,7 @@ import { spelling } from '../support/spellings.js';
 import { admit, GOOD_CARD, seatIdsOf, seatRow } from './seat-helpers.js';
 
 /**
- * API.md: ids that differ only in letter case are the same id. PostgreSQL agrees by itself (uuid
+ * The API reference (docs/api.md): ids that differ only in letter case are the same id. PostgreSQL agrees by itself (uuid
  * compares values), but the waiting room, the locks, the socket rooms and the metric labels key on
  * the string: every entry point must hand the rest of the code one spelling.
  */

@@ -73,7 +73,8 @@ export class OrdersService {
     private readonly gate: AdmissionGate,
     private readonly payments: PaymentProvider,
     private readonly events: OrdersEvents = {},
-    private readonly hooks: PaymentHooks & TestHooks = {},
+    private readonly hooks: PaymentHooks = {},
+    private readonly testHooks: TestHooks = {},
   ) {}
 
   private now(): Date {
@@ -90,7 +91,7 @@ export class OrdersService {
     // One seat however its id is spelled: [a, A] is the seat a, once.
     const seatIds = [...new Set(requested.map((id) => id.toLowerCase()))];
     const admission = await this.gate.requireAdmission(showId, userId);
-    await this.hooks.checkout?.();
+    await this.testHooks.checkout?.();
     const now = this.now();
     const expiresAt = new Date(admission.expiresAt);
     const { orderId, changes } = await this.db.transaction(async (tx) => {
@@ -176,16 +177,10 @@ export class OrdersService {
       cardChecked = true;
 
       await this.hooks.beforeAttempt?.(orderId);
-      const attempt = await this.db.transaction(async (tx) => {
-        // Under the account's lock, which the release of an ended admission takes too: a charge
-        // starts only while the order's admission lives. Once it has started, the release leaves the
-        // order to its attempt (NO_PAYMENT_IN_FLIGHT), and money taken is never for nothing.
-        await lockAccountSeats(tx, order.show_id, order.user_id);
-        if (order.admission_id !== null && !(await this.gate.isLive(order.show_id, order.user_id, order.admission_id))) {
-          throw new AppError('ORDER_EXPIRED');
-        }
-        return attempts.start(tx, order, this.now());
-      });
+      // The order's own row decides, not the admission (an in-process line is gone after a restart,
+      // the order is not): a release of its ended admission that comes first cancels it, and one
+      // that comes after the attempt leaves it to the attempt (NO_PAYMENT_IN_FLIGHT).
+      const attempt = await this.db.transaction((tx) => attempts.start(tx, order, this.now()));
       if (!attempt) continue;
       await this.charge(order, attempt, req.card);
       return this.get(orderId, userId);
