@@ -132,7 +132,7 @@ export async function buildApp(deps: AppDeps): Promise<TicketClub> {
     (err, what) => app.log.error({ err }, what),
   );
   // What the web app needs to know about this deployment.
-  app.get('/api/config', async () => ({ demo: config.demoData, currency: 'TWD' }));
+  app.get('/api/config', async () => ({ demo: config.demoData, currency: 'TWD', defaultTimeZone: config.DEFAULT_TIME_ZONE }));
   seatsRoutes(app, seats, guards);
   ordersRoutes(app, orders, guards);
   await serveWeb(app, config.WEB_DIST);

@@ -79,7 +79,7 @@ export const API_ROUTES: Record<string, RouteDoc> = {
     tag: 'Health',
     summary: 'What the web app needs to know about this deployment',
     access: 'public',
-    ok: { status: 200, description: 'Deployment settings', schema: z.object({ demo: z.boolean(), currency: z.string() }) },
+    ok: { status: 200, description: 'Deployment settings', schema: z.object({ demo: z.boolean(), currency: z.string(), defaultTimeZone: z.string().describe('the zone of a venue created without one') }) },
   },
 
   'POST /api/auth/signup': {

@@ -96,7 +96,7 @@ export function CheckinPage() {
                   <span className="checkin-recent-dot" aria-hidden="true" />
                   <code>{r.code.length > 18 ? `${r.code.slice(0, 18)}…` : r.code}</code>
                   <span className="muted small">
-                    {LABEL[r.kind]} · {formatTime(new Date(r.at).toISOString())}
+                    {LABEL[r.kind]} · {formatTime(new Date(r.at).toISOString(), undefined)}
                   </span>
                 </li>
               ))}
@@ -139,7 +139,7 @@ function ResultPanel({ result }: { result: Result | null }) {
         <>
           <p className="checkin-result-title">Already used</p>
           <p className="checkin-result-text">
-            This ticket was checked in{result.checkedInAt ? ` at ${formatDateTime(result.checkedInAt)}` : ' before'}. Do not let a second person in with it.
+            This ticket was checked in{result.checkedInAt ? ` at ${formatDateTime(result.checkedInAt, undefined)}` : ' before'}. Do not let a second person in with it.
           </p>
         </>
       )}
