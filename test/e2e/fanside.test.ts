@@ -17,9 +17,8 @@ describe('the fan\'s side of the site', () => {
   let browser: Browser;
   let h: Harness;
   let url: string;
-  let admin: string;
 
-  siteInChromium((s) => ({ h, url, browser, admin } = s));
+  siteInChromium((s) => ({ h, url, browser } = s));
 
   async function inNewYork(): Promise<{ context: BrowserContext; page: Page }> {
     const context = await browser.newContext({ timezoneId: BROWSER_ZONE, viewport: { width: 1280, height: 900 } });
