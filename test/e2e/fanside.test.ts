@@ -6,7 +6,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { call } from '../support/api-client.js';
-import { logIn } from '../support/browser.js';
+import { logIn, screenshot } from '../support/browser.js';
 import type { Harness } from '../support/harness.js';
 import { DEMO_ADMIN, DEMO_FAN, WAIT, buyAdmitted, joinQueue, loginToken, siteInChromium } from './helpers.js';
 
@@ -44,6 +44,7 @@ describe('the fan\'s side of the site', () => {
     await page.waitForURL(/\/events\//);
     await expect.poll(() => page.getByTestId('show-row').count(), WAIT).toBe(2);
     for (const when of await page.locator('.show-row-when').allTextContents()) expect(when).toMatch(/· 19:30 GMT\+8$/);
+    await screenshot(page, 'event-times-new-york');
     await context.close();
   });
 
@@ -59,12 +60,23 @@ describe('the fan\'s side of the site', () => {
     // The demo show starts at 19:30 in Taipei: the form shows the venue's clock, not New York's.
     await expect.poll(() => form.getByTestId('show-starts').inputValue(), WAIT).toMatch(/T19:30$/);
     await expect.poll(() => form.textContent(), WAIT).toContain('Asia/Taipei time');
+    await screenshot(page, 'console-show-form-venue-zone');
 
     await form.getByTestId('show-starts').fill('2031-01-15T19:30');
     await form.getByTestId('show-submit').click();
     await expect.poll(async () => (await call(h.tc.app, 'GET', `/api/shows/${showId}`)).body.show.startsAt, WAIT).toBe('2031-01-15T11:30:00.000Z');
 
-    await page.reload();
+    // The venue's zone is on its card, with a form to change it that suggests every zone.
+    await page.goto(`${url}/admin/venues`);
+    const venueCard = page.getByTestId('venue-card').filter({ hasText: 'Taipei Harbour Arena' });
+    await expect.poll(() => venueCard.getByTestId('venue-zone').textContent(), WAIT).toBe('Asia/Taipei');
+    await venueCard.getByTestId('venue-edit').click();
+    const zoneInput = venueCard.locator('input[list]');
+    expect(await zoneInput.inputValue()).toBe('Asia/Taipei');
+    expect(await venueCard.locator(`datalist#${await zoneInput.getAttribute('list')} option[value="Europe/Berlin"]`).count()).toBe(1);
+    await screenshot(page, 'console-venue-zone');
+
+    await page.goto(`${url}/admin/events/${id}`);
     const again = page.getByTestId('admin-show').first();
     await again.getByTestId('edit-show-button').click();
     await expect.poll(() => again.getByTestId('show-starts').inputValue(), WAIT).toBe('2031-01-15T19:30');
@@ -110,7 +122,8 @@ describe('the fan\'s side of the site', () => {
     await adminPage.getByTestId('page-title').fill('Talk to us');
     await adminPage.getByTestId('page-body').fill('Write to **box-office@example.com**.\n\n<img src=x onerror="window.pwned=1">');
     await adminPage.getByTestId('page-save').click();
-    await expect.poll(() => adminPage.getByText('Saved.').count(), WAIT).toBe(1);
+    await expect.poll(() => adminPage.getByText('Saved.', { exact: false }).count(), WAIT).toBe(1);
+    await screenshot(adminPage, 'console-site-pages');
     await adminPage.close();
 
     await page.goto(`${url}/contact`);
@@ -119,6 +132,7 @@ describe('the fan\'s side of the site', () => {
     expect(await page.locator('.site-page-body img').count()).toBe(0);
     expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
     expect(await page.title()).toMatch(/^Talk to us/);
+    await screenshot(page, 'site-page-contact');
     await page.close();
   });
 
@@ -149,6 +163,7 @@ describe('the fan\'s side of the site', () => {
     await expect.poll(() => page.getByTestId('orders-upcoming').getByTestId('order-row').count(), WAIT).toBeGreaterThanOrEqual(1);
     const past = page.getByTestId('orders-past').getByTestId('order-row');
     await expect.poll(() => past.count(), WAIT).toBe(1);
+    await screenshot(page, 'profile-upcoming-past');
     expect(await past.first().textContent()).toContain('Midnight Tides Tour');
     expect(await page.getByTestId('orders-upcoming').textContent()).toContain('Midnight Tides Tour');
     // Tickets carry the venue's time too.
