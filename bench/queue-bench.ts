@@ -15,6 +15,7 @@ import type { QueueService } from '../src/server/modules/queue/queue-service.js'
 import type { QueueLimits } from '../src/server/modules/queue/queue-store.js';
 import type { QueueStatusEvent } from '../src/shared/realtime.js';
 import type { IoSocket } from '../src/server/platform/realtime.js';
+import { pool } from './load/http.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const JOINS = Number(process.env.BENCH_JOINS ?? 100_000);
@@ -36,28 +37,18 @@ const pct = (xs: number[], p: number) => {
 };
 const ms = (n: number) => n.toFixed(3);
 
-async function runPool(total: number, inFlight: number, task: (i: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(inFlight, total) }, async () => {
-      while (next < total) await task(next++);
-    }),
-  );
-}
-
-async function fillLine(showId: string, n: number, now: number): Promise<string[]> {
+async function fillLine(showId: string, n: number): Promise<string[]> {
   const users = Array.from({ length: n }, () => randomUUID());
-  await runPool(n, IN_FLIGHT, async (i) => {
-    await store.join(showId, users[i]!, limits, now);
+  await pool(n, IN_FLIGHT, async (i) => {
+    await store.join(showId, users[i]!, limits);
   });
   return users;
 }
 
 async function joinThroughput(): Promise<void> {
   const showId = randomUUID();
-  const now = Date.now();
   const t0 = performance.now();
-  await fillLine(showId, JOINS, now);
+  await fillLine(showId, JOINS);
   const secs = (performance.now() - t0) / 1000;
   const perSec = Math.round(JOINS / secs);
   results.joinThroughput = { joins: JOINS, inFlight: IN_FLIGHT, seconds: secs, joinsPerSecond: perSec };
@@ -79,8 +70,7 @@ async function admissionCost(): Promise<void> {
   const rows: unknown[] = [];
   for (const size of SIZES) {
     const showId = randomUUID();
-    const now = Date.now();
-    const users = await fillLine(showId, size + limits.capacity, now);
+    const users = await fillLine(showId, size + limits.capacity);
     const admitted = users.slice(0, limits.capacity);
     const lat: number[] = [];
     const before = await redisUsecPerCall();
@@ -88,7 +78,7 @@ async function admissionCost(): Promise<void> {
     for (let i = 0; i < n; i++) {
       const leaver = admitted.shift()!;
       const t = performance.now();
-      const r = await store.leave(showId, leaver, 'purchased', limits, now);
+      const r = await store.leave(showId, leaver, 'purchased', limits);
       lat.push(performance.now() - t);
       admitted.push(...r.changes.admitted.map((a) => a.userId));
     }
@@ -107,8 +97,7 @@ async function admissionCost(): Promise<void> {
 async function staleness(): Promise<void> {
   const size = Math.max(...SIZES);
   const showId = randomUUID();
-  const now = Date.now();
-  const users = await fillLine(showId, size + limits.capacity, now);
+  const users = await fillLine(showId, size + limits.capacity);
   const queue = {
     statuses: async (sid: string, ids: string[]) => {
       const places = await store.places(sid, ids, limits.capacity);
@@ -118,7 +107,7 @@ async function staleness(): Promise<void> {
       );
     },
     pageCapacity: async () => limits.capacity,
-    touch: (sid: string, ids: string[]) => store.touch(sid, ids, Date.now()),
+    touch: (sid: string, ids: string[]) => store.touch(sid, ids),
   } as unknown as QueueService;
   const gateway = new QueueGateway(queue, { graceMs: 30_000, now: () => Date.now() });
   // Each fake socket remembers when it last heard its place.
@@ -152,7 +141,7 @@ async function staleness(): Promise<void> {
   let moved = 0;
   while (Date.now() < end) {
     for (let i = 0; i < 20; i++) {
-      const r = await store.leave(showId, admitted.shift()!, 'purchased', limits, Date.now());
+      const r = await store.leave(showId, admitted.shift()!, 'purchased', limits);
       admitted.push(...r.changes.admitted.map((a) => a.userId));
       moved++;
     }

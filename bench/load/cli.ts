@@ -7,7 +7,7 @@
  * Starts K server instances itself (fresh PostgreSQL schema, shared Redis, ENABLE_LOAD_TEST_API=1)
  * unless --url a,b,c names running ones; creates a show and its fans through the admin API; runs
  * the scenario from P forked client processes bound to loopback source addresses 127.0.0.2, ...;
- * writes docs/benchmarks/<scenario>-<timestamp>.{json,md} and SVG charts (and <scenario>-latest.*);
+ * writes bench-results/<scenario>-<timestamp>.{json,md} and SVG charts (ignored by git);
  * cleans up. Every phase is bounded by --max-seconds. `npm run load -- --help` lists the options.
  */
 import { randomBytes } from 'node:crypto';
@@ -17,6 +17,7 @@ import pg from 'pg';
 import { serverEnv, type CommonOptions, type Context } from './context.js';
 import { JsonClient } from './http.js';
 import { Progress } from './progress.js';
+import { RESULTS_DIR, type ReportFiles } from './report.js';
 import { MAX_SOCKETS_PER_CLIENT, runConnections } from './scenarios/connections.js';
 import { MAX_BUYERS_PER_CLIENT, runSale } from './scenarios/sale.js';
 import { ROOT, externalInstances, startInstances, stopInstances, type ServerInstance } from './servers.js';
@@ -59,7 +60,7 @@ sale
   --kill-one             SIGKILL the last instance mid-sale (at --kill-at S, else at 30% sold)
   --fifo-tolerance MS    admission-time skew tolerated between instances (default 250)
 Run
-  --out DIR              report directory (default docs/benchmarks)
+  --out DIR              report directory (default bench-results, ignored by git)
   --max-seconds S        hard bound on the whole run
   --seed N               random choices (default 1)
   --keep                 keep the database schema of started instances
@@ -160,7 +161,7 @@ async function main(): Promise<number> {
     adminPassword: a['admin-password'],
     srcBase: a['src-base'] ?? '127.0.0.2',
     perAddress: intIn(a['per-address'], 'per-address', 100, 28_000, 25_000),
-    out: path.resolve(ROOT, a.out ?? 'docs/benchmarks'),
+    out: path.resolve(ROOT, a.out ?? RESULTS_DIR),
     seed: intIn(a.seed, 'seed', 0, 2 ** 31, 1),
     keep: a.keep ?? false,
   };
@@ -225,7 +226,7 @@ async function main(): Promise<number> {
       onCleanup: (fn) => cleanups.push(fn),
     };
 
-    let result: { files: { json: string; md: string; svgs: string[]; latestMd: string }; summary: string; ok: boolean };
+    let result: { files: ReportFiles; summary: string; ok: boolean };
     if (scenario === 'connections') {
       const rate = num(a.rate, 'rate', 1000);
       const hold = num(a.hold, 'hold', 30);
@@ -267,7 +268,7 @@ async function main(): Promise<number> {
       if (i.proc && !i.alive() && i.proc.signalCode !== 'SIGKILL') console.error(`instance ${i.url} died:\n${i.output().slice(-3000)}`);
     }
     console.log(`\n${result.summary}\n`);
-    console.log(`report: ${path.relative(ROOT, result.files.md)} (+ .json, ${result.files.svgs.length} charts), latest: ${path.relative(ROOT, result.files.latestMd)}`);
+    console.log(`report: ${path.relative(ROOT, result.files.md)} (+ .json, ${result.files.svgs.length} charts)`);
     return result.ok ? 0 : 1;
   } finally {
     progress.stop();

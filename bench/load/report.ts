@@ -1,25 +1,23 @@
 /**
- * Writes a run's results: docs/benchmarks/<scenario>-<timestamp>.{json,md} with its SVG charts, and
- * the same again as <scenario>-latest.* (overwritten each run).
+ * Writes a run's results to bench-results/ (ignored by git): <scenario>-<timestamp>.{json,md} with
+ * its SVG charts. What is worth keeping goes by hand into the curated tables of docs/benchmarks.md.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+
+export const RESULTS_DIR = 'bench-results';
 
 export interface ReportFiles {
   json: string;
   md: string;
   svgs: string[];
-  latestMd: string;
 }
 
 export function stamp(d = new Date()): string {
   return d.toISOString().replace(/\.\d+Z$/, 'Z').replace(/[-:]/g, '').replace('T', '-');
 }
 
-/**
- * `markdown(chartName)` gets the file name to link for each chart, so the timestamped report links
- * its own charts and the -latest report the -latest ones.
- */
+/** `markdown(chartFile)` gets the file name to link for each chart (relative to the report). */
 export function writeReport(
   outDir: string,
   scenario: string,
@@ -29,25 +27,18 @@ export function writeReport(
   markdown: (chartFile: (name: string) => string) => string,
 ): ReportFiles {
   mkdirSync(outDir, { recursive: true });
-  const written: ReportFiles = { json: '', md: '', svgs: [], latestMd: '' };
-  for (const base of [`${scenario}-${stamp(when)}`, `${scenario}-latest`]) {
-    const chartFile = (name: string) => `${base}-${name}.svg`;
-    for (const [name, svg] of Object.entries(charts)) {
-      const f = path.join(outDir, chartFile(name));
-      writeFileSync(f, svg);
-      if (!base.endsWith('-latest')) written.svgs.push(f);
-    }
-    const json = path.join(outDir, `${base}.json`);
-    const md = path.join(outDir, `${base}.md`);
-    writeFileSync(json, JSON.stringify(data, null, 2) + '\n');
-    writeFileSync(md, markdown(chartFile));
-    if (base.endsWith('-latest')) written.latestMd = md;
-    else {
-      written.json = json;
-      written.md = md;
-    }
-  }
-  return written;
+  const base = `${scenario}-${stamp(when)}`;
+  const chartFile = (name: string) => `${base}-${name}.svg`;
+  const svgs = Object.entries(charts).map(([name, svg]) => {
+    const f = path.join(outDir, chartFile(name));
+    writeFileSync(f, svg);
+    return f;
+  });
+  const json = path.join(outDir, `${base}.json`);
+  const md = path.join(outDir, `${base}.md`);
+  writeFileSync(json, JSON.stringify(data, null, 2) + '\n');
+  writeFileSync(md, markdown(chartFile));
+  return { json, md, svgs };
 }
 
 /** A markdown table from rows of cells. */

@@ -3,13 +3,11 @@
  * distinct ports, one fresh PostgreSQL schema, shared Redis) or given with --url. Also reads the
  * resident memory of a server's process tree from /proc.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { fileURLToPath } from 'node:url';
-import { sleep } from './util.js';
+import { freePort, ROOT, spawnInstance } from '../../test/support/instances.js';
 
-export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export { ROOT };
 
 export interface ServerInstance {
   url: string;
@@ -19,64 +17,13 @@ export interface ServerInstance {
   /** Last output of a process started here. */
   output(): string;
   alive(): boolean;
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
-
-async function waitHealthy(url: string, isDead: () => string | undefined, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const dead = isDead();
-    if (dead !== undefined) throw new Error(`instance ${url} exited during start:\n${dead}`);
-    try {
-      const r = await fetch(`${url}/api/health`, { signal: AbortSignal.timeout(2_000) });
-      if (r.ok) return;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error(`instance ${url} did not become healthy within ${timeoutMs / 1000} s`);
-    await sleep(200);
-  }
-}
-
-export function startInstance(env: Record<string, string>): { instance: ServerInstance; ready: Promise<void> } {
-  let out = '';
-  const keep = (d: Buffer) => {
-    out += d.toString();
-    if (out.length > 64_000) out = out.slice(-32_000);
-  };
-  const port = Number(env.PORT);
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
-    cwd: ROOT,
-    env: { ...process.env, HOST: '127.0.0.1', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  proc.stdout!.on('data', keep);
-  proc.stderr!.on('data', keep);
-  const url = `http://127.0.0.1:${port}`;
-  const instance: ServerInstance = {
-    url,
-    pid: proc.pid,
-    proc,
-    output: () => out,
-    alive: () => proc.exitCode === null && proc.signalCode === null,
-  };
-  const ready = waitHealthy(url, () => (instance.alive() ? undefined : out.slice(-4000)), 90_000);
-  return { instance, ready };
+  /** Only for processes started here. */
+  stop?(signal?: NodeJS.Signals, graceMs?: number): Promise<void>;
 }
 
 /**
- * Starts `count` instances with the same environment. The first one runs the migrations of the
- * fresh schema alone; the others start together after it.
+ * Starts `count` instances with the same environment (the test suite's starter). The first one
+ * runs the migrations of the fresh schema alone; the others start together after it.
  */
 export async function startInstances(count: number, env: Record<string, string>, log: (s: string) => void): Promise<ServerInstance[]> {
   const ports: number[] = [];
@@ -85,12 +32,13 @@ export async function startInstances(count: number, env: Record<string, string>,
     if (!ports.includes(p)) ports.push(p);
   }
   const started: ServerInstance[] = [];
+  const start = (port: number) => spawnInstance({ ...env, PORT: String(port) }, { timeoutMs: 90_000 });
   try {
-    const first = startInstance({ ...env, PORT: String(ports[0]) });
+    const first = start(ports[0]!);
     started.push(first.instance);
     await first.ready;
     log(`instance 1/${count} up at ${first.instance.url} (pid ${first.instance.pid})`);
-    const rest = ports.slice(1).map((p) => startInstance({ ...env, PORT: String(p) }));
+    const rest = ports.slice(1).map(start);
     started.push(...rest.map((r) => r.instance));
     await Promise.all(rest.map((r) => r.ready));
     if (rest.length) log(`instances 2..${count} up`);
@@ -103,19 +51,7 @@ export async function startInstances(count: number, env: Record<string, string>,
 
 /** SIGTERM, then SIGKILL after `graceMs`. Only processes started here. */
 export async function stopInstances(list: ServerInstance[], graceMs = 12_000): Promise<void> {
-  await Promise.all(
-    list.map(async (i) => {
-      const p = i.proc;
-      if (!p || !i.alive()) return;
-      const exited = new Promise((r) => p.once('exit', r));
-      p.kill('SIGTERM');
-      const done = await Promise.race([exited.then(() => true), sleep(graceMs).then(() => false)]);
-      if (!done && i.alive()) {
-        p.kill('SIGKILL');
-        await Promise.race([exited, sleep(3_000)]);
-      }
-    }),
-  );
+  await Promise.all(list.map((i) => i.stop?.('SIGTERM', graceMs)));
 }
 
 // ---- /proc helpers

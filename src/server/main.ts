@@ -1,14 +1,12 @@
-import { createAdapter } from '@socket.io/redis-adapter';
-import { Redis } from 'ioredis';
 import { openPglite } from './adapters/pglite/pglite-database.js';
 import { openPostgres } from './adapters/postgres/postgres-database.js';
 import { memoryLimiters } from './adapters/memory/memory-limiter.js';
 import { MemoryQueueStore } from './adapters/memory/memory-queue-store.js';
-import { redisLimiters } from './adapters/redis/redis-limiter.js';
-import { RedisQueueStore } from './adapters/redis/redis-queue-store.js';
+import { connectRedis } from './adapters/redis/redis-connection.js';
 import { buildApp, type TicketClub } from './app.js';
 import { applyClusterFlag, clusterWorker, isPrimary, runPrimary } from './cluster.js';
 import { isEmpty, loadDemoData } from './demo/demo-data.js';
+import { paymentFaultsFromEnv } from './modules/orders/test-faults.js';
 import { systemClock } from './platform/clock.js';
 import { ConfigError, loadConfig, type Config } from './platform/config.js';
 import { migrate, type Database } from './platform/database.js';
@@ -27,20 +25,46 @@ async function seed(config: Config, db: Database, tc: TicketClub): Promise<void>
     tc.app.log.info('loaded demo data: demo@test.com / demodemo, admin@test.com / adminadmin');
   }
   if (config.ADMIN_EMAIL && config.ADMIN_PASSWORD) {
-    await auth.ensureAccount({ name: 'Admin', email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD, role: 'admin' });
+    const account = await auth.ensureAccount({ name: 'Admin', email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD, role: 'admin' });
+    if (account.roleChangedFrom) {
+      // Loud on purpose: someone may have registered this email before the operator configured it.
+      tc.app.log.warn(
+        { userId: account.userId, previousRole: account.roleChangedFrom, revokedSessions: account.revokedSessions },
+        `ADMIN_EMAIL promoted the existing ${account.roleChangedFrom} account ${config.ADMIN_EMAIL} to admin and ended all ${account.revokedSessions} of its sessions; check that this account is yours`,
+      );
+    } else if (account.passwordChanged) {
+      tc.app.log.warn({ userId: account.userId, revokedSessions: account.revokedSessions }, `ADMIN_PASSWORD changed the password of ${config.ADMIN_EMAIL}; its ${account.revokedSessions} sessions ended`);
+    }
   }
 }
+
+/** Deployments sharing one Redis but not one database schema keep separate waiting rooms. */
+const connectRedisOf = (config: Config) =>
+  config.REDIS_URL ? connectRedis(config.REDIS_URL, { queuePrefix: config.DATABASE_SCHEMA ? `tc:q:${config.DATABASE_SCHEMA}` : 'tc:q' }) : undefined;
 
 /** Cluster primary: migrations and seeding with an app that never listens, then closed. */
 async function prepareCluster(config: Config): Promise<void> {
   const db = await openDatabase(config);
   try {
     await migrate(db);
-    const tc = await buildApp({ config, db, queueStore: new MemoryQueueStore(), limiters: memoryLimiters, logger: { level: config.LOG_LEVEL } });
+    // Through Redis, sessions the seeding ends (an ADMIN_EMAIL promotion) also end on instances still running.
+    const redis = connectRedisOf(config);
     try {
-      await seed(config, db, tc);
+      const tc = await buildApp({
+        config,
+        db,
+        queueStore: new MemoryQueueStore(),
+        limiters: memoryLimiters,
+        logger: { level: config.LOG_LEVEL },
+        configureIo: redis?.configureIo,
+      });
+      try {
+        await seed(config, db, tc);
+      } finally {
+        await tc.close();
+      }
     } finally {
-      await tc.close();
+      redis?.disconnect();
     }
   } finally {
     await db.close();
@@ -57,16 +81,20 @@ async function main(config: Config): Promise<void> {
   const db = await openDatabase(config);
   if (!worker) await migrate(db);
 
-  const redis = config.REDIS_URL ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3 }) : undefined;
-  const sub = redis?.duplicate();
+  const redis = connectRedisOf(config);
+  // Instances share Redis's clock, the one the waiting room counts on (see redis-clock.ts).
+  const clock = redis?.newClock((err) => console.error('clock sync with Redis failed', err));
+  await clock?.sync();
+  clock?.start();
   const tc = await buildApp({
     config,
     db,
-    // Deployments sharing one Redis but not one database schema keep separate waiting rooms.
-    queueStore: redis ? new RedisQueueStore(redis, config.DATABASE_SCHEMA ? `tc:q:${config.DATABASE_SCHEMA}` : 'tc:q') : new MemoryQueueStore(),
-    limiters: redis ? redisLimiters(redis) : memoryLimiters,
+    clock,
+    queueStore: redis?.queueStore ?? new MemoryQueueStore(),
+    limiters: redis?.limiters ?? memoryLimiters,
     logger: { level: config.LOG_LEVEL },
-    configureIo: redis && sub ? (io) => io.adapter(createAdapter(redis, sub)) : undefined,
+    paymentHooks: paymentFaultsFromEnv(process.env),
+    configureIo: redis?.configureIo,
   });
   const log = tc.app.log;
 
@@ -89,8 +117,8 @@ async function main(config: Config): Promise<void> {
     closeResources: async () => {
       await worker?.drain();
       await db.close();
+      clock?.stop();
       redis?.disconnect();
-      sub?.disconnect();
     },
   });
 }

@@ -1,5 +1,5 @@
 /**
- * The contract of API.md as zod schemas: the server validates requests with these,
+ * The API contract (docs/api.md) as zod schemas: the server validates requests with these,
  * the web app reuses them for inline form validation, /docs is generated from them.
  */
 import { z } from 'zod';
@@ -290,7 +290,18 @@ export interface Order {
   show?: { startsAt: string; eventTitle: string; artist: string; venueName: string; venueTimeZone: string };
 }
 
-export const CheckinRequest = z.strictObject({ code: str().min(1).max(200) });
+/** At the door of one show: a ticket of another show is refused (WRONG_SHOW). */
+export const CheckinRequest = z.strictObject({ code: str().min(1).max(200), showId: Id });
+
+/** A checked ticket with what it is for, so the door sees event, date and seat on every scan. */
+export interface CheckinTicket extends Ticket {
+  eventTitle: string;
+  artist: string;
+  venueName: string;
+  /** The venue's IANA zone: the door reads the date on the venue's clock. */
+  venueTimeZone: string;
+  startsAt: string;
+}
 
 export interface ShowStats {
   waiting: number;

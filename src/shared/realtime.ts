@@ -1,4 +1,4 @@
-/** Typed Socket.IO event maps shared by the server and the web app (API.md "Realtime"). */
+/** Typed Socket.IO event maps shared by the server and the web app (docs/api.md "Realtime"). */
 import type { ErrorCode } from './errors.js';
 
 export type QueueState = 'admitted' | 'waiting' | 'none';

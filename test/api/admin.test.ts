@@ -2,7 +2,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, newAdmin, newCustomer, type Res } from '../support/api-client.js';
-import { DB_KINDS, startHarness, type Harness } from '../support/harness.js';
+import { startHarness, type Harness } from '../support/harness.js';
+import { describeOnEachDatabase } from '../support/needs.js';
 
 /** Starting PGlite and hashing passwords take a while on a busy shared machine. */
 const SETUP_TIMEOUT = 180_000;
@@ -24,7 +25,7 @@ interface Venue {
   areas: { id: string; name: string; rows: number; seatsPerRow: number }[];
 }
 
-describe.each(DB_KINDS)('admin (%s)', (kind) => {
+describeOnEachDatabase('admin (%s)', (kind) => {
   let h: Harness;
   let app: FastifyInstance;
   let admin: string;

@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/server/platform/clock.js';
 import type { EventSummary } from '../../src/shared/api.js';
 import { call, newAdmin, type Res } from '../support/api-client.js';
-import { DB_KINDS, startHarness, type Harness } from '../support/harness.js';
+import { startHarness, type Harness } from '../support/harness.js';
+import { describeOnEachDatabase } from '../support/needs.js';
 
 /** Starting PGlite and hashing passwords take a while on a busy shared machine. */
 const SETUP_TIMEOUT = 180_000;
@@ -19,7 +20,7 @@ function expectError(res: Res, status: number, code: string): void {
   expect(typeof res.body.error.message).toBe('string');
 }
 
-describe.each(DB_KINDS)('catalogue (%s)', (kind) => {
+describeOnEachDatabase('catalogue (%s)', (kind) => {
   let h: Harness;
   let app: FastifyInstance;
   let admin: string;

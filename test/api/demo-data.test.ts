@@ -1,9 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { isEmpty, loadDemoData } from '../../src/server/demo/demo-data.js';
 import { ManualClock } from '../../src/server/platform/clock.js';
 import { call } from '../support/api-client.js';
-import { DB_KINDS, startHarness, type Harness } from '../support/harness.js';
+import { startHarness, type Harness } from '../support/harness.js';
+import { describeOnEachDatabase } from '../support/needs.js';
 
 /** Starting PGlite and hashing passwords take a while on a busy shared machine. */
 const SETUP_TIMEOUT = 180_000;
@@ -16,7 +17,7 @@ interface ShowSummary {
 }
 
 // Demo data is loaded into the embedded database by default; it also loads into PostgreSQL with DEMO_DATA=1.
-describe.each(DB_KINDS)('demo data (%s)', (kind) => {
+describeOnEachDatabase('demo data (%s)', (kind) => {
   let h: Harness;
   let app: FastifyInstance;
   const clock = new ManualClock(Date.parse('2030-06-15T08:00:00.000Z'));

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, newAdmin, type Res } from '../support/api-client.js';
-import { DB_KINDS, startHarness, type Harness } from '../support/harness.js';
+import { startHarness, type Harness } from '../support/harness.js';
+import { describeOnEachDatabase } from '../support/needs.js';
 
 /** Starting PGlite and hashing passwords take a while on a busy shared machine. */
 const SETUP_TIMEOUT = 180_000;
@@ -17,7 +18,7 @@ function expectError(res: Res, status: number, code: string): void {
   expect(JSON.stringify(res.body)).not.toMatch(/\bat .+\.(ts|js):\d+|stack|SELECT |pg_|FST_/);
 }
 
-describe.each(DB_KINDS)('errors (%s)', (kind) => {
+describeOnEachDatabase('errors (%s)', (kind) => {
   let h: Harness;
   let app: FastifyInstance;
   let admin: string;
@@ -103,7 +104,7 @@ describe.each(DB_KINDS)('errors (%s)', (kind) => {
       expectError(await call(app, 'POST', '/api/auth/signup', { body: { name: 'a\u0000b', email: 'nul@example.com', password: 'password123' } }), 400, 'VALIDATION_FAILED');
       expectError(await call(app, 'POST', '/api/auth/login', { body: { email: 'nul\u0000@example.com', password: 'password123' } }), 400, 'VALIDATION_FAILED');
       expectError(await call(app, 'POST', '/api/admin/events', { token: admin, body: { title: 'T\u0000', artist: 'A' } }), 400, 'VALIDATION_FAILED');
-      expectError(await call(app, 'POST', '/api/admin/checkin', { token: admin, body: { code: 'x\u0000' } }), 400, 'VALIDATION_FAILED');
+      expectError(await call(app, 'POST', '/api/admin/checkin', { token: admin, body: { code: 'x\u0000', showId: '00000000-0000-0000-0000-000000000000' } }), 400, 'VALIDATION_FAILED');
       expect((await h.db.query(`SELECT 1 FROM users WHERE email = 'nul@example.com'`)).rowCount).toBe(0);
     });
 

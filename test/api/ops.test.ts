@@ -17,8 +17,9 @@ import { openTestDb, PG_URL, startHarness, uniqueName, type Harness } from '../s
 import { http, startInstance } from '../support/instances.js';
 import { connect, emitAck, sleep, type ClientSocket } from '../support/sockets.js';
 import { admit, GOOD_CARD, seatIdsOf } from './seat-helpers.js';
+import { itNeeding } from '../support/needs.js';
 
-/** Every path API.md names (the contract); the document must list each. */
+/** Every path of the contract (docs/api.md); the document must list each. */
 const API_MD_OPERATIONS = [
   'GET /api/health',
   'POST /api/auth/signup',
@@ -180,7 +181,7 @@ describe('operations', () => {
       expect(doc.openapi).toMatch(/^3\./);
     });
 
-    it('lists every path of API.md', () => {
+    it('lists every path of the contract', () => {
       expect(operations()).toEqual(expect.arrayContaining(API_MD_OPERATIONS));
     });
 
@@ -498,7 +499,7 @@ describe('graceful shutdown', () => {
     await h.store.close();
   }, 120_000);
 
-  it('as a process: SIGTERM during a slow request answers it, then exits 0 within seconds', async () => {
+  itNeeding(['postgres', 'redis'], 'as a process: SIGTERM during a slow request answers it, then exits 0 within seconds', async () => {
     const schema = uniqueName('shutdown');
     const inst = await startInstance({ DATABASE_SCHEMA: schema, ADMIN_EMAIL: 'ops-shutdown@example.com', ADMIN_PASSWORD: 'opsopsops' });
     try {

@@ -1,11 +1,12 @@
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { openPostgres } from '../../src/server/adapters/postgres/postgres-database.js';
 import type { Database } from '../../src/server/platform/database.js';
 import { PG_URL, uniqueName } from '../support/harness-env.js';
+import { describeNeeding } from '../support/needs.js';
 
 /** The PostgreSQL adapter prepares statements: a table changed by another process must not break them. */
-describe('PostgreSQL adapter', () => {
+describeNeeding(['postgres'], 'PostgreSQL adapter', () => {
   const schema = uniqueName('pgadapter');
   let db: Database;
   let other: pg.Client;

@@ -1,12 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { call, createShow, newAdmin, newCustomers } from '../support/api-client.js';
 import { startHarness, type Harness } from '../support/harness.js';
+import { describeOnEachStore } from '../support/needs.js';
 
 /**
  * A window that runs out frees its slot at once: the instance that admitted the account sweeps at
  * that moment (no periodic jobs run here, so nothing else could admit the next waiter).
  */
-describe.each(['memory', 'redis'] as const)('admission expiry (%s store)', (storeKind) => {
+describeOnEachStore('admission expiry (%s store)', (storeKind) => {
   let h: Harness;
   let admin: string;
 

@@ -1,17 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, createShow, newAdmin, newCustomers } from '../support/api-client.js';
+import type { TestHooks } from '../../src/server/platform/test-hooks.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { connect, emitAck, nextEvent, sleep, type ClientSocket } from '../support/sockets.js';
+import { describeOnEachStore } from '../support/needs.js';
 
 /** Presence and live updates over real sockets, on a server running its jobs with a 3 s grace. */
-describe.each(['memory', 'redis'] as const)('waiting room over realtime (%s store)', (storeKind) => {
+describeOnEachStore('waiting room over realtime (%s store)', (storeKind) => {
   let h: Harness;
   let url: string;
   let admin: string;
   const sockets: ClientSocket[] = [];
+  /** Set by a test to widen a race window; the server reads it on every call. */
+  const hooks: TestHooks = {};
 
   beforeAll(async () => {
-    h = await startHarness({ redis: storeKind === 'redis', jobs: true, env: { QUEUE_GRACE_SECONDS: '3' } });
+    h = await startHarness({ redis: storeKind === 'redis', jobs: true, env: { QUEUE_GRACE_SECONDS: '3' }, testHooks: hooks });
     url = await h.listen();
     admin = await newAdmin(h.tc, h.tc.app);
   });
@@ -48,6 +52,53 @@ describe.each(['memory', 'redis'] as const)('waiting room over realtime (%s stor
     expect((await state(show.id, a!.token)).state).toBe('none');
     expect((await state(show.id, b!.token)).state).toBe('admitted');
   });
+
+  /** Polls until `cond` holds or `ms` pass; returns whether it held. */
+  const eventually = async (cond: () => Promise<boolean>, ms: number) => {
+    const end = Date.now() + ms;
+    while (Date.now() < end) {
+      if (await cond()) return true;
+      await sleep(100);
+    }
+    return cond();
+  };
+
+  it.each(['admitted', 'waiting'] as const)(
+    'when a tab closes while its watch is still being handled, then the %s account is removed after the grace',
+    async (kind) => {
+      const show = await createShow(h.tc.app, admin, { pageCapacity: 1 });
+      const [first, second] = await newCustomers(h.tc.app, admin, 2);
+      await call(h.tc.app, 'POST', `/api/shows/${show.id}/queue`, { token: first!.token });
+      await call(h.tc.app, 'POST', `/api/shows/${show.id}/queue`, { token: second!.token });
+      const gone = kind === 'admitted' ? first! : second!;
+      const other = kind === 'admitted' ? second! : first!;
+      const sOther = await open(other.token);
+      await emitAck(sOther, 'queue:watch', show.id);
+
+      // The watch stops inside its handling until the tab has closed and the server has seen it.
+      let letGo!: () => void;
+      const held = new Promise<void>((resolve) => (letGo = resolve));
+      const entered = new Promise<void>((resolve) => {
+        hooks.queueWatch = () => {
+          resolve();
+          return held;
+        };
+      });
+      const tab = await open(gone.token);
+      const serverId = tab.id!;
+      tab.emit('queue:watch', { showId: show.id }, () => undefined);
+      await entered;
+      hooks.queueWatch = undefined;
+      tab.disconnect();
+      expect(await eventually(async () => !h.tc.io.of('/').sockets.has(serverId), 2_000)).toBe(true);
+      letGo();
+
+      // Grace 3 s, heartbeat every second, sweep every second: gone well within 6 s, for good.
+      expect(await eventually(async () => (await state(show.id, gone.token)).state === 'none', 6_000)).toBe(true);
+      if (kind === 'admitted') expect((await state(show.id, other.token)).state).toBe('admitted');
+    },
+    15_000,
+  );
 
   it('when a tab reconnects within the grace, then it keeps its place', async () => {
     const show = await createShow(h.tc.app, admin, { pageCapacity: 1 });

@@ -1,14 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { ShowDetail } from '../../src/shared/api.js';
 import { ManualClock } from '../../src/server/platform/clock.js';
 import { call, createShow, newAdmin, newCustomers } from '../support/api-client.js';
 import { startHarness, type Harness } from '../support/harness.js';
+import { describeOnEachStore } from '../support/needs.js';
 
 /**
- * The seed's worked example (API.md "Waiting room"), C = 3, W = 600 s, through the public API,
+ * The seed's worked example (docs/api.md "Waiting room"), C = 3, W = 600 s, through the public API,
  * with every ETA checked to the second. Users 1-3 are admitted one second apart, 4-6 wait.
  */
-describe.each(['memory', 'redis'] as const)('waiting room scenarios (%s store)', (storeKind) => {
+describeOnEachStore('waiting room scenarios (%s store)', (storeKind) => {
   let h: Harness;
   let clock: ManualClock;
   let admin: string;

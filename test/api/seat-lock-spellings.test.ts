@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Database, Queryable } from '../../src/server/platform/database.js';
 import { createShow, newAdmin, newCustomers } from '../support/api-client.js';
-import { DB_KINDS, openTestDb, startHarness, type Harness } from '../support/harness.js';
+import { openTestDb, startHarness, type Harness } from '../support/harness.js';
+import { describeNeeding } from '../support/needs.js';
 import { sleep } from '../support/sockets.js';
 import { spelling } from '../support/spellings.js';
 import { seatIdsOf } from './seat-helpers.js';
@@ -34,7 +35,8 @@ function pausingAfterSeatLock(db: Database): Database {
  * HTTP door that canonicalises ids, with one account admitted under several spellings.
  * (PGlite runs one transaction at a time, so there is no race to lose there.)
  */
-describe.runIf(DB_KINDS.includes('postgres')).each([false, true])('ticket limit lock, whatever the spelling (postgres, redis: %s)', (redis) => {
+for (const redis of [false, true])
+  describeNeeding(redis ? ['postgres', 'redis'] : ['postgres'], `ticket limit lock, whatever the spelling (postgres, redis: ${redis})`, () => {
   let h: Harness;
   let owned: Awaited<ReturnType<typeof openTestDb>>;
 

@@ -2,11 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { io as connect, type Socket } from 'socket.io-client';
 import { ManualClock } from '../../src/server/platform/clock.js';
 import type { SeatUpdateEvent } from '../../src/shared/realtime.js';
-import { DB_KINDS, startHarness, type Harness } from '../support/harness.js';
+import { startHarness, type Harness } from '../support/harness.js';
 import { call, createShow, newAdmin, newCustomer, newCustomers } from '../support/api-client.js';
 import { admit, hold, MISSING_ID, seatIdsOf, seatRow } from './seat-helpers.js';
+import { describeOnEachDatabase } from '../support/needs.js';
 
-describe.each(DB_KINDS)('seats on %s', (kind) => {
+describeOnEachDatabase('seats on %s', (kind) => {
   let h: Harness;
   let admin: string;
   beforeAll(async () => {
@@ -217,7 +218,7 @@ describe.each(DB_KINDS)('seats on %s', (kind) => {
   });
 });
 
-describe.each(DB_KINDS)('seat holds over time on %s', (kind) => {
+describeOnEachDatabase('seat holds over time on %s', (kind) => {
   const clock = new ManualClock();
   let h: Harness;
   let admin: string;

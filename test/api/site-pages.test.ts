@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { call, newAdmin, newCustomer, type Res } from '../support/api-client.js';
-import { DB_KINDS, startHarness, type Harness } from '../support/harness.js';
+import { startHarness, type Harness } from '../support/harness.js';
+import { describeOnEachDatabase } from '../support/needs.js';
 
 /** Starting PGlite and hashing passwords take a while on a busy shared machine. */
 const SETUP_TIMEOUT = 180_000;
@@ -12,7 +13,7 @@ function expectError(res: Res, status: number, code: string): void {
   expect(res.body.error.code).toBe(code);
 }
 
-describe.each(DB_KINDS)('site pages (%s)', (kind) => {
+describeOnEachDatabase('site pages (%s)', (kind) => {
   let h: Harness;
   let app: FastifyInstance;
   let admin: string;

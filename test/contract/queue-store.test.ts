@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { Redis } from 'ioredis';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { MemoryQueueStore } from '../../src/server/adapters/memory/memory-queue-store.js';
 import { RedisQueueStore } from '../../src/server/adapters/redis/redis-queue-store.js';
+import { ManualClock } from '../../src/server/platform/clock.js';
 import type { Place, QueueLimits, QueueStore } from '../../src/server/modules/queue/queue-store.js';
 import { REDIS_URL, uniqueName } from '../support/harness.js';
+import { describeOnEachStore, type StoreKind } from '../support/needs.js';
 
 /** The reference model: the waiting room as plainly as it can be written. */
 class Model {
@@ -53,13 +55,14 @@ class Model {
   touch(users: string[], now: number) {
     for (const u of users) if (this.seen.has(u)) this.seen.set(u, now);
   }
-  place(u: string): Place {
+  /** The place as the store reports it, but for the admission's id (checked apart: unique per admission). */
+  place(u: string, now: number): Place | Omit<Place & { state: 'admitted' }, 'admissionId'> {
     const a = this.admitted.find((x) => x.userId === u);
-    if (a) return { state: 'admitted', ...a };
+    if (a) return { state: 'admitted', ...a, at: now };
     const i = this.waiting.indexOf(u);
-    if (i < 0) return { state: 'none', userId: u };
+    if (i < 0) return { state: 'none', userId: u, at: now };
     const ref = this.admitted[i % this.limits.capacity];
-    return { state: 'waiting', userId: u, position: i + 1, refAdmittedAt: ref ? ref.admittedAt : null };
+    return { state: 'waiting', userId: u, position: i + 1, refAdmittedAt: ref ? ref.admittedAt : null, at: now };
   }
 }
 
@@ -78,15 +81,32 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 3, arbitrary: fc.constant({ kind: 'sweep' as const }) },
 );
 
+const withoutId = (p: Place) => {
+  if (p.state !== 'admitted') return p;
+  const { admissionId: _id, ...rest } = p;
+  return rest;
+};
+
 /** Runs one random history against a store and the model; checks the invariants after every step. */
-async function check(store: QueueStore, ops: Op[], capacity: number): Promise<void> {
+async function check(store: QueueStore, clock: ManualClock, ops: Op[], capacity: number): Promise<void> {
   const limits: QueueLimits = { capacity, windowMs: 60_000, graceMs: 20_000 };
   const model = new Model(limits);
   const showId = randomUUID();
   const users = Array.from({ length: USERS }, () => randomUUID());
   const connected = new Set<string>();
   let now = Date.parse('2030-01-01T00:00:00Z');
+  clock.set(now);
   const admittedOrder: string[] = [];
+  /** Every admission's id, by account: an account admitted again gets a new one. */
+  const admissionIds = new Map<string, string>();
+  const allIds = new Set<string>();
+  const newAdmissions = (entries: { userId: string; admissionId: string }[]) => {
+    for (const e of entries) {
+      expect(allIds.has(e.admissionId)).toBe(false);
+      allIds.add(e.admissionId);
+      admissionIds.set(e.userId, e.admissionId);
+    }
+  };
   /** The join ticket each account holds now, and the tickets of the admitted, in order of admission. */
   const ticketOf = new Map<string, number>();
   const admittedTickets: number[] = [];
@@ -99,22 +119,25 @@ async function check(store: QueueStore, ops: Op[], capacity: number): Promise<vo
   for (const op of ops) {
     if (op.kind === 'join') {
       const u = users[op.user]!;
-      const before = model.place(u).state;
+      const before = model.place(u, now).state;
       const expected = model.join(u, now);
       if (before === 'none') ticketOf.set(u, ++ticket);
       connected.add(u);
-      const { place, changes } = await store.join(showId, u, limits, now);
+      const { place, changes } = await store.join(showId, u, limits);
       expect(changes.admitted.map((a) => a.userId)).toEqual(expected);
-      expect(place).toEqual(model.place(u));
+      newAdmissions(changes.admitted);
+      expect(withoutId(place)).toEqual(model.place(u, now));
       admit(expected);
     } else if (op.kind === 'leave') {
       const u = users[op.user]!;
-      const was = model.place(u).state;
+      const was = model.place(u, now).state;
       const expected = model.leave(u, now);
-      const r = await store.leave(showId, u, 'left', limits, now);
+      const r = await store.leave(showId, u, 'left', limits);
       expect(r.was).toBe(was);
       expect(r.changes.admitted.map((a) => a.userId)).toEqual(expected);
-      expect(r.changes.ended).toEqual(was === 'none' ? [] : [{ userId: u, reason: 'left', wasAdmitted: was === 'admitted' }]);
+      const endedId = was === 'admitted' ? { admissionId: admissionIds.get(u) } : {};
+      expect(r.changes.ended).toEqual(was === 'none' ? [] : [{ userId: u, reason: 'left', wasAdmitted: was === 'admitted', ...endedId }]);
+      newAdmissions(r.changes.admitted);
       admit(expected);
     } else if (op.kind === 'disconnect') {
       connected.delete(users[op.user]!);
@@ -122,19 +145,23 @@ async function check(store: QueueStore, ops: Op[], capacity: number): Promise<vo
       const u = users[op.user]!;
       connected.add(u);
       model.touch([u], now);
-      await store.touch(showId, [u], now);
+      await store.touch(showId, [u]);
     } else if (op.kind === 'advance') {
       // Connected accounts are seen by the heartbeats while time passes (at most grace/3 apart).
       for (let t = 0; t < op.ms; t += 5_000) {
         now += Math.min(5_000, op.ms - t);
+        clock.set(now);
         model.touch([...connected], now);
-        await store.touch(showId, [...connected], now);
+        await store.touch(showId, [...connected]);
       }
     } else {
       const expected = model.sweep(now);
-      const changes = await store.sweep(showId, limits, now);
+      const changes = await store.sweep(showId, limits);
       expect(changes.ended.map((e) => e.userId).sort()).toEqual([...expected.ended].sort());
+      // An ended admission names itself, so a late release frees only what that admission held.
+      for (const e of changes.ended) expect(e.admissionId).toBe(e.wasAdmitted ? admissionIds.get(e.userId) : undefined);
       expect(changes.admitted.map((a) => a.userId)).toEqual(expected.admitted);
+      newAdmissions(changes.admitted);
       admit(expected.admitted);
     }
 
@@ -142,39 +169,72 @@ async function check(store: QueueStore, ops: Op[], capacity: number): Promise<vo
     // gaps, ETA reference = the formula's admitted account), the page never exceeds its capacity,
     // nobody holds two places, admission follows join order.
     const places = await store.places(showId, users, capacity);
-    expect(places).toEqual(users.map((u) => model.place(u)));
+    expect(places.map(withoutId)).toEqual(users.map((u) => model.place(u, now)));
+    for (const p of places) if (p.state === 'admitted') expect(p.admissionId).toBe(admissionIds.get(p.userId));
+    // Live only while the window is open by the line's clock.
+    for (const u of users) {
+      const m = model.admitted.find((a) => a.userId === u);
+      const live = m && m.expiresAt > now ? { ...m, admissionId: admissionIds.get(u) } : null;
+      expect(await store.liveAdmission(showId, u)).toEqual(live);
+    }
     const admitted = places.filter((p) => p.state === 'admitted');
     const positions = places.flatMap((p) => (p.state === 'waiting' ? [p.position] : [])).sort((a, b) => a - b);
     expect(admitted.length).toBeLessThanOrEqual(capacity);
     expect(positions).toEqual(positions.map((_, i) => i + 1));
-    const counts = await store.counts(showId, now);
+    const counts = await store.counts(showId);
     expect([counts.waiting, counts.admitted]).toEqual([positions.length, admitted.length]);
     // FIFO: every admission's join ticket is later than the one admitted before it.
     expect(admittedTickets).toEqual([...admittedTickets].sort((a, b) => a - b));
   }
 }
 
-const stores: [string, () => { store: QueueStore; close(): Promise<void> }][] = [
-  ['memory', () => ({ store: new MemoryQueueStore(), close: async () => undefined })],
-  [
-    'redis',
-    () => {
-      const redis = new Redis(REDIS_URL);
-      return { store: new RedisQueueStore(redis, uniqueName('tcq')), close: async () => void redis.disconnect() };
-    },
-  ],
-];
+const stores: Record<StoreKind, (clock: ManualClock) => { store: QueueStore; close(): Promise<void> }> = {
+  memory: (clock) => ({ store: new MemoryQueueStore(clock), close: async () => undefined }),
+  redis: (clock) => {
+    const redis = new Redis(REDIS_URL);
+    return { store: new RedisQueueStore(redis, uniqueName('tcq'), { testClock: clock }), close: async () => void redis.disconnect() };
+  },
+};
 
-describe.each(stores)('queue store contract (%s)', (name, make) => {
-  const { store, close } = make();
-  afterAll(close);
+describeOnEachStore('queue store contract (%s)', (name) => {
+  const clock = new ManualClock();
+  // Made in beforeAll, not while collecting: a skipped Redis variant must not open a connection.
+  let store: QueueStore;
+  let close: () => Promise<void> = async () => undefined;
+  beforeAll(() => {
+    ({ store, close } = stores[name](clock));
+  });
+  afterAll(() => close());
 
   it('agrees with the reference model on random histories of join, leave, expiry, disconnect and reconnect', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(opArb, { minLength: 1, maxLength: 40 }), fc.integer({ min: 1, max: 3 }), (ops, capacity) =>
-        check(store, ops, capacity),
+        check(store, clock, ops, capacity),
       ),
       { numRuns: name === 'redis' ? 100 : 300 },
     );
+  });
+
+  it('ends only the named admission: a late end of an ended admission leaves the newer one alone', async () => {
+    const limits: QueueLimits = { capacity: 1, windowMs: 60_000, graceMs: 20_000 };
+    const showId = randomUUID();
+    const [u, other] = [randomUUID(), randomUUID()];
+    clock.set(Date.parse('2030-02-01T00:00:00Z'));
+    const first = (await store.join(showId, u, limits)).changes.admitted[0]!;
+    expect((await store.leave(showId, u, 'left', limits)).changes.ended).toEqual([{ userId: u, reason: 'left', wasAdmitted: true, admissionId: first.admissionId }]);
+    clock.advance(1_000);
+    const second = (await store.join(showId, u, limits)).changes.admitted[0]!;
+    expect(second.admissionId).not.toBe(first.admissionId);
+    await store.join(showId, other, limits);
+
+    const late = await store.leave(showId, u, 'purchased', limits, first.admissionId);
+    expect(late).toEqual({ was: 'none', changes: { admitted: [], ended: [] } });
+    expect(await store.liveAdmission(showId, u)).toEqual(second);
+    const [p] = await store.places(showId, [other], 1);
+    expect(p).toMatchObject({ state: 'waiting', position: 1 });
+
+    const own = await store.leave(showId, u, 'purchased', limits, second.admissionId);
+    expect(own.changes.ended).toEqual([{ userId: u, reason: 'purchased', wasAdmitted: true, admissionId: second.admissionId }]);
+    expect(own.changes.admitted.map((a) => a.userId)).toEqual([other]);
   });
 });

@@ -4,16 +4,17 @@
  * the organizer's, a sale still to open has a badge, and the profile splits upcoming from past.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { call } from '../support/api-client.js';
 import { logIn, screenshot } from '../support/browser.js';
 import type { Harness } from '../support/harness.js';
 import { DEMO_ADMIN, DEMO_FAN, WAIT, buyAdmitted, joinQueue, loginToken, siteInChromium } from './helpers.js';
+import { describeNeeding } from '../support/needs.js';
 
 /** A zone twelve or thirteen hours from Taipei: a time shown in the browser's zone cannot read 19:30. */
 const BROWSER_ZONE = 'America/New_York';
 
-describe('the fan\'s side of the site', () => {
+describeNeeding(['browser'], 'the fan\'s side of the site', () => {
   let browser: Browser;
   let h: Harness;
   let url: string;

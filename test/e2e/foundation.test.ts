@@ -1,9 +1,10 @@
 import type { Browser } from 'playwright-core';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { logIn, screenshot } from '../support/browser.js';
 import { WAIT, siteInChromium } from './helpers.js';
+import { describeNeeding } from '../support/needs.js';
 
-describe('the site in Chromium', () => {
+describeNeeding(['browser'], 'the site in Chromium', () => {
   let browser: Browser;
   let url: string;
 

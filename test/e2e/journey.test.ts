@@ -3,7 +3,7 @@
  * checkout → card → tickets; and the same on a phone, with a waiting room and a declined card first.
  */
 import type { Browser } from 'playwright-core';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { Harness } from '../support/harness.js';
 import { contextWithSession, docScreenshot, horizontalOverflow, logIn, screenshot } from '../support/browser.js';
 import {
@@ -22,8 +22,9 @@ import {
   siteInChromium,
   textOf,
 } from './helpers.js';
+import { describeNeeding } from '../support/needs.js';
 
-describe('buying tickets in Chromium', () => {
+describeNeeding(['browser'], 'buying tickets in Chromium', () => {
   let browser: Browser;
   let h: Harness;
   let url: string;

@@ -4,12 +4,13 @@
  * keep the place in line, the purchase window and the held seats.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
 import type { Harness } from '../support/harness.js';
 import { clockSeconds, contextWithSession, docScreenshot, screenshot } from '../support/browser.js';
 import { GOOD_CARD, WAIT, fans, fillCard, holdSeat, openFirstArea, saleShow, seatStatus, signUp, siteInChromium, textOf } from './helpers.js';
+import { describeNeeding } from '../support/needs.js';
 
-describe('two fans in two browsers', () => {
+describeNeeding(['browser'], 'two fans in two browsers', () => {
   let browser: Browser;
   let h: Harness;
   let url: string;

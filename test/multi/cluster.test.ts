@@ -4,10 +4,11 @@ import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { io } from 'socket.io-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { PG_URL, REDIS_URL, sleep, uniqueName } from '../support/harness-env.js';
 import { http, onSaleShow, startInstance, type Instance } from '../support/instances.js';
 import { connect, emitAck, nextEvent, type ClientSocket } from '../support/sockets.js';
+import { describeNeeding } from '../support/needs.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const ADMIN = { email: 'ops@example.com', password: 'opsopsops' };
@@ -110,7 +111,7 @@ class PollingSession {
   }
 }
 
-describe('cluster mode: WORKERS=2 through the real entry point', () => {
+describeNeeding(['postgres', 'redis'], 'cluster mode: WORKERS=2 through the real entry point', () => {
   const schema = uniqueName('cluster');
   let inst: Instance;
   let refusal: Promise<{ code: number | null; output: string }>;

@@ -1,14 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { http, onSaleShow, startInstance, type Instance } from '../support/instances.js';
 import { PG_URL, sleep, uniqueName } from '../support/harness-env.js';
 import { connect, emitAck, type ClientSocket } from '../support/sockets.js';
 import pg from 'pg';
+import { describeNeeding } from '../support/needs.js';
 
 /**
  * Two server processes sharing PostgreSQL and Redis, as behind a load balancer: 30 accounts join
  * alternately on both with capacity 5.
  */
-describe('waiting room across two instances', () => {
+describeNeeding(['postgres', 'redis'], 'waiting room across two instances', () => {
   const schema = uniqueName('multi');
   let a: Instance;
   let b: Instance;

@@ -1,11 +1,12 @@
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { PG_URL, sleep, uniqueName } from '../support/harness-env.js';
 import { http, onSaleShow, startInstance, type Instance } from '../support/instances.js';
 import { connect, emitAck } from '../support/sockets.js';
+import { describeNeeding } from '../support/needs.js';
 
 /** Two server processes on one PostgreSQL + Redis: 60 admitted buyers race for the same 10 seats. */
-describe('seat race across two instances', () => {
+describeNeeding(['postgres', 'redis'], 'seat race across two instances', () => {
   const schema = uniqueName('seats2');
   let a: Instance;
   let b: Instance;

@@ -1,12 +1,13 @@
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { inject } from 'vitest';
 
 export const ARTIFACTS = 'test-artifacts';
 
-/** The machine's Debian Chromium, headless (never a downloaded browser). */
+/** The machine's Chromium as global-setup.ts found it, headless (never a downloaded browser). */
 export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    executablePath: inject('testServices').browser.at,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-dev-shm-usage', '--no-first-run'],
   });
 }

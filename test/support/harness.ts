@@ -1,16 +1,16 @@
 import type { AddressInfo } from 'node:net';
-import { Redis } from 'ioredis';
-import { createAdapter } from '@socket.io/redis-adapter';
 import { openPglite } from '../../src/server/adapters/pglite/pglite-database.js';
 import { openPostgres } from '../../src/server/adapters/postgres/postgres-database.js';
 import { memoryLimiters } from '../../src/server/adapters/memory/memory-limiter.js';
 import { MemoryQueueStore } from '../../src/server/adapters/memory/memory-queue-store.js';
-import { RedisQueueStore } from '../../src/server/adapters/redis/redis-queue-store.js';
-import { buildApp, type TicketClub } from '../../src/server/app.js';
+import { connectRedis } from '../../src/server/adapters/redis/redis-connection.js';
+import { buildApp, type AppDeps, type TicketClub } from '../../src/server/app.js';
 import type { Clock } from '../../src/server/platform/clock.js';
 import { loadConfig } from '../../src/server/platform/config.js';
 import { migrate, type Database } from '../../src/server/platform/database.js';
 import type { QueueStore } from '../../src/server/modules/queue/queue-store.js';
+import type { PaymentHooks } from '../../src/server/modules/orders/orders-service.js';
+import type { TestHooks } from '../../src/server/platform/test-hooks.js';
 
 import { PG_URL, REDIS_URL, uniqueName } from './harness-env.js';
 
@@ -55,18 +55,29 @@ export interface HarnessOptions {
   redis?: boolean;
   /** Redis key prefix: instances that share it share the waiting room. */
   redisPrefix?: string;
+  /** The app's clock. The waiting room counts on it too, unless `storeClock` is 'own'. */
   clock?: Clock;
+  /** 'own': the Redis store keeps Redis TIME whatever the app's clock says (the one-clock tests). */
+  storeClock?: 'app' | 'own';
+  /** Delay or pause points that widen a race window (see platform/test-hooks.ts). */
+  testHooks?: TestHooks;
   env?: Record<string, string>;
   /** Run the background jobs (sweeps, presence heartbeats, status updates) as a server does. */
   jobs?: boolean;
+  /** Rate limits in Redis (under a prefix of this harness's own) instead of in process; needs `redis`. */
+  redisLimiters?: boolean;
+  loginDelay?: AppDeps['loginDelay'];
+  paymentHooks?: PaymentHooks;
 }
 
 export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
   const owned = opts.sharedDb ? undefined : await openTestDb(opts.db ?? 'pglite');
   const db = opts.sharedDb ?? owned!.db;
-  const redis = opts.redis ? new Redis(REDIS_URL) : undefined;
-  const sub = redis?.duplicate();
-  const store = redis ? new RedisQueueStore(redis, opts.redisPrefix ?? uniqueName('tcq')) : new MemoryQueueStore();
+  const testClock = opts.storeClock === 'own' ? undefined : opts.clock;
+  const redis = opts.redis
+    ? connectRedis(REDIS_URL, { queuePrefix: opts.redisPrefix ?? uniqueName('tcq'), limiterPrefix: uniqueName('tcrl'), maxRetriesPerRequest: 20, store: { testClock } })
+    : undefined;
+  const store = redis?.queueStore ?? new MemoryQueueStore(opts.clock);
   // TRUST_PROXY: the suites play several client addresses through X-Forwarded-For, as behind a proxy.
   const config = loadConfig({
     DATA_DIR: '/tmp/unused',
@@ -80,28 +91,27 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     config,
     db,
     queueStore: store,
-    limiters: memoryLimiters,
+    limiters: redis && opts.redisLimiters ? redis.limiters : memoryLimiters,
     clock: opts.clock,
-    configureIo: redis && sub ? (io) => io.adapter(createAdapter(redis, sub)) : undefined,
+    loginDelay: opts.loginDelay,
+    paymentHooks: opts.paymentHooks,
+    configureIo: redis?.configureIo,
+    testHooks: opts.testHooks,
   });
   await tc.app.ready();
   if (opts.jobs) tc.startJobs();
-  let listening = false;
   return {
     tc,
     db,
     store,
     async listen() {
       await tc.app.listen({ port: 0, host: '127.0.0.1' });
-      listening = true;
       const a = tc.app.server.address() as AddressInfo;
       return `http://127.0.0.1:${a.port}`;
     },
     async close() {
       await tc.close();
-      void listening;
       redis?.disconnect();
-      sub?.disconnect();
       await owned?.drop();
     },
   };

@@ -3,13 +3,17 @@ import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { PG_URL, REDIS_URL, sleep } from './harness-env.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 export interface Instance {
   url: string;
   proc: ChildProcess;
+  pid: number | undefined;
+  /** The process's output so far (the last megabyte). */
   output: () => string;
-  stop(signal?: NodeJS.Signals): Promise<void>;
+  alive(): boolean;
+  /** `signal` (SIGTERM), then SIGKILL if it has not exited within `graceMs`. */
+  stop(signal?: NodeJS.Signals, graceMs?: number): Promise<void>;
 }
 
 export async function freePort(): Promise<number> {
@@ -23,51 +27,84 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Starts `npm start`'s server (without the web build) as a separate process on PostgreSQL + Redis. */
-export async function startInstance(env: Record<string, string>): Promise<Instance> {
-  const port = await freePort();
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATABASE_URL: PG_URL,
-      REDIS_URL,
-      LOG_LEVEL: 'warn',
-      WEB_DIST: '/nonexistent',
-      ENABLE_LOAD_TEST_API: '1',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  proc.stdout!.on('data', (d) => (out += d));
-  proc.stderr!.on('data', (d) => (out += d));
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
+const OUTPUT_LIMIT = 1_000_000;
+
+async function waitHealthy(url: string, exited: () => string | undefined, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (proc.exitCode !== null || proc.signalCode !== null) throw new Error(`instance exited (${proc.exitCode ?? proc.signalCode}): ${out}`);
+    const dead = exited();
+    if (dead !== undefined) throw new Error(`instance ${url} exited during start: ${dead}`);
     try {
-      const r = await fetch(`${url}/api/health`);
-      if (r.ok) break;
+      const r = await fetch(`${url}/api/health`, { signal: AbortSignal.timeout(2_000) });
+      if (r.ok) return;
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error(`instance did not start: ${out}`);
+    if (Date.now() > deadline) throw new Error(`instance ${url} did not become healthy within ${timeoutMs / 1000} s`);
     await sleep(200);
   }
-  return {
-    url,
+}
+
+/**
+ * Spawns `src/server/main.ts` (the real entry point) on loopback with exactly `env` over this
+ * process's environment; `env.PORT` is required. `ready` settles once /api/health answers, so
+ * callers can start several at once (the load tool) or one after the other (the tests).
+ */
+export function spawnInstance(env: Record<string, string>, o: { timeoutMs?: number } = {}): { instance: Instance; ready: Promise<void> } {
+  if (!env.PORT) throw new Error('spawnInstance: env.PORT is required');
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, HOST: '127.0.0.1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  // Bounded: a long load run logs more than anyone reads, and only the end explains a crash.
+  const keep = (d: Buffer) => {
+    out += d.toString();
+    if (out.length > OUTPUT_LIMIT) out = out.slice(-OUTPUT_LIMIT / 2);
+  };
+  proc.stdout!.on('data', keep);
+  proc.stderr!.on('data', keep);
+  const alive = () => proc.exitCode === null && proc.signalCode === null;
+  const instance: Instance = {
+    url: `http://127.0.0.1:${env.PORT}`,
     proc,
+    pid: proc.pid,
     output: () => out,
-    async stop(signal = 'SIGTERM') {
-      if (proc.exitCode !== null) return;
+    alive,
+    async stop(signal = 'SIGTERM', graceMs = 15_000) {
+      if (!alive()) return;
       const exited = new Promise((r) => proc.once('exit', r));
       proc.kill(signal);
-      await Promise.race([exited, sleep(15_000)]);
+      if (await Promise.race([exited.then(() => true), sleep(graceMs).then(() => false)])) return;
+      if (alive()) proc.kill('SIGKILL');
+      await Promise.race([exited, sleep(3_000)]);
     },
   };
+  const ready = waitHealthy(instance.url, () => (alive() ? undefined : `(${proc.exitCode ?? proc.signalCode}) ${out.slice(-4000)}`), o.timeoutMs ?? 60_000);
+  // The caller awaits `ready`; an unawaited rejection must not crash a process that stopped early.
+  ready.catch(() => undefined);
+  return { instance, ready };
+}
+
+/** Starts `npm start`'s server (without the web build) as a separate process on the test PostgreSQL + Redis. */
+export async function startInstance(env: Record<string, string>): Promise<Instance> {
+  const { instance, ready } = spawnInstance({
+    PORT: String(await freePort()),
+    DATABASE_URL: PG_URL,
+    REDIS_URL,
+    LOG_LEVEL: 'warn',
+    WEB_DIST: '/nonexistent',
+    ENABLE_LOAD_TEST_API: '1',
+    ...env,
+  });
+  try {
+    await ready;
+  } catch (e) {
+    await instance.stop('SIGKILL');
+    throw e;
+  }
+  return instance;
 }
 
 /** fetch-based JSON client for a listening server. */

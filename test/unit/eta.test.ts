@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { etaLikelySeconds, etaSeconds, refIndex } from '../../src/server/modules/queue/eta.js';
+import { etaLikelySeconds, etaSeconds } from '../../src/server/modules/queue/eta.js';
 
 const T0 = Date.parse('2030-01-01T00:00:00Z');
 
-describe('etaSeconds (the seed formula of API.md)', () => {
+describe('etaSeconds (the seed formula of docs/api.md)', () => {
   it('when the first waiter waits for an account admitted 10 s ago, then the wait is the rest of its window plus the buffer', () => {
     expect(etaSeconds({ position: 1, capacity: 3, windowSeconds: 600, refAdmittedAt: T0, now: T0 + 10_000 })).toBe(600);
   });
@@ -23,10 +23,6 @@ describe('etaSeconds (the seed formula of API.md)', () => {
 
   it('rounds partial seconds down', () => {
     expect(etaSeconds({ position: 1, capacity: 1, windowSeconds: 60, refAdmittedAt: T0, now: T0 + 1_500 })).toBe(58 + 10);
-  });
-
-  it('picks the admitted account at index (position - 1) mod capacity', () => {
-    expect([1, 2, 3, 4, 5, 7].map((p) => refIndex(p, 3))).toEqual([0, 1, 2, 0, 1, 0]);
   });
 });
 

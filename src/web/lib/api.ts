@@ -1,10 +1,11 @@
 /**
- * The typed client of the TicketClub API (shared/spec/API.md).
+ * The typed client of the TicketClub API (docs/api.md).
  * Auth rides on the HttpOnly session cookie, so nothing here stores a token.
  */
 import type {
   AreaSummary,
   AuthResponse,
+  CheckinTicket,
   CreateEventRequest,
   CreateShowRequest,
   CreateVenueRequest,
@@ -21,7 +22,6 @@ import type {
   SignupRequest,
   SitePage,
   SitePageSlug,
-  Ticket,
   UpdateSitePageRequest,
   UpdateVenueRequest,
   User,
@@ -200,7 +200,7 @@ export const adminApi = {
   createShow: (body: CreateShowBody) => request<{ show: ShowDetail }>('POST', '/api/admin/shows', body),
   updateShow: (showId: string, body: UpdateShowBody) => request<{ show: ShowDetail }>('PATCH', `/api/admin/shows/${enc(showId)}`, body),
   stats: (showId: string) => request<LiveStats>('GET', `/api/admin/shows/${enc(showId)}/stats`),
-  checkin: (code: string) => request<{ ticket: Ticket }>('POST', '/api/admin/checkin', { code }),
+  checkin: (code: string, showId: string) => request<{ ticket: CheckinTicket }>('POST', '/api/admin/checkin', { code, showId }),
 };
 
 export const api = {

@@ -1,4 +1,5 @@
 import type { EndReason } from '../../../shared/realtime.js';
+import { systemClock, type Clock } from '../../platform/clock.js';
 import {
   ACTIVE_TTL_MS,
   RATE_BUCKET_MS,
@@ -29,27 +30,35 @@ interface ShowLine {
   waits: WaitSample[];
 }
 
-/** The embedded default: the waiting room in this process (one instance). Each method runs to completion, so it is atomic. */
+/**
+ * The embedded default: the waiting room in this process (one instance). Each method runs to
+ * completion, so it is atomic. The process clock is the line's clock (tests inject theirs).
+ */
 export class MemoryQueueStore implements QueueStore {
   private readonly shows = new Map<string, ShowLine>();
+  /** Admission ids are unique in this process; the start time keeps them apart across restarts. */
+  private admissions = 0;
+  private readonly epoch = Date.now().toString(36);
+
+  constructor(private readonly clock: Clock = systemClock) {}
 
   private line(showId: string): ShowLine {
-    let l = this.shows.get(showId);
-    if (!l) {
-      l = { seq: 0, waiting: [], waitSeq: [], seqOf: new Map(), admitted: [], seen: new Map(), buckets: new Map(), activeAt: 0, notes: new Map(), waits: [] };
-      this.shows.set(showId, l);
+    let line = this.shows.get(showId);
+    if (!line) {
+      line = { seq: 0, waiting: [], waitSeq: [], seqOf: new Map(), admitted: [], seen: new Map(), buckets: new Map(), activeAt: 0, notes: new Map(), waits: [] };
+      this.shows.set(showId, line);
     }
-    return l;
+    return line;
   }
 
-  private rank(l: ShowLine, userId: string): number {
-    const seq = l.seqOf.get(userId);
+  private rank(line: ShowLine, userId: string): number {
+    const seq = line.seqOf.get(userId);
     if (seq === undefined) return -1;
     let lo = 0;
-    let hi = l.waitSeq.length - 1;
+    let hi = line.waitSeq.length - 1;
     while (lo <= hi) {
       const mid = (lo + hi) >> 1;
-      const v = l.waitSeq[mid]!;
+      const v = line.waitSeq[mid]!;
       if (v === seq) return mid;
       if (v < seq) lo = mid + 1;
       else hi = mid - 1;
@@ -57,119 +66,134 @@ export class MemoryQueueStore implements QueueStore {
     return -1;
   }
 
-  private removeWaiting(l: ShowLine, userId: string): boolean {
-    const r = this.rank(l, userId);
+  private removeWaiting(line: ShowLine, userId: string): boolean {
+    const r = this.rank(line, userId);
     if (r < 0) return false;
-    l.waiting.splice(r, 1);
-    l.waitSeq.splice(r, 1);
-    l.seqOf.delete(userId);
+    line.waiting.splice(r, 1);
+    line.waitSeq.splice(r, 1);
+    line.seqOf.delete(userId);
     return true;
   }
 
-  private removeAdmitted(l: ShowLine, userId: string): boolean {
-    const i = l.admitted.findIndex((a) => a.userId === userId);
+  private removeAdmitted(line: ShowLine, userId: string): boolean {
+    const i = line.admitted.findIndex((a) => a.userId === userId);
     if (i < 0) return false;
-    l.admitted.splice(i, 1);
+    line.admitted.splice(i, 1);
     return true;
   }
 
   /** Admits from the front while there is room. `observed`: count it in the line's admission rate. */
-  private fill(l: ShowLine, limits: QueueLimits, now: number, changes: Changes, observed = true): void {
+  private fill(line: ShowLine, limits: QueueLimits, now: number, changes: Changes, observed = true): void {
     let promoted = 0;
-    while (l.admitted.length < limits.capacity && l.waiting.length > 0) {
-      const userId = l.waiting.shift()!;
-      l.waitSeq.shift();
-      l.seqOf.delete(userId);
-      const entry = { userId, admittedAt: now, expiresAt: now + limits.windowMs };
-      l.admitted.push(entry);
+    while (line.admitted.length < limits.capacity && line.waiting.length > 0) {
+      const userId = line.waiting.shift()!;
+      line.waitSeq.shift();
+      line.seqOf.delete(userId);
+      const entry = { userId, admissionId: `${this.epoch}-${++this.admissions}`, admittedAt: now, expiresAt: now + limits.windowMs };
+      line.admitted.push(entry);
       changes.admitted.push(entry);
       promoted++;
     }
     if (promoted > 0 && observed) {
       const b = Math.floor(now / RATE_BUCKET_MS);
-      l.buckets.set(b, (l.buckets.get(b) ?? 0) + promoted);
+      line.buckets.set(b, (line.buckets.get(b) ?? 0) + promoted);
     }
   }
 
-  private placeOf(l: ShowLine, userId: string, capacity: number): Place {
-    const a = l.admitted.find((x) => x.userId === userId);
-    if (a) return { state: 'admitted', ...a };
-    const r = this.rank(l, userId);
-    if (r < 0) return { state: 'none', userId };
-    const ref = l.admitted[r % capacity];
-    return { state: 'waiting', userId, position: r + 1, refAdmittedAt: ref ? ref.admittedAt : null };
+  private placeOf(line: ShowLine, userId: string, capacity: number, now: number): Place {
+    const a = line.admitted.find((x) => x.userId === userId);
+    if (a) return { state: 'admitted', ...a, at: now };
+    const r = this.rank(line, userId);
+    if (r < 0) return { state: 'none', userId, at: now };
+    const ref = line.admitted[r % capacity];
+    return { state: 'waiting', userId, position: r + 1, refAdmittedAt: ref ? ref.admittedAt : null, at: now };
   }
 
-  async join(showId: string, userId: string, limits: QueueLimits, now: number) {
-    const l = this.line(showId);
+  async join(showId: string, userId: string, limits: QueueLimits) {
+    const now = this.clock.now();
+    const line = this.line(showId);
     const changes: Changes = { admitted: [], ended: [] };
-    l.activeAt = now;
-    if (!l.seqOf.has(userId) && !l.admitted.some((a) => a.userId === userId)) {
-      const seq = ++l.seq;
-      l.waiting.push(userId);
-      l.waitSeq.push(seq);
-      l.seqOf.set(userId, seq);
-      l.seen.set(userId, now);
+    line.activeAt = now;
+    if (!line.seqOf.has(userId) && !line.admitted.some((a) => a.userId === userId)) {
+      const seq = ++line.seq;
+      line.waiting.push(userId);
+      line.waitSeq.push(seq);
+      line.seqOf.set(userId, seq);
+      line.seen.set(userId, now);
       // Walking straight in when there is room is not the line moving: keep it out of the rate.
-      this.fill(l, limits, now, changes, false);
+      this.fill(line, limits, now, changes, false);
     }
-    return { place: this.placeOf(l, userId, limits.capacity), changes };
+    return { place: this.placeOf(line, userId, limits.capacity, now), changes };
   }
 
-  async leave(showId: string, userId: string, reason: EndReason, limits: QueueLimits, now: number) {
-    const l = this.line(showId);
+  async leave(showId: string, userId: string, reason: EndReason, limits: QueueLimits, admissionId?: string) {
+    const now = this.clock.now();
+    const line = this.line(showId);
     const changes: Changes = { admitted: [], ended: [] };
     let was: Place['state'] = 'none';
-    if (this.removeAdmitted(l, userId)) was = 'admitted';
-    else if (this.removeWaiting(l, userId)) was = 'waiting';
+    const adm = line.admitted.find((a) => a.userId === userId);
+    if (admissionId !== undefined) {
+      if (adm?.admissionId === admissionId && this.removeAdmitted(line, userId)) was = 'admitted';
+    } else if (this.removeAdmitted(line, userId)) was = 'admitted';
+    else if (this.removeWaiting(line, userId)) was = 'waiting';
     if (was !== 'none') {
-      l.seen.delete(userId);
-      changes.ended.push({ userId, reason, wasAdmitted: was === 'admitted' });
-      this.fill(l, limits, now, changes);
+      line.seen.delete(userId);
+      changes.ended.push(was === 'admitted' ? { userId, reason, wasAdmitted: true, admissionId: adm!.admissionId } : { userId, reason, wasAdmitted: false });
+      this.fill(line, limits, now, changes);
     }
     return { was, changes };
   }
 
   async places(showId: string, userIds: string[], capacity: number): Promise<Place[]> {
-    const l = this.line(showId);
-    return userIds.map((u) => this.placeOf(l, u, capacity));
+    const line = this.line(showId);
+    const now = this.clock.now();
+    return userIds.map((u) => this.placeOf(line, u, capacity, now));
   }
 
-  async sweep(showId: string, limits: QueueLimits, now: number): Promise<Changes> {
-    const l = this.line(showId);
+  async liveAdmission(showId: string, userId: string): Promise<AdmittedEntry | null> {
+    const a = this.shows.get(showId)?.admitted.find((x) => x.userId === userId);
+    return a && a.expiresAt > this.clock.now() ? { ...a } : null;
+  }
+
+  async sweep(showId: string, limits: QueueLimits): Promise<Changes> {
+    const now = this.clock.now();
+    const line = this.line(showId);
     const changes: Changes = { admitted: [], ended: [] };
-    for (const a of [...l.admitted]) {
+    for (const a of [...line.admitted]) {
       if (a.expiresAt <= now) {
-        this.removeAdmitted(l, a.userId);
-        l.seen.delete(a.userId);
-        changes.ended.push({ userId: a.userId, reason: 'expired', wasAdmitted: true });
+        this.removeAdmitted(line, a.userId);
+        line.seen.delete(a.userId);
+        changes.ended.push({ userId: a.userId, reason: 'expired', wasAdmitted: true, admissionId: a.admissionId });
       }
     }
-    for (const [userId, at] of l.seen) {
+    for (const [userId, at] of line.seen) {
       if (at < now - limits.graceMs) {
-        l.seen.delete(userId);
-        const wasAdmitted = this.removeAdmitted(l, userId);
-        if (wasAdmitted || this.removeWaiting(l, userId)) changes.ended.push({ userId, reason: 'removed', wasAdmitted });
+        line.seen.delete(userId);
+        const adm = line.admitted.find((a) => a.userId === userId);
+        if (adm && this.removeAdmitted(line, userId)) changes.ended.push({ userId, reason: 'removed', wasAdmitted: true, admissionId: adm.admissionId });
+        else if (this.removeWaiting(line, userId)) changes.ended.push({ userId, reason: 'removed', wasAdmitted: false });
       }
     }
-    this.fill(l, limits, now, changes);
-    if (l.waiting.length + l.admitted.length > 0) l.activeAt = now;
-    for (const b of l.buckets.keys()) if (b < Math.floor((now - RATE_PERIOD_MS) / RATE_BUCKET_MS)) l.buckets.delete(b);
+    this.fill(line, limits, now, changes);
+    if (line.waiting.length + line.admitted.length > 0) line.activeAt = now;
+    for (const b of line.buckets.keys()) if (b < Math.floor((now - RATE_PERIOD_MS) / RATE_BUCKET_MS)) line.buckets.delete(b);
     return changes;
   }
 
-  async touch(showId: string, userIds: string[], now: number): Promise<void> {
-    const l = this.shows.get(showId);
-    if (!l) return;
-    for (const u of userIds) if (l.seen.has(u)) l.seen.set(u, now);
+  async touch(showId: string, userIds: string[]): Promise<void> {
+    const now = this.clock.now();
+    const line = this.shows.get(showId);
+    if (!line) return;
+    for (const u of userIds) if (line.seen.has(u)) line.seen.set(u, now);
   }
 
-  async counts(showId: string, now: number): Promise<QueueCounts> {
-    const l = this.line(showId);
+  async counts(showId: string): Promise<QueueCounts> {
+    const now = this.clock.now();
+    const line = this.line(showId);
     const from = Math.floor((now - RATE_PERIOD_MS) / RATE_BUCKET_MS);
     let n = 0;
-    for (const [b, c] of l.buckets) if (b > from) n += c;
-    return { waiting: l.waiting.length, admitted: l.admitted.length, admissionsInPeriod: n, periodMs: RATE_PERIOD_MS };
+    for (const [b, c] of line.buckets) if (b > from) n += c;
+    return { waiting: line.waiting.length, admitted: line.admitted.length, admissionsInPeriod: n, periodMs: RATE_PERIOD_MS };
   }
 
   async noteJoin(showId: string, userId: string, note: JoinNote): Promise<void> {
@@ -177,26 +201,27 @@ export class MemoryQueueStore implements QueueStore {
   }
 
   async takeJoinNotes(showId: string, userIds: string[]): Promise<(JoinNote | null)[]> {
-    const l = this.line(showId);
+    const line = this.line(showId);
     return userIds.map((u) => {
-      const n = l.notes.get(u) ?? null;
-      l.notes.delete(u);
+      const n = line.notes.get(u) ?? null;
+      line.notes.delete(u);
       return n;
     });
   }
 
   async addWaitSamples(showId: string, samples: WaitSample[]): Promise<void> {
-    const l = this.line(showId);
-    l.waits.push(...samples);
-    if (l.waits.length > WAIT_SAMPLES) l.waits.splice(0, l.waits.length - WAIT_SAMPLES);
+    const line = this.line(showId);
+    line.waits.push(...samples);
+    if (line.waits.length > WAIT_SAMPLES) line.waits.splice(0, line.waits.length - WAIT_SAMPLES);
   }
 
   async waitSamples(showId: string): Promise<WaitSample[]> {
     return [...this.line(showId).waits];
   }
 
-  async activeShows(now: number): Promise<string[]> {
-    return [...this.shows].filter(([, l]) => l.activeAt > now - ACTIVE_TTL_MS).map(([id]) => id);
+  async activeShows(): Promise<string[]> {
+    const now = this.clock.now();
+    return [...this.shows].filter(([, line]) => line.activeAt > now - ACTIVE_TTL_MS).map(([id]) => id);
   }
 
   async close(): Promise<void> {

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { EndReason } from '../../../shared/realtime.js';
+import type { Clock } from '../../platform/clock.js';
 import {
   ACTIVE_TTL_MS,
   RATE_BUCKET_MS,
@@ -20,28 +21,48 @@ import {
  * Keys of one show share the hash tag {showId}, so a Redis Cluster keeps them in one slot:
  *   seq   ticket counter             wait  ZSET user -> ticket (the line, FIFO)
  *   aseq  admission counter          adm   ZSET user -> admission number (the page, in order)
- *   info  HASH user -> "admittedAt:expiresAt"
+ *   info  HASH user -> "admittedAt:expiresAt:admissionId"
  *   exp   ZSET user -> expiresAt     seen  ZSET user -> last time a connection watched
- *   r:<bucket>  admissions from the line in that 10 s bucket (observed rate)
+ *   rate  HASH 10 s bucket -> admissions from the line in it (observed rate)
  * Every step is one Lua script: no other client sees a half-done admission. Per admission the
  * scripts do O(log N) work; nothing loops over the waiting accounts.
+ *
+ * Time is Redis TIME, read inside the script: every instance's windows, grace and expiry count on
+ * the same clock, whatever the clocks of the instances say. ARGV[1] is empty in production; only
+ * tests that drive a fake clock fill it (RedisQueueStoreOptions.testClock).
  */
 const PRELUDE = `
 local K_SEQ, K_WAIT, K_ADM, K_ASEQ, K_INFO, K_EXP, K_SEEN, K_RATE = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8]
-local function fill(cap, now, exp_at, observed, rate_ttl)
+local function clock()
+  if ARGV[1] ~= '' then return tonumber(ARGV[1]) end
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+local now = clock()
+local NOW = string.format('%d', now)
+local RATE_BUCKET_MS, RATE_BUCKETS = ${RATE_BUCKET_MS}, ${RATE_PERIOD_MS / RATE_BUCKET_MS}
+local function fill(cap, window_ms, observed)
   local out = {}
+  local exp_at = string.format('%d', now + window_ms)
   while redis.call('ZCARD', K_ADM) < cap do
     local popped = redis.call('ZPOPMIN', K_WAIT)
     if #popped == 0 then break end
     local u = popped[1]
-    redis.call('ZADD', K_ADM, redis.call('INCR', K_ASEQ), u)
-    redis.call('HSET', K_INFO, u, now .. ':' .. exp_at)
+    local n = redis.call('INCR', K_ASEQ)
+    local id = NOW .. '-' .. n
+    redis.call('ZADD', K_ADM, n, u)
+    redis.call('HSET', K_INFO, u, NOW .. ':' .. exp_at .. ':' .. id)
     redis.call('ZADD', K_EXP, exp_at, u)
     out[#out + 1] = u
+    out[#out + 1] = NOW .. ':' .. exp_at .. ':' .. id
   end
   if #out > 0 and observed then
-    redis.call('INCRBY', K_RATE, #out)
-    redis.call('PEXPIRE', K_RATE, rate_ttl)
+    local bucket = math.floor(now / RATE_BUCKET_MS)
+    redis.call('HINCRBY', K_RATE, string.format('%d', bucket), #out / 2)
+    for _, b in ipairs(redis.call('HKEYS', K_RATE)) do
+      if tonumber(b) <= bucket - RATE_BUCKETS then redis.call('HDEL', K_RATE, b) end
+    end
+    redis.call('PEXPIRE', K_RATE, ${RATE_PERIOD_MS + RATE_BUCKET_MS})
   end
   return out
 end
@@ -57,171 +78,230 @@ local function place(u, cap)
   return {'waiting', tostring(r + 1), ref_info}
 end
 local function remove_admitted(u)
+  local info = redis.call('HGET', K_INFO, u)
   if redis.call('ZREM', K_ADM, u) == 1 then
     redis.call('HDEL', K_INFO, u)
     redis.call('ZREM', K_EXP, u)
-    return true
+    return info or '::'
   end
-  return false
+  return nil
+end
+local function admission_id(info)
+  return string.match(info, '^[^:]*:[^:]*:(.*)$') or ''
 end
 `;
 
-// ARGV: user, cap, now, expiresAt, rateTtl
+// ARGV: testNow, user, cap, windowMs
 const JOIN = `${PRELUDE}
-local u, cap, now, exp_at, ttl = ARGV[1], tonumber(ARGV[2]), ARGV[3], ARGV[4], ARGV[5]
+local u, cap, window_ms = ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
 local admitted = {}
 if not redis.call('HGET', K_INFO, u) and not redis.call('ZSCORE', K_WAIT, u) then
   redis.call('ZADD', K_WAIT, redis.call('INCR', K_SEQ), u)
-  redis.call('ZADD', K_SEEN, now, u)
-  admitted = fill(cap, now, exp_at, false, ttl)
+  redis.call('ZADD', K_SEEN, NOW, u)
+  admitted = fill(cap, window_ms, false)
 end
-return {place(u, cap), admitted}
+return {place(u, cap), admitted, NOW}
 `;
 
-// ARGV: user, cap, now, expiresAt, rateTtl
+// ARGV: testNow, user, cap, windowMs, admissionId ('' = whatever the account has)
 const LEAVE = `${PRELUDE}
-local u, cap, now, exp_at, ttl = ARGV[1], tonumber(ARGV[2]), ARGV[3], ARGV[4], ARGV[5]
-local was = 'none'
-if remove_admitted(u) then was = 'admitted'
+local u, cap, window_ms, only = ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5]
+local was, ended_id = 'none', ''
+local info = redis.call('HGET', K_INFO, u)
+if only ~= '' then
+  if info and admission_id(info) == only then remove_admitted(u); was = 'admitted'; ended_id = only end
+elseif info then
+  remove_admitted(u); was = 'admitted'; ended_id = admission_id(info)
 elseif redis.call('ZREM', K_WAIT, u) == 1 then was = 'waiting' end
 local admitted = {}
 if was ~= 'none' then
   redis.call('ZREM', K_SEEN, u)
-  admitted = fill(cap, now, exp_at, true, ttl)
+  admitted = fill(cap, window_ms, true)
 end
-return {was, admitted}
+return {was, admitted, ended_id}
 `;
 
-// ARGV: cap, now, expiresAt, rateTtl, staleBefore, limit
+// ARGV: testNow, cap, windowMs, graceMs, limit
 const SWEEP = `${PRELUDE}
-local cap, now, exp_at, ttl, stale_before, limit = tonumber(ARGV[1]), ARGV[2], ARGV[3], ARGV[4], ARGV[5], tonumber(ARGV[6])
+local cap, window_ms, grace_ms, limit = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
 local ended = {}
-for _, u in ipairs(redis.call('ZRANGEBYSCORE', K_EXP, '-inf', now, 'LIMIT', 0, limit)) do
-  remove_admitted(u)
+for _, u in ipairs(redis.call('ZRANGEBYSCORE', K_EXP, '-inf', NOW, 'LIMIT', 0, limit)) do
+  local info = remove_admitted(u)
   redis.call('ZREM', K_SEEN, u)
-  ended[#ended + 1] = u .. ':expired:1'
+  ended[#ended + 1] = u .. ':expired:1:' .. admission_id(info or '::')
 end
+local stale_before = string.format('%d', now - grace_ms)
 for _, u in ipairs(redis.call('ZRANGEBYSCORE', K_SEEN, '-inf', '(' .. stale_before, 'LIMIT', 0, limit)) do
   redis.call('ZREM', K_SEEN, u)
-  if remove_admitted(u) then ended[#ended + 1] = u .. ':removed:1'
-  elseif redis.call('ZREM', K_WAIT, u) == 1 then ended[#ended + 1] = u .. ':removed:0' end
+  local info = remove_admitted(u)
+  if info then ended[#ended + 1] = u .. ':removed:1:' .. admission_id(info)
+  elseif redis.call('ZREM', K_WAIT, u) == 1 then ended[#ended + 1] = u .. ':removed:0:' end
 end
-local admitted = fill(cap, now, exp_at, true, ttl)
-return {ended, admitted, redis.call('ZCARD', K_WAIT) + redis.call('ZCARD', K_ADM)}
+local admitted = fill(cap, window_ms, true)
+return {ended, admitted, redis.call('ZCARD', K_WAIT) + redis.call('ZCARD', K_ADM), NOW}
 `;
 
-// ARGV: cap, users...
+// ARGV: testNow, cap, users...
 const PLACES = `${PRELUDE}
-local cap = tonumber(ARGV[1])
+local cap = tonumber(ARGV[2])
 local out = {}
-for i = 2, #ARGV do out[#out + 1] = place(ARGV[i], cap) end
-return out
+for i = 3, #ARGV do out[#out + 1] = place(ARGV[i], cap) end
+return {out, NOW}
+`;
+
+// ARGV: testNow, user. The admission only while its window is open by the line's clock.
+const LIVE = `${PRELUDE}
+local info = redis.call('HGET', K_INFO, ARGV[2])
+if not info then return false end
+local exp_at = tonumber(string.match(info, '^[^:]*:([^:]*)'))
+if exp_at <= now then return false end
+return info
+`;
+
+// ARGV: testNow, users... Only accounts with a place are refreshed (XX).
+const TOUCH = `${PRELUDE}
+for i = 2, #ARGV do redis.call('ZADD', K_SEEN, 'XX', NOW, ARGV[i]) end
+return 0
+`;
+
+// ARGV: testNow
+const COUNTS = `${PRELUDE}
+local from = math.floor(now / RATE_BUCKET_MS) - RATE_BUCKETS
+local n = 0
+local kv = redis.call('HGETALL', K_RATE)
+for i = 1, #kv, 2 do if tonumber(kv[i]) > from then n = n + tonumber(kv[i + 1]) end end
+return {redis.call('ZCARD', K_WAIT), redis.call('ZCARD', K_ADM), n}
+`;
+
+// KEYS: active. ARGV: testNow, ttlMs, show ('' = only list the active shows)
+const ACTIVE = `
+local now
+if ARGV[1] ~= '' then now = tonumber(ARGV[1]) else
+  local t = redis.call('TIME')
+  now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+end
+local since = string.format('%d', now - tonumber(ARGV[2]))
+if ARGV[3] ~= '' then
+  redis.call('ZADD', KEYS[1], string.format('%d', now), ARGV[3])
+  return {}
+end
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. since)
+return redis.call('ZRANGEBYSCORE', KEYS[1], since, '+inf')
 `;
 
 type Raw = string | number | null | Raw[];
 
 const SWEEP_LIMIT = 1000;
 
+export interface RedisQueueStoreOptions {
+  /**
+   * Tests only: read the line's time from this clock instead of Redis TIME, so a suite can move
+   * time by hand. Production never sets it: every instance must count on Redis's clock.
+   */
+  testClock?: Clock;
+}
+
 export class RedisQueueStore implements QueueStore {
   constructor(
     private readonly redis: Redis,
     private readonly prefix = 'tc:q',
+    private readonly opts: RedisQueueStoreOptions = {},
   ) {
     redis.defineCommand('tcJoin', { numberOfKeys: 8, lua: JOIN });
     redis.defineCommand('tcLeave', { numberOfKeys: 8, lua: LEAVE });
     redis.defineCommand('tcSweep', { numberOfKeys: 8, lua: SWEEP });
     redis.defineCommand('tcPlaces', { numberOfKeys: 8, lua: PLACES });
+    redis.defineCommand('tcLive', { numberOfKeys: 8, lua: LIVE });
+    redis.defineCommand('tcTouch', { numberOfKeys: 8, lua: TOUCH });
+    redis.defineCommand('tcCounts', { numberOfKeys: 8, lua: COUNTS });
+    redis.defineCommand('tcActive', { numberOfKeys: 1, lua: ACTIVE });
   }
 
-  private keys(showId: string, now: number): string[] {
+  private keys(showId: string): string[] {
     const p = `${this.prefix}:{${showId}}:`;
-    return ['seq', 'wait', 'adm', 'aseq', 'info', 'exp', 'seen', `r:${Math.floor(now / RATE_BUCKET_MS)}`].map((k) => p + k);
+    return ['seq', 'wait', 'adm', 'aseq', 'info', 'exp', 'seen', 'rate'].map((k) => p + k);
   }
 
   private call(name: string, keys: string[], args: (string | number)[]): Promise<Raw> {
     const fn = (this.redis as unknown as Record<string, (...a: unknown[]) => Promise<Raw>>)[name]!;
-    return fn.call(this.redis, ...keys, ...args.map(String));
+    const testNow = this.opts.testClock ? String(this.opts.testClock.now()) : '';
+    return fn.call(this.redis, ...keys, testNow, ...args.map(String));
   }
 
-  private admittedOf(users: Raw, now: number, windowMs: number): AdmittedEntry[] {
-    return (users as string[]).map((userId) => ({ userId, admittedAt: now, expiresAt: now + windowMs }));
+  private markActive(showId: string): Promise<Raw> {
+    return this.call('tcActive', [`${this.prefix}:active`], [ACTIVE_TTL_MS, showId]);
   }
 
-  private static parsePlace(userId: string, raw: Raw): Place {
+  /** "admittedAt:expiresAt:admissionId" as the scripts store it. */
+  private static entry(userId: string, info: string): AdmittedEntry {
+    const [a, e, ...id] = info.split(':');
+    return { userId, admissionId: id.join(':'), admittedAt: Number(a), expiresAt: Number(e) };
+  }
+
+  /** The scripts return admissions as [user, info, user, info, ...]. */
+  private static admittedOf(raw: Raw): AdmittedEntry[] {
+    const flat = raw as string[];
+    const out: AdmittedEntry[] = [];
+    for (let i = 0; i < flat.length; i += 2) out.push(RedisQueueStore.entry(flat[i]!, flat[i + 1]!));
+    return out;
+  }
+
+  private static parsePlace(userId: string, raw: Raw, at: number): Place {
     const r = raw as string[];
-    if (r[0] === 'admitted') {
-      const [a, e] = r[1]!.split(':');
-      return { state: 'admitted', userId, admittedAt: Number(a), expiresAt: Number(e) };
-    }
+    if (r[0] === 'admitted') return { state: 'admitted', ...RedisQueueStore.entry(userId, r[1]!), at };
     if (r[0] === 'waiting') {
       const ref = r[2] ? Number(r[2].split(':')[0]) : null;
-      return { state: 'waiting', userId, position: Number(r[1]), refAdmittedAt: ref };
+      return { state: 'waiting', userId, position: Number(r[1]), refAdmittedAt: ref, at };
     }
-    return { state: 'none', userId };
+    return { state: 'none', userId, at };
   }
 
-  async join(showId: string, userId: string, limits: QueueLimits, now: number) {
-    const raw = (await this.call('tcJoin', this.keys(showId, now), [userId, limits.capacity, now, now + limits.windowMs, RATE_PERIOD_MS + RATE_BUCKET_MS])) as Raw[];
-    await this.redis.zadd(`${this.prefix}:active`, now, showId);
+  async join(showId: string, userId: string, limits: QueueLimits) {
+    const raw = (await this.call('tcJoin', this.keys(showId), [userId, limits.capacity, limits.windowMs])) as Raw[];
+    await this.markActive(showId);
     return {
-      place: RedisQueueStore.parsePlace(userId, raw[0]!),
-      changes: { admitted: this.admittedOf(raw[1]!, now, limits.windowMs), ended: [] },
+      place: RedisQueueStore.parsePlace(userId, raw[0]!, Number(raw[2])),
+      changes: { admitted: RedisQueueStore.admittedOf(raw[1]!), ended: [] },
     };
   }
 
-  async leave(showId: string, userId: string, reason: EndReason, limits: QueueLimits, now: number) {
-    const raw = (await this.call('tcLeave', this.keys(showId, now), [userId, limits.capacity, now, now + limits.windowMs, RATE_PERIOD_MS + RATE_BUCKET_MS])) as Raw[];
+  async leave(showId: string, userId: string, reason: EndReason, limits: QueueLimits, admissionId?: string) {
+    const raw = (await this.call('tcLeave', this.keys(showId), [userId, limits.capacity, limits.windowMs, admissionId ?? ''])) as Raw[];
     const was = raw[0] as Place['state'];
-    const ended: Ended[] = was === 'none' ? [] : [{ userId, reason, wasAdmitted: was === 'admitted' }];
-    return { was, changes: { admitted: this.admittedOf(raw[1]!, now, limits.windowMs), ended } };
+    const ended: Ended[] =
+      was === 'none' ? [] : [was === 'admitted' ? { userId, reason, wasAdmitted: true, admissionId: String(raw[2]) } : { userId, reason, wasAdmitted: false }];
+    return { was, changes: { admitted: RedisQueueStore.admittedOf(raw[1]!), ended } };
   }
 
   async places(showId: string, userIds: string[], capacity: number): Promise<Place[]> {
     if (userIds.length === 0) return [];
-    const raw = (await this.call('tcPlaces', this.keys(showId, 0), [capacity, ...userIds])) as Raw[];
-    return raw.map((r, i) => RedisQueueStore.parsePlace(userIds[i]!, r));
+    const [list, at] = (await this.call('tcPlaces', this.keys(showId), [capacity, ...userIds])) as [Raw[], string];
+    return list.map((r, i) => RedisQueueStore.parsePlace(userIds[i]!, r, Number(at)));
   }
 
-  async sweep(showId: string, limits: QueueLimits, now: number): Promise<Changes> {
-    const raw = (await this.call('tcSweep', this.keys(showId, now), [
-      limits.capacity,
-      now,
-      now + limits.windowMs,
-      RATE_PERIOD_MS + RATE_BUCKET_MS,
-      now - limits.graceMs,
-      SWEEP_LIMIT,
-    ])) as Raw[];
-    if (Number(raw[2]) > 0) await this.redis.zadd(`${this.prefix}:active`, now, showId);
+  async liveAdmission(showId: string, userId: string): Promise<AdmittedEntry | null> {
+    const info = (await this.call('tcLive', this.keys(showId), [userId])) as string | null;
+    return info ? RedisQueueStore.entry(userId, info) : null;
+  }
+
+  async sweep(showId: string, limits: QueueLimits): Promise<Changes> {
+    const raw = (await this.call('tcSweep', this.keys(showId), [limits.capacity, limits.windowMs, limits.graceMs, SWEEP_LIMIT])) as Raw[];
+    if (Number(raw[2]) > 0) await this.markActive(showId);
     const ended = (raw[0] as string[]).map((s): Ended => {
-      const [userId, reason, adm] = s.split(':');
-      return { userId: userId!, reason: reason as EndReason, wasAdmitted: adm === '1' };
+      const [userId, reason, adm, ...id] = s.split(':');
+      const base = { userId: userId!, reason: reason as EndReason };
+      return adm === '1' ? { ...base, wasAdmitted: true, admissionId: id.join(':') } : { ...base, wasAdmitted: false };
     });
-    return { ended, admitted: this.admittedOf(raw[1]!, now, limits.windowMs) };
+    return { ended, admitted: RedisQueueStore.admittedOf(raw[1]!) };
   }
 
-  async touch(showId: string, userIds: string[], now: number): Promise<void> {
-    const key = `${this.prefix}:{${showId}}:seen`;
-    for (let i = 0; i < userIds.length; i += 1000) {
-      const chunk = userIds.slice(i, i + 1000);
-      await this.redis.zadd(key, 'XX', ...chunk.flatMap((u) => [now, u]));
-    }
+  async touch(showId: string, userIds: string[]): Promise<void> {
+    for (let i = 0; i < userIds.length; i += 1000) await this.call('tcTouch', this.keys(showId), userIds.slice(i, i + 1000));
   }
 
-  async counts(showId: string, now: number): Promise<QueueCounts> {
-    const p = `${this.prefix}:{${showId}}:`;
-    const last = Math.floor(now / RATE_BUCKET_MS);
-    const buckets = Array.from({ length: RATE_PERIOD_MS / RATE_BUCKET_MS }, (_, i) => `${p}r:${last - i}`);
-    const [w, a, r] = (await this.redis
-      .multi()
-      .zcard(`${p}wait`)
-      .zcard(`${p}adm`)
-      .mget(...buckets)
-      .exec())!.map(([err, v]) => {
-      if (err) throw err;
-      return v;
-    });
-    const admissions = (r as (string | null)[]).reduce((n, v) => n + Number(v ?? 0), 0);
-    return { waiting: Number(w), admitted: Number(a), admissionsInPeriod: admissions, periodMs: RATE_PERIOD_MS };
+  async counts(showId: string): Promise<QueueCounts> {
+    const [w, a, r] = (await this.call('tcCounts', this.keys(showId), [])) as number[];
+    return { waiting: Number(w), admitted: Number(a), admissionsInPeriod: Number(r), periodMs: RATE_PERIOD_MS };
   }
 
   async noteJoin(showId: string, userId: string, note: JoinNote): Promise<void> {
@@ -260,10 +340,8 @@ export class RedisQueueStore implements QueueStore {
     });
   }
 
-  async activeShows(now: number): Promise<string[]> {
-    const key = `${this.prefix}:active`;
-    await this.redis.zremrangebyscore(key, '-inf', now - ACTIVE_TTL_MS);
-    return this.redis.zrangebyscore(key, now - ACTIVE_TTL_MS, '+inf');
+  async activeShows(): Promise<string[]> {
+    return (await this.call('tcActive', [`${this.prefix}:active`], [ACTIVE_TTL_MS, ''])) as string[];
   }
 
   async close(): Promise<void> {

@@ -22,8 +22,8 @@ interface ShowRow {
   unsold: number;
 }
 
-/** Everything a show's rules need, read once per call. */
-export interface ShowRules {
+/** A show's sale as the waiting room and seat calls apply it: when, how many at once, how long, how many each, and what is left. */
+export interface SaleRules {
   id: string;
   eventId: string;
   startsAt: Date;
@@ -165,7 +165,7 @@ export class CatalogueService {
   }
 
   /** The rules of a show for the waiting room and seat calls (404 when unknown). */
-  async rules(id: string): Promise<ShowRules> {
+  async rules(id: string): Promise<SaleRules> {
     const r = await this.showRow(id);
     return {
       id: r.id,

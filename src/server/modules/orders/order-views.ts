@@ -10,6 +10,7 @@ interface OrderRow {
   expires_at: Date;
   created_at: Date;
   paid_at: Date | null;
+  paying_attempt_id: string | null;
   starts_at: Date;
   event_title: string;
   artist: string;
@@ -55,11 +56,12 @@ export const toTicket = (t: TicketRow): Ticket => ({
 
 /**
  * The account's orders as the API shows them, newest first, with items, tickets and what they are
- * for. A pending order whose time ran out reads as expired even before the release job has run.
+ * for. A pending order whose time ran out reads as expired even before the release job has run
+ * (unless its payment is in flight).
  */
 export async function readOrders(q: Queryable, userId: string, now: Date, orderId: string | null = null, limit = 100): Promise<Order[]> {
   const { rows } = await q.query<OrderRow>(
-    `SELECT o.id, o.show_id, o.status, o.total, o.currency, o.expires_at, o.created_at, o.paid_at,
+    `SELECT o.id, o.show_id, o.status, o.total, o.currency, o.expires_at, o.created_at, o.paid_at, o.paying_attempt_id,
             sh.starts_at, e.title AS event_title, e.artist, v.name AS venue_name, v.time_zone AS venue_time_zone
        FROM orders o
        JOIN shows sh ON sh.id = o.show_id
@@ -87,7 +89,8 @@ export async function readOrders(q: Queryable, userId: string, now: Date, orderI
   return rows.map(
     (o): Order => ({
       id: o.id,
-      status: o.status === 'pending' && o.expires_at <= now ? 'expired' : o.status,
+      // While a payment is in flight the order is still pending, window or not: the charge decides.
+      status: o.status === 'pending' && o.expires_at <= now && o.paying_attempt_id === null ? 'expired' : o.status,
       showId: o.show_id,
       total: o.total,
       currency: o.currency,

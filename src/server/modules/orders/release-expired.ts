@@ -1,6 +1,7 @@
 import type { Database } from '../../platform/database.js';
 import type { Realtime } from '../../platform/realtime.js';
 import { changesOf, FREE_SEAT, freeSeatsOfOrders, publishSeatChanges } from '../seats/seat-changes.js';
+import { NO_PAYMENT_IN_FLIGHT } from './payment-attempts.js';
 
 export interface Released {
   /** Pending orders whose time ran out, now expired. */
@@ -14,7 +15,8 @@ const MAX_ROUNDS = 20;
 
 /**
  * The server-side end of every purchase window: pending orders past their time expire and their
- * seats go back on sale, and so do holds that ran out. Several instances may run it at once:
+ * seats go back on sale, and so do holds that ran out. An order whose payment is in flight waits
+ * for the attempt to be resolved (the charge may have gone through). Several instances may run it at once:
  * each claims its rows with FOR UPDATE SKIP LOCKED and re-checks them in the UPDATE, so a row is
  * released once and nobody waits on anybody.
  */
@@ -25,10 +27,10 @@ export async function releaseExpired(db: Database, realtime: Realtime, now: Date
       const { rows: ended } = await tx.query<{ id: string }>(
         `UPDATE orders o SET status = 'expired'
            FROM (SELECT id FROM orders
-                  WHERE status = 'pending' AND expires_at <= $1
+                  WHERE status = 'pending' AND expires_at <= $1 AND ${NO_PAYMENT_IN_FLIGHT}
                   ORDER BY expires_at LIMIT $2
                   FOR UPDATE SKIP LOCKED) due
-          WHERE o.id = due.id AND o.status = 'pending'
+          WHERE o.id = due.id AND o.status = 'pending' AND o.${NO_PAYMENT_IN_FLIGHT}
           RETURNING o.id`,
         [now, BATCH],
       );

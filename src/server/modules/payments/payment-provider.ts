@@ -1,8 +1,7 @@
 /**
- * The port to whoever moves the money. Shaped after card processors with payment intents
- * (Stripe and the like): one charge per idempotency key, a reference to refund it by. A provider
- * that confirms asynchronously (3-D Secure, webhooks) would answer `succeeded` from its webhook
- * handler instead, and call OrdersService.completePayment with the same reference.
+ * The port to whoever moves the money, shaped after card processors with idempotency keys
+ * (Stripe and the like): one charge per key, whatever retries or crashes happen on our side; the
+ * charge can be looked up by that key later; a refund names the charge it gives back.
  */
 export interface CardDetails {
   /** Digits, spaces allowed. */
@@ -13,20 +12,32 @@ export interface CardDetails {
 }
 
 export interface ChargeRequest {
-  orderId: string;
+  /** The same key never charges twice: a retry or a concurrent duplicate gets the first answer. */
+  idempotencyKey: string;
   /** In the smallest unit of `currency`. */
   amount: number;
   currency: string;
   card: CardDetails;
-  /** The same key never charges twice: a retry or a concurrent duplicate gets the first answer. */
-  idempotencyKey: string;
+  /** Kept with the charge for the people reading the provider's dashboard. */
+  metadata?: { orderId?: string };
 }
 
-export type ChargeResult = { status: 'succeeded'; reference: string } | { status: 'declined'; reason: string };
+export type ChargeResult = { status: 'succeeded'; chargeId: string } | { status: 'declined'; reason: string };
+
+/** What the provider remembers of the charge made with one idempotency key. */
+export type ChargeRecord = { status: 'succeeded'; chargeId: string; amount: number; currency: string } | { status: 'declined'; reason: string };
+
+export interface RefundRequest {
+  chargeId: string;
+  /** A retried refund with the same key (or of an already refunded charge) gives nothing back twice. */
+  idempotencyKey: string;
+}
 
 export interface PaymentProvider {
   readonly name: string;
   charge(req: ChargeRequest): Promise<ChargeResult>;
-  /** Gives back a charge whose order could not be completed (it expired meanwhile, or was paid by another charge). */
-  refund(reference: string, idempotencyKey: string): Promise<void>;
+  /** The charge made with this key, or null if the provider never made one. */
+  lookup(idempotencyKey: string): Promise<ChargeRecord | null>;
+  /** Gives a whole charge back. Idempotent. */
+  refund(req: RefundRequest): Promise<void>;
 }

@@ -4,6 +4,8 @@ import type { EndReason } from '../../../shared/realtime.js';
 export interface Admission {
   showId: string;
   userId: string;
+  /** This admission, not the account's next one: holds and orders record it. */
+  admissionId: string;
   admittedAt: number;
   expiresAt: number;
 }
@@ -12,14 +14,25 @@ export interface Admission {
 export interface AdmissionGate {
   /** The caller's live admission to the show; throws 403 NOT_ADMITTED when there is none. */
   requireAdmission(showId: string, userId: string): Promise<Admission>;
-  /** Ends the account's admission (after a purchase) and admits the next in line. */
-  endAdmission(showId: string, userId: string, reason: EndReason): Promise<void>;
+  /**
+   * The caller's live admission, if it is still `admissionId`; throws 403 NOT_ADMITTED otherwise.
+   * Called again inside a transaction that holds the account's seat lock, after which an ended
+   * admission can no longer gain seats (its release takes the same lock).
+   */
+  requireSameAdmission(showId: string, userId: string, admissionId: string): Promise<void>;
+  /** Whether `admissionId` is still the account's live admission (no error: for callers that refuse in their own words). */
+  isLive(showId: string, userId: string, admissionId: string): Promise<boolean>;
+  /** Ends the account's admission (after a purchase) and admits the next in line. With `admissionId`, only that one. */
+  endAdmission(showId: string, userId: string, reason: EndReason, admissionId?: string): Promise<void>;
 }
 
 /** What the waiting room needs from the seat side: the account's seats, and their release. */
 export interface SeatHolds {
   /** Selected (unexpired) + locked + sold seats of the account for the show. */
   countForAccount(showId: string, userId: string): Promise<number>;
-  /** Releases the account's selected seats and cancels its pending orders for the show (never paid ones). */
-  releaseForAccount(showId: string, userId: string): Promise<void>;
+  /**
+   * Releases the seats the account selected during this admission and cancels its pending orders of
+   * this admission (never paid ones, never those of a newer admission of the same account).
+   */
+  releaseForAccount(showId: string, userId: string, admissionId: string): Promise<void>;
 }

@@ -2,7 +2,7 @@
 export const ETA_BUFFER_SECONDS = 10;
 
 /**
- * The original TicketClub's estimate (API.md): the waiter at `position` waits for the window of the
+ * The original TicketClub's estimate (docs/api.md): the waiter at `position` waits for the window of the
  * admitted account at index (q mod C), one full window per lap of the page, plus a buffer.
  * `refAdmittedAt` is that account's admission time, or null when it does not exist (counts as now).
  */
@@ -19,9 +19,6 @@ export function etaSeconds(p: {
   const remainingMs = t + p.windowSeconds * 1000 * laps - p.now;
   return Math.max(0, Math.floor(remainingMs / 1000)) + ETA_BUFFER_SECONDS;
 }
-
-/** The index into the admitted accounts (in order of admission) whose window a waiter waits for. */
-export const refIndex = (position: number, capacity: number): number => (position - 1) % capacity;
 
 /**
  * An estimate from what actually happens: the line moves at the observed admission rate

@@ -3,6 +3,7 @@ import type { Ack } from '../../../shared/realtime.js';
 import { AppError, isAppError } from '../../platform/errors.js';
 import type { IoSocket } from '../../platform/realtime.js';
 import { showIdOf } from '../../platform/validation.js';
+import type { TestHooks } from '../../platform/test-hooks.js';
 import type { QueueService } from './queue-service.js';
 
 interface Watcher {
@@ -15,6 +16,7 @@ export interface GatewayOptions {
   graceMs: number;
   now: () => number;
   onError?: (err: unknown, what: string) => void;
+  hooks?: TestHooks;
 }
 
 /** How often a waiter hears its place: the front of the line every second, the far back every 10-15 s. */
@@ -53,16 +55,24 @@ export class QueueGateway {
       } catch (e) {
         return reply(errorAck(e));
       }
+      // A socket that closed before its watch was handled must never be registered: its disconnect
+      // handler has run already and would not run again (and nobody is left to answer).
+      if (!socket.connected) return;
+      // Registered before the first await, so a disconnect during the watch finds it and removes it
+      // (registering after an await would add a dead socket whose heartbeat never stops).
+      const fresh = !watched.has(showId);
+      if (fresh) {
+        watched.add(showId);
+        this.add(showId, userId, socket);
+      }
       try {
+        await this.opts.hooks?.queueWatch?.();
         const [status] = await this.queue.statuses(showId, [userId]); // 404 for an unknown show
-        if (!watched.has(showId)) {
-          watched.add(showId);
-          this.add(showId, userId, socket);
-          await this.queue.touch(showId, [userId]);
-        }
+        if (fresh && socket.connected) await this.queue.touch(showId, [userId]);
         reply({ ok: true });
         if (status) socket.emit('queue:status', status);
       } catch (e) {
+        if (fresh && watched.delete(showId)) await this.remove(showId, userId, socket);
         reply(errorAck(e));
       }
     });
@@ -100,13 +110,6 @@ export class QueueGateway {
     await this.queue.touch(showId, [userId]).catch((e) => this.opts.onError?.(e, 'touch on disconnect'));
   }
 
-  /** Local connections watching the waiting room, all shows. */
-  connectionCount(): number {
-    let n = 0;
-    for (const show of this.watchers.values()) for (const w of show.values()) n += w.sockets.size;
-    return n;
-  }
-
   start(): void {
     const heartbeat = Math.max(250, Math.min(5_000, Math.floor(this.opts.graceMs / 3)));
     this.timers.push(setInterval(() => void this.heartbeat(), heartbeat));
@@ -119,9 +122,21 @@ export class QueueGateway {
     this.timers = [];
   }
 
-  /** Presence: every account with a local connection is seen now. */
+  /**
+   * Presence: every account with a live local connection is seen now. A socket that is no longer
+   * connected is dropped here whatever path left it registered, so it cannot keep an account
+   * present; the account's grace then runs from its last heartbeat.
+   */
   async heartbeat(): Promise<void> {
-    for (const [showId, show] of this.watchers) {
+    for (const [showId, show] of [...this.watchers]) {
+      for (const [userId, w] of show) {
+        for (const socket of w.sockets) if (!socket.connected) w.sockets.delete(socket);
+        if (w.sockets.size === 0) show.delete(userId);
+      }
+      if (show.size === 0) {
+        this.watchers.delete(showId);
+        continue;
+      }
       await this.queue.touch(showId, [...show.keys()]).catch((e) => this.opts.onError?.(e, 'heartbeat'));
     }
   }

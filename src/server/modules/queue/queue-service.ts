@@ -3,7 +3,8 @@ import type { EndReason, QueueStatusEvent } from '../../../shared/realtime.js';
 import type { Clock } from '../../platform/clock.js';
 import { AppError, isAppError } from '../../platform/errors.js';
 import type { Realtime } from '../../platform/realtime.js';
-import type { CatalogueService, ShowRules } from '../catalogue/catalogue-service.js';
+import type { TestHooks } from '../../platform/test-hooks.js';
+import type { CatalogueService, SaleRules } from '../catalogue/catalogue-service.js';
 import { showStatus } from '../catalogue/show-status.js';
 import type { Admission, AdmissionGate, SeatHolds } from './admission.js';
 import { etaLikelySeconds, etaSeconds } from './eta.js';
@@ -26,7 +27,7 @@ const EXPIRY_SLACK_MS = 5;
 /** The waiting room's use cases: join, look, leave, admit the next, expire, remove the absent. */
 export class QueueService implements AdmissionGate {
   private holds?: SeatHolds;
-  private readonly rulesCache = new Map<string, { at: number; rules: ShowRules }>();
+  private readonly rulesCache = new Map<string, { at: number; rules: SaleRules }>();
   private readonly rateCache = new Map<string, { at: number; perSecond: number }>();
   /** Sweeps due when admissions made here run out (undefined: not scheduling). */
   private expiryTimers?: Map<string, NodeJS.Timeout>;
@@ -39,6 +40,7 @@ export class QueueService implements AdmissionGate {
     private readonly clock: Clock,
     private readonly graceMs: number,
     private readonly events: QueueEvents = {},
+    private readonly hooks: TestHooks = {},
   ) {}
 
   /** The seat side is built after the waiting room (each needs the other). */
@@ -46,7 +48,7 @@ export class QueueService implements AdmissionGate {
     this.holds = holds;
   }
 
-  private async rules(showId: string, fresh = false): Promise<ShowRules> {
+  private async rules(showId: string, fresh = false): Promise<SaleRules> {
     const now = this.clock.now();
     const hit = this.rulesCache.get(showId);
     if (!fresh && hit && now - hit.at < RULES_TTL_MS) return hit.rules;
@@ -55,7 +57,7 @@ export class QueueService implements AdmissionGate {
     return rules;
   }
 
-  private limits(r: ShowRules): QueueLimits {
+  private limits(r: SaleRules): QueueLimits {
     return { capacity: r.pageCapacity, windowMs: r.purchaseWindowSeconds * 1000, graceMs: this.graceMs };
   }
 
@@ -73,15 +75,14 @@ export class QueueService implements AdmissionGate {
     const owned = (await this.holds?.countForAccount(showId, userId)) ?? 0;
     if (owned >= rules.maxTicketsPerAccount) throw new AppError('TICKET_LIMIT_REACHED');
 
-    const now = this.clock.now();
-    const { place, changes } = await this.store.join(showId, userId, this.limits(rules), now);
+    const { place, changes } = await this.store.join(showId, userId, this.limits(rules));
     this.events.onJoined?.(showId);
     await this.apply(showId, changes);
     const described = await this.describe(rules, place);
-    if (described.state === 'waiting') {
-      // Kept until admission, to measure how good the estimates were.
+    if (described.state === 'waiting' && place.state === 'waiting') {
+      // Kept until admission, to measure how good the estimates were (on the line's clock, as admittedAt is).
       await this.store.noteJoin(showId, userId, {
-        joinedAt: now,
+        joinedAt: place.at,
         etaSeconds: described.etaSeconds,
         etaLikelySeconds: described.etaLikelySeconds,
       });
@@ -99,23 +100,34 @@ export class QueueService implements AdmissionGate {
     await this.endAdmission(showId, userId, 'left');
   }
 
-  async endAdmission(showId: string, userId: string, reason: EndReason): Promise<void> {
+  async endAdmission(showId: string, userId: string, reason: EndReason, admissionId?: string): Promise<void> {
     const rules = await this.rules(showId);
-    const { changes } = await this.store.leave(showId, userId, reason, this.limits(rules), this.clock.now());
+    const { changes } = await this.store.leave(showId, userId, reason, this.limits(rules), admissionId);
     await this.apply(showId, changes);
   }
 
   async requireAdmission(showId: string, userId: string): Promise<Admission> {
-    const rules = await this.rules(showId);
-    const [place] = await this.store.places(showId, [userId], rules.pageCapacity);
-    if (place?.state !== 'admitted' || place.expiresAt <= this.clock.now()) throw new AppError('NOT_ADMITTED');
-    return { showId, userId, admittedAt: place.admittedAt, expiresAt: place.expiresAt };
+    await this.rules(showId); // 404 for an unknown show
+    // Live by the line's clock, not this instance's: instances whose clocks disagree still agree.
+    const a = await this.store.liveAdmission(showId, userId);
+    if (!a) throw new AppError('NOT_ADMITTED');
+    return { showId, userId, admissionId: a.admissionId, admittedAt: a.admittedAt, expiresAt: a.expiresAt };
+  }
+
+  // These two run inside database transactions: they ask the store only, never the database (the
+  // embedded database has one connection, which the transaction is holding).
+  async requireSameAdmission(showId: string, userId: string, admissionId: string): Promise<void> {
+    if (!(await this.isLive(showId, userId, admissionId))) throw new AppError('NOT_ADMITTED');
+  }
+
+  async isLive(showId: string, userId: string, admissionId: string): Promise<boolean> {
+    return (await this.store.liveAdmission(showId, userId))?.admissionId === admissionId;
   }
 
   /** Ends expired admissions, removes accounts gone longer than the grace, admits the next. */
   async sweep(showId: string): Promise<Changes> {
     const rules = await this.rules(showId);
-    const changes = await this.store.sweep(showId, this.limits(rules), this.clock.now());
+    const changes = await this.store.sweep(showId, this.limits(rules));
     await this.apply(showId, changes);
     return changes;
   }
@@ -136,9 +148,12 @@ export class QueueService implements AdmissionGate {
     await Promise.all(this.expirySweeps);
   }
 
-  private scheduleExpiry(showId: string, expiresAt: number): void {
+  private scheduleExpiry(showId: string, a: { admittedAt: number; expiresAt: number }): void {
     const timers = this.expiryTimers;
-    const delay = expiresAt - this.clock.now() + EXPIRY_SLACK_MS;
+    const expiresAt = a.expiresAt;
+    // The admission was made just now on the line's clock: its window, not this instance's clock,
+    // says when it ends.
+    const delay = a.expiresAt - a.admittedAt + EXPIRY_SLACK_MS;
     // Admissions of one show ending within the same EXPIRY_SLACK_MS share one sweep.
     const key = `${showId}:${Math.ceil((expiresAt + EXPIRY_SLACK_MS) / EXPIRY_SLACK_MS)}`;
     if (!timers || timers.has(key) || delay > 2 ** 31 - 1) return;
@@ -154,7 +169,7 @@ export class QueueService implements AdmissionGate {
   }
 
   async sweepAll(): Promise<void> {
-    for (const showId of await this.store.activeShows(this.clock.now())) {
+    for (const showId of await this.store.activeShows()) {
       try {
         await this.sweep(showId);
       } catch (e) {
@@ -169,20 +184,20 @@ export class QueueService implements AdmissionGate {
   }
 
   touch(showId: string, userIds: string[]): Promise<void> {
-    return this.store.touch(showId, userIds, this.clock.now());
+    return this.store.touch(showId, userIds);
   }
 
   /** Status events for accounts watching a show (one batched read). */
   async statuses(showId: string, userIds: string[]): Promise<QueueStatusEvent[]> {
     const rules = await this.rules(showId);
     const places = await this.store.places(showId, userIds, rules.pageCapacity);
-    const at = new Date(this.clock.now()).toISOString();
-    return Promise.all(places.map(async (p) => ({ showId, at, ...(await this.describe(rules, p)) })));
+    // `at` is the line's clock, as admittedAt and expiresAt are: clients count down from it.
+    return Promise.all(places.map(async (p) => ({ showId, at: new Date(p.at).toISOString(), ...(await this.describe(rules, p)) })));
   }
 
   async stats(showId: string): Promise<Pick<ShowStats, 'waiting' | 'admitted' | 'pageCapacity' | 'admissionsPerMinute'> & WaitFigures> {
     const rules = await this.rules(showId, true);
-    const [c, samples] = await Promise.all([this.store.counts(showId, this.clock.now()), this.store.waitSamples(showId)]);
+    const [c, samples] = await Promise.all([this.store.counts(showId), this.store.waitSamples(showId)]);
     return {
       waiting: c.waiting,
       admitted: c.admitted,
@@ -196,14 +211,13 @@ export class QueueService implements AdmissionGate {
     const now = this.clock.now();
     const hit = this.rateCache.get(showId);
     if (hit && now - hit.at < RATE_TTL_MS) return hit.perSecond;
-    const c = await this.store.counts(showId, now);
+    const c = await this.store.counts(showId);
     const perSecond = c.admissionsInPeriod / (c.periodMs / 1000);
     this.rateCache.set(showId, { at: now, perSecond });
     return perSecond;
   }
 
-  private async describe(rules: ShowRules, place: Place): Promise<QueueResponse> {
-    const now = this.clock.now();
+  private async describe(rules: SaleRules, place: Place): Promise<QueueResponse> {
     if (place.state === 'admitted') {
       return { state: 'admitted', admittedAt: new Date(place.admittedAt).toISOString(), expiresAt: new Date(place.expiresAt).toISOString() };
     }
@@ -213,7 +227,7 @@ export class QueueService implements AdmissionGate {
       capacity: rules.pageCapacity,
       windowSeconds: rules.purchaseWindowSeconds,
       refAdmittedAt: place.refAdmittedAt,
-      now,
+      now: place.at,
     });
     const rate = await this.admissionRate(rules.id);
     return {
@@ -227,9 +241,10 @@ export class QueueService implements AdmissionGate {
   /** Tells the accounts concerned, and releases the seats of admissions that ended without a purchase. */
   private async apply(showId: string, changes: Changes): Promise<void> {
     for (const e of changes.ended) {
-      if (e.wasAdmitted && e.reason !== 'purchased') {
+      if (e.wasAdmitted && e.reason !== 'purchased' && e.admissionId !== undefined) {
         try {
-          await this.holds?.releaseForAccount(showId, e.userId);
+          await this.hooks.queueRelease?.();
+          await this.holds?.releaseForAccount(showId, e.userId, e.admissionId);
         } catch (err) {
           // The holds still expire in the database with the admission: nothing is stuck.
           this.events.onError?.(err, `release seats of ${e.userId}`);
@@ -238,13 +253,14 @@ export class QueueService implements AdmissionGate {
       this.realtime.toUser(e.userId, 'queue:ended', { showId, reason: e.reason });
       this.events.onEnded?.(showId, e.reason);
     }
-    const at = new Date(this.clock.now()).toISOString();
     for (const a of changes.admitted) {
       const admittedAt = new Date(a.admittedAt).toISOString();
       const expiresAt = new Date(a.expiresAt).toISOString();
+      // Made just now on the line's clock: its admission time is the status's time.
+      const at = admittedAt;
       this.realtime.toUser(a.userId, 'queue:admitted', { showId, admittedAt, expiresAt });
       this.realtime.toUser(a.userId, 'queue:status', { showId, state: 'admitted', admittedAt, expiresAt, at });
-      this.scheduleExpiry(showId, a.expiresAt);
+      this.scheduleExpiry(showId, a);
     }
     if (changes.admitted.length > 0) this.events.onAdmitted?.(showId, changes.admitted.length);
     await this.recordWaits(showId, changes).catch((err) => this.events.onError?.(err, 'record waits'));

@@ -2,6 +2,10 @@
  * The port: what the waiting room needs from its storage. Every method is one atomic step, so
  * several instances may call them at once (the Redis store runs each as a Lua script).
  * Times are epoch milliseconds.
+ *
+ * The store is the line's one clock: windows, grace, expiry and admission times are read from it
+ * (Redis TIME, or the process clock in process), never from the calling instance, so instances
+ * whose clocks disagree still agree on who is admitted until when.
  */
 import type { EndReason } from '../../../shared/realtime.js';
 
@@ -14,11 +18,16 @@ export interface QueueLimits {
 
 export interface AdmittedEntry {
   userId: string;
+  /**
+   * Names this one admission: the same account admitted again later gets another id, so work tied
+   * to an admission (holds, orders) can tell the live one from an ended one.
+   */
+  admissionId: string;
   admittedAt: number;
   expiresAt: number;
 }
 
-export type Place =
+export type Place = (
   | ({ state: 'admitted' } & AdmittedEntry)
   | {
       state: 'waiting';
@@ -27,13 +36,19 @@ export type Place =
       /** Admission time of the admitted account whose window this waiter waits for (null: none). */
       refAdmittedAt: number | null;
     }
-  | { state: 'none'; userId: string };
+  | { state: 'none'; userId: string }
+) & {
+  /** The line's clock when this place was read: the ETA, and clients' countdowns, count from it. */
+  at: number;
+};
 
 export interface Ended {
   userId: string;
   reason: EndReason;
   /** Whether the account was admitted (its seats must be released) or only waiting. */
   wasAdmitted: boolean;
+  /** The admission that ended (when it was admitted). */
+  admissionId?: string;
 }
 
 /** What a step changed, so the caller can tell the accounts concerned. */
@@ -64,19 +79,30 @@ export interface WaitSample extends JoinNote {
 
 export interface QueueStore {
   /** Takes a place at the back (or returns the existing one), then fills free slots in order. */
-  join(showId: string, userId: string, limits: QueueLimits, now: number): Promise<{ place: Place; changes: Changes }>;
-  /** Leaves the line or the page with `reason`, then fills the freed slot. */
-  leave(showId: string, userId: string, reason: EndReason, limits: QueueLimits, now: number): Promise<{ was: Place['state']; changes: Changes }>;
+  join(showId: string, userId: string, limits: QueueLimits): Promise<{ place: Place; changes: Changes }>;
+  /**
+   * Leaves the line or the page with `reason`, then fills the freed slot. With `admissionId`, only
+   * that admission ends (a late "purchased" must not end a newer admission of the same account).
+   */
+  leave(
+    showId: string,
+    userId: string,
+    reason: EndReason,
+    limits: QueueLimits,
+    admissionId?: string,
+  ): Promise<{ was: Place['state']; changes: Changes }>;
   /** Where accounts stand now (one atomic read for the batch). */
   places(showId: string, userIds: string[], capacity: number): Promise<Place[]>;
+  /** The account's admission if its window is still open by the line's clock, else null. */
+  liveAdmission(showId: string, userId: string): Promise<AdmittedEntry | null>;
   /**
    * Ends expired admissions and removes accounts not seen for longer than the grace, then fills
    * free slots in order. Safe to run from every instance at once: each account is ended once.
    */
-  sweep(showId: string, limits: QueueLimits, now: number): Promise<Changes>;
+  sweep(showId: string, limits: QueueLimits): Promise<Changes>;
   /** Presence: these accounts have a connection watching the show now. Unknown accounts are ignored. */
-  touch(showId: string, userIds: string[], now: number): Promise<void>;
-  counts(showId: string, now: number): Promise<QueueCounts>;
+  touch(showId: string, userIds: string[]): Promise<void>;
+  counts(showId: string): Promise<QueueCounts>;
   noteJoin(showId: string, userId: string, note: JoinNote): Promise<void>;
   /** Returns and forgets the join notes of these accounts (null where there is none). */
   takeJoinNotes(showId: string, userIds: string[]): Promise<(JoinNote | null)[]>;
@@ -84,7 +110,7 @@ export interface QueueStore {
   addWaitSamples(showId: string, samples: WaitSample[]): Promise<void>;
   waitSamples(showId: string): Promise<WaitSample[]>;
   /** Shows whose line or page had anyone in it recently: the ones to sweep. */
-  activeShows(now: number): Promise<string[]>;
+  activeShows(): Promise<string[]>;
   close(): Promise<void>;
 }
 

@@ -22,7 +22,7 @@ export function publishSeatChanges(realtime: Realtime, changes: SeatChange[]): v
 }
 
 /** What a seat row becomes when it is free again (satisfies the show_seats CHECKs). */
-export const FREE_SEAT = `status = 'available', holder_id = NULL, hold_expires_at = NULL, order_id = NULL`;
+export const FREE_SEAT = `status = 'available', holder_id = NULL, hold_expires_at = NULL, order_id = NULL, admission_id = NULL`;
 
 /**
  * Returns the locked seats of these orders to sale. Only to be called in the transaction that

@@ -3,6 +3,8 @@ import type { Clock } from '../../platform/clock.js';
 import type { Database, Queryable } from '../../platform/database.js';
 import { AppError } from '../../platform/errors.js';
 import type { Realtime } from '../../platform/realtime.js';
+import { NO_PAYMENT_IN_FLIGHT } from '../orders/payment-attempts.js';
+import type { TestHooks } from '../../platform/test-hooks.js';
 import type { AdmissionGate, SeatHolds } from '../queue/admission.js';
 import {
   changesOf,
@@ -42,6 +44,7 @@ export class SeatsService implements SeatHolds {
     private readonly clock: Clock,
     private readonly realtime: Realtime,
     private readonly gate: AdmissionGate,
+    private readonly hooks: TestHooks = {},
   ) {}
 
   private now(): Date {
@@ -72,24 +75,29 @@ export class SeatsService implements SeatHolds {
    */
   async hold(showId: string, seatId: string, userId: string): Promise<Seat> {
     const admission = await this.gate.requireAdmission(showId, userId);
+    await this.hooks.seatHold?.();
     const now = this.now();
     const outcome = await this.db.transaction(async (tx) => {
       // One account's holds are counted one at a time: without this, parallel holds of the same
       // account would each miss the others' uncommitted claims (READ COMMITTED).
       await lockAccountSeats(tx, showId, userId);
+      // The admission may have ended since the check above. Checked again under the account's lock,
+      // which the release of an ended admission also takes: either this hold commits first and the
+      // release frees it, or the release (and the end before it) came first and this refuses.
+      await this.gate.requireSameAdmission(showId, userId, admission.admissionId);
       const { rows } = await tx.query<SeatRow>(
         `WITH mine AS (
            SELECT count(*)::int AS n FROM show_seats
             WHERE show_id = $1 AND holder_id = $3 AND ${countedSeats('$4')}
          )
          UPDATE show_seats ss
-            SET status = 'selected', holder_id = $3, hold_expires_at = $5, order_id = NULL, updated_at = $4
+            SET status = 'selected', holder_id = $3, hold_expires_at = $5, order_id = NULL, admission_id = $6, updated_at = $4
            FROM mine, shows sh, seats s
           WHERE ss.show_id = $1 AND ss.seat_id = $2 AND sh.id = ss.show_id AND s.id = ss.seat_id
             AND (ss.status = 'available' OR (ss.status = 'selected' AND ss.hold_expires_at <= $4))
             AND mine.n < sh.max_tickets_per_account
           RETURNING ss.seat_id AS id, ss.area_id, s.row_number, s.seat_number, ss.status, true AS mine`,
-        [showId, seatId, userId, now, new Date(admission.expiresAt)],
+        [showId, seatId, userId, now, new Date(admission.expiresAt), admission.admissionId],
       );
       if (rows[0]) return { seat: toSeat(rows[0]), changed: true };
       return { seat: await this.whyNotHeld(tx, showId, seatId, userId, now), changed: false };
@@ -143,18 +151,23 @@ export class SeatsService implements SeatHolds {
   }
 
   /**
-   * The account's admission ended without a purchase: its holds go back on sale and its pending
-   * orders end (expired if their time ran out, cancelled otherwise). Paid orders are never touched.
+   * The account's admission ended without a purchase: the holds made in it go back on sale and its
+   * pending orders end (expired if their time ran out, cancelled otherwise). Paid orders are never
+   * touched, nor orders being paid (their charge may have gone through: the payment decides), and
+   * neither is anything of a newer admission of the same account: a release that
+   * arrives late frees only what the ended admission held. Rows from before admissions had ids
+   * (admission_id NULL) go with any ended admission of the account, as they always did.
    */
-  async releaseForAccount(showId: string, userId: string): Promise<void> {
+  async releaseForAccount(showId: string, userId: string, admissionId: string): Promise<void> {
     const now = this.now();
     const changes = await this.db.transaction(async (tx) => {
       await lockAccountSeats(tx, showId, userId);
       const { rows: ended } = await tx.query<{ id: string }>(
         `UPDATE orders SET status = CASE WHEN expires_at <= $3 THEN 'expired' ELSE 'cancelled' END
-          WHERE show_id = $1 AND user_id = $2 AND status = 'pending'
+          WHERE show_id = $1 AND user_id = $2 AND status = 'pending' AND ${NO_PAYMENT_IN_FLIGHT}
+            AND (admission_id = $4 OR admission_id IS NULL)
           RETURNING id`,
-        [showId, userId, now],
+        [showId, userId, now, admissionId],
       );
       const fromOrders = await freeSeatsOfOrders(
         tx,
@@ -163,9 +176,9 @@ export class SeatsService implements SeatHolds {
       );
       const { rows: held } = await tx.query<{ show_id: string; seat_id: string; area_id: string }>(
         `UPDATE show_seats SET ${FREE_SEAT}, updated_at = $3
-          WHERE show_id = $1 AND holder_id = $2 AND status = 'selected'
+          WHERE show_id = $1 AND holder_id = $2 AND status = 'selected' AND (admission_id = $4 OR admission_id IS NULL)
           RETURNING show_id, seat_id, area_id`,
-        [showId, userId, now],
+        [showId, userId, now, admissionId],
       );
       return [...fromOrders, ...changesOf(held, 'available')] satisfies SeatChange[];
     });

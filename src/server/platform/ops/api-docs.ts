@@ -40,7 +40,7 @@ import {
   SeatDoc,
   ShowDetailDoc,
   ShowStatsDoc,
-  TicketDoc,
+  CheckinTicketDoc,
   UserDoc,
   SitePageDoc,
   VenueDoc,
@@ -203,7 +203,7 @@ export const API_ROUTES: Record<string, RouteDoc> = {
   'POST /api/shows/:showId/checkout': {
     tag: 'Seats and orders',
     summary: 'Turn held seats into a pending order (all or nothing; the seats become `locked`)',
-    description: admittedOnly,
+    description: `${admittedOnly} Idempotent: a retried checkout of exactly the seats of the caller's pending order returns that order (201).`,
     access: 'user',
     params: ShowParams,
     body: CheckoutRequest,
@@ -213,12 +213,14 @@ export const API_ROUTES: Record<string, RouteDoc> = {
   'POST /api/orders/:orderId/pay': {
     tag: 'Seats and orders',
     summary: 'Pay a pending order by card (paying a paid order returns it unchanged)',
-    description: 'The test provider declines card 4000000000000002 and accepts other Luhn-valid numbers.',
+    description:
+      'The test provider declines card 4000000000000002 and accepts other Luhn-valid numbers. One charge of an order is in flight at a time: ' +
+      'a second call waits for it, and answers 503 `UNAVAILABLE` if its outcome is not known yet (retry: the card is not charged twice).',
     access: 'user',
     params: OrderParams,
     body: PayRequest,
     ok: { status: 200, description: 'The paid order with its tickets', schema: z.object({ order: OrderDoc }) },
-    errors: ['NOT_FOUND', 'PAYMENT_DECLINED', 'ORDER_EXPIRED'],
+    errors: ['NOT_FOUND', 'PAYMENT_DECLINED', 'ORDER_EXPIRED', 'UNAVAILABLE'],
   },
   'DELETE /api/orders/:orderId': {
     tag: 'Seats and orders',
@@ -339,11 +341,13 @@ export const API_ROUTES: Record<string, RouteDoc> = {
   },
   'POST /api/admin/checkin': {
     tag: 'Admin',
-    summary: 'Check a ticket in at the door by its code',
+    summary: 'Check a ticket in at the door of one show by its code',
+    description:
+      'Atomic: of two scans of one ticket exactly one succeeds. A ticket of another show is 409 `WRONG_SHOW` (`details.showId`), a refunded or cancelled order’s ticket 409 `TICKET_VOID`, a used one 409 `ALREADY_CHECKED_IN` (`details.checkedInAt`); these carry the ticket with its event, date and seat in `details.ticket`.',
     access: 'admin',
     body: CheckinRequest,
-    ok: { status: 200, description: 'The ticket, now checked in', schema: z.object({ ticket: TicketDoc }) },
-    errors: ['NOT_FOUND', 'ALREADY_CHECKED_IN'],
+    ok: { status: 200, description: 'The ticket, now checked in, with its event and show', schema: z.object({ ticket: CheckinTicketDoc }) },
+    errors: ['NOT_FOUND', 'ALREADY_CHECKED_IN', 'WRONG_SHOW', 'TICKET_VOID'],
   },
 };
 

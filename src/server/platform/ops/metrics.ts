@@ -149,10 +149,9 @@ export class OpsMetrics {
   }
 
   private async queueCounts(): Promise<[string, Counts][]> {
-    const now = this.deps.clock.now();
     try {
-      const shows = await this.deps.queueStore.activeShows(now);
-      return await Promise.all(shows.map(async (id): Promise<[string, Counts]> => [id, await this.deps.queueStore.counts(id, now)]));
+      const shows = await this.deps.queueStore.activeShows();
+      return await Promise.all(shows.map(async (id): Promise<[string, Counts]> => [id, await this.deps.queueStore.counts(id)]));
     } catch (e) {
       this.deps.onError?.(e, 'metrics: queue counts');
       return [];

@@ -27,7 +27,7 @@ function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Record<string, u
 
 /**
  * Drops what says nothing to a reader: zod's safe-integer bounds on every int, and (in responses)
- * the closed-object marker, since API.md lets the server add fields.
+ * the closed-object marker, since the contract lets the server add fields.
  */
 function tidy(node: unknown, io: 'input' | 'output'): unknown {
   if (Array.isArray(node)) return node.map((n) => tidy(n, io));
@@ -95,7 +95,13 @@ export async function openApiDocs(app: FastifyInstance): Promise<void> {
         description:
           'Concert tickets with a fair waiting room and a live seat map. Every error is ' +
           '`{"error":{"code","message"}}`. Authenticate with the `tc_session` cookie that signup/login set, ' +
-          'or with `Authorization: Bearer <token>`. Realtime events (Socket.IO at `/socket.io`) are described in API.md.',
+          'or with `Authorization: Bearer <token>`.\n\n' +
+          'Realtime: Socket.IO at `/socket.io`, authenticated by the same cookie or `auth: {token}`. Send ' +
+          '`queue:watch {showId}` to follow your place in line (an open watch is also the presence that keeps it), ' +
+          '`show:watch {showId}` for seat changes, and as an admin `stats:watch {showId}` for the live figures; each ' +
+          'acks `{ok:true}` or `{error}` and has an `…:unwatch`. The server sends `queue:status`, `queue:admitted`, ' +
+          '`queue:ended {showId,reason}`, `seat:update {showId,areaId,seatId,status}` and `stats:update`. ' +
+          'Every field of every event: docs/api.md in the TicketClub repository.',
       },
       components: {
         securitySchemes: {

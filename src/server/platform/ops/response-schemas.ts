@@ -1,11 +1,12 @@
 /**
- * The response bodies of API.md as zod schemas, for the OpenAPI document only (the server builds
+ * The response bodies of the API (docs/api.md) as zod schemas, for the OpenAPI document only (the server builds
  * its responses from the TypeScript types in src/shared/api.ts). Each schema is checked against its
  * type at compile time, so the document cannot drift from what the server sends.
  */
 import { z } from 'zod';
 import type {
   AreaSummary,
+  CheckinTicket,
   EventDetail,
   EventSummary,
   Order,
@@ -101,6 +102,13 @@ export const TicketDoc = z.object({
   number: z.number().int().optional(),
   checkedInAt: instant.nullable().optional(),
 });
+export const CheckinTicketDoc = TicketDoc.extend({
+  eventTitle: z.string(),
+  artist: z.string(),
+  venueName: z.string(),
+  venueTimeZone: z.string().describe('IANA time zone of the venue'),
+  startsAt: instant.describe('when the show starts'),
+});
 export const OrderDoc = z.object({
   id,
   status: z.enum(['pending', 'paid', 'cancelled', 'expired']),
@@ -163,6 +171,7 @@ const _showDetail: Same<z.infer<typeof ShowDetailDoc>, ShowDetail> = true;
 const _queue: Same<z.infer<typeof QueueResponseDoc>, QueueResponse> = true;
 const _seat: Same<z.infer<typeof SeatDoc>, Seat> = true;
 const _ticket: Same<z.infer<typeof TicketDoc>, Ticket> = true;
+const _checkinTicket: Same<z.infer<typeof CheckinTicketDoc>, CheckinTicket> = true;
 const _order: Same<z.infer<typeof OrderDoc>, Order> = true;
 const _stats: Same<z.infer<typeof ShowStatsDoc>, ShowStats> = true;
 const _venue: Same<z.infer<typeof VenueDoc>, VenueOut> = true;

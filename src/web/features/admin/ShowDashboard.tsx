@@ -7,7 +7,7 @@ import { Spinner } from '../../components/Spinner.js';
 import { api, type LiveStats } from '../../lib/api.js';
 import { formatCount, formatDateTime, formatMoney, plural } from '../../lib/format.js';
 import { useDocumentTitle, useLoad, useNow } from '../../lib/hooks.js';
-import { LiveIndicator } from '../waiting-room/WaitingRoom.js';
+import { LiveIndicator } from '../../components/LiveIndicator.js';
 import { ConsoleHeader, Panel, formatSecondsShort } from './admin-ui.js';
 import { LiveChart, type ChartPoint } from './LiveChart.js';
 import { useLiveStats } from './use-live-stats.js';

@@ -5,7 +5,8 @@ import { ErrorMessage } from '../../components/ErrorMessage.js';
 import { Field } from '../../components/Field.js';
 import { api, toApiError, type ApiError } from '../../lib/api.js';
 import { formatMoney, formatTime } from '../../lib/format.js';
-import { OrderItems } from '../orders/OrderParts.js';
+import { OrderItems } from '../../components/OrderParts.js';
+import { answerLost } from '../../lib/pending-order.js';
 import { digitsOnly, formatCardNumber, fullYear, validateCard, type CardErrors, type CardFields } from './card.js';
 
 const TEST_CARDS = [
@@ -78,8 +79,8 @@ export function CheckoutView({
       const e2 = toApiError(err);
       setPaying(false);
       if (e2.code === 'NOT_ADMITTED' || e2.code === 'ORDER_EXPIRED' || e2.code === 'UNAUTHENTICATED') return onRefused(e2);
-      if (e2.code === 'ORDER_NOT_PENDING') {
-        // Maybe paid from another tab: look before saying anything.
+      if (e2.code === 'ORDER_NOT_PENDING' || answerLost(e2.status)) {
+        // Maybe paid from another tab, or paid and the answer lost: look before saying anything.
         try {
           const fresh = await api.order(order.id);
           if (fresh.order.status === 'paid') return onPaid(fresh.order);

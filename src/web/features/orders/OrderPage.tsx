@@ -6,7 +6,7 @@ import { Spinner } from '../../components/Spinner.js';
 import { api } from '../../lib/api.js';
 import { formatDateTime, formatMoney, plural } from '../../lib/format.js';
 import { useDocumentTitle, useLoad } from '../../lib/hooks.js';
-import { OrderItems, OrderShowLine, orderTitle, orderZone, TicketList } from './OrderParts.js';
+import { OrderItems, OrderShowLine, TicketList, orderTitle, orderZone } from '../../components/OrderParts.js';
 
 export function OrderPage() {
   const orderId = (useParams().orderId ?? '').toLowerCase();

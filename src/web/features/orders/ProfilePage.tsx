@@ -7,7 +7,7 @@ import { Spinner } from '../../components/Spinner.js';
 import { api } from '../../lib/api.js';
 import { formatDateTime, formatMoney, plural } from '../../lib/format.js';
 import { useDocumentTitle, useLoad } from '../../lib/hooks.js';
-import { OrderItems, OrderShowLine, TicketList, orderTitle, orderZone } from './OrderParts.js';
+import { OrderItems, OrderShowLine, TicketList, orderTitle, orderZone } from '../../components/OrderParts.js';
 
 export function ProfilePage() {
   useDocumentTitle('Your profile');

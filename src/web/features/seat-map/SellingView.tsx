@@ -5,6 +5,7 @@ import { ErrorMessage, Notice, RetryableError } from '../../components/ErrorMess
 import { Spinner } from '../../components/Spinner.js';
 import { api, toApiError, type ApiError } from '../../lib/api.js';
 import { formatMoney } from '../../lib/format.js';
+import { answerLost, findPendingOrder } from '../../lib/pending-order.js';
 import { AreaPicker } from './AreaPicker.js';
 import { SeatLegend, SeatMap } from './SeatMap.js';
 import { SelectionSummary, type SelectedSeat } from './SelectionSummary.js';
@@ -109,16 +110,27 @@ export function SellingView({
     if (selected.length === 0) return;
     setCheckingOut(true);
     setMessage(null);
+    const seatIds = selected.map((s) => s.seat.id);
     try {
-      const r = await api.checkout(
-        show.id,
-        selected.map((s) => s.seat.id),
-      );
+      let r;
+      try {
+        r = await api.checkout(show.id, seatIds);
+      } catch (e) {
+        // The server may have made the order and lost the answer; the same checkout again returns it.
+        if (!answerLost(toApiError(e).status)) throw e;
+        r = await api.checkout(show.id, seatIds);
+      }
       onCheckedOut(r.order);
     } catch (e) {
       const err = toApiError(e);
+      if (err.code === 'NOT_ADMITTED' || err.code === 'UNAUTHENTICATED') {
+        setCheckingOut(false);
+        return onRefused(err);
+      }
+      // An order made by an earlier try (or another tab) is where this buyer goes on.
+      const pending = await findPendingOrder(show.id).catch(() => null);
       setCheckingOut(false);
-      if (err.code === 'NOT_ADMITTED' || err.code === 'UNAUTHENTICATED') return onRefused(err);
+      if (pending) return onCheckedOut(pending);
       setMessage({ tone: 'error', text: err.code === 'SEAT_UNAVAILABLE' ? `${err.message} Check your seats and try again.` : err.message });
       void loadAll();
     }

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { ShowDetail } from '../../../shared/api.js';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
+import { LiveIndicator } from '../../components/LiveIndicator.js';
 import { formatApproxWait, formatClock, formatCount, formatDurationWords } from '../../lib/format.js';
 import { useNow } from '../../lib/hooks.js';
 import type { ConnectionState } from '../../lib/socket.js';
@@ -104,15 +105,5 @@ export function WaitingRoom({
       </div>
       {leaveError ? <ErrorMessage error={leaveError} /> : null}
     </section>
-  );
-}
-
-export function LiveIndicator({ connection }: { connection: ConnectionState }) {
-  const label = connection === 'connected' ? 'Live' : connection === 'connecting' ? 'Connecting…' : 'Reconnecting…';
-  return (
-    <span className={`live-indicator live-${connection}`} data-testid="connection-state">
-      <span className="live-dot" aria-hidden="true" />
-      {label}
-    </span>
   );
 }

@@ -10,9 +10,7 @@ import type { EndReason, QueueStatusEvent } from '../../../shared/realtime.js';
 import { api, toApiError, type ApiError } from '../../lib/api.js';
 import { msUntil, noteServerTime, toLocalMs } from '../../lib/server-clock.js';
 import { acquireSocket, releaseSocket, useConnectionState, type AppSocket } from '../../lib/socket.js';
-import { endedMemory, firstPlaceMemory } from '../buying/journey-memory.js';
-
-export type EndedReason = EndReason | 'not_admitted';
+import { endedMemory, firstPlaceMemory, type EndedReason } from '../../lib/journey-memory.js';
 
 export type QueuePhase =
   | { kind: 'loading' }

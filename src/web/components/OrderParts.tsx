@@ -1,0 +1,104 @@
+import type { Order, OrderItem, Ticket } from '../../shared/api.js';
+import { QrCode } from './QrCode.js';
+import { formatDateTime, formatMoney } from '../lib/format.js';
+
+/** The zone the order's times are shown in: its venue's (undefined while the order has no show). */
+export const orderZone = (order: Order): string | undefined => order.show?.venueTimeZone;
+
+/** What the order is for, as one line of text. */
+export function orderTitle(order: Order): string {
+  return order.show?.eventTitle ?? 'Concert tickets';
+}
+
+export function OrderShowLine({ order }: { order: Order }) {
+  if (!order.show) return null;
+  return (
+    <p className="order-show-line">
+      {order.show.artist && <span>{order.show.artist}</span>}
+      <span>
+        <time dateTime={order.show.startsAt}>{formatDateTime(order.show.startsAt, order.show.venueTimeZone)}</time>
+      </span>
+      {order.show.venueName && <span>{order.show.venueName}</span>}
+    </p>
+  );
+}
+
+export const seatLabel = (i: { areaName?: string | undefined; row?: number | undefined; number?: number | undefined }): string =>
+  [i.areaName, i.row !== undefined ? `Row ${i.row}` : '', i.number !== undefined ? `Seat ${i.number}` : '']
+    .filter(Boolean)
+    .join(' · ');
+
+export function OrderItems({ order }: { order: Order }) {
+  const items = [...order.items].sort(byPlace);
+  return (
+    <table className="order-items">
+      <thead>
+        <tr>
+          <th scope="col">Area</th>
+          <th scope="col">Row</th>
+          <th scope="col">Seat</th>
+          <th scope="col" className="num">
+            Price
+          </th>
+        </tr>
+      </thead>
+      <tbody>
+        {items.map((i) => (
+          <tr key={i.seatId} data-testid="order-item">
+            <td>{i.areaName}</td>
+            <td>{i.row}</td>
+            <td>{i.number}</td>
+            <td className="num">{formatMoney(i.price, order.currency)}</td>
+          </tr>
+        ))}
+      </tbody>
+      <tfoot>
+        <tr>
+          <th scope="row" colSpan={3}>
+            Total
+          </th>
+          <td className="num total">{formatMoney(order.total, order.currency)}</td>
+        </tr>
+      </tfoot>
+    </table>
+  );
+}
+
+function byPlace(a: OrderItem, b: OrderItem): number {
+  return a.areaName.localeCompare(b.areaName) || a.row - b.row || a.number - b.number;
+}
+
+/** The paid order's tickets, each with its QR code; the seat comes from the ticket or the matching item. */
+export function TicketList({ order, size = 132, variant = 'compact' }: { order: Order; size?: number; variant?: 'compact' | 'large' }) {
+  const itemsBySeat = new Map(order.items.map((i) => [i.seatId, i]));
+  const tickets = order.tickets.map((t) => ({ t, where: placeOf(t, itemsBySeat.get(t.seatId)) }));
+  return (
+    <ul className={`ticket-list ticket-list-${variant}`}>
+      {tickets.map(({ t, where }) => (
+        <li key={t.id} className="ticket" data-testid="ticket" data-ticket-id={t.id}>
+          <div className="ticket-qr">
+            <QrCode value={t.code} size={size} label={`QR code for ticket ${where || t.id}`} />
+          </div>
+          <div className="ticket-info">
+            <p className="ticket-event">{orderTitle(order)}</p>
+            <p className="ticket-seat">{where}</p>
+            {order.show && <p className="ticket-when">{formatDateTime(order.show.startsAt, order.show.venueTimeZone)}</p>}
+            <p className="ticket-code">
+              <span className="visually-hidden">Ticket code </span>
+              <code>{t.code}</code>
+            </p>
+            {t.checkedInAt && <p className="ticket-used">Checked in {formatDateTime(t.checkedInAt, orderZone(order))}</p>}
+          </div>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function placeOf(t: Ticket, item: OrderItem | undefined): string {
+  return seatLabel({
+    areaName: t.areaName ?? item?.areaName,
+    row: t.row ?? item?.row,
+    number: t.number ?? item?.number,
+  });
+}
