@@ -14,6 +14,8 @@ import { CatalogueService } from './modules/catalogue/catalogue-service.js';
 import { QueueGateway } from './modules/queue/queue-gateway.js';
 import { queueRoutes } from './modules/queue/queue-routes.js';
 import { QueueService } from './modules/queue/queue-service.js';
+import { pagesRoutes } from './modules/pages/pages-routes.js';
+import { PagesService } from './modules/pages/pages-service.js';
 import { OrdersService, type PaymentHooks } from './modules/orders/orders-service.js';
 import { ordersRoutes } from './modules/orders/orders-routes.js';
 import { TestPaymentProvider } from './modules/payments/test-payment-provider.js';
@@ -110,7 +112,7 @@ export async function buildApp(deps: AppDeps): Promise<TicketClub> {
   const guards = makeAuthGuards(auth);
   const ops = await installOps(app, { config, io, queueStore: deps.queueStore, clock, limiters: deps.limiters, guards });
   const catalogue = new CatalogueService(db, clock);
-  const admin = new AdminService(db);
+  const admin = new AdminService(db, config.DEFAULT_TIME_ZONE);
   const queue = new QueueService(deps.queueStore, catalogue, realtime, clock, config.QUEUE_GRACE_SECONDS * 1000, {
     ...ops.metrics.queueEvents,
     onError: (err, what) => app.log.error({ err }, what),
@@ -129,6 +131,7 @@ export async function buildApp(deps: AppDeps): Promise<TicketClub> {
   });
   authRoutes(app, auth, guards, config.cookieSecure);
   catalogueRoutes(app, catalogue);
+  pagesRoutes(app, new PagesService(db), guards);
   queueRoutes(app, queue, guards);
   adminRoutes(app, { admin, checkin: new CheckinService(db, clock), catalogue, auth, queue, guards, clock, loadTestApi: config.ENABLE_LOAD_TEST_API });
   // seats & orders wiring
@@ -154,7 +157,7 @@ export async function buildApp(deps: AppDeps): Promise<TicketClub> {
     (err, what) => app.log.error({ err }, what),
   );
   // What the web app needs to know about this deployment.
-  app.get('/api/config', async () => ({ demo: config.demoData, currency: 'TWD' }));
+  app.get('/api/config', async () => ({ demo: config.demoData, currency: 'TWD', defaultTimeZone: config.DEFAULT_TIME_ZONE }));
   seatsRoutes(app, seats, guards);
   ordersRoutes(app, orders, guards);
   await serveWeb(app, config.WEB_DIST);

@@ -3,6 +3,7 @@
  * the web app reuses them for inline form validation, /docs is generated from them.
  */
 import { z } from 'zod';
+import { isTimeZone } from './time-zones.js';
 
 // PostgreSQL text cannot hold a NUL character: refused here with a 400, not a database error.
 // Exported so a test can check that every string field of every request carries this very check.
@@ -60,6 +61,8 @@ export interface VenueSummary {
   id: string;
   name: string;
   city: string;
+  /** IANA time zone ("Asia/Taipei"): show times are shown in it, labelled. */
+  timeZone: string;
 }
 export interface EventSummary {
   id: string;
@@ -67,7 +70,14 @@ export interface EventSummary {
   artist: string;
   imageUrl: string | null;
   firstShowAt: string | null;
+  /** The time zone of the venue of the show at `firstShowAt` (null when there is no show). */
+  firstShowTimeZone: string | null;
   onSale: boolean;
+  /**
+   * When nothing is on sale: the soonest sale opening of a show still to come (the "on sale soon"
+   * badge), else null.
+   */
+  nextOnSaleAt: string | null;
 }
 export interface ShowSummary {
   id: string;
@@ -76,7 +86,7 @@ export interface ShowSummary {
   status: ShowStatus;
   venue: VenueSummary;
 }
-export interface EventDetail extends Omit<EventSummary, 'firstShowAt' | 'onSale'> {
+export interface EventDetail extends Omit<EventSummary, 'firstShowAt' | 'firstShowTimeZone' | 'onSale' | 'nextOnSaleAt'> {
   description: string;
   shows: ShowSummary[];
 }
@@ -100,10 +110,18 @@ export interface ShowDetail extends ShowSummary {
 }
 
 // ---- Admin
+/** An IANA time zone name this engine knows ("Asia/Taipei"); stored in its canonical spelling. */
+export const TimeZoneName = str()
+  .trim()
+  .max(64)
+  .refine(isTimeZone, 'must be an IANA time zone such as Asia/Taipei');
+
 export const CreateVenueRequest = z.strictObject({
   name: text(120).min(1),
   city: text(80).min(1),
   address: text(200).default(''),
+  /** Unset: the server's DEFAULT_TIME_ZONE. */
+  timeZone: TimeZoneName.optional(),
   areas: z
     .array(
       z.strictObject({
@@ -118,6 +136,18 @@ export const CreateVenueRequest = z.strictObject({
     .refine((a) => a.reduce((n, x) => n + x.rows * x.seatsPerRow, 0) <= 200_000, 'at most 200,000 seats'),
 });
 export type CreateVenueRequest = z.infer<typeof CreateVenueRequest>;
+
+/** What an organizer may change of a venue: its description and its zone, never its seat grid. */
+export const UpdateVenueRequest = z
+  .strictObject({
+    name: text(120).min(1),
+    city: text(80).min(1),
+    address: text(200),
+    timeZone: TimeZoneName,
+  })
+  .partial();
+export type UpdateVenueRequest = z.infer<typeof UpdateVenueRequest>;
+export const VenueParams = z.strictObject({ venueId: Id });
 
 const imageUrl = str()
   .max(2000)
@@ -257,7 +287,7 @@ export interface Order {
   items: OrderItem[];
   tickets: Ticket[];
   /** For display: what the order is for. */
-  show?: { startsAt: string; eventTitle: string; artist: string; venueName: string };
+  show?: { startsAt: string; eventTitle: string; artist: string; venueName: string; venueTimeZone: string };
 }
 
 /** At the door of one show: a ticket of another show is refused (WRONG_SHOW). */
@@ -268,6 +298,8 @@ export interface CheckinTicket extends Ticket {
   eventTitle: string;
   artist: string;
   venueName: string;
+  /** The venue's IANA zone: the door reads the date on the venue's clock. */
+  venueTimeZone: string;
   startsAt: string;
 }
 
@@ -279,4 +311,23 @@ export interface ShowStats {
   held: number;
   available: number;
   admissionsPerMinute: number;
+}
+
+// ---- Site pages (written by the organizer, shown in the footer)
+export const SITE_PAGE_SLUGS = ['help', 'terms', 'privacy', 'contact'] as const;
+export type SitePageSlug = (typeof SITE_PAGE_SLUGS)[number];
+// Any slug parses: one that is not a page is a 404, like any address that leads nowhere.
+export const SitePageParams = z.strictObject({ slug: str().max(64).toLowerCase() });
+export const isSitePageSlug = (s: string): s is SitePageSlug => (SITE_PAGE_SLUGS as readonly string[]).includes(s);
+export const UpdateSitePageRequest = z.strictObject({
+  title: text(120).min(1, 'Enter a title'),
+  /** Markdown; shown as Markdown, never as HTML. */
+  body: str().max(50_000),
+});
+export type UpdateSitePageRequest = z.infer<typeof UpdateSitePageRequest>;
+export interface SitePage {
+  slug: SitePageSlug;
+  title: string;
+  body: string;
+  updatedAt: string;
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/server/platform/clock.js';
+import type { EventSummary } from '../../src/shared/api.js';
 import { call, newAdmin, type Res } from '../support/api-client.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { describeOnEachDatabase } from '../support/needs.js';
@@ -73,7 +74,7 @@ describeOnEachDatabase('catalogue (%s)', (kind) => {
   const search = async (q?: string) => {
     const r = await call(app, 'GET', q === undefined ? '/api/events' : `/api/events?q=${encodeURIComponent(q)}`);
     expect(r.status, JSON.stringify(r.body)).toBe(200);
-    return r.body.events as { id: string; title: string; artist: string; imageUrl: string | null; firstShowAt: string | null; onSale: boolean }[];
+    return r.body.events as EventSummary[];
   };
   const status = async (showId: string) => {
     const r = await call(app, 'GET', `/api/shows/${showId}`);
@@ -119,17 +120,21 @@ describeOnEachDatabase('catalogue (%s)', (kind) => {
       const events = await search();
       for (const id of Object.values(ids)) expect(events.map((e) => e.id)).toContain(id);
       const jazz = events.find((e) => e.id === ids.jazz)!;
-      expect(Object.keys(jazz).sort()).toEqual(['artist', 'firstShowAt', 'id', 'imageUrl', 'onSale', 'title']);
+      expect(Object.keys(jazz).sort()).toEqual(['artist', 'firstShowAt', 'firstShowTimeZone', 'id', 'imageUrl', 'nextOnSaleAt', 'onSale', 'title']);
       expect(jazz).toEqual({
         id: ids.jazz,
         title: 'Midnight Jazz Session',
         artist: 'The Blue Quartet',
         imageUrl: '/images/jazz.svg',
         firstShowAt: new Date(T0 + 5 * DAY).toISOString(),
+        firstShowTimeZone: 'UTC',
         onSale: true,
+        nextOnSaleAt: null,
       });
       const rock = events.find((e) => e.id === ids.rock)!;
       expect(rock.onSale).toBe(false);
+      // Not on sale yet: when it will be, for the "on sale soon" badge.
+      expect(rock.nextOnSaleAt).toBe(new Date(T0 + DAY).toISOString());
       expect(rock.imageUrl).toBeNull();
       expect(events.find((e) => e.id === ids.percent)!.firstShowAt).toBeNull();
     });
@@ -142,6 +147,32 @@ describeOnEachDatabase('catalogue (%s)', (kind) => {
     it('when q matches an artist in another case, then that event is listed', async () => {
       expect((await search('thunder horses')).map((e) => e.id)).toEqual([ids.rock]);
       expect((await search('QUARTET')).map((e) => e.id)).toEqual([ids.jazz]);
+    });
+
+    it('when q matches the city or the name of a venue one of its shows is at, in another case, then the event is listed', async () => {
+      const elsewhere = await call(app, 'POST', '/api/admin/venues', {
+        token: admin,
+        body: { name: 'Riverside Dome', city: 'Tainan', areas: [{ name: 'Floor', rows: 1, seatsPerRow: 2 }] },
+      });
+      expect(elsewhere.status).toBe(201);
+      const lights = await createEvent('Harbour Lights', 'Seagulls');
+      const r = await call(app, 'POST', '/api/admin/shows', {
+        token: admin,
+        body: {
+          eventId: lights,
+          venueId: elsewhere.body.venue.id,
+          startsAt: new Date(T0 + 8 * DAY).toISOString(),
+          onSaleAt: new Date(T0 - DAY).toISOString(),
+          prices: [{ areaId: elsewhere.body.venue.areas[0].id, price: 500 }],
+        },
+      });
+      expect(r.status, JSON.stringify(r.body)).toBe(201);
+      expect((await search('tAiNaN')).map((e) => e.id)).toEqual([lights]);
+      expect((await search('riverside dome')).map((e) => e.id)).toEqual([lights]);
+      expect((await search('side do')).map((e) => e.id)).toEqual([lights]);
+      // Catalogue Hall in Kaohsiung hosts the jazz and rock shows, and no other event of this suite.
+      expect((await search('KAOHSIUNG')).map((e) => e.id).sort()).toEqual([ids.jazz, ids.rock].sort());
+      expect((await search('catalogue hall')).map((e) => e.id).sort()).toEqual([ids.jazz, ids.rock].sort());
     });
 
     it('when q matches a middle part of a word, then the event is listed', async () => {
@@ -216,7 +247,7 @@ describeOnEachDatabase('catalogue (%s)', (kind) => {
         startsAt: new Date(T0 + 2 * DAY).toISOString(),
         onSaleAt: new Date(T0 + HOUR).toISOString(),
         status: 'scheduled',
-        venue: { id: venue.id, name: 'Catalogue Hall', city: 'Kaohsiung' },
+        venue: { id: venue.id, name: 'Catalogue Hall', city: 'Kaohsiung', timeZone: 'UTC' },
       });
       expect(e.shows[1]).toMatchObject({ id: showIds[1], status: 'on_sale', venue: { id: venue.id } });
     });
@@ -268,7 +299,7 @@ describeOnEachDatabase('catalogue (%s)', (kind) => {
         pageCapacity: 7,
         purchaseWindowSeconds: 120,
         maxTicketsPerAccount: 2,
-        venue: { id: venue.id, name: 'Catalogue Hall', city: 'Kaohsiung' },
+        venue: { id: venue.id, name: 'Catalogue Hall', city: 'Kaohsiung', timeZone: 'UTC' },
       });
       expect(s.areas).toEqual([
         { id: venue.areas[0]!.id, name: 'Floor', price: 2800, currency: 'TWD', seatCount: 6, availableCount: 6 },

@@ -21,7 +21,7 @@ describe('organizer console API', () => {
   it('tells the web app whether it runs in demo mode', async () => {
     const r = await call(h.tc.app, 'GET', '/api/config');
     expect(r.status).toBe(200);
-    expect(r.body).toEqual({ demo: true, currency: 'TWD' });
+    expect(r.body).toEqual({ demo: true, currency: 'TWD', defaultTimeZone: 'UTC' });
   });
 
   it('lists every event with its shows and their sale rules, for admins only', async () => {

@@ -101,6 +101,25 @@ describeOnEachDatabase('demo data (%s)', (kind) => {
     expect(capacities.filter((c) => c === 100)).toHaveLength(10);
   });
 
+  it('when loaded, then the venue is in Asia/Taipei and every show starts at 19:30 on its clock', async () => {
+    for (const s of shows) {
+      const show = (await call(app, 'GET', `/api/shows/${s.id}`)).body.show;
+      expect(show.venue.timeZone).toBe('Asia/Taipei');
+      // Taipei is UTC+8 all year: 19:30 there is 11:30 UTC.
+      expect(new Date(show.startsAt).toISOString().slice(11, 16)).toBe('11:30');
+    }
+  });
+
+  it('when loaded, then the four footer pages have the organizer\'s text, not the placeholder', async () => {
+    for (const slug of ['help', 'terms', 'privacy', 'contact']) {
+      const res = await call(app, 'GET', `/api/pages/${slug}`);
+      expect(res.status).toBe(200);
+      expect(res.body.page.title.length).toBeGreaterThan(0);
+      expect(res.body.page.body).not.toMatch(/not written this page/);
+      expect(res.body.page.body.length).toBeGreaterThan(100);
+    }
+  });
+
   it('when demo@test.com logs in with demodemo, then it is a customer', async () => {
     const res = await call(app, 'POST', '/api/auth/login', { body: { email: 'demo@test.com', password: 'demodemo' } });
     expect(res.status).toBe(200);

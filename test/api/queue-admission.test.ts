@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { TestHooks } from '../../src/server/platform/test-hooks.js';
 import { call, createShow, newAdmin, newCustomer } from '../support/api-client.js';
-import { DB_KINDS, startHarness, type DbKind, type Harness } from '../support/harness.js';
+import { startHarness, type DbKind, type Harness } from '../support/harness.js';
 import { admit, checkout, hold, pay, seatIdsOf, seatRow } from './seat-helpers.js';
+import { describeNeeding } from '../support/needs.js';
 
 /**
  * Holds, checkouts and payments are tied to the admission they are made in. Each race is forced
@@ -11,7 +12,7 @@ import { admit, checkout, hold, pay, seatIdsOf, seatRow } from './seat-helpers.j
 const SETUPS: { name: string; db: DbKind; redis: boolean }[] = [
   { name: 'in-process store + PGlite', db: 'pglite' as const, redis: false },
   { name: 'Redis + PostgreSQL', db: 'postgres' as const, redis: true },
-].filter((s) => DB_KINDS.includes(s.db));
+];
 
 /** A hook that stops its caller until `letGo`; `entered` resolves once the caller is stopped. */
 function pausePoint(): { hook: () => Promise<void>; entered: Promise<void>; letGo: () => void } {
@@ -29,7 +30,8 @@ function pausePoint(): { hook: () => Promise<void>; entered: Promise<void>; letG
   };
 }
 
-describe.each(SETUPS)('admission-bound holds and orders ($name)', ({ db, redis }) => {
+for (const { name, db, redis } of SETUPS)
+  describeNeeding(redis ? ['postgres', 'redis'] : [], `admission-bound holds and orders (${name})`, () => {
   let h: Harness;
   let admin: string;
   const hooks: TestHooks = {};

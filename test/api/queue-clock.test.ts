@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { RedisClock } from '../../src/server/adapters/redis/redis-clock.js';
 import type { Clock } from '../../src/server/platform/clock.js';
 import { call, createShow, newAdmin, newCustomers } from '../support/api-client.js';
@@ -7,13 +7,14 @@ import { openTestDb, REDIS_URL, startHarness, uniqueName, type Harness } from '.
 import { admit, hold, seatIdsOf, seatRow } from './seat-helpers.js';
 import { sleep } from '../support/harness-env.js';
 import { connect, emitAck, nextEvent, type ClientSocket } from '../support/sockets.js';
+import { describeNeeding } from '../support/needs.js';
 
 /**
  * The line has one clock (Redis TIME), whatever the instances' clocks say. Two instances share one
  * Redis and one PostgreSQL; `ahead` runs 35 s fast, longer than both the purchase window and the
  * grace, so any decision taken on an instance's own clock would show.
  */
-describe('one clock for the line (Redis store, instances 35 s apart)', () => {
+describeNeeding(['postgres', 'redis'], 'one clock for the line (Redis store, instances 35 s apart)', () => {
   const SKEW_MS = 35_000;
   const WINDOW_S = 5;
   let shared: Awaited<ReturnType<typeof openTestDb>>;

@@ -74,7 +74,7 @@ describe('no NUL in any request string', () => {
       await call(app(), 'POST', `/api/shows/${show.id}/seats/${seats[0]}/hold`, { token: fan!.token });
       await call(app(), 'POST', `/api/shows/${show.id}/seats/${seats[1]}/hold`, { token: fan!.token });
       const order = await call(app(), 'POST', `/api/shows/${show.id}/checkout`, { token: fan!.token, body: { seatIds: [seats[0]] } });
-      fixture = { showId: show.id, eventId: show.eventId, venueId: show.venue.id, areaId: show.areas[0]!.id, seatId: seats[1]!, orderId: order.body.order.id, fan: fan!.token };
+      fixture = { showId: show.id, eventId: show.eventId, venueId: show.venue.id, areaId: show.areas[0]!.id, seatId: seats[1]!, orderId: order.body.order.id, slug: 'help', fan: fan!.token };
     }, 60_000);
     afterAll(async () => {
       await h?.close();
@@ -86,7 +86,9 @@ describe('no NUL in any request string', () => {
       'POST /api/auth/login': { email: 'nul@example.com', password: 'password123' },
       'POST /api/shows/:showId/checkout': { seatIds: [fixture.seatId] },
       'POST /api/orders/:orderId/pay': { method: 'card', card: { ...GOOD_CARD } },
-      'POST /api/admin/venues': { name: 'Hall', city: 'Taipei', address: 'Road 1', areas: [{ name: 'A', rows: 1, seatsPerRow: 2 }] },
+      'POST /api/admin/venues': { name: 'Hall', city: 'Taipei', address: 'Road 1', timeZone: 'Asia/Taipei', areas: [{ name: 'A', rows: 1, seatsPerRow: 2 }] },
+      'PATCH /api/admin/venues/:venueId': { name: 'Hall', city: 'Taipei', address: 'Road 1', timeZone: 'Asia/Taipei' },
+      'PUT /api/admin/pages/:slug': { title: 'Help', body: 'Ask **us**.' },
       'POST /api/admin/events': { title: 'T', artist: 'A', description: 'D', imageUrl: 'https://img.example/p.png' },
       'PATCH /api/admin/events/:eventId': { title: 'T', artist: 'A', description: 'D', imageUrl: '/images/p.png' },
       'POST /api/admin/shows': {
@@ -124,7 +126,8 @@ describe('no NUL in any request string', () => {
     const tokenFor = (key: string) => (key.includes('/api/admin/') ? admin : fixture.fan!);
 
     /** What a refused request must leave as it was. */
-    const STATE_SQL = `SELECT (SELECT count(*) FROM users) AS users, (SELECT count(*) FROM venues) AS venues, (SELECT count(*) FROM shows) AS shows,
+    const STATE_SQL = `SELECT (SELECT count(*) FROM users) AS users, (SELECT md5(string_agg(name || city || address || time_zone, ',' ORDER BY id)) FROM venues) AS venues,
+        (SELECT md5(string_agg(slug || title || body, ',' ORDER BY slug)) FROM site_pages) AS pages, (SELECT count(*) FROM shows) AS shows,
         (SELECT md5(string_agg(title || artist || description || coalesce(image_url, ''), ',' ORDER BY id)) FROM events) AS events,
         (SELECT md5(string_agg(seat_id::text || status, ',' ORDER BY seat_id)) FROM show_seats) AS seats,
         (SELECT md5(string_agg(id::text || status, ',' ORDER BY id)) FROM orders) AS orders`;

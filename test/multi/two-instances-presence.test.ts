@@ -1,14 +1,15 @@
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { PG_URL, sleep, uniqueName } from '../support/harness-env.js';
 import { http, onSaleShow, startInstance, type Instance } from '../support/instances.js';
 import { connect, emitAck, nextEvent, type ClientSocket } from '../support/sockets.js';
+import { describeNeeding } from '../support/needs.js';
 
 /**
  * Presence lives in the shared store, not in the instance holding the socket: when that instance
  * dies (SIGKILL, no goodbye), the other one removes its accounts after the grace.
  */
-describe('presence when an instance dies', () => {
+describeNeeding(['postgres', 'redis'], 'presence when an instance dies', () => {
   const schema = uniqueName('presence');
   let a: Instance;
   let b: Instance;

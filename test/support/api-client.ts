@@ -10,7 +10,7 @@ export interface Res<T = any> {
 /** Calls the in-process app like an HTTP client would (fastify inject). */
 export async function call<T = any>(
   app: FastifyInstance,
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE',
   url: string,
   opts: { token?: string; body?: unknown; headers?: Record<string, string>; raw?: string } = {},
 ): Promise<Res<T>> {

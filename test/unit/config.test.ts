@@ -148,3 +148,17 @@ describe('loadConfig', () => {
     });
   });
 });
+
+describe('DEFAULT_TIME_ZONE', () => {
+  it('when unset, then venues default to UTC; when set, to that zone in its canonical spelling', () => {
+    expect(loadConfig({}).DEFAULT_TIME_ZONE).toBe('UTC');
+    expect(loadConfig({ DEFAULT_TIME_ZONE: 'Asia/Taipei' }).DEFAULT_TIME_ZONE).toBe('Asia/Taipei');
+    expect(loadConfig({ DEFAULT_TIME_ZONE: 'europe/berlin' }).DEFAULT_TIME_ZONE).toBe('Europe/Berlin');
+  });
+
+  it.each(['Asia/Taipeh', '+08:00', 'CEST?', 'Mars/Base'])('when it is %j, then the start stops naming DEFAULT_TIME_ZONE', (zone) => {
+    const err = configError({ DEFAULT_TIME_ZONE: zone });
+    expect(err.message).toMatch(/\bDEFAULT_TIME_ZONE\b/);
+    expect(err.message).toMatch(/IANA time zone/);
+  });
+});

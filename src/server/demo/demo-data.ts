@@ -2,6 +2,9 @@ import type { Clock } from '../platform/clock.js';
 import type { Database } from '../platform/database.js';
 import type { AdminService } from '../modules/admin/admin-service.js';
 import type { AuthService } from '../modules/auth/auth-service.js';
+import { PagesService } from '../modules/pages/pages-service.js';
+import type { SitePageSlug } from '../../shared/api.js';
+import { utcToWallClock, wallClockToUtc } from '../../shared/time-zones.js';
 
 const DAY = 24 * 3600 * 1000;
 const HOUR = 3600 * 1000;
@@ -94,7 +97,7 @@ export async function isEmpty(db: Database): Promise<boolean> {
   return Number(rows[0]!.n) === 0;
 }
 
-/** The demo world: a 9-area venue, eight events, eleven shows, a demo fan and an admin. */
+/** The demo world: a 9-area venue in Taipei (Asia/Taipei), eight events, eleven shows, a demo fan, an admin and the footer's pages. */
 export async function loadDemoData(deps: { db: Database; admin: AdminService; auth: AuthService; clock: Clock }): Promise<void> {
   const { admin, auth, clock } = deps;
   const floors = [
@@ -106,12 +109,13 @@ export async function loadDemoData(deps: { db: Database; admin: AdminService; au
     name: 'Taipei Harbour Arena',
     city: 'Taipei',
     address: 'No. 2, Sec. 4, Nanjing E. Rd., Songshan Dist.',
+    timeZone: 'Asia/Taipei',
     areas: floors.flatMap(({ floor }) => ['A', 'B', 'C'].map((x) => ({ name: `Floor ${floor} · ${x}`, rows: 9, seatsPerRow: 9 }))),
   });
   const prices = venue.areas.map((a, i) => ({ areaId: a.id, price: floors[Math.floor(i / 3)]!.price }));
-  // Shows start at 19:30 UTC+8 (11:30 UTC), whole days from now.
-  const base = new Date(clock.now());
-  base.setUTCHours(11, 30, 0, 0);
+  // Shows start at 19:30 on the venue's clock, whole days from now (Taipei has no DST: 11:30 UTC).
+  const today = utcToWallClock(new Date(clock.now()).toISOString(), venue.timeZone).slice(0, 10);
+  const base = new Date(wallClockToUtc(`${today}T19:30`, venue.timeZone)!);
   for (const e of EVENTS) {
     const event = await admin.createEvent({
       title: e.title,
@@ -135,4 +139,59 @@ export async function loadDemoData(deps: { db: Database; admin: AdminService; au
     }
   }
   for (const a of DEMO_ACCOUNTS) await auth.ensureAccount(a);
+  const pages = new PagesService(deps.db);
+  for (const [slug, page] of Object.entries(DEMO_PAGES)) await pages.put(slug, page);
 }
+
+/** The footer's pages as an organizer might write them (Markdown). */
+const DEMO_PAGES: Record<SitePageSlug, { title: string; body: string }> = {
+  help: {
+    title: 'Help',
+    body: [
+      '## Buying tickets',
+      '',
+      'When a show goes on sale, press **Buy tickets**. If many fans arrive at once you wait in a fair line: your place and an estimated wait are shown live. Keep the tab open: closing it for long gives your place away.',
+      '',
+      'Once admitted you have a few minutes (shown at the top) to pick seats and pay. Seats you pick are held for you until the time runs out.',
+      '',
+      '## Times',
+      '',
+      'Show times are in the venue\'s time zone, and say so (for example "19:30 GMT+8").',
+      '',
+      '## Your tickets',
+      '',
+      'Paid tickets are under **My tickets**, each with a QR code to show at the door.',
+      '',
+      'Something else? See the [contact page](/contact).',
+    ].join('\n'),
+  },
+  terms: {
+    title: 'Terms of sale',
+    body: [
+      'This is a demo site: no real tickets are sold and no card is charged.',
+      '',
+      '1. Tickets are sold by the organizer of each event.',
+      '2. Each account may buy up to the number of tickets shown for the show.',
+      '3. An order that is not paid within its purchase window is cancelled and its seats go back on sale.',
+      '4. A ticket is valid once: it is checked in at the door.',
+    ].join('\n'),
+  },
+  privacy: {
+    title: 'Privacy',
+    body: [
+      'We keep your name, email address, orders and tickets to sell you tickets and let you in.',
+      '',
+      'Your password is stored only as a one-way hash. Your session is a cookie this site needs to keep you logged in; there are no advertising or tracking cookies.',
+      '',
+      'To have your account removed, write to us (see the [contact page](/contact)).',
+    ].join('\n'),
+  },
+  contact: {
+    title: 'Contact',
+    body: [
+      'Questions about an order, a show or your account: write to **tickets@example.com** with your order number.',
+      '',
+      'Forgot your password? Write from the address of your account and we will help you back in.',
+    ].join('\n'),
+  },
+};

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { canonicalTimeZone } from '../../shared/time-zones.js';
 
 const flag = z
   .enum(['0', '1', 'true', 'false', 'yes', 'no', ''])
@@ -53,6 +54,13 @@ const schema = z.object({
   /** Signups per client IP per 10 minutes, and queue joins per account per 10 seconds; 0 = no limit. */
   SIGNUP_RATE_LIMIT: int(0, 1_000_000).default(300),
   QUEUE_JOIN_RATE_LIMIT: int(0, 1_000_000).default(60),
+  /** The time zone of a venue created without one (an IANA name such as Asia/Taipei). */
+  DEFAULT_TIME_ZONE: z
+    .string()
+    .trim()
+    .refine((v) => canonicalTimeZone(v) !== null, 'must be an IANA time zone such as Asia/Taipei or UTC')
+    .transform((v) => canonicalTimeZone(v)!)
+    .default('UTC'),
 });
 
 export type Config = z.infer<typeof schema> & {

@@ -1,11 +1,14 @@
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { isWebRoute } from '../../shared/web-routes.js';
 import { AppError } from './errors.js';
 
 /**
- * Serves the built web app; any other GET outside /api is the app's index.html (client-side routes).
+ * Serves the built web app: the app's own addresses (shared/web-routes.ts) get its index.html; any
+ * other page address gets the same HTML with status 404, and the app shows its "Page not found".
  * Returns false when the app has not been built.
  */
 export async function serveWeb(app: FastifyInstance, dist: string): Promise<boolean> {
@@ -18,10 +21,13 @@ export async function serveWeb(app: FastifyInstance, dist: string): Promise<bool
   const sendIndex = (reply: FastifyReply) =>
     reply.header('cache-control', 'no-cache').sendFile('index.html', root, { maxAge: 0 });
   app.get('/', (_req, reply) => sendIndex(reply));
-  app.setNotFoundHandler((req, reply) => {
+  app.setNotFoundHandler(async (req, reply) => {
     const url = req.url.split('?')[0]!;
     if (req.method === 'GET' && !url.startsWith('/api/') && !url.startsWith('/socket.io') && !path.extname(url)) {
-      return sendIndex(reply);
+      if (isWebRoute(url)) return sendIndex(reply);
+      // Read each time, like sendFile: a rebuilt app is served without a restart.
+      const html = await readFile(path.join(root, 'index.html'));
+      return reply.status(404).header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(html);
     }
     return notFound(req.method, url, reply);
   });

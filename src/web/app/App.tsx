@@ -3,6 +3,7 @@ import { BrowserRouter, Link, Route, Routes } from 'react-router-dom';
 import { PageMessage } from '../components/PageMessage.js';
 import { EventPage } from '../features/catalogue/EventPage.js';
 import { HomePage } from '../features/catalogue/HomePage.js';
+import { WEB_ROUTES as R } from '../../shared/web-routes.js';
 import { useDocumentTitle } from '../lib/hooks.js';
 import { AuthProvider } from './auth.js';
 import { Layout } from './Layout.js';
@@ -14,6 +15,8 @@ const SignupPage = lazy(() => import('../features/auth/SignupPage.js').then((m) 
 const ProfilePage = lazy(() => import('../features/orders/ProfilePage.js').then((m) => ({ default: m.ProfilePage })));
 const OrderPage = lazy(() => import('../features/orders/OrderPage.js').then((m) => ({ default: m.OrderPage })));
 const BuyPage = lazy(() => import('../pages/buying/BuyPage.js').then((m) => ({ default: m.BuyPage })));
+const SitePage = lazy(() => import('../features/site/SitePage.js').then((m) => ({ default: m.SitePage })));
+const ForgotPasswordPage = lazy(() => import('../features/site/SitePage.js').then((m) => ({ default: m.ForgotPasswordPage })));
 const AdminPage = lazy(() => import('../features/admin/AdminPage.js').then((m) => ({ default: m.AdminPage })));
 
 export function App() {
@@ -22,12 +25,18 @@ export function App() {
       <AuthProvider>
         <Routes>
           <Route element={<Layout />}>
-            <Route index element={<HomePage />} />
-            <Route path="events/:eventId" element={<EventPage />} />
-            <Route path="login" element={<LoginPage />} />
-            <Route path="signup" element={<SignupPage />} />
+            {/* Every path is from shared/web-routes.ts: the server answers any other address with a 404. */}
+            <Route path={R.home} element={<HomePage />} />
+            <Route path={R.event} element={<EventPage />} />
+            <Route path={R.login} element={<LoginPage />} />
+            <Route path={R.signup} element={<SignupPage />} />
+            <Route path={R.forgotPassword} element={<ForgotPasswordPage />} />
+            <Route path={R.help} element={<SitePage slug="help" />} />
+            <Route path={R.terms} element={<SitePage slug="terms" />} />
+            <Route path={R.privacy} element={<SitePage slug="privacy" />} />
+            <Route path={R.contact} element={<SitePage slug="contact" />} />
             <Route
-              path="profile"
+              path={R.profile}
               element={
                 <RequireAuth>
                   <ProfilePage />
@@ -35,7 +44,7 @@ export function App() {
               }
             />
             <Route
-              path="orders/:orderId"
+              path={R.order}
               element={
                 <RequireAuth>
                   <OrderPage />
@@ -43,7 +52,7 @@ export function App() {
               }
             />
             <Route
-              path="shows/:showId"
+              path={R.show}
               element={
                 <RequireAuth>
                   <BuyPage />
@@ -51,7 +60,7 @@ export function App() {
               }
             />
             <Route
-              path="admin/*"
+              path={R.admin}
               element={
                 <RequireAuth>
                   <AdminPage />

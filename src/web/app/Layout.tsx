@@ -1,6 +1,6 @@
 import { Suspense, useEffect } from 'react';
 import { Spinner } from '../components/Spinner.js';
-import { Outlet, useLocation } from 'react-router-dom';
+import { Link, Outlet, useLocation } from 'react-router-dom';
 import { Header } from './Header.js';
 
 export function Layout() {
@@ -24,7 +24,12 @@ export function Layout() {
           <span>
             <strong>TicketClub</strong> · fair queues, live seats.
           </span>
-          <span className="muted">Self-hosted concert ticketing</span>
+          <nav className="footer-links" aria-label="About this site">
+            <Link to="/help">Help</Link>
+            <Link to="/terms">Terms</Link>
+            <Link to="/privacy">Privacy</Link>
+            <Link to="/contact">Contact</Link>
+          </nav>
         </div>
       </footer>
     </div>

@@ -11,11 +11,15 @@ const ALLOWED = ['p', 'br', 'strong', 'em', 'del', 'a', 'ul', 'ol', 'li', 'block
 const components: Components = {
   // A description's headings sit under the page's own h1/h2.
   h1: ({ children }) => <h3>{children}</h3>,
-  a: ({ href, children }) => (
-    <a href={href} target="_blank" rel="noopener noreferrer nofollow ugc">
-      {children}
-    </a>
-  ),
+  // A link to a page of this site (/contact) opens here; any other in a new tab, without access to this one.
+  a: ({ href, children }) =>
+    href && /^\/(?!\/)/.test(href) ? (
+      <a href={href}>{children}</a>
+    ) : (
+      <a href={href} target="_blank" rel="noopener noreferrer nofollow ugc">
+        {children}
+      </a>
+    ),
 };
 
 export default function Markdown({ text, className = '' }: { text: string; className?: string }) {

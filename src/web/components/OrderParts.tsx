@@ -2,6 +2,9 @@ import type { Order, OrderItem, Ticket } from '../../shared/api.js';
 import { QrCode } from './QrCode.js';
 import { formatDateTime, formatMoney } from '../lib/format.js';
 
+/** The zone the order's times are shown in: its venue's (undefined while the order has no show). */
+export const orderZone = (order: Order): string | undefined => order.show?.venueTimeZone;
+
 /** What the order is for, as one line of text. */
 export function orderTitle(order: Order): string {
   return order.show?.eventTitle ?? 'Concert tickets';
@@ -13,7 +16,7 @@ export function OrderShowLine({ order }: { order: Order }) {
     <p className="order-show-line">
       {order.show.artist && <span>{order.show.artist}</span>}
       <span>
-        <time dateTime={order.show.startsAt}>{formatDateTime(order.show.startsAt)}</time>
+        <time dateTime={order.show.startsAt}>{formatDateTime(order.show.startsAt, order.show.venueTimeZone)}</time>
       </span>
       {order.show.venueName && <span>{order.show.venueName}</span>}
     </p>
@@ -79,12 +82,12 @@ export function TicketList({ order, size = 132, variant = 'compact' }: { order: 
           <div className="ticket-info">
             <p className="ticket-event">{orderTitle(order)}</p>
             <p className="ticket-seat">{where}</p>
-            {order.show && <p className="ticket-when">{formatDateTime(order.show.startsAt)}</p>}
+            {order.show && <p className="ticket-when">{formatDateTime(order.show.startsAt, order.show.venueTimeZone)}</p>}
             <p className="ticket-code">
               <span className="visually-hidden">Ticket code </span>
               <code>{t.code}</code>
             </p>
-            {t.checkedInAt && <p className="ticket-used">Checked in {formatDateTime(t.checkedInAt)}</p>}
+            {t.checkedInAt && <p className="ticket-used">Checked in {formatDateTime(t.checkedInAt, orderZone(order))}</p>}
           </div>
         </li>
       ))}

@@ -20,6 +20,10 @@ import type {
   ShowStats,
   ShowStatus,
   SignupRequest,
+  SitePage,
+  SitePageSlug,
+  UpdateSitePageRequest,
+  UpdateVenueRequest,
   User,
   VenueSummary,
 } from '../../shared/api.js';
@@ -111,6 +115,8 @@ export interface PublicConfig {
   demo: boolean;
   /** The currency prices are set in (default TWD). */
   currency?: string;
+  /** The zone a venue gets when none is chosen (DEFAULT_TIME_ZONE). */
+  defaultTimeZone?: string;
 }
 
 /** The sentence to show an organizer: for input and state conflicts the server's own, which names the problem. */
@@ -132,6 +138,7 @@ export interface AdminVenue {
   name: string;
   city: string;
   address: string;
+  timeZone: string;
   areas: AdminArea[];
 }
 export interface AdminShow {
@@ -183,6 +190,9 @@ const enc = encodeURIComponent;
 export const adminApi = {
   venues: () => request<{ venues: AdminVenue[] }>('GET', '/api/admin/venues'),
   createVenue: (body: CreateVenueRequest) => request<{ venue: AdminVenue }>('POST', '/api/admin/venues', body),
+  updateVenue: (venueId: string, body: UpdateVenueRequest) => request<{ venue: AdminVenue }>('PATCH', `/api/admin/venues/${enc(venueId)}`, body),
+  pages: () => request<{ pages: SitePage[] }>('GET', '/api/admin/pages'),
+  putPage: (slug: SitePageSlug, body: UpdateSitePageRequest) => request<{ page: SitePage }>('PUT', `/api/admin/pages/${enc(slug)}`, body),
   events: () => request<{ events: AdminEvent[] }>('GET', '/api/admin/events'),
   createEvent: (body: CreateEventRequest) => request<{ event: AdminEvent }>('POST', '/api/admin/events', body),
   updateEvent: (eventId: string, body: UpdateEventBody) =>
@@ -234,4 +244,5 @@ export const api = {
   // ---- Site
   /** Optional endpoint; when the server does not have it the site assumes demo mode (see useSiteConfig). */
   config: () => request<Partial<PublicConfig>>('GET', '/api/config'),
+  page: (slug: SitePageSlug) => request<{ page: SitePage }>('GET', `/api/pages/${encodeURIComponent(slug)}`),
 };

@@ -1,4 +1,4 @@
-/** Display formatting: money, dates in the visitor's local time, durations. */
+/** Display formatting: money, dates on the venue's clock, durations. */
 
 const LOCALE = 'en-US';
 
@@ -27,26 +27,51 @@ export function formatMoney(amount: number, currency = 'TWD'): string {
   return f.format(whole ? amount : amount / 100);
 }
 
-const dateTime = new Intl.DateTimeFormat(LOCALE, {
-  weekday: 'short',
-  year: 'numeric',
-  month: 'short',
-  day: 'numeric',
-  hour: 'numeric',
-  minute: '2-digit',
-});
-const dateOnly = new Intl.DateTimeFormat(LOCALE, { weekday: 'short', year: 'numeric', month: 'short', day: 'numeric' });
-const timeOnly = new Intl.DateTimeFormat(LOCALE, { hour: 'numeric', minute: '2-digit' });
-const monthShort = new Intl.DateTimeFormat(LOCALE, { month: 'short' });
+/**
+ * Dates and times are shown on the venue's clock, labelled with its zone ("19:30 GMT+8"), never in
+ * the zone of whoever reads them: a fan abroad and the organizer see the time printed on the poster.
+ * `timeZone` is the venue's IANA zone; undefined (a time with no venue) is the browser's own zone,
+ * still labelled.
+ */
+type Style = 'dateTime' | 'date' | 'shortDate' | 'time' | 'month' | 'day';
+const STYLES: Record<Style, Intl.DateTimeFormatOptions> = {
+  dateTime: { weekday: 'short', year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZoneName: 'short' },
+  date: { weekday: 'short', year: 'numeric', month: 'short', day: 'numeric' },
+  shortDate: { month: 'short', day: 'numeric' },
+  time: { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZoneName: 'short' },
+  month: { month: 'short' },
+  day: { day: 'numeric' },
+};
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
 
-export const formatDateTime = (iso: string): string => dateTime.format(new Date(iso));
-export const formatDate = (iso: string): string => dateOnly.format(new Date(iso));
-export const formatTime = (iso: string): string => timeOnly.format(new Date(iso));
+function dateFormat(style: Style, timeZone: string | undefined): Intl.DateTimeFormat {
+  const key = `${style} ${timeZone ?? ''}`;
+  let f = dateFormats.get(key);
+  if (!f) {
+    try {
+      f = new Intl.DateTimeFormat(LOCALE, { ...STYLES[style], timeZone });
+    } catch {
+      // A zone this browser does not know: its own zone, which the label then names.
+      f = new Intl.DateTimeFormat(LOCALE, STYLES[style]);
+    }
+    dateFormats.set(key, f);
+  }
+  return f;
+}
 
-/** Parts for a calendar-style date chip: { month: "MAR", day: "14" }. */
-export function dateChip(iso: string): { month: string; day: string } {
+/** "Thu, Mar 14, 2030, 19:30 GMT+8" */
+export const formatDateTime = (iso: string, timeZone: string | undefined): string => dateFormat('dateTime', timeZone).format(new Date(iso));
+/** "Thu, Mar 14, 2030" (the day on the venue's calendar) */
+export const formatDate = (iso: string, timeZone: string | undefined): string => dateFormat('date', timeZone).format(new Date(iso));
+/** "Mar 14" */
+export const formatShortDate = (iso: string, timeZone: string | undefined): string => dateFormat('shortDate', timeZone).format(new Date(iso));
+/** "19:30 GMT+8" */
+export const formatTime = (iso: string, timeZone: string | undefined): string => dateFormat('time', timeZone).format(new Date(iso));
+
+/** Parts for a calendar-style date chip, on the venue's calendar: { month: "MAR", day: "14" }. */
+export function dateChip(iso: string, timeZone: string | undefined): { month: string; day: string } {
   const d = new Date(iso);
-  return { month: monthShort.format(d).toUpperCase(), day: String(d.getDate()) };
+  return { month: dateFormat('month', timeZone).format(d).toUpperCase(), day: dateFormat('day', timeZone).format(d) };
 }
 
 /** A countdown clock: 75 → "1:15", 3725 → "1:02:05". Never negative. */

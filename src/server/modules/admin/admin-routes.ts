@@ -9,6 +9,8 @@ import {
   ShowParams,
   UpdateEventRequest,
   UpdateShowRequest,
+  UpdateVenueRequest,
+  VenueParams,
 } from '../../../shared/api.js';
 import type { Clock } from '../../platform/clock.js';
 import { AppError } from '../../platform/errors.js';
@@ -51,6 +53,12 @@ export function adminRoutes(
     await guards.requireAdmin(req);
     const venue = await admin.createVenue(parse(CreateVenueRequest, req.body));
     return reply.status(201).send({ venue });
+  });
+
+  app.patch('/api/admin/venues/:venueId', async (req) => {
+    await guards.requireAdmin(req);
+    const { venueId } = parse(VenueParams, req.params);
+    return { venue: await admin.updateVenue(venueId, parse(UpdateVenueRequest, req.body)) };
   });
 
   app.post('/api/admin/events', async (req, reply) => {

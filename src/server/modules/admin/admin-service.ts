@@ -1,4 +1,5 @@
-import type { CreateEventRequest, CreateShowRequest, CreateVenueRequest, UpdateShowRequest } from '../../../shared/api.js';
+import type { CreateEventRequest, CreateShowRequest, CreateVenueRequest, UpdateShowRequest, UpdateVenueRequest } from '../../../shared/api.js';
+import { canonicalTimeZone } from '../../../shared/time-zones.js';
 import type { Database } from '../../platform/database.js';
 import { AppError } from '../../platform/errors.js';
 
@@ -7,6 +8,7 @@ export interface VenueOut {
   name: string;
   city: string;
   address: string;
+  timeZone: string;
   areas: { id: string; name: string; rows: number; seatsPerRow: number }[];
 }
 
@@ -20,13 +22,25 @@ export interface EventOut {
 
 /** What organizers create: venues with their seat grids, events, and shows with a price per area. */
 export class AdminService {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    /** The zone of a venue created without one (DEFAULT_TIME_ZONE). */
+    private readonly defaultTimeZone = 'UTC',
+  ) {}
+
+  /** The request's zone in its canonical spelling, so one zone is stored one way. */
+  private zoneOf(name: string): string {
+    const zone = canonicalTimeZone(name);
+    if (!zone) throw new AppError('VALIDATION_FAILED', 'timeZone: must be an IANA time zone such as Asia/Taipei');
+    return zone;
+  }
 
   async createVenue(input: CreateVenueRequest): Promise<VenueOut> {
+    const timeZone = this.zoneOf(input.timeZone ?? this.defaultTimeZone);
     return this.db.transaction(async (tx) => {
       const { rows } = await tx.query<{ id: string }>(
-        `INSERT INTO venues (name, city, address) VALUES ($1, $2, $3) RETURNING id`,
-        [input.name, input.city, input.address],
+        `INSERT INTO venues (name, city, address, time_zone) VALUES ($1, $2, $3, $4) RETURNING id`,
+        [input.name, input.city, input.address, timeZone],
       );
       const venueId = rows[0]!.id;
       const areas: VenueOut['areas'] = [];
@@ -43,17 +57,32 @@ export class AdminService {
         );
         areas.push({ id: areaId, name: a.name, rows: a.rows, seatsPerRow: a.seatsPerRow });
       }
-      return { id: venueId, name: input.name, city: input.city, address: input.address, areas };
+      return { id: venueId, name: input.name, city: input.city, address: input.address, timeZone, areas };
     });
   }
 
-  async listVenues(): Promise<VenueOut[]> {
-    const { rows } = await this.db.query<{ id: string; name: string; city: string; address: string; areas: VenueOut['areas'] }>(
-      `SELECT v.id, v.name, v.city, v.address,
+  /** Renames, moves or re-zones a venue; its seat grid stays (shows and tickets point at its seats). */
+  async updateVenue(id: string, input: UpdateVenueRequest): Promise<VenueOut> {
+    const timeZone = input.timeZone === undefined ? null : this.zoneOf(input.timeZone);
+    const { rowCount } = await this.db.query(
+      `UPDATE venues SET name = coalesce($2, name), city = coalesce($3, city), address = coalesce($4, address),
+              time_zone = coalesce($5, time_zone)
+        WHERE id = $1`,
+      [id, input.name ?? null, input.city ?? null, input.address ?? null, timeZone],
+    );
+    if (rowCount === 0) throw new AppError('NOT_FOUND', 'No such venue');
+    return (await this.listVenues(id))[0]!;
+  }
+
+  async listVenues(only: string | null = null): Promise<VenueOut[]> {
+    const { rows } = await this.db.query<VenueOut>(
+      `SELECT v.id, v.name, v.city, v.address, v.time_zone AS "timeZone",
               coalesce(json_agg(json_build_object('id', a.id, 'name', a.name, 'rows', a.rows, 'seatsPerRow', a.seats_per_row)
                                 ORDER BY a.position) FILTER (WHERE a.id IS NOT NULL), '[]') AS areas
          FROM venues v LEFT JOIN areas a ON a.venue_id = v.id
+        WHERE $1::uuid IS NULL OR v.id = $1::uuid
         GROUP BY v.id ORDER BY v.created_at, v.name`,
+      [only],
     );
     return rows;
   }

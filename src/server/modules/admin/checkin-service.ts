@@ -16,13 +16,14 @@ interface CheckinRow {
   event_title: string;
   artist: string;
   venue_name: string;
+  venue_time_zone: string;
   starts_at: Date;
 }
 
 const CHECKIN_SELECT = `
   SELECT t.id, t.show_id, t.seat_id, t.code, t.checked_in_at, o.status AS order_status,
          a.name AS area_name, s.row_number, s.seat_number,
-         e.title AS event_title, e.artist, v.name AS venue_name, sh.starts_at
+         e.title AS event_title, e.artist, v.name AS venue_name, v.time_zone AS venue_time_zone, sh.starts_at
     FROM tickets t
     JOIN orders o ON o.id = t.order_id
     JOIN seats s ON s.id = t.seat_id
@@ -43,6 +44,7 @@ const toCheckinTicket = (r: CheckinRow): CheckinTicket => ({
   eventTitle: r.event_title,
   artist: r.artist,
   venueName: r.venue_name,
+  venueTimeZone: r.venue_time_zone,
   startsAt: r.starts_at.toISOString(),
 });
 

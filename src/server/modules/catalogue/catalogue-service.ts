@@ -18,6 +18,7 @@ interface ShowRow {
   venue_name: string;
   city: string;
   address: string;
+  time_zone: string;
   unsold: number;
 }
 
@@ -38,7 +39,7 @@ export interface SaleRules {
 const SHOW_SELECT = `
   SELECT s.id, s.event_id, e.title AS event_title, e.artist, s.starts_at, s.on_sale_at, s.page_capacity,
          s.purchase_window_seconds, s.max_tickets_per_account,
-         v.id AS venue_id, v.name AS venue_name, v.city, v.address,
+         v.id AS venue_id, v.name AS venue_name, v.city, v.address, v.time_zone,
          (SELECT count(*) FROM show_seats ss WHERE ss.show_id = s.id AND ss.status <> 'sold')::int AS unsold
     FROM shows s JOIN venues v ON v.id = s.venue_id JOIN events e ON e.id = s.event_id`;
 
@@ -54,16 +55,19 @@ export class CatalogueService {
       startsAt: r.starts_at.toISOString(),
       onSaleAt: r.on_sale_at.toISOString(),
       status: showStatus({ onSaleAt: r.on_sale_at, startsAt: r.starts_at, unsoldCount: r.unsold }, this.clock.now()),
-      venue: { id: r.venue_id, name: r.venue_name, city: r.city },
+      venue: { id: r.venue_id, name: r.venue_name, city: r.city, timeZone: r.time_zone },
     };
   }
 
+  /** Events, upcoming first; `q` matches the title, the artist, or the name or city of a venue one of its shows is at. */
   async listEvents(q?: string): Promise<EventSummary[]> {
     const pattern = q ? `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
     const { rows: events } = await this.db.query<{ id: string; title: string; artist: string; image_url: string | null }>(
-      `SELECT id, title, artist, image_url FROM events
-        WHERE $1::text IS NULL OR title ILIKE $1 OR artist ILIKE $1
-        ORDER BY created_at, title`,
+      `SELECT e.id, e.title, e.artist, e.image_url FROM events e
+        WHERE $1::text IS NULL OR e.title ILIKE $1 OR e.artist ILIKE $1
+           OR EXISTS (SELECT 1 FROM shows s JOIN venues v ON v.id = s.venue_id
+                       WHERE s.event_id = e.id AND (v.name ILIKE $1 OR v.city ILIKE $1))
+        ORDER BY e.created_at, e.title`,
       [pattern],
     );
     if (events.length === 0) return [];
@@ -74,13 +78,17 @@ export class CatalogueService {
     const out = events.map((e) => {
       const mine = shows.filter((s) => s.event_id === e.id).map((s) => this.summary(s));
       const upcoming = mine.find((s) => Date.parse(s.startsAt) > now) ?? mine[0];
+      const onSale = mine.some((s) => s.status === 'on_sale');
+      const nextSale = onSale ? undefined : mine.filter((s) => s.status === 'scheduled').sort((a, b) => Date.parse(a.onSaleAt) - Date.parse(b.onSaleAt))[0];
       return {
         id: e.id,
         title: e.title,
         artist: e.artist,
         imageUrl: e.image_url,
         firstShowAt: upcoming?.startsAt ?? null,
-        onSale: mine.some((s) => s.status === 'on_sale'),
+        firstShowTimeZone: upcoming?.venue.timeZone ?? null,
+        onSale,
+        nextOnSaleAt: nextSale?.onSaleAt ?? null,
       };
     });
     // Upcoming events first, by date; events whose shows are all over go last.

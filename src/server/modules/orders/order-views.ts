@@ -15,6 +15,7 @@ interface OrderRow {
   event_title: string;
   artist: string;
   venue_name: string;
+  venue_time_zone: string;
 }
 
 interface ItemRow {
@@ -61,7 +62,7 @@ export const toTicket = (t: TicketRow): Ticket => ({
 export async function readOrders(q: Queryable, userId: string, now: Date, orderId: string | null = null, limit = 100): Promise<Order[]> {
   const { rows } = await q.query<OrderRow>(
     `SELECT o.id, o.show_id, o.status, o.total, o.currency, o.expires_at, o.created_at, o.paid_at, o.paying_attempt_id,
-            sh.starts_at, e.title AS event_title, e.artist, v.name AS venue_name
+            sh.starts_at, e.title AS event_title, e.artist, v.name AS venue_name, v.time_zone AS venue_time_zone
        FROM orders o
        JOIN shows sh ON sh.id = o.show_id
        JOIN events e ON e.id = sh.event_id
@@ -100,7 +101,7 @@ export async function readOrders(q: Queryable, userId: string, now: Date, orderI
         (i): OrderItem => ({ seatId: i.seat_id, areaName: i.area_name, row: i.row_number, number: i.seat_number, price: i.price }),
       ),
       tickets: (ticketsOf.get(o.id) ?? []).map(toTicket),
-      show: { startsAt: o.starts_at.toISOString(), eventTitle: o.event_title, artist: o.artist, venueName: o.venue_name },
+      show: { startsAt: o.starts_at.toISOString(), eventTitle: o.event_title, artist: o.artist, venueName: o.venue_name, venueTimeZone: o.venue_time_zone },
     }),
   );
 }

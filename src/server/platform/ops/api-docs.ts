@@ -12,6 +12,10 @@ import {
   CreateEventRequest,
   CreateShowRequest,
   CreateVenueRequest,
+  SitePageParams,
+  UpdateSitePageRequest,
+  UpdateVenueRequest,
+  VenueParams,
   EventParams,
   EventSearchQuery,
   LoginRequest,
@@ -38,6 +42,7 @@ import {
   ShowStatsDoc,
   CheckinTicketDoc,
   UserDoc,
+  SitePageDoc,
   VenueDoc,
 } from './response-schemas.js';
 
@@ -74,7 +79,7 @@ export const API_ROUTES: Record<string, RouteDoc> = {
     tag: 'Health',
     summary: 'What the web app needs to know about this deployment',
     access: 'public',
-    ok: { status: 200, description: 'Deployment settings', schema: z.object({ demo: z.boolean(), currency: z.string() }) },
+    ok: { status: 200, description: 'Deployment settings', schema: z.object({ demo: z.boolean(), currency: z.string(), defaultTimeZone: z.string().describe('the zone of a venue created without one') }) },
   },
 
   'POST /api/auth/signup': {
@@ -110,7 +115,7 @@ export const API_ROUTES: Record<string, RouteDoc> = {
 
   'GET /api/events': {
     tag: 'Catalogue',
-    summary: 'List events; `q` matches title or artist (case-insensitive)',
+    summary: 'List events; `q` matches title, artist, venue name or city (case-insensitive)',
     access: 'public',
     query: EventSearchQuery,
     ok: { status: 200, description: 'Events', schema: z.object({ events: z.array(EventSummaryDoc) }) },
@@ -129,6 +134,15 @@ export const API_ROUTES: Record<string, RouteDoc> = {
     access: 'public',
     params: ShowParams,
     ok: { status: 200, description: 'The show', schema: z.object({ show: ShowDetailDoc }) },
+    errors: ['NOT_FOUND'],
+  },
+
+  'GET /api/pages/:slug': {
+    tag: 'Catalogue',
+    summary: 'A site page the organizer wrote: help, terms, privacy or contact (Markdown body)',
+    access: 'public',
+    params: SitePageParams,
+    ok: { status: 200, description: 'The page', schema: z.object({ page: SitePageDoc }) },
     errors: ['NOT_FOUND'],
   },
 
@@ -248,9 +262,34 @@ export const API_ROUTES: Record<string, RouteDoc> = {
   'POST /api/admin/venues': {
     tag: 'Admin',
     summary: 'Create a venue with its seat grid',
+    description: '`timeZone` is an IANA name (`Asia/Taipei`); unset, the server\'s `DEFAULT_TIME_ZONE`.',
     access: 'admin',
     body: CreateVenueRequest,
     ok: { status: 201, description: 'The venue', schema: z.object({ venue: VenueDoc }) },
+  },
+  'PATCH /api/admin/venues/:venueId': {
+    tag: 'Admin',
+    summary: 'Change a venue\'s name, city, address or time zone (not its seat grid)',
+    access: 'admin',
+    params: VenueParams,
+    body: UpdateVenueRequest,
+    ok: { status: 200, description: 'The venue', schema: z.object({ venue: VenueDoc }) },
+    errors: ['NOT_FOUND'],
+  },
+  'GET /api/admin/pages': {
+    tag: 'Admin',
+    summary: 'The site pages (help, terms, privacy, contact) for editing',
+    access: 'admin',
+    ok: { status: 200, description: 'The pages', schema: z.object({ pages: z.array(SitePageDoc) }) },
+  },
+  'PUT /api/admin/pages/:slug': {
+    tag: 'Admin',
+    summary: 'Write a site page (Markdown body)',
+    access: 'admin',
+    params: SitePageParams,
+    body: UpdateSitePageRequest,
+    ok: { status: 200, description: 'The page', schema: z.object({ page: SitePageDoc }) },
+    errors: ['NOT_FOUND'],
   },
   'POST /api/admin/events': {
     tag: 'Admin',

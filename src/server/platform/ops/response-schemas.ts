@@ -15,6 +15,7 @@ import type {
   ShowDetail,
   ShowStats,
   ShowSummary,
+  SitePage,
   Ticket,
   User,
 } from '../../../shared/api.js';
@@ -36,9 +37,12 @@ export const EventSummaryDoc = z.object({
   artist: z.string(),
   imageUrl: z.string().nullable(),
   firstShowAt: instant.nullable(),
+  firstShowTimeZone: z.string().nullable().describe('IANA time zone of the venue of the show at `firstShowAt`'),
   onSale: z.boolean(),
+  nextOnSaleAt: instant.nullable().describe('nothing on sale: when the soonest sale of a show still to come opens'),
 });
-const VenueSummaryDoc = z.object({ id, name: z.string(), city: z.string() });
+const timeZone = z.string().describe('IANA time zone ("Asia/Taipei"): times are shown to people in it, labelled');
+const VenueSummaryDoc = z.object({ id, name: z.string(), city: z.string(), timeZone });
 const showStatus = z.enum(['scheduled', 'on_sale', 'sold_out', 'ended']);
 export const ShowSummaryDoc = z.object({ id, startsAt: instant, onSaleAt: instant, status: showStatus, venue: VenueSummaryDoc });
 export const EventDetailDoc = z.object({
@@ -102,6 +106,7 @@ export const CheckinTicketDoc = TicketDoc.extend({
   eventTitle: z.string(),
   artist: z.string(),
   venueName: z.string(),
+  venueTimeZone: z.string().describe('IANA time zone of the venue'),
   startsAt: instant.describe('when the show starts'),
 });
 export const OrderDoc = z.object({
@@ -115,7 +120,7 @@ export const OrderDoc = z.object({
   paidAt: instant.nullable(),
   items: z.array(z.object({ seatId: id, areaName: z.string(), row: z.number().int(), number: z.number().int(), price: z.number().int() })),
   tickets: z.array(TicketDoc),
-  show: z.object({ startsAt: instant, eventTitle: z.string(), artist: z.string(), venueName: z.string() }).optional(),
+  show: z.object({ startsAt: instant, eventTitle: z.string(), artist: z.string(), venueName: z.string(), venueTimeZone: timeZone }).optional(),
 });
 
 export const ShowStatsDoc = z.object({
@@ -133,7 +138,14 @@ export const VenueDoc = z.object({
   name: z.string(),
   city: z.string(),
   address: z.string(),
+  timeZone,
   areas: z.array(z.object({ id, name: z.string(), rows: z.number().int(), seatsPerRow: z.number().int() })),
+});
+export const SitePageDoc = z.object({
+  slug: z.enum(['help', 'terms', 'privacy', 'contact']),
+  title: z.string(),
+  body: z.string().describe('Markdown'),
+  updatedAt: instant,
 });
 export const EventDoc = z.object({ id, title: z.string(), artist: z.string(), description: z.string(), imageUrl: z.string().nullable() });
 export const BulkUserDoc = z.object({ id, email: z.string(), token: z.string() });
@@ -163,4 +175,5 @@ const _checkinTicket: Same<z.infer<typeof CheckinTicketDoc>, CheckinTicket> = tr
 const _order: Same<z.infer<typeof OrderDoc>, Order> = true;
 const _stats: Same<z.infer<typeof ShowStatsDoc>, ShowStats> = true;
 const _venue: Same<z.infer<typeof VenueDoc>, VenueOut> = true;
+const _sitePage: Same<z.infer<typeof SitePageDoc>, SitePage> = true;
 const _event: Same<z.infer<typeof EventDoc>, EventOut> = true;

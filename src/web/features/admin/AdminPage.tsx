@@ -7,11 +7,12 @@ import { useDocumentTitle } from '../../lib/hooks.js';
 import { CheckinPage } from './CheckinPage.js';
 import { EventEditPage, NewEventPage } from './EventEditPage.js';
 import { EventsOverview } from './EventsOverview.js';
+import { PagesPage } from './PagesPage.js';
 import { ShowDashboard } from './ShowDashboard.js';
 import { VenuesPage } from './VenuesPage.js';
 import '../../styles/admin.css';
 
-/** The organizer console, /admin/*: events and shows, venues, the live sale dashboard and check-in. */
+/** The organizer console, /admin/*: events and shows, venues, the live sale dashboard, check-in and the site's pages. */
 export function AdminPage() {
   const { user } = useAuth();
   if (user?.role !== 'admin') return <Forbidden />;
@@ -29,6 +30,9 @@ export function AdminPage() {
           <NavItem to="/admin/checkin" icon={ICONS.checkin}>
             Check-in
           </NavItem>
+          <NavItem to="/admin/pages" icon={ICONS.pages}>
+            Site pages
+          </NavItem>
         </nav>
         <Link to="/" className="console-nav-site">
           View the public site →
@@ -42,6 +46,7 @@ export function AdminPage() {
           <Route path="events/:eventId" element={<EventEditPage />} />
           <Route path="shows/:showId" element={<ShowDashboard />} />
           <Route path="checkin" element={<CheckinPage />} />
+          <Route path="pages" element={<PagesPage />} />
           <Route path="*" element={<ConsoleNotFound />} />
         </Routes>
       </div>
@@ -71,6 +76,12 @@ const ICONS = {
     <svg viewBox="0 0 20 20">
       <path d="M3 16.5V8l7-4.5L17 8v8.5" fill="none" stroke="currentColor" strokeWidth="1.8" strokeLinejoin="round" />
       <path d="M7 16.5v-4h6v4M2 16.5h16" fill="none" stroke="currentColor" strokeWidth="1.8" strokeLinecap="round" />
+    </svg>
+  ),
+  pages: (
+    <svg viewBox="0 0 20 20">
+      <path d="M5 2.5h7l3.5 3.5v11.5H5z" fill="none" stroke="currentColor" strokeWidth="1.8" strokeLinejoin="round" />
+      <path d="M8 10h5M8 13.5h5" stroke="currentColor" strokeWidth="1.8" strokeLinecap="round" />
     </svg>
   ),
   checkin: (

@@ -21,12 +21,13 @@ interface ShowChoice {
   startsAt: string;
   eventTitle: string;
   venueName: string;
+  timeZone: string;
 }
 
 /** Every show of every event, earliest first. */
 function showChoices(events: AdminEvent[]): ShowChoice[] {
   return events
-    .flatMap((e) => e.shows.map((s) => ({ id: s.id, startsAt: s.startsAt, eventTitle: e.title, venueName: s.venue.name })))
+    .flatMap((e) => e.shows.map((s) => ({ id: s.id, startsAt: s.startsAt, eventTitle: e.title, venueName: s.venue.name, timeZone: s.venue.timeZone })))
     .sort((x, y) => Date.parse(x.startsAt) - Date.parse(y.startsAt));
 }
 
@@ -127,7 +128,7 @@ export function CheckinPage() {
               >
                 {choices.map((c) => (
                   <option key={c.id} value={c.id}>
-                    {c.eventTitle} — {formatDateTime(c.startsAt)} · {c.venueName}
+                    {c.eventTitle} — {formatDateTime(c.startsAt, c.timeZone)} · {c.venueName}
                   </option>
                 ))}
               </select>
@@ -170,7 +171,7 @@ export function CheckinPage() {
                   <span className="checkin-recent-dot" aria-hidden="true" />
                   <code>{r.code.length > 18 ? `${r.code.slice(0, 18)}…` : r.code}</code>
                   <span className="muted small">
-                    {LABEL[r.kind]} · {formatTime(new Date(r.at).toISOString())}
+                    {LABEL[r.kind]} · {formatTime(new Date(r.at).toISOString(), undefined)}
                   </span>
                 </li>
               ))}
@@ -203,7 +204,7 @@ function TicketFacts({ ticket }: { ticket: CheckinTicket }) {
         {ticket.eventTitle}
       </dd>
       <dt className="visually-hidden">Date</dt>
-      <dd data-testid="checkin-ticket-date">{formatDateTime(ticket.startsAt)}</dd>
+      <dd data-testid="checkin-ticket-date">{formatDateTime(ticket.startsAt, ticket.venueTimeZone)}</dd>
       <dt className="visually-hidden">Seat</dt>
       <dd data-testid="checkin-ticket-seat">{seat}</dd>
     </dl>
@@ -238,7 +239,7 @@ function ResultPanel({ result }: { result: Result | null }) {
         <>
           <p className="checkin-result-title">Already used</p>
           <p className="checkin-result-text">
-            This ticket was checked in{result.checkedInAt ? ` at ${formatDateTime(result.checkedInAt)}` : ' before'}. Do not let a second person in with it.
+            This ticket was checked in{result.checkedInAt ? ` at ${formatDateTime(result.checkedInAt, undefined)}` : ' before'}. Do not let a second person in with it.
           </p>
         </>
       )}

@@ -180,10 +180,10 @@ function ShowSummaryLine({ show, onEdit, editing }: { show: AdminShow; onEdit: (
     <div className="admin-show-line">
       <div className="admin-show-when">
         <strong>
-          <time dateTime={show.startsAt}>{formatDateTime(show.startsAt)}</time>
+          <time dateTime={show.startsAt}>{formatDateTime(show.startsAt, show.venue.timeZone)}</time>
         </strong>
         <span className="muted small">
-          {show.venue.name} · sale opens {formatDateTime(show.onSaleAt)}
+          {show.venue.name} · sale opens {formatDateTime(show.onSaleAt, show.venue.timeZone)}
         </span>
       </div>
       <ShowStatusBadge status={show.status} />

@@ -157,7 +157,7 @@ function ShowLine({ show }: { show: AdminShow }) {
   return (
     <tr data-testid="admin-show-row" data-show-id={show.id}>
       <td>
-        <time dateTime={show.startsAt}>{formatDateTime(show.startsAt)}</time>
+        <time dateTime={show.startsAt}>{formatDateTime(show.startsAt, show.venue.timeZone)}</time>
       </td>
       <td>
         {show.venue.name}

@@ -68,7 +68,7 @@ export function ShowDashboard() {
         }
       >
         <span className="dashboard-meta">
-          <time dateTime={show.startsAt}>{formatDateTime(show.startsAt)}</time> · {show.venue.name}, {show.venue.city}
+          <time dateTime={show.startsAt}>{formatDateTime(show.startsAt, show.venue.timeZone)}</time> · {show.venue.name}, {show.venue.city}
           <ShowStatusBadge status={show.status} />
         </span>
       </ConsoleHeader>

@@ -3,8 +3,9 @@ import { useSiteConfig } from '../../app/site-config.js';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
 import { Field } from '../../components/Field.js';
 import { adminMessage, type AdminShow, type AdminVenue, type CreateShowBody, type UpdateShowBody } from '../../lib/api.js';
-import { formatCount, formatMoney } from '../../lib/format.js';
-import { Select, fromLocalInput, intOf, toLocalInput } from './admin-ui.js';
+import { utcToWallClock, wallClockToUtc } from '../../../shared/time-zones.js';
+import { formatCount, formatMoney, formatTime } from '../../lib/format.js';
+import { Select, intOf } from './admin-ui.js';
 
 interface PriceDraft {
   on: boolean;
@@ -23,13 +24,14 @@ interface Values {
 
 type Errors = Partial<Record<Exclude<keyof Values, 'prices'> | 'prices', string>>;
 
-/** 19:30 local time, `days` from today. */
-function eveningIn(days: number): string {
-  const d = new Date();
-  d.setDate(d.getDate() + days);
-  d.setHours(19, 30, 0, 0);
-  return toLocalInput(d.toISOString());
+/** 19:30 on the venue's clock, `days` from today there (a datetime-local value). */
+function eveningIn(days: number, timeZone: string): string {
+  const day = new Date(Date.parse(`${utcToWallClock(new Date().toISOString(), timeZone).slice(0, 10)}T12:00:00Z`) + days * 86_400_000);
+  return `${day.toISOString().slice(0, 10)}T19:30`;
 }
+
+/** The zone a form's wall-clock times are in: the venue's; the browser's until a venue is chosen. */
+const browserZone = (): string => Intl.DateTimeFormat().resolvedOptions().timeZone;
 
 const RANGES = {
   pageCapacity: [1, 100_000, 'Fans on the selling page at once'],
@@ -39,7 +41,8 @@ const RANGES = {
 
 /**
  * Create a show of an event (venue, dates, sale rules, a price for each area sold), or edit one
- * (everything but the venue). Editing sends only what changed.
+ * (everything but the venue). Editing sends only what changed. Dates are typed on the venue's
+ * clock (a 19:30 show in Taipei is 19:30, wherever the organizer sits) and sent as UTC.
  */
 export function ShowForm({
   eventId,
@@ -65,6 +68,7 @@ export function ShowForm({
   const [busy, setBusy] = useState(false);
 
   const venue = venues.find((v) => v.id === values.venueId);
+  const zone = venue?.timeZone ?? show?.venue.timeZone ?? browserZone();
   // Areas to price: the venue's, or (when the venue list is unavailable) the show's priced ones.
   const areas = useMemo(
     () => venue?.areas.map((a) => ({ id: a.id, name: a.name, seats: a.rows * a.seatsPerRow })) ?? show?.areas.map((a) => ({ id: a.id, name: a.name, seats: a.seatCount })) ?? [],
@@ -82,8 +86,8 @@ export function ShowForm({
   function validate(): { body: CreateShowBody | null; errors: Errors } {
     const found: Errors = {};
     if (!values.venueId) found.venueId = 'Choose a venue';
-    const startsAt = fromLocalInput(values.startsAt);
-    const onSaleAt = fromLocalInput(values.onSaleAt);
+    const startsAt = wallClockToUtc(values.startsAt, zone);
+    const onSaleAt = wallClockToUtc(values.onSaleAt, zone);
     if (!startsAt) found.startsAt = 'Enter the date and time of the show';
     if (!onSaleAt) found.onSaleAt = 'Enter when the sale opens';
     if (startsAt && onSaleAt && Date.parse(onSaleAt) > Date.parse(startsAt)) found.onSaleAt = 'The sale must open before the show starts';
@@ -159,8 +163,24 @@ export function ShowForm({
             </option>
           ))}
         </Select>
-        <Field label="Show starts" type="datetime-local" value={values.startsAt} onChange={(e) => set('startsAt', e.target.value)} error={errors.startsAt} data-testid="show-starts" />
-        <Field label="Sale opens" type="datetime-local" value={values.onSaleAt} onChange={(e) => set('onSaleAt', e.target.value)} error={errors.onSaleAt} data-testid="show-onsale" />
+        <Field
+          label="Show starts"
+          type="datetime-local"
+          value={values.startsAt}
+          onChange={(e) => set('startsAt', e.target.value)}
+          error={errors.startsAt}
+          hint={zoneHint(values.startsAt, zone)}
+          data-testid="show-starts"
+        />
+        <Field
+          label="Sale opens"
+          type="datetime-local"
+          value={values.onSaleAt}
+          onChange={(e) => set('onSaleAt', e.target.value)}
+          error={errors.onSaleAt}
+          hint={zoneHint(values.onSaleAt, zone)}
+          data-testid="show-onsale"
+        />
         <Field
           label="Selling page capacity"
           inputMode="numeric"
@@ -272,6 +292,12 @@ export function ShowForm({
   );
 }
 
+/** Which clock the field is on, and the UTC offset the value gets there ("Asia/Taipei time, 19:30 GMT+8"). */
+function zoneHint(wallClock: string, zone: string): string {
+  const iso = wallClockToUtc(wallClock, zone);
+  return `${zone.replace(/_/g, ' ')} time${iso ? `: ${formatTime(iso, zone)}` : ''}`;
+}
+
 function defaultPrices(venue: AdminVenue | undefined): Record<string, PriceDraft> {
   const out: Record<string, PriceDraft> = {};
   for (const a of venue?.areas ?? []) out[a.id] = { on: true, price: '' };
@@ -281,10 +307,11 @@ function defaultPrices(venue: AdminVenue | undefined): Record<string, PriceDraft
 function initialValues(show: AdminShow | undefined, venues: AdminVenue[]): Values {
   if (!show) {
     const only = venues.length === 1 ? venues[0] : undefined;
+    const zone = only?.timeZone ?? browserZone();
     return {
       venueId: only?.id ?? '',
-      startsAt: eveningIn(30),
-      onSaleAt: toLocalInput(new Date().toISOString()),
+      startsAt: eveningIn(30, zone),
+      onSaleAt: utcToWallClock(new Date().toISOString(), zone),
       pageCapacity: '100',
       purchaseWindowSeconds: '600',
       maxTicketsPerAccount: '4',
@@ -295,8 +322,8 @@ function initialValues(show: AdminShow | undefined, venues: AdminVenue[]): Value
   for (const a of show.areas) prices[a.id] = { on: true, price: String(a.price) };
   return {
     venueId: show.venue.id,
-    startsAt: toLocalInput(show.startsAt),
-    onSaleAt: toLocalInput(show.onSaleAt),
+    startsAt: utcToWallClock(show.startsAt, show.venue.timeZone),
+    onSaleAt: utcToWallClock(show.onSaleAt, show.venue.timeZone),
     pageCapacity: String(show.pageCapacity),
     purchaseWindowSeconds: String(show.purchaseWindowSeconds),
     maxTicketsPerAccount: String(show.maxTicketsPerAccount),

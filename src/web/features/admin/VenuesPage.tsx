@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
-import { CreateVenueRequest } from '../../../shared/api.js';
+import { CreateVenueRequest, UpdateVenueRequest } from '../../../shared/api.js';
+import { useSiteConfig } from '../../app/site-config.js';
 import { ErrorMessage, Notice, RetryableError } from '../../components/ErrorMessage.js';
 import { Field } from '../../components/Field.js';
 import { Spinner } from '../../components/Spinner.js';
@@ -75,6 +76,7 @@ export function VenuesPage() {
                   <span className="muted small">seats</span>
                 </span>
               </div>
+              <VenueDetails venue={v} onSaved={venues.reload} />
               <ul className="venue-card-areas">
                 {v.areas.map((a) => (
                   <li key={a.id}>
@@ -95,6 +97,111 @@ export function VenuesPage() {
 
 const totalSeats = (v: AdminVenue) => v.areas.reduce((n, a) => n + a.rows * a.seatsPerRow, 0);
 
+// Every zone this browser knows, for the time-zone field's suggestions (the server checks the name).
+const ZONES: string[] = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
+
+/** A text field for an IANA zone with every known zone as suggestions. */
+function TimeZoneField({ value, onChange, error, testId }: { value: string; onChange: (v: string) => void; error?: string | undefined; testId: string }) {
+  const listId = `${testId}-zones`;
+  return (
+    <>
+      <Field
+        label="Time zone"
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        error={error}
+        list={listId}
+        maxLength={64}
+        autoComplete="off"
+        spellCheck={false}
+        hint="Show times are entered and shown on this clock (an IANA name, e.g. Asia/Taipei)."
+        data-testid={testId}
+      />
+      <datalist id={listId}>
+        {ZONES.map((z) => (
+          <option key={z} value={z} />
+        ))}
+      </datalist>
+    </>
+  );
+}
+
+/** Field errors of a zod refusal, keyed by dotted path (the first message of each). */
+function fieldErrors(issues: readonly { path: readonly PropertyKey[]; message: string }[]): Record<string, string> {
+  const found: Record<string, string> = {};
+  for (const issue of issues) {
+    const key = issue.path.map(String).join('.');
+    found[key] ??= issue.path[0] === 'areas' && issue.path.length === 1 ? `Areas: ${issue.message}` : issue.message;
+  }
+  return found;
+}
+
+/** A venue's zone and address, and a form to change them (the seat grid cannot change: shows point at its seats). */
+function VenueDetails({ venue, onSaved }: { venue: AdminVenue; onSaved: () => void }) {
+  const [editing, setEditing] = useState(false);
+  const [draft, setDraft] = useState({ name: venue.name, city: venue.city, address: venue.address, timeZone: venue.timeZone });
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [formError, setFormError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  if (!editing) {
+    return (
+      <p className="venue-card-zone small">
+        <span className="muted">Time zone</span> <strong data-testid="venue-zone">{venue.timeZone}</strong>{' '}
+        <button
+          type="button"
+          className="btn btn-ghost btn-sm"
+          onClick={() => {
+            setDraft({ name: venue.name, city: venue.city, address: venue.address, timeZone: venue.timeZone });
+            setEditing(true);
+          }}
+          data-testid="venue-edit"
+        >
+          Edit
+        </button>
+      </p>
+    );
+  }
+
+  async function save(e: FormEvent) {
+    e.preventDefault();
+    setFormError(null);
+    const parsed = UpdateVenueRequest.safeParse(draft);
+    if (!parsed.success) return setErrors(fieldErrors(parsed.error.issues));
+    setErrors({});
+    setBusy(true);
+    try {
+      await adminApi.updateVenue(venue.id, parsed.data);
+      setEditing(false);
+      onSaved();
+    } catch (err) {
+      setFormError(adminMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const set = (k: keyof typeof draft) => (v: string) => setDraft((d) => ({ ...d, [k]: v }));
+  return (
+    <form className="venue-edit-form" onSubmit={save} noValidate data-testid="venue-edit-form">
+      <Field label="Name" value={draft.name} onChange={(e) => set('name')(e.target.value)} error={errors.name} maxLength={120} />
+      <Field label="City" value={draft.city} onChange={(e) => set('city')(e.target.value)} error={errors.city} maxLength={80} />
+      <Field label="Address" value={draft.address} onChange={(e) => set('address')(e.target.value)} error={errors.address} maxLength={200} />
+      <TimeZoneField value={draft.timeZone} onChange={set('timeZone')} error={errors.timeZone} testId={`venue-edit-zone-${venue.id}`} />
+      <p className="field-hint">Changing the zone keeps each show at the same moment; its times then read on the new clock.</p>
+      {formError && <ErrorMessage>{formError}</ErrorMessage>}
+      <div className="form-actions">
+        <button type="submit" className="btn btn-primary btn-sm" disabled={busy} data-testid="venue-edit-save">
+          {busy ? 'Saving…' : 'Save venue'}
+        </button>
+        <button type="button" className="btn btn-ghost btn-sm" onClick={() => setEditing(false)} disabled={busy}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}
+
 interface AreaDraft {
   key: number;
   name: string;
@@ -109,6 +216,8 @@ function VenueForm({ onCreated, onCancel }: { onCreated: (v: AdminVenue) => void
   const [name, setName] = useState('');
   const [city, setCity] = useState('');
   const [address, setAddress] = useState('');
+  const { defaultTimeZone } = useSiteConfig();
+  const [timeZone, setTimeZone] = useState<string | null>(null);
   const [areas, setAreas] = useState<AreaDraft[]>(() => [newArea('Floor', '10', '20')]);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState<string | null>(null);
@@ -120,6 +229,7 @@ function VenueForm({ onCreated, onCancel }: { onCreated: (v: AdminVenue) => void
     name,
     city,
     address,
+    timeZone: timeZone ?? defaultTimeZone ?? 'UTC',
     areas: areas.map((a) => ({ name: a.name, rows: intOf(a.rows) ?? Number.NaN, seatsPerRow: intOf(a.seatsPerRow) ?? Number.NaN })),
   };
 
@@ -128,11 +238,7 @@ function VenueForm({ onCreated, onCancel }: { onCreated: (v: AdminVenue) => void
     setFormError(null);
     const parsed = CreateVenueRequest.safeParse(body);
     if (!parsed.success) {
-      const found: Record<string, string> = {};
-      for (const issue of parsed.error.issues) {
-        const key = issue.path.join('.');
-        found[key] ??= issue.path[0] === 'areas' && issue.path.length === 1 ? `Areas: ${issue.message}` : issue.message;
-      }
+      const found = fieldErrors(parsed.error.issues);
       setErrors(found);
       if (found.areas) setFormError(found.areas);
       return;
@@ -164,6 +270,7 @@ function VenueForm({ onCreated, onCancel }: { onCreated: (v: AdminVenue) => void
               className="span-2"
               data-testid="venue-address"
             />
+            <TimeZoneField value={body.timeZone} onChange={setTimeZone} error={errors.timeZone} testId="venue-zone-input" />
           </div>
 
           <fieldset className="area-editor">

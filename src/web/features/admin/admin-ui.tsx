@@ -74,21 +74,6 @@ export function Select({
   );
 }
 
-/** "2025-03-14T19:30" (what a datetime-local input holds, local time) for an ISO timestamp. */
-export function toLocalInput(iso: string): string {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return '';
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
-}
-
-/** The ISO timestamp of a datetime-local value (read in the browser's time zone), or null. */
-export function fromLocalInput(value: string): string | null {
-  if (!value) return null;
-  const d = new Date(value);
-  return Number.isNaN(d.getTime()) ? null : d.toISOString();
-}
-
 /** An integer from a form input, or null when it is not one. */
 export function intOf(value: string): number | null {
   const t = value.trim();

@@ -70,6 +70,9 @@ export function LoginPage() {
           </button>
         </form>
         <p className="auth-switch">
+          <Link to="/forgot-password">Forgot your password?</Link>
+        </p>
+        <p className="auth-switch">
           New to TicketClub? <Link to={switchTo('/signup')}>Create an account</Link>
         </p>
       </div>

@@ -2,10 +2,11 @@ import { Link } from 'react-router-dom';
 import type { EventSummary } from '../../../shared/api.js';
 import { Badge } from '../../components/Badge.js';
 import { EventImage } from '../../components/EventImage.js';
-import { dateChip, formatDateTime } from '../../lib/format.js';
+import { dateChip, formatDateTime, formatShortDate } from '../../lib/format.js';
 
 export function EventCard({ event }: { event: EventSummary }) {
-  const chip = event.firstShowAt ? dateChip(event.firstShowAt) : null;
+  const zone = event.firstShowTimeZone ?? undefined;
+  const chip = event.firstShowAt ? dateChip(event.firstShowAt, zone) : null;
   return (
     <article className="event-card" data-testid="event-card" data-event-id={event.id}>
       <Link to={`/events/${event.id}`} className="event-card-link">
@@ -14,6 +15,13 @@ export function EventCard({ event }: { event: EventSummary }) {
           {event.onSale && (
             <span className="event-card-badge">
               <Badge tone="green">On sale</Badge>
+            </span>
+          )}
+          {!event.onSale && event.nextOnSaleAt && (
+            <span className="event-card-badge" data-testid="badge-on-sale-soon">
+              <Badge tone="blue">
+                On sale <time dateTime={event.nextOnSaleAt}>{formatShortDate(event.nextOnSaleAt, zone)}</time>
+              </Badge>
             </span>
           )}
         </div>
@@ -29,7 +37,7 @@ export function EventCard({ event }: { event: EventSummary }) {
             <p className="event-card-artist">{event.artist}</p>
             <p className="event-card-date">
               {event.firstShowAt ? (
-                <time dateTime={event.firstShowAt}>{formatDateTime(event.firstShowAt)}</time>
+                <time dateTime={event.firstShowAt}>{formatDateTime(event.firstShowAt, zone)}</time>
               ) : (
                 'Dates to be announced'
               )}

@@ -39,8 +39,8 @@ export function EventPage() {
             {shows[0] && (
               <p className="event-hero-meta">
                 {shows.length === 1
-                  ? `${formatDate(shows[0].startsAt)} · ${shows[0].venue.name}, ${shows[0].venue.city}`
-                  : `${shows.length} shows from ${formatDate(shows[0].startsAt)}`}
+                  ? `${formatDate(shows[0].startsAt, shows[0].venue.timeZone)} · ${shows[0].venue.name}, ${shows[0].venue.city}`
+                  : `${shows.length} shows from ${formatDate(shows[0].startsAt, shows[0].venue.timeZone)}`}
               </p>
             )}
             <a href="#shows" className="btn btn-primary btn-lg event-hero-cta">
@@ -84,10 +84,11 @@ export function EventPage() {
 function ShowRow({ show }: { show: ShowSummary }) {
   const { user } = useAuth();
   const navigate = useNavigate();
-  const chip = dateChip(show.startsAt);
+  const zone = show.venue.timeZone;
+  const chip = dateChip(show.startsAt, zone);
   const label =
     show.status === 'scheduled'
-      ? `On sale ${formatDateTime(show.onSaleAt)}`
+      ? `On sale ${formatDateTime(show.onSaleAt, zone)}`
       : show.status === 'ended'
         ? 'Ended'
         : show.status === 'sold_out'
@@ -110,7 +111,7 @@ function ShowRow({ show }: { show: ShowSummary }) {
       <div className="show-row-info">
         <p className="show-row-when">
           <time dateTime={show.startsAt}>
-            {formatDate(show.startsAt)} · {formatTime(show.startsAt)}
+            {formatDate(show.startsAt, zone)} · {formatTime(show.startsAt, zone)}
           </time>
         </p>
         <p className="show-row-where">
@@ -124,7 +125,7 @@ function ShowRow({ show }: { show: ShowSummary }) {
         disabled={!canBuy}
         onClick={buy}
         data-testid="buy-button"
-        aria-label={canBuy ? `Buy tickets for ${formatDate(show.startsAt)} at ${show.venue.name}` : undefined}
+        aria-label={canBuy ? `Buy tickets for ${formatDate(show.startsAt, zone)} at ${show.venue.name}` : undefined}
       >
         {label}
       </button>

@@ -119,7 +119,7 @@ export function CheckoutView({
           {show.eventTitle} · {show.venue.name}
         </p>
         <OrderItems order={order} />
-        <p className="muted small">Your seats are locked for you. Pay before {formatTime(order.expiresAt)} to keep them.</p>
+        <p className="muted small">Your seats are locked for you. Pay before {formatTime(order.expiresAt, show.venue.timeZone)} to keep them.</p>
       </section>
 
       <section className="card checkout-pay" aria-labelledby="pay-title">

@@ -6,7 +6,7 @@ import { Spinner } from '../../components/Spinner.js';
 import { api } from '../../lib/api.js';
 import { formatDateTime, formatMoney, plural } from '../../lib/format.js';
 import { useDocumentTitle, useLoad } from '../../lib/hooks.js';
-import { OrderItems, OrderShowLine, TicketList, orderTitle } from '../../components/OrderParts.js';
+import { OrderItems, OrderShowLine, TicketList, orderTitle, orderZone } from '../../components/OrderParts.js';
 
 export function OrderPage() {
   const orderId = (useParams().orderId ?? '').toLowerCase();
@@ -59,7 +59,7 @@ export function OrderPage() {
           <OrderStatusBadge status={order.status} />
           {order.status === 'pending' && Date.parse(order.expiresAt) > Date.now() && (
             <p>
-              This order is waiting for payment until {formatDateTime(order.expiresAt)}.{' '}
+              This order is waiting for payment until {formatDateTime(order.expiresAt, orderZone(order))}.{' '}
               <Link to={`/shows/${order.showId}`}>Continue to payment</Link>
             </p>
           )}
@@ -94,12 +94,12 @@ export function OrderPage() {
           </div>
           <div>
             <dt>Ordered</dt>
-            <dd>{formatDateTime(order.createdAt)}</dd>
+            <dd>{formatDateTime(order.createdAt, orderZone(order))}</dd>
           </div>
           {order.paidAt && (
             <div>
               <dt>Paid</dt>
-              <dd>{formatDateTime(order.paidAt)}</dd>
+              <dd>{formatDateTime(order.paidAt, orderZone(order))}</dd>
             </div>
           )}
           <div>

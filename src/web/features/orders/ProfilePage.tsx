@@ -7,7 +7,7 @@ import { Spinner } from '../../components/Spinner.js';
 import { api } from '../../lib/api.js';
 import { formatDateTime, formatMoney, plural } from '../../lib/format.js';
 import { useDocumentTitle, useLoad } from '../../lib/hooks.js';
-import { OrderItems, OrderShowLine, TicketList, orderTitle } from '../../components/OrderParts.js';
+import { OrderItems, OrderShowLine, TicketList, orderTitle, orderZone } from '../../components/OrderParts.js';
 
 export function ProfilePage() {
   useDocumentTitle('Your profile');
@@ -27,6 +27,11 @@ export function ProfilePage() {
           </h1>
           <p className="muted">{user.email}</p>
           {user.role === 'admin' && <p className="profile-role">Organizer account</p>}
+          <p className="muted small">
+            <Link to="/forgot-password" data-testid="forgot-password-link">
+              Forgot your password?
+            </Link>
+          </p>
         </div>
       </section>
 
@@ -50,15 +55,47 @@ export function ProfilePage() {
             </Link>
           </div>
         )}
-        {orders.status === 'ok' && orders.data.orders.length > 0 && (
+        {orders.status === 'ok' && orders.data.orders.length > 0 && <OrdersByDate orders={orders.data.orders} />}
+      </section>
+    </div>
+  );
+}
+
+/** Orders for shows still to come first (soonest first), then those whose show has been played (latest first). */
+function OrdersByDate({ orders }: { orders: Order[] }) {
+  const now = Date.now();
+  const startsAt = (o: Order) => (o.show ? Date.parse(o.show.startsAt) : Infinity);
+  const upcoming = orders.filter((o) => startsAt(o) > now).sort((a, b) => startsAt(a) - startsAt(b));
+  const past = orders.filter((o) => startsAt(o) <= now).sort((a, b) => startsAt(b) - startsAt(a));
+  return (
+    <>
+      <section aria-labelledby="upcoming-title" className="order-group" data-testid="orders-upcoming">
+        <h3 id="upcoming-title" className="order-group-title">
+          Upcoming
+        </h3>
+        {upcoming.length === 0 ? (
+          <p className="muted">Nothing coming up.</p>
+        ) : (
           <ul className="order-list">
-            {orders.data.orders.map((o) => (
+            {upcoming.map((o) => (
               <OrderRow key={o.id} order={o} />
             ))}
           </ul>
         )}
       </section>
-    </div>
+      {past.length > 0 && (
+        <section aria-labelledby="past-title" className="order-group" data-testid="orders-past">
+          <h3 id="past-title" className="order-group-title">
+            Past
+          </h3>
+          <ul className="order-list">
+            {past.map((o) => (
+              <OrderRow key={o.id} order={o} />
+            ))}
+          </ul>
+        </section>
+      )}
+    </>
   );
 }
 
@@ -73,7 +110,7 @@ function OrderRow({ order }: { order: Order }) {
           </h3>
           <OrderShowLine order={order} />
           <p className="muted small">
-            Ordered {formatDateTime(order.createdAt)} · {plural(order.items.length, 'seat')}
+            Ordered {formatDateTime(order.createdAt, orderZone(order))} · {plural(order.items.length, 'seat')}
           </p>
         </div>
         <div className="order-row-side">

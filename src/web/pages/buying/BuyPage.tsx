@@ -178,7 +178,7 @@ function ShowHeader({ show }: { show: ShowDetail }) {
       <h1 className="show-header-title">{show.eventTitle}</h1>
       <p className="show-header-meta">
         <time dateTime={show.startsAt}>
-          {formatDate(show.startsAt)} · {formatTime(show.startsAt)}
+          {formatDate(show.startsAt, show.venue.timeZone)} · {formatTime(show.startsAt, show.venue.timeZone)}
         </time>{' '}
         · {show.venue.name}, {show.venue.city}
       </p>

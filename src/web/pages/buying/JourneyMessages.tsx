@@ -117,7 +117,7 @@ export function RefusedView({ show, error, eventLink }: { show: ShowDetail; erro
         <p className="refusal" data-testid="error-message" data-code={error.code} role="alert">
           {error.message}
         </p>
-        {error.code === 'NOT_ON_SALE' && <p className="muted">Tickets go on sale {formatDateTime(show.onSaleAt)}.</p>}
+        {error.code === 'NOT_ON_SALE' && <p className="muted">Tickets go on sale {formatDateTime(show.onSaleAt, show.venue.timeZone)}.</p>}
         {error.code === 'TICKET_LIMIT_REACHED' && (
           <p className="muted">Each account can buy up to {show.maxTicketsPerAccount} tickets for this show.</p>
         )}
