@@ -2,12 +2,13 @@ import cookie from '@fastify/cookie';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { Server } from 'socket.io';
 import { AdminService } from './modules/admin/admin-service.js';
+import { CheckinService } from './modules/admin/checkin-service.js';
 import { adminRoutes } from './modules/admin/admin-routes.js';
 import { makeAuthGuards } from './modules/auth/auth-context.js';
 import { authRoutes } from './modules/auth/auth-routes.js';
 import { AuthService } from './modules/auth/auth-service.js';
-import { LoginLimiter } from './modules/auth/login-limiter.js';
-import { SESSION_COOKIE } from './modules/auth/sessions.js';
+import { LoginLimiter, type LoginDelay } from './modules/auth/login-limiter.js';
+import { SESSION_COOKIE, hashToken } from './modules/auth/sessions.js';
 import { catalogueRoutes } from './modules/catalogue/catalogue-routes.js';
 import { CatalogueService } from './modules/catalogue/catalogue-service.js';
 import { QueueGateway } from './modules/queue/queue-gateway.js';
@@ -29,7 +30,7 @@ import { installErrorHandling } from './platform/http.js';
 import type { LimiterFactory } from './platform/rate-limits.js';
 import { serveWeb } from './platform/web.js';
 import { answerFrameworkError, installOps, withLogRedaction } from './platform/ops/index.js';
-import { socketIoRealtime, type IoServer } from './platform/realtime.js';
+import { rooms, socketIoRealtime, type IoServer } from './platform/realtime.js';
 
 export interface AppDeps {
   config: Config;
@@ -40,6 +41,8 @@ export interface AppDeps {
   logger?: FastifyServerOptions['logger'];
   /** Installs the Socket.IO Redis adapter when instances share Redis. */
   configureIo?: (io: IoServer) => void;
+  /** Scales the growing delay of logins to an account under attack (tests shrink or record it). */
+  loginDelay?: Partial<LoginDelay>;
 }
 
 export interface TicketClub {
@@ -88,11 +91,16 @@ export async function buildApp(deps: AppDeps): Promise<TicketClub> {
   const realtime = socketIoRealtime(io);
 
   const limiter = new LoginLimiter(
-    deps.limiters({ keyPrefix: 'login-email', points: 10, durationSeconds: 15 * 60 }),
-    deps.limiters({ keyPrefix: 'login-ip', points: 100, durationSeconds: 15 * 60 }),
+    {
+      perPair: deps.limiters({ keyPrefix: 'login-pair', points: 10, durationSeconds: 15 * 60 }),
+      perIp: deps.limiters({ keyPrefix: 'login-ip', points: 100, durationSeconds: 15 * 60 }),
+      // Counts only, never refuses: the count sets the delay.
+      perEmail: deps.limiters({ keyPrefix: 'login-email-failures', points: 1_000_000_000, durationSeconds: 15 * 60 }),
+    },
+    deps.loginDelay,
   );
   const auth = new AuthService(db, clock, limiter);
-  if (deps.configureIo) shareSessionRevocations(io, auth, (err) => app.log.warn({ err }, 'session revocation not acknowledged by every instance'));
+  shareSessionRevocations(io, auth, Boolean(deps.configureIo), (err) => app.log.warn({ err }, 'session revocation not acknowledged by every instance'));
   const guards = makeAuthGuards(auth);
   const ops = await installOps(app, { config, io, queueStore: deps.queueStore, clock, limiters: deps.limiters, guards });
   const catalogue = new CatalogueService(db, clock);
@@ -115,7 +123,7 @@ export async function buildApp(deps: AppDeps): Promise<TicketClub> {
   authRoutes(app, auth, guards, config.cookieSecure);
   catalogueRoutes(app, catalogue);
   queueRoutes(app, queue, guards);
-  adminRoutes(app, { admin, catalogue, auth, queue, guards, clock, loadTestApi: config.ENABLE_LOAD_TEST_API });
+  adminRoutes(app, { admin, checkin: new CheckinService(db, clock), catalogue, auth, queue, guards, clock, loadTestApi: config.ENABLE_LOAD_TEST_API });
   // seats & orders wiring
   const seats = new SeatsService(db, clock, ops.metrics.countingSeatHolds(realtime), queue);
   queue.useSeatHolds(seats);
@@ -142,6 +150,10 @@ export async function buildApp(deps: AppDeps): Promise<TicketClub> {
       if (!user) return next(handshakeError(new AppError('UNAUTHENTICATED')));
       socket.data.user = user;
       void socket.join(`user:${user.id}`);
+      const tokenHash = hashToken(token!);
+      void socket.join(rooms.session(tokenHash));
+      // Ended while this handshake looked it up: the room's disconnect may have missed this socket.
+      if (auth.wasRevoked(tokenHash)) return next(Object.assign(new Error(ERROR_MESSAGES.UNAUTHENTICATED), { data: { code: 'UNAUTHENTICATED' } }));
       next();
     } catch (e) {
       // The client hears a code from the catalogue, never the exception's own text (a database error, say).
@@ -193,20 +205,31 @@ export async function buildApp(deps: AppDeps): Promise<TicketClub> {
 }
 
 /**
- * Instances cache sessions for a few seconds: a logout waits until every other instance has dropped
- * its copy (or REVOCATION_ACK_MS passed, after which the cache's own TTL still ends it).
+ * When sessions end, their cached copies and their open sockets go on every instance before the
+ * request that ended them answers: a logged-out or demoted session's socket must not keep watching.
+ * Each instance closes its own sockets of the session (their room is per token hash), so waiting for
+ * the acknowledgements covers both (or REVOCATION_ACK_MS passed, after which the cache's own TTL
+ * still ends the cached copies).
  */
 const REVOCATION_ACK_MS = 2_000;
-function shareSessionRevocations(io: IoServer, auth: AuthService, onError: (err: unknown) => void): void {
-  io.on('session:revoked', (tokenHash, ack) => {
-    auth.forgetSession(tokenHash);
-    ack(true);
-  });
-  auth.onSessionRevoked(async (tokenHash) => {
+function shareSessionRevocations(io: IoServer, auth: AuthService, shared: boolean, onError: (err: unknown) => void): void {
+  const endHere = (tokenHashes: string[]) => {
+    for (const h of tokenHashes) auth.forgetSession(h);
+    io.local.in(tokenHashes.map(rooms.session)).disconnectSockets(true);
+  };
+  if (shared) {
+    io.on('session:revoked', (tokenHashes, ack) => {
+      endHere(tokenHashes);
+      ack(true);
+    });
+  }
+  auth.onSessionsEnded(async (tokenHashes) => {
+    endHere(tokenHashes);
+    if (!shared) return;
     let timer: NodeJS.Timeout | undefined;
     try {
       await Promise.race([
-        io.serverSideEmitWithAck('session:revoked', tokenHash),
+        io.serverSideEmitWithAck('session:revoked', tokenHashes),
         new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), REVOCATION_ACK_MS))),
       ]);
     } catch (err) {

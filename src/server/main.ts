@@ -27,7 +27,16 @@ async function seed(config: Config, db: Database, tc: TicketClub): Promise<void>
     tc.app.log.info('loaded demo data: demo@test.com / demodemo, admin@test.com / adminadmin');
   }
   if (config.ADMIN_EMAIL && config.ADMIN_PASSWORD) {
-    await auth.ensureAccount({ name: 'Admin', email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD, role: 'admin' });
+    const account = await auth.ensureAccount({ name: 'Admin', email: config.ADMIN_EMAIL, password: config.ADMIN_PASSWORD, role: 'admin' });
+    if (account.roleChangedFrom) {
+      // Loud on purpose: someone may have registered this email before the operator configured it.
+      tc.app.log.warn(
+        { userId: account.userId, previousRole: account.roleChangedFrom, revokedSessions: account.revokedSessions },
+        `ADMIN_EMAIL promoted the existing ${account.roleChangedFrom} account ${config.ADMIN_EMAIL} to admin and ended all ${account.revokedSessions} of its sessions; check that this account is yours`,
+      );
+    } else if (account.passwordChanged) {
+      tc.app.log.warn({ userId: account.userId, revokedSessions: account.revokedSessions }, `ADMIN_PASSWORD changed the password of ${config.ADMIN_EMAIL}; its ${account.revokedSessions} sessions ended`);
+    }
   }
 }
 
@@ -36,11 +45,26 @@ async function prepareCluster(config: Config): Promise<void> {
   const db = await openDatabase(config);
   try {
     await migrate(db);
-    const tc = await buildApp({ config, db, queueStore: new MemoryQueueStore(), limiters: memoryLimiters, logger: { level: config.LOG_LEVEL } });
+    // Through Redis, sessions the seeding ends (an ADMIN_EMAIL promotion) also end on instances still running.
+    const redis = config.REDIS_URL ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3 }) : undefined;
+    const sub = redis?.duplicate();
     try {
-      await seed(config, db, tc);
+      const tc = await buildApp({
+        config,
+        db,
+        queueStore: new MemoryQueueStore(),
+        limiters: memoryLimiters,
+        logger: { level: config.LOG_LEVEL },
+        configureIo: redis && sub ? (io) => io.adapter(createAdapter(redis, sub)) : undefined,
+      });
+      try {
+        await seed(config, db, tc);
+      } finally {
+        await tc.close();
+      }
     } finally {
-      await tc.close();
+      redis?.disconnect();
+      sub?.disconnect();
     }
   } finally {
     await db.close();

@@ -260,7 +260,16 @@ export interface Order {
   show?: { startsAt: string; eventTitle: string; artist: string; venueName: string };
 }
 
-export const CheckinRequest = z.strictObject({ code: str().min(1).max(200) });
+/** At the door of one show: a ticket of another show is refused (WRONG_SHOW). */
+export const CheckinRequest = z.strictObject({ code: str().min(1).max(200), showId: Id });
+
+/** A checked ticket with what it is for, so the door sees event, date and seat on every scan. */
+export interface CheckinTicket extends Ticket {
+  eventTitle: string;
+  artist: string;
+  venueName: string;
+  startsAt: string;
+}
 
 export interface ShowStats {
   waiting: number;

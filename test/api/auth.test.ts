@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ManualClock } from '../../src/server/platform/clock.js';
 import { call, type Res } from '../support/api-client.js';
 import { DB_KINDS, startHarness, type Harness } from '../support/harness.js';
+import { connect, sleep, type ClientSocket } from '../support/sockets.js';
 
 /** Starting PGlite and hashing passwords take a while on a busy shared machine. */
 const SETUP_TIMEOUT = 180_000;
@@ -48,13 +49,31 @@ function expectError(res: Res, status: number, code: string): void {
   expect(res.body.error.message.length).toBeGreaterThan(0);
 }
 
+/** What the login delay of the app under test was asked to wait (see loginDelay below). */
+const delays = { asked: [] as number[], hold: undefined as Promise<void> | undefined };
+const MAX_WAITING = 6;
+
 describe.each(DB_KINDS)('accounts (%s)', (kind) => {
   let h: Harness;
   let app: FastifyInstance;
   const clock = new ManualClock();
 
   beforeAll(async () => {
-    h = await startHarness({ db: kind, clock });
+    // PostgreSQL runs with Redis: the rate limits are then counted in Redis, as with several instances.
+    h = await startHarness({
+      db: kind,
+      clock,
+      redis: kind === 'postgres',
+      redisLimiters: true,
+      loginDelay: {
+        maxWaiting: MAX_WAITING,
+        // Records the delay asked for instead of waiting it; `hold` keeps the waiters waiting.
+        sleep: async (ms) => {
+          delays.asked.push(ms);
+          await delays.hold;
+        },
+      },
+    });
     app = h.tc.app;
   }, SETUP_TIMEOUT);
   afterAll(async () => {
@@ -310,63 +329,140 @@ describe.each(DB_KINDS)('accounts (%s)', (kind) => {
     });
   });
 
-  // The numbers come from app.ts: 10 failed logins per email and 100 per IP in 15 minutes.
+  // The numbers come from app.ts: 10 failed logins per (email, address) and 100 per address in
+  // 15 minutes; past 5 failures of one email from anywhere each attempt waits 250 ms, doubling up to 3 s.
   describe('login rate limit', () => {
-    const EMAIL_LIMIT = 10;
+    const PAIR_LIMIT = 10;
     const IP_LIMIT = 100;
+    const FREE_FAILURES = 5;
+    const MAX_DELAY_MS = 3_000;
 
     async function account(tag: string) {
       const a = { email: email(tag), password: 'limit-password' };
       expect((await signup({ name: 'Limited', email: a.email, password: a.password })).status).toBe(201);
       return a;
     }
+    /** The delays the attempts asked for since `mark` (attempts that need none ask for nothing). */
+    const delaysSince = (mark: number) => delays.asked.slice(mark);
 
-    it('when one email fails 10 times, then the next attempt is 429 RATE_LIMITED even with the right password, from any IP and in any case', async () => {
-      const a = await account('limited');
-      const attacker = ip();
-      for (let i = 0; i < EMAIL_LIMIT; i++) {
-        expectError(await login({ email: a.email, password: `wrong-${i}` }, attacker), 401, 'INVALID_CREDENTIALS');
+    it('when one email fails 12 times from 12 addresses, then none is refused and the right password from a fresh address gets in after a bounded, grown delay', async () => {
+      const a = await account('many');
+      const mark = delays.asked.length;
+      for (let i = 0; i < PAIR_LIMIT + 2; i++) {
+        const variant = i % 2 === 0 ? a.email : a.email.toUpperCase();
+        expectError(await login({ email: variant, password: `wrong-${i}` }), 401, 'INVALID_CREDENTIALS');
       }
-      const blocked = await login({ email: a.email, password: a.password }, attacker);
-      expectError(blocked, 429, 'RATE_LIMITED');
-      expect(blocked.body.token).toBeUndefined();
-      expect(sessionCookie(blocked)).toBeUndefined();
-      const retryAfter = Number(blocked.headers['retry-after']);
-      expect(Number.isInteger(retryAfter)).toBe(true);
-      // The window is 15 minutes: the client is told to wait most of it, not a made-up minute.
-      expect(retryAfter).toBeGreaterThan(60);
-      expect(retryAfter).toBeLessThanOrEqual(15 * 60);
-
-      expectError(await login({ email: a.email, password: a.password }, ip()), 429, 'RATE_LIMITED');
-      expectError(await login({ email: a.email.toUpperCase(), password: a.password }, ip()), 429, 'RATE_LIMITED');
+      const before = delays.asked.length;
+      const owner = await login({ email: a.email, password: a.password });
+      expect(owner.status, JSON.stringify(owner.body)).toBe(200);
+      expect(typeof owner.body.token).toBe('string');
+      // The owner waited, but no longer than the ceiling.
+      expect(delays.asked.length).toBe(before + 1);
+      expect(delays.asked.at(-1)).toBeGreaterThan(0);
+      expect(delays.asked.at(-1)).toBeLessThanOrEqual(MAX_DELAY_MS);
+      // The first failures were free; from then on every attempt waited, each at least as long as the last.
+      const asked = delaysSince(mark);
+      expect(asked).toHaveLength(PAIR_LIMIT + 2 + 1 - FREE_FAILURES);
+      for (let i = 1; i < asked.length; i++) expect(asked[i]).toBeGreaterThanOrEqual(asked[i - 1]!);
+      expect(asked.at(-1)! / asked[0]!).toBeGreaterThanOrEqual(8);
+      // A success starts the account's count again: the next attempt waits for nothing.
+      const after = delays.asked.length;
+      expect((await login({ email: a.email, password: a.password })).status).toBe(200);
+      expect(delays.asked.length).toBe(after);
     });
 
-    it('when one email is limited, then other accounts from the same IP still log in', async () => {
+    it('when a burst of wrong guesses for one email arrives at once from many addresses, then all are answered 401, later ones waited longer, and the owner still gets in', async () => {
+      const a = await account('spread');
+      const mark = delays.asked.length;
+      // As many as may wait at once (the cap has a case of its own below).
+      const n = FREE_FAILURES + MAX_WAITING;
+      const results = await Promise.all(Array.from({ length: n }, (_, i) => login({ email: a.email, password: `burst-${i}` })));
+      expect(results.map((r) => r.status)).toEqual(Array(n).fill(401));
+      const asked = delaysSince(mark);
+      expect(asked).toHaveLength(MAX_WAITING);
+      expect(Math.max(...asked)).toBe(MAX_DELAY_MS);
+      expect((await login({ email: a.email, password: a.password })).status).toBe(200);
+    });
+
+    it('when a delayed attempt waits, then it is not answered before its delay ends, and past the waiting cap an attempt is 429 at once instead of held', async () => {
+      const a = await account('held');
+      for (let i = 0; i < FREE_FAILURES; i++) await login({ email: a.email, password: `free-${i}` });
+      let release!: () => void;
+      delays.hold = new Promise<void>((r) => (release = r));
+      const mark = delays.asked.length;
+      let answered = 0;
+      const held = Array.from({ length: MAX_WAITING }, (_, i) =>
+        login({ email: a.email, password: `held-${i}` }).then((r) => {
+          answered++;
+          return r;
+        }),
+      );
+      try {
+        await vi.waitFor(() => expect(delays.asked.length - mark).toBe(MAX_WAITING), { timeout: 10_000 });
+        expect(answered).toBe(0);
+        const shed = await login({ email: email('other'), password: 'whatever1' });
+        expect(shed.status).toBe(401); // no delay asked for: not held, not refused
+        const refused = await login({ email: a.email, password: a.password });
+        expectError(refused, 429, 'RATE_LIMITED');
+        expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+        expect(Number(refused.headers['retry-after'])).toBeLessThanOrEqual(Math.ceil(MAX_DELAY_MS / 1000));
+        expect(answered).toBe(0);
+      } finally {
+        delays.hold = undefined;
+        release();
+      }
+      expect((await Promise.all(held)).map((r) => r.status)).toEqual(Array(MAX_WAITING).fill(401));
+      // The shed attempt was given back: with the waiters gone the owner gets in.
+      expect((await login({ email: a.email, password: a.password })).status).toBe(200);
+    });
+
+    it('when one address fails 10 times for one email, then that address gets 429 with a retry-after of most of the window, even with the right password, while a fresh address gets in', async () => {
+      const a = await account('pair');
+      const attacker = ip();
+      for (let i = 0; i < PAIR_LIMIT; i++) {
+        const variant = i % 2 === 0 ? a.email : a.email.toUpperCase();
+        expectError(await login({ email: variant, password: `wrong-${i}` }, attacker), 401, 'INVALID_CREDENTIALS');
+      }
+      for (const variant of [a.email, a.email.toUpperCase()]) {
+        const blocked = await login({ email: variant, password: a.password }, attacker);
+        expectError(blocked, 429, 'RATE_LIMITED');
+        expect(blocked.body.token).toBeUndefined();
+        expect(sessionCookie(blocked)).toBeUndefined();
+        const retryAfter = Number(blocked.headers['retry-after']);
+        expect(Number.isInteger(retryAfter)).toBe(true);
+        expect(retryAfter).toBeGreaterThan(60);
+        expect(retryAfter).toBeLessThanOrEqual(15 * 60);
+      }
+      expect((await login({ email: a.email, password: a.password }, ip())).status).toBe(200);
+    });
+
+    it('when one address is refused for one email, then other accounts from that address still log in', async () => {
       const limited = await account('limited2');
       const other = await account('neighbour');
       const shared = ip();
-      for (let i = 0; i < EMAIL_LIMIT; i++) await login({ email: limited.email, password: 'nope-nope' }, shared);
+      for (let i = 0; i < PAIR_LIMIT; i++) await login({ email: limited.email, password: 'nope-nope' }, shared);
       expectError(await login({ email: limited.email, password: limited.password }, shared), 429, 'RATE_LIMITED');
       expect((await login({ email: other.email, password: other.password }, shared)).status).toBe(200);
     });
 
-    it('when many wrong guesses for one email arrive at once, then no more than 10 are tried and the rest are 429', async () => {
+    it('when many wrong guesses for one email arrive at once from one address, then no more than 10 are tried and the rest are 429', async () => {
       const a = await account('burst');
+      const attacker = ip();
       const results = await Promise.all(
-        Array.from({ length: EMAIL_LIMIT + 6 }, (_, i) => login({ email: a.email, password: `burst-${i}` })),
+        Array.from({ length: PAIR_LIMIT + 6 }, (_, i) => login({ email: a.email, password: `burst-${i}` }, attacker)),
       );
       const statuses = results.map((r) => r.status);
-      expect(statuses.filter((s) => s === 401)).toHaveLength(EMAIL_LIMIT);
+      expect(statuses.filter((s) => s === 401)).toHaveLength(PAIR_LIMIT);
       expect(statuses.filter((s) => s === 429)).toHaveLength(6);
-      expectError(await login({ email: a.email, password: a.password }), 429, 'RATE_LIMITED');
+      expectError(await login({ email: a.email, password: a.password }, attacker), 429, 'RATE_LIMITED');
     });
 
-    it('when a login succeeds, then the email’s failure count starts again', async () => {
+    it('when a login succeeds, then the address’s failure count for that email starts again', async () => {
       const a = await account('reset');
       const addr = ip();
-      for (let i = 0; i < EMAIL_LIMIT - 1; i++) await login({ email: a.email, password: `wrong-${i}` }, addr);
+      for (let i = 0; i < PAIR_LIMIT - 1; i++) await login({ email: a.email, password: `wrong-${i}` }, addr);
       expect((await login({ email: a.email, password: a.password }, addr)).status).toBe(200);
-      for (let i = 0; i < EMAIL_LIMIT; i++) {
+      for (let i = 0; i < PAIR_LIMIT; i++) {
         expectError(await login({ email: a.email, password: `again-${i}` }, addr), 401, 'INVALID_CREDENTIALS');
       }
       expectError(await login({ email: a.email, password: a.password }, addr), 429, 'RATE_LIMITED');
@@ -375,7 +471,7 @@ describe.each(DB_KINDS)('accounts (%s)', (kind) => {
     it('when one IP fails 100 times across many emails, then it gets 429 for any email, while successes do not count and other IPs are unaffected', async () => {
       const victim = await account('victim');
       const attacker = ip();
-      // Spread over many emails so the per-email limit never triggers.
+      // Spread over many emails so the per-(email, address) limit never triggers.
       const failures = await Promise.all(
         Array.from({ length: IP_LIMIT - 1 }, (_, i) => login({ email: `spray${i}-${randomBytes(3).toString('hex')}@example.com`, password: 'guess-123' }, attacker)),
       );
@@ -385,9 +481,150 @@ describe.each(DB_KINDS)('accounts (%s)', (kind) => {
       expect((await login({ email: victim.email, password: victim.password }, attacker)).status).toBe(200);
       expectError(await login({ email: email('last'), password: 'guess-123' }, attacker), 401, 'INVALID_CREDENTIALS');
 
-      expectError(await login({ email: email('fresh'), password: 'guess-123' }, attacker), 429, 'RATE_LIMITED');
+      const refused = await login({ email: email('fresh'), password: 'guess-123' }, attacker);
+      expectError(refused, 429, 'RATE_LIMITED');
+      expect(Number(refused.headers['retry-after'])).toBeGreaterThan(60);
       expectError(await login({ email: victim.email, password: victim.password }, attacker), 429, 'RATE_LIMITED');
       expect((await login({ email: victim.email, password: victim.password }, ip())).status).toBe(200);
+    });
+  });
+
+  describe('sessions end when they must', () => {
+    let base: string;
+    const sockets: ClientSocket[] = [];
+    beforeAll(async () => {
+      base = await h.listen();
+    });
+    afterAll(() => {
+      for (const s of sockets) s.disconnect();
+    });
+    const open = async (token: string) => {
+      const s = await connect(base, token);
+      sockets.push(s);
+      return s;
+    };
+    const closed = (s: ClientSocket) =>
+      new Promise<string>((resolve, reject) => {
+        if (!s.connected) return resolve('already');
+        const t = setTimeout(() => reject(new Error('socket still open after 2 s')), 2_000);
+        s.once('disconnect', (reason) => {
+          clearTimeout(t);
+          resolve(reason);
+        });
+      });
+    const me = (token: string) => call(app, 'GET', '/api/me', { token });
+    async function customer(tag: string) {
+      const a = { email: email(tag), password: 'first-password' };
+      const res = await signup({ name: 'Squatter', email: a.email, password: a.password });
+      expect(res.status).toBe(201);
+      return { ...a, id: res.body.user.id as string, token: res.body.token as string };
+    }
+    /** Holds the next session lookup (after it read the database) until `release` is called. */
+    function holdNextSessionLookup() {
+      const db = h.db as { query: typeof h.db.query };
+      const original = db.query;
+      let release!: () => void;
+      const released = new Promise<void>((r) => (release = r));
+      let read!: () => void;
+      const hasRead = new Promise<void>((r) => (read = r));
+      db.query = (async (sql: string, params?: unknown[]) => {
+        if (!sql.includes('FROM sessions s JOIN users u')) return original.call(h.db, sql, params);
+        db.query = original;
+        const result = await original.call(h.db, sql, params);
+        read();
+        await released;
+        return result;
+      }) as typeof h.db.query;
+      return { hasRead, release, restore: () => (db.query = original) };
+    }
+
+    it('when a session logs out, then its sockets are closed before the logout answers, a reconnect is refused, and the account’s other sessions keep theirs', async () => {
+      const a = await customer('sock');
+      const other = (await login({ email: a.email, password: a.password })).body.token as string;
+      const mine = await open(a.token);
+      const theirs = await open(other);
+      const gone = closed(mine);
+      expect((await call(app, 'POST', '/api/auth/logout', { token: a.token })).status).toBe(204);
+      expect(await gone).toBe('io server disconnect');
+      await expect(connect(base, a.token)).rejects.toThrow(/log in/i);
+      await sleep(100);
+      expect(theirs.connected).toBe(true);
+      expect((await me(other)).status).toBe(200);
+    });
+
+    it('when a lookup read the session just before a logout deleted it, then that session is neither used nor cached afterwards', async () => {
+      const a = await customer('race');
+      const held = holdNextSessionLookup();
+      try {
+        const racing = me(a.token);
+        await held.hasRead;
+        expect((await call(app, 'POST', '/api/auth/logout', { token: a.token })).status).toBe(204);
+        held.release();
+        expectError(await racing, 401, 'UNAUTHENTICATED');
+        expectError(await me(a.token), 401, 'UNAUTHENTICATED');
+      } finally {
+        held.release();
+        held.restore();
+      }
+    });
+
+    it('when a socket handshake read the session just before a logout deleted it, then the socket is refused', async () => {
+      const a = await customer('hand');
+      const held = holdNextSessionLookup();
+      try {
+        const racing = connect(base, a.token).then((s) => (sockets.push(s), s));
+        await held.hasRead;
+        expect((await call(app, 'POST', '/api/auth/logout', { token: a.token })).status).toBe(204);
+        held.release();
+        await expect(racing).rejects.toThrow(/log in/i);
+      } finally {
+        held.release();
+        held.restore();
+      }
+    });
+
+    it('when ADMIN_EMAIL names a self-registered account, then it becomes admin, says so, and every old session and socket of it ends', async () => {
+      const squatter = await customer('squat');
+      const second = (await login({ email: squatter.email, password: squatter.password })).body.token as string;
+      expect((await me(squatter.token)).body.user.role).toBe('customer'); // now cached on this instance
+      const socket = await open(squatter.token);
+      const gone = closed(socket);
+      const result = await h.tc.services.auth.ensureAccount({ name: 'Admin', email: squatter.email.toUpperCase(), password: 'operator-password', role: 'admin' });
+      expect(result).toMatchObject({ userId: squatter.id, created: false, roleChangedFrom: 'customer', passwordChanged: true, revokedSessions: 2 });
+      expect(await gone).toBe('io server disconnect');
+      expectError(await me(squatter.token), 401, 'UNAUTHENTICATED');
+      expectError(await me(second), 401, 'UNAUTHENTICATED');
+      expectError(await login({ email: squatter.email, password: squatter.password }), 401, 'INVALID_CREDENTIALS');
+      const admin = await login({ email: squatter.email, password: 'operator-password' });
+      expect(admin.body.user.role).toBe('admin');
+    });
+
+    it('when only the role changes, then the sessions end too; when nothing changes, then they are kept', async () => {
+      const a = await customer('role');
+      const first = await h.tc.services.auth.ensureAccount({ name: 'X', email: a.email, password: a.password, role: 'admin' });
+      expect(first).toMatchObject({ roleChangedFrom: 'customer', passwordChanged: false, revokedSessions: 1 });
+      expectError(await me(a.token), 401, 'UNAUTHENTICATED');
+      const fresh = (await login({ email: a.email, password: a.password })).body.token as string;
+      const again = await h.tc.services.auth.ensureAccount({ name: 'X', email: a.email, password: a.password, role: 'admin' });
+      expect(again).toMatchObject({ created: false, passwordChanged: false, revokedSessions: 0 });
+      expect(again.roleChangedFrom).toBeUndefined();
+      expect((await me(fresh)).body.user.role).toBe('admin');
+    });
+
+    it('when the load-test API gives an existing account a new password, then its earlier sessions end and the new token works', async () => {
+      const admin = await customer('bulkadmin');
+      await h.tc.services.auth.ensureAccount({ name: 'A', email: admin.email, password: admin.password, role: 'admin' });
+      const adminToken = (await login({ email: admin.email, password: admin.password })).body.token as string;
+      const prefix = `reuse${randomBytes(3).toString('hex')}-`;
+      const bulk = (password: string) => call(app, 'POST', '/api/admin/users/bulk', { token: adminToken, body: { count: 2, emailPrefix: prefix, password } });
+      const before = (await bulk('password-one')).body.users as { token: string }[];
+      const oldSocket = await open(before[0]!.token);
+      const gone = closed(oldSocket);
+      expect((await me(before[0]!.token)).status).toBe(200);
+      const after = (await bulk('password-two')).body.users as { token: string }[];
+      expect(await gone).toBe('io server disconnect');
+      for (const u of before) expectError(await me(u.token), 401, 'UNAUTHENTICATED');
+      for (const u of after) expect((await me(u.token)).status).toBe(200);
     });
   });
 });

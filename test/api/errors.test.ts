@@ -103,7 +103,7 @@ describe.each(DB_KINDS)('errors (%s)', (kind) => {
       expectError(await call(app, 'POST', '/api/auth/signup', { body: { name: 'a\u0000b', email: 'nul@example.com', password: 'password123' } }), 400, 'VALIDATION_FAILED');
       expectError(await call(app, 'POST', '/api/auth/login', { body: { email: 'nul\u0000@example.com', password: 'password123' } }), 400, 'VALIDATION_FAILED');
       expectError(await call(app, 'POST', '/api/admin/events', { token: admin, body: { title: 'T\u0000', artist: 'A' } }), 400, 'VALIDATION_FAILED');
-      expectError(await call(app, 'POST', '/api/admin/checkin', { token: admin, body: { code: 'x\u0000' } }), 400, 'VALIDATION_FAILED');
+      expectError(await call(app, 'POST', '/api/admin/checkin', { token: admin, body: { code: 'x\u0000', showId: '00000000-0000-0000-0000-000000000000' } }), 400, 'VALIDATION_FAILED');
       expect((await h.db.query(`SELECT 1 FROM users WHERE email = 'nul@example.com'`)).rowCount).toBe(0);
     });
 

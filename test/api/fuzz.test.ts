@@ -217,7 +217,7 @@ describe('fuzz: malformed, oversized, wrongly typed and out-of-order input', () 
       case 'POST /api/admin/users/bulk':
         return { count: 1, emailPrefix: 'fuzzbulk', password: 'password123' };
       case 'POST /api/admin/checkin':
-        return { code: 'not-a-ticket' };
+        return { code: 'not-a-ticket', showId: f.showId };
       default:
         return {};
     }

@@ -281,21 +281,21 @@ describe.each(DB_KINDS)('orders on %s', (kind) => {
     const order = (await checkout(app(), show.id, seats, buyer.token)).body.order;
     const ticket = (await call(app(), 'POST', `/api/orders/${order.id}/pay`, { token: buyer.token, body: pay() })).body.order.tickets[0];
 
-    const denied = await call(app(), 'POST', '/api/admin/checkin', { token: buyer.token, body: { code: ticket.code } });
+    const denied = await call(app(), 'POST', '/api/admin/checkin', { token: buyer.token, body: { code: ticket.code, showId: show.id } });
     expect(denied.status).toBe(403);
     expect(denied.body.error.code).toBe('FORBIDDEN');
-    expect((await call(app(), 'POST', '/api/admin/checkin', { body: { code: ticket.code } })).status).toBe(401);
+    expect((await call(app(), 'POST', '/api/admin/checkin', { body: { code: ticket.code, showId: show.id } })).status).toBe(401);
 
-    const first = await call(app(), 'POST', '/api/admin/checkin', { token: admin, body: { code: ticket.code } });
+    const first = await call(app(), 'POST', '/api/admin/checkin', { token: admin, body: { code: ticket.code, showId: show.id } });
     expect(first.status).toBe(200);
     expect(first.body.ticket).toMatchObject({ id: ticket.id, seatId: seats[0], code: ticket.code, areaName: 'A', row: 1, number: 1 });
     expect(first.body.ticket.checkedInAt).toBeTruthy();
-    const second = await call(app(), 'POST', '/api/admin/checkin', { token: admin, body: { code: ticket.code } });
+    const second = await call(app(), 'POST', '/api/admin/checkin', { token: admin, body: { code: ticket.code, showId: show.id } });
     expect(second.status).toBe(409);
     expect(second.body.error.code).toBe('ALREADY_CHECKED_IN');
-    const unknown = await call(app(), 'POST', '/api/admin/checkin', { token: admin, body: { code: 'not-a-real-ticket-code' } });
+    const unknown = await call(app(), 'POST', '/api/admin/checkin', { token: admin, body: { code: 'not-a-real-ticket-code', showId: show.id } });
     expect(unknown.status).toBe(404);
-    expect((await call(app(), 'POST', '/api/admin/checkin', { token: admin, body: { code: 1 } })).status).toBe(400);
-    expect((await call(app(), 'POST', '/api/admin/checkin', { token: admin, body: { code: 'x', gate: 2 } })).status).toBe(400);
+    expect((await call(app(), 'POST', '/api/admin/checkin', { token: admin, body: { code: 1, showId: show.id } })).status).toBe(400);
+    expect((await call(app(), 'POST', '/api/admin/checkin', { token: admin, body: { code: 'x', showId: show.id, gate: 2 } })).status).toBe(400);
   });
 });

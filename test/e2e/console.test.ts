@@ -7,6 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { Harness } from '../support/harness.js';
 import { docScreenshot, logIn, screenshot } from '../support/browser.js';
+import { call } from '../support/api-client.js';
 import { DEMO_ADMIN, WAIT, buyAdmitted, fans, joinQueue, siteInChromium, textOf } from './helpers.js';
 
 describe('the organizer console', () => {
@@ -120,13 +121,35 @@ describe('the organizer console', () => {
     await edit.getByTestId('show-submit').click();
     await expect.poll(() => row.textContent(), WAIT).toContain('5 minutes to buy');
 
-    // ---- Check-in: valid once, then already used; an unknown code is said so
+    // ---- Check-in at the door of one show: today's first show is picked; every scan says event, date and seat
+    const { body: listed } = await call(h.tc.app, 'GET', '/api/admin/events', { token: admin });
+    const allShows = (listed.events as { title: string; shows: { id: string; startsAt: string }[] }[])
+      .flatMap((e) => e.shows.map((s) => ({ ...s, title: e.title })))
+      .sort((x, y) => Date.parse(x.startsAt) - Date.parse(y.startsAt));
+    const today = new Date().toDateString();
+    const expectedDefault = allShows.find((s) => new Date(s.startsAt).toDateString() === today) ?? allShows.find((s) => Date.parse(s.startsAt) > Date.now());
+    const ours = allShows.find((s) => s.id === showId)!;
+    const elsewhere = allShows.find((s) => s.id !== showId)!;
     await page.getByRole('link', { name: 'Check-in' }).click();
+    const picker = page.getByTestId('checkin-show');
+    await expect.poll(() => picker.inputValue(), WAIT).toBe(expectedDefault!.id);
+    expect(await picker.locator('option').count()).toBe(allShows.length);
+
+    // At another show's door the ticket is refused, and the door sees which show it is for.
+    await picker.selectOption(elsewhere.id);
+    await checkIn(page, code!);
+    await expect.poll(() => page.getByTestId('checkin-result').getAttribute('data-result'), WAIT).toBe('wrong-show');
+    await expectTicketFacts(page, ours.title, ours.startsAt);
+
+    await picker.selectOption(showId);
     await checkIn(page, code!);
     await expect.poll(() => page.getByTestId('checkin-result').getAttribute('data-result'), WAIT).toBe('valid');
+    await expectTicketFacts(page, ours.title, ours.startsAt);
+    expect(await textOf(page, 'checkin-ticket-seat')).toMatch(/^(Floor|Balcony) · Row \d+ · Seat \d+$/);
     await screenshot(page, 'console-checkin-valid');
     await checkIn(page, code!);
     await expect.poll(() => page.getByTestId('checkin-result').getAttribute('data-result'), WAIT).toBe('used');
+    await expectTicketFacts(page, ours.title, ours.startsAt);
     await checkIn(page, 'NOT-A-TICKET-CODE');
     await expect.poll(() => page.getByTestId('checkin-result').getAttribute('data-result'), WAIT).toBe('unknown');
     await page.close();
@@ -143,6 +166,15 @@ describe('the organizer console', () => {
     await context.close();
   });
 });
+
+/** The scan result names the ticket's event and the show's date (as the page formats dates). */
+async function expectTicketFacts(page: Page, title: string, startsAt: string): Promise<void> {
+  await expect.poll(() => textOf(page, 'checkin-ticket-event'), WAIT).toBe(title);
+  const shown = await textOf(page, 'checkin-ticket-date');
+  const d = new Date(startsAt);
+  expect(shown).toContain(String(d.getFullYear()));
+  expect(shown).toMatch(new RegExp(`\\b${d.getDate()}\\b`));
+}
 
 async function checkIn(page: Page, code: string): Promise<void> {
   await page.getByTestId('checkin-code').fill(code);

@@ -4,9 +4,10 @@ import { createAdapter } from '@socket.io/redis-adapter';
 import { openPglite } from '../../src/server/adapters/pglite/pglite-database.js';
 import { openPostgres } from '../../src/server/adapters/postgres/postgres-database.js';
 import { memoryLimiters } from '../../src/server/adapters/memory/memory-limiter.js';
+import { redisLimiters } from '../../src/server/adapters/redis/redis-limiter.js';
 import { MemoryQueueStore } from '../../src/server/adapters/memory/memory-queue-store.js';
 import { RedisQueueStore } from '../../src/server/adapters/redis/redis-queue-store.js';
-import { buildApp, type TicketClub } from '../../src/server/app.js';
+import { buildApp, type AppDeps, type TicketClub } from '../../src/server/app.js';
 import type { Clock } from '../../src/server/platform/clock.js';
 import { loadConfig } from '../../src/server/platform/config.js';
 import { migrate, type Database } from '../../src/server/platform/database.js';
@@ -59,6 +60,9 @@ export interface HarnessOptions {
   env?: Record<string, string>;
   /** Run the background jobs (sweeps, presence heartbeats, status updates) as a server does. */
   jobs?: boolean;
+  /** Rate limits in Redis (under a prefix of this harness's own) instead of in process; needs `redis`. */
+  redisLimiters?: boolean;
+  loginDelay?: AppDeps['loginDelay'];
 }
 
 export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
@@ -80,8 +84,9 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     config,
     db,
     queueStore: store,
-    limiters: memoryLimiters,
+    limiters: redis && opts.redisLimiters ? redisLimiters(redis, uniqueName('tcrl')) : memoryLimiters,
     clock: opts.clock,
+    loginDelay: opts.loginDelay,
     configureIo: redis && sub ? (io) => io.adapter(createAdapter(redis, sub)) : undefined,
   });
   await tc.app.ready();

@@ -22,8 +22,19 @@ describe('SessionCache', () => {
   it('when a session is forgotten (logout), then it is gone at once', () => {
     const c = new SessionCache(5_000);
     c.set('h1', fan, 1_000_000, 0);
-    c.forget('h1');
+    c.forget('h1', 0);
     expect(c.get('h1', 1)).toBeUndefined();
+  });
+
+  it('when a session was forgotten, then a lookup that finishes afterwards cannot cache it, for a while', () => {
+    const c = new SessionCache(5_000, 100, 60_000);
+    c.forget('h1', 1_000);
+    expect(c.wasRevoked('h1', 1_001)).toBe(true);
+    c.set('h1', fan, 1_000_000, 1_001);
+    expect(c.get('h1', 1_002)).toBeUndefined();
+    expect(c.wasRevoked('h1', 61_000)).toBe(false);
+    c.set('h1', fan, 1_000_000, 61_000);
+    expect(c.get('h1', 61_001)).toEqual(fan);
   });
 
   it('when more sessions than the bound arrive, then the oldest are dropped first', () => {

@@ -8,8 +8,8 @@ export interface SocketData {
 
 /** Between server instances (through the Redis adapter), never seen by browsers. */
 export interface ServerSideEvents {
-  /** A session ended (logout): drop any cached copy of it, then acknowledge. */
-  'session:revoked': (tokenHash: string, ack: (ok: true) => void) => void;
+  /** Sessions ended (logout, new role or password): drop cached copies, close their sockets, then acknowledge. */
+  'session:revoked': (tokenHashes: string[], ack: (ok: true) => void) => void;
 }
 
 export type IoServer = Server<ClientToServerEvents, ServerToClientEvents, ServerSideEvents, SocketData>;
@@ -19,6 +19,8 @@ type Args<E extends keyof ServerToClientEvents> = Parameters<ServerToClientEvent
 
 export const rooms = {
   user: (userId: string) => `user:${userId}`,
+  /** Every socket opened with one session (by its token's hash): closed when the session ends. */
+  session: (tokenHash: string) => `session:${tokenHash}`,
   /** Everyone watching a show's seat map. */
   show: (showId: string) => `show:${showId}`,
   /** Admins watching a show's live dashboard. */

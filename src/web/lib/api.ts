@@ -5,6 +5,7 @@
 import type {
   AreaSummary,
   AuthResponse,
+  CheckinTicket,
   CreateEventRequest,
   CreateShowRequest,
   CreateVenueRequest,
@@ -19,7 +20,6 @@ import type {
   ShowStats,
   ShowStatus,
   SignupRequest,
-  Ticket,
   User,
   VenueSummary,
 } from '../../shared/api.js';
@@ -190,7 +190,7 @@ export const adminApi = {
   createShow: (body: CreateShowBody) => request<{ show: ShowDetail }>('POST', '/api/admin/shows', body),
   updateShow: (showId: string, body: UpdateShowBody) => request<{ show: ShowDetail }>('PATCH', `/api/admin/shows/${enc(showId)}`, body),
   stats: (showId: string) => request<LiveStats>('GET', `/api/admin/shows/${enc(showId)}/stats`),
-  checkin: (code: string) => request<{ ticket: Ticket }>('POST', '/api/admin/checkin', { code }),
+  checkin: (code: string, showId: string) => request<{ ticket: CheckinTicket }>('POST', '/api/admin/checkin', { code, showId }),
 };
 
 export const api = {

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import {
   BulkUsersRequest,
+  CheckinRequest,
   CreateEventRequest,
   CreateShowRequest,
   CreateVenueRequest,
@@ -17,11 +18,13 @@ import type { AuthService } from '../auth/auth-service.js';
 import type { CatalogueService } from '../catalogue/catalogue-service.js';
 import type { QueueService } from '../queue/queue-service.js';
 import type { AdminService } from './admin-service.js';
+import type { CheckinService } from './checkin-service.js';
 
 export function adminRoutes(
   app: FastifyInstance,
   deps: {
     admin: AdminService;
+    checkin: CheckinService;
     catalogue: CatalogueService;
     auth: AuthService;
     queue: QueueService;
@@ -87,6 +90,12 @@ export function adminRoutes(
         }),
       ),
     };
+  });
+
+  app.post('/api/admin/checkin', async (req) => {
+    await guards.requireAdmin(req);
+    const { code, showId } = parse(CheckinRequest, req.body);
+    return { ticket: await deps.checkin.checkIn(code, showId) };
   });
 
   app.post('/api/admin/users/bulk', async (req, reply) => {

@@ -22,10 +22,21 @@ const isUniqueViolation = (e: unknown): boolean => (e as { code?: string }).code
 /** How long an instance trusts a session it looked up (see SessionCache). */
 export const SESSION_CACHE_MS = 5_000;
 
+/** What `ensureAccount` did, for the start-up log. */
+export interface EnsuredAccount {
+  userId: string;
+  created: boolean;
+  /** The role it had before, when it changed. */
+  roleChangedFrom?: 'customer' | 'admin';
+  passwordChanged: boolean;
+  /** Sessions ended because the role or the password changed. */
+  revokedSessions: number;
+}
+
 export class AuthService {
   private readonly sessions: SessionCache;
-  /** Tells the other instances that a session ended (set when instances share Redis). */
-  private revoked?: (tokenHash: string) => Promise<void>;
+  /** Ends sessions on this instance's sockets and on every other instance (set by app.ts). */
+  private ended?: (tokenHashes: string[]) => Promise<void>;
 
   constructor(
     private readonly db: Database,
@@ -36,13 +47,18 @@ export class AuthService {
     this.sessions = new SessionCache(cacheMs);
   }
 
-  onSessionRevoked(fn: (tokenHash: string) => Promise<void>): void {
-    this.revoked = fn;
+  onSessionsEnded(fn: (tokenHashes: string[]) => Promise<void>): void {
+    this.ended = fn;
   }
 
-  /** Drops this instance's copy of a session that ended elsewhere. */
+  /** Drops this instance's copy of a session that ended (here or elsewhere). */
   forgetSession(tokenHash: string): void {
-    this.sessions.forget(tokenHash);
+    this.sessions.forget(tokenHash, this.clock.now());
+  }
+
+  /** Whether a session ended lately: a lookup that raced its end must not be trusted. */
+  wasRevoked(tokenHash: string): boolean {
+    return this.sessions.wasRevoked(tokenHash, this.clock.now());
   }
 
   async signup(input: { name: string; email: string; password: string }): Promise<{ user: User; token: string }> {
@@ -73,12 +89,30 @@ export class AuthService {
     return { user: toUser(row), token: await this.createSession(this.db, row.id) };
   }
 
-  /** Ends the session here and on every instance before answering. */
+  /** Ends the session here and on every instance (cached copies and open sockets) before answering. */
   async logout(token: string): Promise<void> {
     const tokenHash = hashToken(token);
     await this.db.query(`DELETE FROM sessions WHERE token_hash = $1`, [tokenHash]);
-    this.sessions.forget(tokenHash);
-    await this.revoked?.(tokenHash);
+    await this.endSessions([tokenHash]);
+  }
+
+  /**
+   * Every session of an account but `keep`, deleted in the caller's transaction. The caller passes
+   * the hashes to `endSessions` once it committed.
+   */
+  private async deleteSessions(q: Queryable, userIds: string[], keepTokenHash: string | null = null): Promise<string[]> {
+    if (userIds.length === 0) return [];
+    const { rows } = await q.query<{ token_hash: string }>(
+      `DELETE FROM sessions WHERE user_id = ANY($1::uuid[]) AND ($2::text IS NULL OR token_hash <> $2::text) RETURNING token_hash`,
+      [userIds, keepTokenHash],
+    );
+    return rows.map((r) => r.token_hash);
+  }
+
+  private async endSessions(tokenHashes: string[]): Promise<void> {
+    if (tokenHashes.length === 0) return;
+    for (const h of tokenHashes) this.forgetSession(h);
+    await this.ended?.(tokenHashes);
   }
 
   /** The account a token belongs to, or null when it is unknown, logged out or expired. */
@@ -94,7 +128,8 @@ export class AuthService {
       [tokenHash, new Date(now)],
     );
     const row = rows[0];
-    if (!row) return null;
+    // Read just before a logout deleted it: the session is over all the same.
+    if (!row || this.wasRevoked(tokenHash)) return null;
     const user = toUser(row);
     this.sessions.set(tokenHash, user, new Date(row.session_expires_at).getTime(), now);
     return user;
@@ -110,37 +145,61 @@ export class AuthService {
     return token;
   }
 
-  /** Creates or updates an account with a known password (demo accounts, ADMIN_EMAIL). */
-  async ensureAccount(input: { name: string; email: string; password: string; role: 'customer' | 'admin' }): Promise<void> {
+  /**
+   * Creates or updates an account with a known password (demo accounts, ADMIN_EMAIL). When that
+   * changes an existing account's role or password, every session it had ends: whoever held one
+   * (say, the person who registered the admin's email first) keeps nothing of it.
+   */
+  async ensureAccount(input: { name: string; email: string; password: string; role: 'customer' | 'admin' }): Promise<EnsuredAccount> {
     const hash = await hashPassword(input.password);
-    const { rowCount } = await this.db.query(
-      `UPDATE users SET password_hash = $2, role = $3 WHERE lower(email) = lower($1)`,
-      [input.email, hash, input.role],
-    );
-    if (rowCount === 0) {
-      await this.db.query(`INSERT INTO users (name, email, password_hash, role) VALUES ($1, $2, $3, $4)`, [
-        input.name,
-        input.email,
-        hash,
+    const result = await this.db.transaction(async (tx) => {
+      const inserted = await tx.query<{ id: string }>(
+        `INSERT INTO users (name, email, password_hash, role) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (lower(email)) DO NOTHING RETURNING id`,
+        [input.name, input.email, hash, input.role],
+      );
+      if (inserted.rows[0]) return { userId: inserted.rows[0].id, created: true, passwordChanged: false, revoked: [] as string[] };
+      const { rows } = await tx.query<Pick<UserRow, 'id' | 'role' | 'password_hash'>>(
+        `SELECT id, role, password_hash FROM users WHERE lower(email) = lower($1) FOR UPDATE`,
+        [input.email],
+      );
+      const row = rows[0]!;
+      const passwordChanged = !(await verifyPassword(row.password_hash, input.password));
+      const roleChanged = row.role !== input.role;
+      if (!passwordChanged && !roleChanged) return { userId: row.id, created: false, passwordChanged, revoked: [] };
+      await tx.query(`UPDATE users SET password_hash = $2, role = $3 WHERE id = $1`, [
+        row.id,
+        passwordChanged ? hash : row.password_hash,
         input.role,
       ]);
-    }
+      const revoked = await this.deleteSessions(tx, [row.id]);
+      return { userId: row.id, created: false, passwordChanged, roleChangedFrom: roleChanged ? row.role : undefined, revoked };
+    });
+    await this.endSessions(result.revoked);
+    const { revoked, ...rest } = result;
+    return { ...rest, revokedSessions: revoked.length };
   }
 
   /**
    * Load-test accounts: `<prefix><i>@load.test`, one password hash shared by all, each with a session.
-   * Existing accounts with the same email are reused, so a load run can be repeated.
+   * Existing accounts with the same email are reused, so a load run can be repeated; their password
+   * changes, so their earlier sessions end.
    */
   async bulkCreate(count: number, prefix: string, password: string): Promise<{ id: string; email: string; token: string }[]> {
     const hash = await hashPassword(password);
     const emails = Array.from({ length: count }, (_, i) => `${prefix}${i + 1}@load.test`.toLowerCase());
-    return this.db.transaction(async (tx) => {
-      const { rows } = await tx.query<{ id: string; email: string }>(
+    const { users, revoked } = await this.db.transaction(async (tx) => {
+      // xmax is 0 only for a row this statement inserted: the others existed and got a new password.
+      const { rows } = await tx.query<{ id: string; email: string; existed: boolean }>(
         `INSERT INTO users (name, email, password_hash)
            SELECT split_part(e, '@', 1), e, $2 FROM unnest($1::text[]) AS e
          ON CONFLICT (lower(email)) DO UPDATE SET password_hash = EXCLUDED.password_hash
-         RETURNING id, email`,
+         RETURNING id, email, (xmax <> 0) AS existed`,
         [emails, hash],
+      );
+      const revoked = await this.deleteSessions(
+        tx,
+        rows.filter((r) => r.existed).map((r) => r.id),
       );
       const tokens = rows.map(() => newToken());
       await tx.query(
@@ -150,7 +209,9 @@ export class AuthService {
       );
       // An existing account may spell its email with capitals: match case-insensitively.
       const byEmail = new Map(rows.map((r, i) => [r.email.toLowerCase(), { id: r.id, email: r.email, token: tokens[i]! }]));
-      return emails.map((e) => byEmail.get(e)!);
+      return { users: emails.map((e) => byEmail.get(e)!), revoked };
     });
+    await this.endSessions(revoked);
+    return users;
   }
 }

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { CheckinRequest, CheckoutRequest, OrderParams, PayRequest, ShowParams } from '../../../shared/api.js';
+import { CheckoutRequest, OrderParams, PayRequest, ShowParams } from '../../../shared/api.js';
 import { parse } from '../../platform/validation.js';
 import type { AuthGuards } from '../auth/auth-context.js';
 import type { OrdersService } from './orders-service.js';
@@ -34,11 +34,5 @@ export function ordersRoutes(app: FastifyInstance, orders: OrdersService, guards
     const user = await guards.requireUser(req);
     const { orderId } = parse(OrderParams, req.params);
     return { order: await orders.get(orderId, user.id) };
-  });
-
-  app.post('/api/admin/checkin', async (req) => {
-    await guards.requireAdmin(req);
-    const { code } = parse(CheckinRequest, req.body);
-    return { ticket: await orders.checkIn(code) };
   });
 }

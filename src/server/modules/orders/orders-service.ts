@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Order, PayRequest, Ticket } from '../../../shared/api.js';
+import type { Order, PayRequest } from '../../../shared/api.js';
 import type { Clock } from '../../platform/clock.js';
 import type { Database } from '../../platform/database.js';
 import { AppError } from '../../platform/errors.js';
@@ -8,7 +8,7 @@ import { checkCard, cardDigits } from '../payments/card.js';
 import type { PaymentProvider } from '../payments/payment-provider.js';
 import type { AdmissionGate } from '../queue/admission.js';
 import { changesOf, FREE_SEAT, freeSeatsOfOrders, lockAccountSeats, publishSeatChanges, type SeatChange } from '../seats/seat-changes.js';
-import { readOrders, TICKET_SELECT, toTicket } from './order-views.js';
+import { readOrders } from './order-views.js';
 import { releaseExpired, type Released } from './release-expired.js';
 
 export interface OrdersEvents {
@@ -39,7 +39,7 @@ const paymentKey = (orderId: string, card: PayRequest['card']): string =>
     .digest('base64url')
     .slice(0, 22)}`;
 
-/** Buying the held seats: check out, pay (or cancel), get tickets; and the gate's check-in. */
+/** Buying the held seats: check out, pay (or cancel), get tickets (checked in by admin/checkin-service.ts). */
 export class OrdersService {
   constructor(
     private readonly db: Database,
@@ -255,21 +255,6 @@ export class OrdersService {
     const [order] = await readOrders(this.db, userId, this.now(), orderId);
     if (!order) throw new AppError('NOT_FOUND', 'No such order');
     return order;
-  }
-
-  /** At the door: a ticket lets one person in, once. */
-  async checkIn(code: string): Promise<Ticket> {
-    const { rows } = await this.db.query<{ id: string }>(
-      `UPDATE tickets SET checked_in_at = $2 WHERE code = $1 AND checked_in_at IS NULL RETURNING id`,
-      [code, this.now()],
-    );
-    if (!rows[0]) {
-      const { rows: known } = await this.db.query<{ checked_in_at: Date }>(`SELECT checked_in_at FROM tickets WHERE code = $1`, [code]);
-      if (!known[0]) throw new AppError('NOT_FOUND', 'No ticket with this code');
-      throw new AppError('ALREADY_CHECKED_IN', undefined, { checkedInAt: known[0].checked_in_at.toISOString() });
-    }
-    const { rows: ticket } = await this.db.query<Parameters<typeof toTicket>[0]>(`${TICKET_SELECT} WHERE t.id = $1`, [rows[0].id]);
-    return toTicket(ticket[0]!);
   }
 
   /** The release job: see release-expired.ts. Run it every second or so, on any number of instances. */

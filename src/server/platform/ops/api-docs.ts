@@ -36,7 +36,7 @@ import {
   SeatDoc,
   ShowDetailDoc,
   ShowStatsDoc,
-  TicketDoc,
+  CheckinTicketDoc,
   UserDoc,
   VenueDoc,
 } from './response-schemas.js';
@@ -300,11 +300,13 @@ export const API_ROUTES: Record<string, RouteDoc> = {
   },
   'POST /api/admin/checkin': {
     tag: 'Admin',
-    summary: 'Check a ticket in at the door by its code',
+    summary: 'Check a ticket in at the door of one show by its code',
+    description:
+      'Atomic: of two scans of one ticket exactly one succeeds. A ticket of another show is 409 `WRONG_SHOW` (`details.showId`), a refunded or cancelled order’s ticket 409 `TICKET_VOID`, a used one 409 `ALREADY_CHECKED_IN` (`details.checkedInAt`); these carry the ticket with its event, date and seat in `details.ticket`.',
     access: 'admin',
     body: CheckinRequest,
-    ok: { status: 200, description: 'The ticket, now checked in', schema: z.object({ ticket: TicketDoc }) },
-    errors: ['NOT_FOUND', 'ALREADY_CHECKED_IN'],
+    ok: { status: 200, description: 'The ticket, now checked in, with its event and show', schema: z.object({ ticket: CheckinTicketDoc }) },
+    errors: ['NOT_FOUND', 'ALREADY_CHECKED_IN', 'WRONG_SHOW', 'TICKET_VOID'],
   },
 };
 

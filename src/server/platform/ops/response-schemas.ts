@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type {
   AreaSummary,
+  CheckinTicket,
   EventDetail,
   EventSummary,
   Order,
@@ -97,6 +98,12 @@ export const TicketDoc = z.object({
   number: z.number().int().optional(),
   checkedInAt: instant.nullable().optional(),
 });
+export const CheckinTicketDoc = TicketDoc.extend({
+  eventTitle: z.string(),
+  artist: z.string(),
+  venueName: z.string(),
+  startsAt: instant.describe('when the show starts'),
+});
 export const OrderDoc = z.object({
   id,
   status: z.enum(['pending', 'paid', 'cancelled', 'expired']),
@@ -152,6 +159,7 @@ const _showDetail: Same<z.infer<typeof ShowDetailDoc>, ShowDetail> = true;
 const _queue: Same<z.infer<typeof QueueResponseDoc>, QueueResponse> = true;
 const _seat: Same<z.infer<typeof SeatDoc>, Seat> = true;
 const _ticket: Same<z.infer<typeof TicketDoc>, Ticket> = true;
+const _checkinTicket: Same<z.infer<typeof CheckinTicketDoc>, CheckinTicket> = true;
 const _order: Same<z.infer<typeof OrderDoc>, Order> = true;
 const _stats: Same<z.infer<typeof ShowStatsDoc>, ShowStats> = true;
 const _venue: Same<z.infer<typeof VenueDoc>, VenueOut> = true;

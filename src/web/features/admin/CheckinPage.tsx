@@ -1,42 +1,89 @@
-import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
-import type { Ticket } from '../../../shared/api.js';
-import { adminApi, toApiError } from '../../lib/api.js';
+import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
+import type { CheckinTicket } from '../../../shared/api.js';
+import { ErrorMessage } from '../../components/ErrorMessage.js';
+import { Spinner } from '../../components/Spinner.js';
+import { adminApi, toApiError, type AdminEvent } from '../../lib/api.js';
 import { formatDateTime, formatTime } from '../../lib/format.js';
-import { useDocumentTitle } from '../../lib/hooks.js';
+import { useDocumentTitle, useLoad } from '../../lib/hooks.js';
 import { ConsoleHeader, Panel } from './admin-ui.js';
 
-type Result =
-  | { kind: 'valid'; code: string; ticket: Ticket; at: number }
-  | { kind: 'used'; code: string; checkedInAt: string | null; at: number }
-  | { kind: 'unknown'; code: string; at: number }
-  | { kind: 'error'; code: string; message: string; at: number };
+type Result = { code: string; at: number; ticket?: CheckinTicket } & (
+  | { kind: 'valid'; ticket: CheckinTicket }
+  | { kind: 'used'; checkedInAt: string | null }
+  | { kind: 'wrong-show' }
+  | { kind: 'void' }
+  | { kind: 'unknown' }
+  | { kind: 'error'; message: string }
+);
 
-/** /admin/checkin — at the door: paste or type a ticket code, or scan its QR code with the camera. */
+interface ShowChoice {
+  id: string;
+  startsAt: string;
+  eventTitle: string;
+  venueName: string;
+}
+
+/** Every show of every event, earliest first. */
+function showChoices(events: AdminEvent[]): ShowChoice[] {
+  return events
+    .flatMap((e) => e.shows.map((s) => ({ id: s.id, startsAt: s.startsAt, eventTitle: e.title, venueName: s.venue.name })))
+    .sort((x, y) => Date.parse(x.startsAt) - Date.parse(y.startsAt));
+}
+
+const sameDay = (a: Date, b: Date) => a.getFullYear() === b.getFullYear() && a.getMonth() === b.getMonth() && a.getDate() === b.getDate();
+
+/** The door's likely show: today's first, else the next one to come, else the last one played. */
+export function defaultShow(choices: ShowChoice[], now = new Date()): ShowChoice | undefined {
+  return (
+    choices.find((c) => sameDay(new Date(c.startsAt), now)) ??
+    choices.find((c) => Date.parse(c.startsAt) > now.getTime()) ??
+    choices.at(-1)
+  );
+}
+
+const ticketOf = (details: unknown): CheckinTicket | undefined => {
+  const t = (details as { ticket?: unknown } | undefined)?.ticket;
+  return t && typeof t === 'object' ? (t as CheckinTicket) : undefined;
+};
+
+/** /admin/checkin — at the door of one show: paste or type a ticket code, or scan its QR code with the camera. */
 export function CheckinPage() {
   useDocumentTitle('Check-in · Console');
+  const eventsLoad = useLoad(() => adminApi.events(), []);
+  const choices = useMemo(() => (eventsLoad.status === 'ok' ? showChoices(eventsLoad.data.events) : []), [eventsLoad.status, eventsLoad.data]);
+  const [picked, setPicked] = useState<string | null>(null);
+  const showId = picked ?? defaultShow(choices)?.id ?? '';
+  const show = choices.find((c) => c.id === showId);
   const [code, setCode] = useState('');
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<Result | null>(null);
   const [recent, setRecent] = useState<Result[]>([]);
   const input = useRef<HTMLInputElement>(null);
   const busyRef = useRef(false);
+  const showRef = useRef(showId);
+  showRef.current = showId;
 
   const check = useCallback(async (raw: string) => {
     const value = raw.trim();
-    if (!value || busyRef.current) return;
+    const forShow = showRef.current;
+    if (!value || !forShow || busyRef.current) return;
     busyRef.current = true;
     setBusy(true);
     let r: Result;
+    const at = Date.now();
     try {
-      const { ticket } = await adminApi.checkin(value);
-      r = { kind: 'valid', code: value, ticket, at: Date.now() };
+      const { ticket } = await adminApi.checkin(value, forShow);
+      r = { kind: 'valid', code: value, ticket, at };
     } catch (e) {
       const err = toApiError(e);
+      const ticket = ticketOf(err.details);
       if (err.code === 'ALREADY_CHECKED_IN') {
-        const at = (err.details as { checkedInAt?: unknown } | undefined)?.checkedInAt;
-        r = { kind: 'used', code: value, checkedInAt: typeof at === 'string' ? at : null, at: Date.now() };
-      } else if (err.code === 'NOT_FOUND' || err.code === 'VALIDATION_FAILED') r = { kind: 'unknown', code: value, at: Date.now() };
-      else r = { kind: 'error', code: value, message: err.message, at: Date.now() };
+        const when = (err.details as { checkedInAt?: unknown } | undefined)?.checkedInAt;
+        r = { kind: 'used', code: value, ticket, checkedInAt: typeof when === 'string' ? when : null, at };
+      } else if (err.code === 'WRONG_SHOW') r = { kind: 'wrong-show', code: value, ticket, at };
+      else if (err.code === 'TICKET_VOID') r = { kind: 'void', code: value, ticket, at };
+      else if (err.code === 'NOT_FOUND' || err.code === 'VALIDATION_FAILED') r = { kind: 'unknown', code: value, at };
+      else r = { kind: 'error', code: value, message: err.message, at };
     }
     busyRef.current = false;
     setBusy(false);
@@ -54,11 +101,38 @@ export function CheckinPage() {
   return (
     <div className="console-page checkin-page">
       <ConsoleHeader eyebrow="Console" title="Check-in">
-        Scan a ticket's QR code or paste its code. Each ticket lets one person in, once.
+        Pick the show at this door, then scan a ticket's QR code or paste its code. Each ticket lets one person in, once, at its own show.
       </ConsoleHeader>
 
       <div className="checkin-layout">
-        <Panel title="Ticket code" className="checkin-code-panel">
+        <Panel title="Show and ticket code" className="checkin-code-panel">
+          {eventsLoad.status === 'loading' && <Spinner label="Loading shows" />}
+          {eventsLoad.status === 'error' && <ErrorMessage error={eventsLoad.error} />}
+          {eventsLoad.status === 'ok' && choices.length === 0 && <p className="muted">There are no shows to check in yet.</p>}
+          {choices.length > 0 && (
+            <div className="field">
+              <label htmlFor="checkin-show" className="field-label">
+                Show at this door
+              </label>
+              <select
+                id="checkin-show"
+                className="input"
+                value={showId}
+                onChange={(e) => {
+                  setPicked(e.target.value);
+                  setResult(null);
+                  input.current?.focus();
+                }}
+                data-testid="checkin-show"
+              >
+                {choices.map((c) => (
+                  <option key={c.id} value={c.id}>
+                    {c.eventTitle} — {formatDateTime(c.startsAt)} · {c.venueName}
+                  </option>
+                ))}
+              </select>
+            </div>
+          )}
           <form className="checkin-form" onSubmit={submit}>
             <label htmlFor="checkin-code" className="visually-hidden">
               Ticket code
@@ -77,7 +151,7 @@ export function CheckinPage() {
               autoFocus
               data-testid="checkin-code"
             />
-            <button type="submit" className="btn btn-primary btn-lg" disabled={busy || !code.trim()} data-testid="checkin-submit">
+            <button type="submit" className="btn btn-primary btn-lg" disabled={busy || !code.trim() || !show} data-testid="checkin-submit">
               {busy ? 'Checking…' : 'Check in'}
             </button>
           </form>
@@ -86,7 +160,7 @@ export function CheckinPage() {
           <ResultPanel result={result} />
         </div>
         <div className="checkin-scanner-area">
-          <Scanner onCode={(c) => void check(c)} paused={busy} />
+          <Scanner onCode={(c) => void check(c)} paused={busy || !show} />
         </div>
         {recent.length > 1 && (
           <Panel title="Recent" className="checkin-recent-panel">
@@ -108,7 +182,33 @@ export function CheckinPage() {
   );
 }
 
-const LABEL: Record<Result['kind'], string> = { valid: 'Valid', used: 'Already used', unknown: 'Unknown', error: 'Not checked' };
+const LABEL: Record<Result['kind'], string> = {
+  valid: 'Valid',
+  used: 'Already used',
+  'wrong-show': 'Other show',
+  void: 'Void',
+  unknown: 'Unknown',
+  error: 'Not checked',
+};
+
+/** What the ticket is for: the door reads it on every scan, good or bad. */
+function TicketFacts({ ticket }: { ticket: CheckinTicket }) {
+  const seat = [ticket.areaName, ticket.row !== undefined ? `Row ${ticket.row}` : '', ticket.number !== undefined ? `Seat ${ticket.number}` : '']
+    .filter(Boolean)
+    .join(' · ');
+  return (
+    <dl className="checkin-ticket" data-testid="checkin-ticket">
+      <dt className="visually-hidden">Event</dt>
+      <dd className="checkin-ticket-event" data-testid="checkin-ticket-event">
+        {ticket.eventTitle}
+      </dd>
+      <dt className="visually-hidden">Date</dt>
+      <dd data-testid="checkin-ticket-date">{formatDateTime(ticket.startsAt)}</dd>
+      <dt className="visually-hidden">Seat</dt>
+      <dd data-testid="checkin-ticket-seat">{seat}</dd>
+    </dl>
+  );
+}
 
 function ResultPanel({ result }: { result: Result | null }) {
   if (!result) {
@@ -119,28 +219,39 @@ function ResultPanel({ result }: { result: Result | null }) {
       </div>
     );
   }
+  const bad = result.kind !== 'valid' && result.kind !== 'used';
   // A new element per result, so screen readers announce it and the flash animation runs again.
   return (
-    <div key={result.at} className={`checkin-result card is-${result.kind}`} role="status" aria-live="assertive" data-testid="checkin-result" data-result={result.kind}>
+    <div
+      key={result.at}
+      className={`checkin-result card is-${bad ? 'unknown' : result.kind}`}
+      role="status"
+      aria-live="assertive"
+      data-testid="checkin-result"
+      data-result={result.kind}
+    >
       <div className="checkin-result-icon" aria-hidden="true">
         {result.kind === 'valid' ? '✓' : result.kind === 'used' ? '!' : '✕'}
       </div>
-      {result.kind === 'valid' && (
-        <>
-          <p className="checkin-result-title">Valid — let them in</p>
-          <p className="checkin-result-text">
-            {[result.ticket.areaName, result.ticket.row !== undefined ? `Row ${result.ticket.row}` : '', result.ticket.number !== undefined ? `Seat ${result.ticket.number}` : '']
-              .filter(Boolean)
-              .join(' · ')}
-          </p>
-        </>
-      )}
+      {result.kind === 'valid' && <p className="checkin-result-title">Valid — let them in</p>}
       {result.kind === 'used' && (
         <>
           <p className="checkin-result-title">Already used</p>
           <p className="checkin-result-text">
             This ticket was checked in{result.checkedInAt ? ` at ${formatDateTime(result.checkedInAt)}` : ' before'}. Do not let a second person in with it.
           </p>
+        </>
+      )}
+      {result.kind === 'wrong-show' && (
+        <>
+          <p className="checkin-result-title">Not for this show</p>
+          <p className="checkin-result-text">This ticket is for another show: do not let them in here.</p>
+        </>
+      )}
+      {result.kind === 'void' && (
+        <>
+          <p className="checkin-result-title">Void ticket</p>
+          <p className="checkin-result-text">Its order was refunded or cancelled: it lets nobody in.</p>
         </>
       )}
       {result.kind === 'unknown' && (
@@ -155,6 +266,7 @@ function ResultPanel({ result }: { result: Result | null }) {
           <p className="checkin-result-text">{result.message}</p>
         </>
       )}
+      {result.ticket && <TicketFacts ticket={result.ticket} />}
       <p className="checkin-result-code">
         <code>{result.code}</code>
       </p>
