@@ -153,7 +153,7 @@ export async function buildApp(deps: AppDeps): Promise<TicketClub> {
       const tokenHash = hashToken(token!);
       void socket.join(rooms.session(tokenHash));
       // Ended while this handshake looked it up: the room's disconnect may have missed this socket.
-      if (auth.wasRevoked(tokenHash)) return next(Object.assign(new Error(ERROR_MESSAGES.UNAUTHENTICATED), { data: { code: 'UNAUTHENTICATED' } }));
+      if (auth.wasRevoked(tokenHash)) return next(handshakeError(new AppError('UNAUTHENTICATED')));
       next();
     } catch (e) {
       // The client hears a code from the catalogue, never the exception's own text (a database error, say).
