@@ -214,6 +214,7 @@ export async function buildApp(deps: AppDeps): Promise<TicketClub> {
 const REVOCATION_ACK_MS = 2_000;
 function shareSessionRevocations(io: IoServer, auth: AuthService, shared: boolean, onError: (err: unknown) => void): void {
   const endHere = (tokenHashes: string[]) => {
+    if (!Array.isArray(tokenHashes)) return; // not from this version of the app: nothing to end
     for (const h of tokenHashes) auth.forgetSession(h);
     io.local.in(tokenHashes.map(rooms.session)).disconnectSockets(true);
   };

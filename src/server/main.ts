@@ -19,6 +19,12 @@ const openDatabase = (config: Config): Promise<Database> =>
     ? openPostgres({ url: config.DATABASE_URL, schema: config.DATABASE_SCHEMA, max: config.DATABASE_POOL_SIZE })
     : openPglite(config.DATA_DIR);
 
+/**
+ * The Socket.IO channel in Redis. Deployments sharing one Redis but not one database schema must
+ * not hear each other's events (a seat change or a revoked session of another deployment).
+ */
+const adapterKey = (config: Config): string => (config.DATABASE_SCHEMA ? `socket.io:${config.DATABASE_SCHEMA}` : 'socket.io');
+
 /** Demo data and the admin account: once per start (in cluster mode by the primary, before forking). */
 async function seed(config: Config, db: Database, tc: TicketClub): Promise<void> {
   const { admin, auth } = tc.services;
@@ -55,7 +61,7 @@ async function prepareCluster(config: Config): Promise<void> {
         queueStore: new MemoryQueueStore(),
         limiters: memoryLimiters,
         logger: { level: config.LOG_LEVEL },
-        configureIo: redis && sub ? (io) => io.adapter(createAdapter(redis, sub)) : undefined,
+        configureIo: redis && sub ? (io) => io.adapter(createAdapter(redis, sub, { key: adapterKey(config) })) : undefined,
       });
       try {
         await seed(config, db, tc);
@@ -90,7 +96,7 @@ async function main(config: Config): Promise<void> {
     queueStore: redis ? new RedisQueueStore(redis, config.DATABASE_SCHEMA ? `tc:q:${config.DATABASE_SCHEMA}` : 'tc:q') : new MemoryQueueStore(),
     limiters: redis ? redisLimiters(redis) : memoryLimiters,
     logger: { level: config.LOG_LEVEL },
-    configureIo: redis && sub ? (io) => io.adapter(createAdapter(redis, sub)) : undefined,
+    configureIo: redis && sub ? (io) => io.adapter(createAdapter(redis, sub, { key: adapterKey(config) })) : undefined,
   });
   const log = tc.app.log;
 
