@@ -11,6 +11,8 @@ import { LoginLimiter, type LoginDelay } from './modules/auth/login-limiter.js';
 import { SESSION_COOKIE, hashToken } from './modules/auth/sessions.js';
 import { catalogueRoutes } from './modules/catalogue/catalogue-routes.js';
 import { CatalogueService } from './modules/catalogue/catalogue-service.js';
+import { followShowChanges } from './modules/catalogue/show-page-changes.js';
+import { ShowPages, type ShowPagesOptions } from './modules/catalogue/show-pages.js';
 import { QueueGateway } from './modules/queue/queue-gateway.js';
 import { queueRoutes } from './modules/queue/queue-routes.js';
 import { QueueService } from './modules/queue/queue-service.js';
@@ -43,6 +45,8 @@ export interface AppDeps {
   configureIo?: (io: IoServer) => void;
   /** Scales the growing delay of logins to an account under attack (tests shrink or record it). */
   loginDelay?: Partial<LoginDelay>;
+  /** How long show pages are kept (tests lengthen it to prove that changes, not age, refresh them). */
+  showPages?: ShowPagesOptions;
 }
 
 export interface TicketClub {
@@ -88,7 +92,7 @@ export async function buildApp(deps: AppDeps): Promise<TicketClub> {
     maxHttpBufferSize: 16 * 1024,
   });
   deps.configureIo?.(io);
-  const realtime = socketIoRealtime(io);
+  const ioRealtime = socketIoRealtime(io);
 
   const limiter = new LoginLimiter(
     {
@@ -104,6 +108,9 @@ export async function buildApp(deps: AppDeps): Promise<TicketClub> {
   const guards = makeAuthGuards(auth);
   const ops = await installOps(app, { config, io, queueStore: deps.queueStore, clock, limiters: deps.limiters, guards });
   const catalogue = new CatalogueService(db, clock);
+  const showPages = new ShowPages((id) => catalogue.getShow(id), clock, deps.showPages);
+  // Every seat change goes out through this Realtime: it also ends the cached show pages, here and elsewhere.
+  const realtime = followShowChanges({ app, io, shared: Boolean(deps.configureIo), pages: showPages, realtime: ioRealtime });
   const admin = new AdminService(db);
   const queue = new QueueService(deps.queueStore, catalogue, realtime, clock, config.QUEUE_GRACE_SECONDS * 1000, {
     ...ops.metrics.queueEvents,
@@ -121,7 +128,7 @@ export async function buildApp(deps: AppDeps): Promise<TicketClub> {
     return { status: 'ok' };
   });
   authRoutes(app, auth, guards, config.cookieSecure);
-  catalogueRoutes(app, catalogue);
+  catalogueRoutes(app, catalogue, showPages);
   queueRoutes(app, queue, guards);
   adminRoutes(app, { admin, checkin: new CheckinService(db, clock), catalogue, auth, queue, guards, clock, loadTestApi: config.ENABLE_LOAD_TEST_API });
   // seats & orders wiring
