@@ -32,6 +32,7 @@ import { installErrorHandling } from './platform/http.js';
 import type { LimiterFactory } from './platform/rate-limits.js';
 import { serveWeb } from './platform/web.js';
 import { answerFrameworkError, installOps, withLogRedaction } from './platform/ops/index.js';
+import { HealthCheck, type HealthOptions } from './platform/ops/health.js';
 import { rooms, socketIoRealtime, type IoServer } from './platform/realtime.js';
 
 export interface AppDeps {
@@ -47,6 +48,8 @@ export interface AppDeps {
   loginDelay?: Partial<LoginDelay>;
   /** How long show pages are kept (tests lengthen it to prove that changes, not age, refresh them). */
   showPages?: ShowPagesOptions;
+  /** How long a health probe's answer stands, and how long it may take (tests shorten them). */
+  health?: HealthOptions;
 }
 
 export interface TicketClub {
@@ -122,10 +125,19 @@ export async function buildApp(deps: AppDeps): Promise<TicketClub> {
     onError: (err, what) => app.log.error({ err }, what),
   });
 
-  app.get('/api/health', async () => {
-    await db.query('SELECT 1');
-    await deps.queueStore.counts('00000000-0000-0000-0000-000000000000', clock.now());
-    return { status: 'ok' };
+  const health = new HealthCheck(
+    async () => {
+      await db.query('SELECT 1');
+      await deps.queueStore.counts('00000000-0000-0000-0000-000000000000', clock.now());
+    },
+    clock,
+    deps.health,
+  );
+  app.get('/api/health', async (req) => {
+    const h = await health.check();
+    if (h.ok) return { status: 'ok' };
+    req.log.warn({ err: h.error }, 'health check failed');
+    throw new AppError('UNAVAILABLE', 'The database or the waiting-room store does not answer');
   });
   authRoutes(app, auth, guards, config.cookieSecure);
   catalogueRoutes(app, catalogue, showPages);
