@@ -224,6 +224,11 @@ try {
       );
     }
   }
+  const bare = samples.filter((s) => s.path === 'bare');
+  const bareReqs = bare.reduce((a, s) => a + s.wrk.requests, 0);
+  lines.push(
+    `| bare Fastify | GET /api/me (a constant user) | ${f(median(bare.map((s) => s.wrk.reqPerSec)))} | | 1.00× | ${median(bare.map((s) => s.wrk.p99Ms)).toFixed(1)} | ${(bare.reduce((a, s) => a + s.serverCpuMs, 0) / bareReqs).toFixed(3)} | |`,
+  );
   if (orders.length > 0) {
     lines.push(
       '',
