@@ -240,7 +240,7 @@ function shareSessionRevocations(io: IoServer, auth: AuthService, shared: boolea
   if (shared) {
     io.on('session:revoked', (tokenHashes, ack) => {
       endHere(tokenHashes);
-      ack(true);
+      if (typeof ack === 'function') ack(true);
     });
   }
   auth.onSessionsEnded(async (tokenHashes) => {
