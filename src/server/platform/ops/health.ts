@@ -25,6 +25,8 @@ export class HealthCheck {
     private readonly probe: () => Promise<unknown>,
     private readonly clock: Clock,
     o: HealthOptions = {},
+    /** Once per failed probe, not per caller: an outage must not flood the log. */
+    private readonly onFailure: (error: unknown) => void = () => undefined,
   ) {
     this.maxAgeMs = o.maxAgeMs ?? 1_000;
     this.timeoutMs = o.timeoutMs ?? 2_000;
@@ -47,6 +49,7 @@ export class HealthCheck {
       health = { ok: true };
     } catch (error) {
       health = { ok: false, error };
+      this.onFailure(error);
     } finally {
       clearTimeout(timer);
     }
