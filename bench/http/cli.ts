@@ -103,8 +103,15 @@ async function startProduct(label: string, cwd: string): Promise<Product> {
     logFile: join(OUT, `${label}.log`),
     readyPath: '/api/health',
   });
-  const show = await setUpShow(server.url, { adminEmail: ADMIN.email, adminPassword: ADMIN.password, buyers: ORDERS, seatsPerOrder: SEATS_PER_ORDER });
-  return { label, server, schema, appName, show };
+  try {
+    const show = await setUpShow(server.url, { adminEmail: ADMIN.email, adminPassword: ADMIN.password, buyers: ORDERS, seatsPerOrder: SEATS_PER_ORDER });
+    return { label, server, schema, appName, show };
+  } catch (e) {
+    // Not in `products` yet: the cleanup below would miss this one.
+    await server.stop();
+    await monitor.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => undefined);
+    throw e;
+  }
 }
 
 interface Sample {
