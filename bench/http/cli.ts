@@ -19,6 +19,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 import type { DriverJob, DriverResult } from './orders-driver.js';
 import { CpuWindow, treeCpuMs } from './proc-cpu.js';
@@ -261,4 +262,17 @@ try {
   await Promise.all([baseline?.stop(), ...products.map((p) => p.server.stop())]);
   for (const p of products) await monitor.query(`DROP SCHEMA IF EXISTS ${p.schema} CASCADE`).catch(() => undefined);
   await monitor.end();
+  // The instances kept their waiting rooms and limits under tc:q:<schema> (main.ts): gone with the schema.
+  const redis = new Redis(args['redis-url'], { maxRetriesPerRequest: 1 });
+  try {
+    for (const p of products) {
+      for await (const keys of redis.scanStream({ match: `tc:q:${p.schema}*`, count: 1000 }) as AsyncIterable<string[]>) {
+        if (keys.length > 0) await redis.del(...keys);
+      }
+    }
+  } catch {
+    // Leftover keys only cost memory; the next run uses new names.
+  } finally {
+    redis.disconnect();
+  }
 }
