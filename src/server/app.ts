@@ -11,6 +11,8 @@ import { LoginLimiter, type LoginDelay } from './modules/auth/login-limiter.js';
 import { SESSION_COOKIE, hashToken } from './modules/auth/sessions.js';
 import { catalogueRoutes } from './modules/catalogue/catalogue-routes.js';
 import { CatalogueService } from './modules/catalogue/catalogue-service.js';
+import { followShowChanges } from './modules/catalogue/show-page-changes.js';
+import { ShowPages, type ShowPagesOptions } from './modules/catalogue/show-pages.js';
 import { QueueGateway } from './modules/queue/queue-gateway.js';
 import { queueRoutes } from './modules/queue/queue-routes.js';
 import { QueueService } from './modules/queue/queue-service.js';
@@ -33,6 +35,7 @@ import type { LimiterFactory } from './platform/rate-limits.js';
 import type { TestHooks } from './platform/test-hooks.js';
 import { serveWeb } from './platform/web.js';
 import { answerFrameworkError, installOps, withLogRedaction } from './platform/ops/index.js';
+import { HealthCheck, type HealthOptions } from './platform/ops/health.js';
 import { rooms, socketIoRealtime, type IoServer } from './platform/realtime.js';
 
 export interface AppDeps {
@@ -50,6 +53,10 @@ export interface AppDeps {
   configureIo?: (io: IoServer) => void;
   /** Scales the growing delay of logins to an account under attack (tests shrink or record it). */
   loginDelay?: Partial<LoginDelay>;
+  /** How long show pages are kept (tests lengthen it to prove that changes, not age, refresh them). */
+  showPages?: ShowPagesOptions;
+  /** How long a health probe's answer stands, and how long it may take (tests shorten them). */
+  health?: HealthOptions;
 }
 
 export interface TicketClub {
@@ -96,7 +103,7 @@ export async function buildApp(deps: AppDeps): Promise<TicketClub> {
     maxHttpBufferSize: 16 * 1024,
   });
   deps.configureIo?.(io);
-  const realtime = socketIoRealtime(io);
+  const ioRealtime = socketIoRealtime(io);
 
   const limiter = new LoginLimiter(
     {
@@ -112,6 +119,9 @@ export async function buildApp(deps: AppDeps): Promise<TicketClub> {
   const guards = makeAuthGuards(auth);
   const ops = await installOps(app, { config, io, queueStore: deps.queueStore, clock, limiters: deps.limiters, guards });
   const catalogue = new CatalogueService(db, clock);
+  const showPages = new ShowPages((id) => catalogue.getShow(id), clock, deps.showPages);
+  // Every seat change goes out through this Realtime: it also ends the cached show pages, here and elsewhere.
+  const realtime = followShowChanges({ app, io, shared: Boolean(deps.configureIo), pages: showPages, realtime: ioRealtime });
   const admin = new AdminService(db, config.DEFAULT_TIME_ZONE);
   const queue = new QueueService(deps.queueStore, catalogue, realtime, clock, config.QUEUE_GRACE_SECONDS * 1000, {
     ...ops.metrics.queueEvents,
@@ -124,13 +134,22 @@ export async function buildApp(deps: AppDeps): Promise<TicketClub> {
     hooks,
   });
 
+  const health = new HealthCheck(
+    async () => {
+      await db.query('SELECT 1');
+      await deps.queueStore.counts('00000000-0000-0000-0000-000000000000');
+    },
+    clock,
+    deps.health,
+    (err) => app.log.warn({ err }, 'health check failed'),
+  );
   app.get('/api/health', async () => {
-    await db.query('SELECT 1');
-    await deps.queueStore.counts('00000000-0000-0000-0000-000000000000');
-    return { status: 'ok' };
+    const h = await health.check();
+    if (h.ok) return { status: 'ok' };
+    throw new AppError('UNAVAILABLE', 'The database or the waiting-room store does not answer');
   });
   authRoutes(app, auth, guards, config.cookieSecure);
-  catalogueRoutes(app, catalogue);
+  catalogueRoutes(app, catalogue, showPages);
   pagesRoutes(app, new PagesService(db), guards);
   queueRoutes(app, queue, guards);
   adminRoutes(app, { admin, checkin: new CheckinService(db, clock), catalogue, auth, queue, guards, clock, loadTestApi: config.ENABLE_LOAD_TEST_API });
@@ -238,13 +257,14 @@ export async function buildApp(deps: AppDeps): Promise<TicketClub> {
 const REVOCATION_ACK_MS = 2_000;
 function shareSessionRevocations(io: IoServer, auth: AuthService, shared: boolean, onError: (err: unknown) => void): void {
   const endHere = (tokenHashes: string[]) => {
+    if (!Array.isArray(tokenHashes)) return; // not from this version of the app: nothing to end
     for (const h of tokenHashes) auth.forgetSession(h);
     io.local.in(tokenHashes.map(rooms.session)).disconnectSockets(true);
   };
   if (shared) {
     io.on('session:revoked', (tokenHashes, ack) => {
       endHere(tokenHashes);
-      ack(true);
+      if (typeof ack === 'function') ack(true);
     });
   }
   auth.onSessionsEnded(async (tokenHashes) => {

@@ -17,6 +17,12 @@ const openDatabase = (config: Config): Promise<Database> =>
     ? openPostgres({ url: config.DATABASE_URL, schema: config.DATABASE_SCHEMA, max: config.DATABASE_POOL_SIZE })
     : openPglite(config.DATA_DIR);
 
+/**
+ * The Socket.IO channel in Redis. Deployments sharing one Redis but not one database schema must
+ * not hear each other's events (a seat change or a revoked session of another deployment).
+ */
+const adapterKey = (config: Config): string => (config.DATABASE_SCHEMA ? `socket.io:${config.DATABASE_SCHEMA}` : 'socket.io');
+
 /** Demo data and the admin account: once per start (in cluster mode by the primary, before forking). */
 async function seed(config: Config, db: Database, tc: TicketClub): Promise<void> {
   const { admin, auth } = tc.services;
@@ -40,7 +46,9 @@ async function seed(config: Config, db: Database, tc: TicketClub): Promise<void>
 
 /** Deployments sharing one Redis but not one database schema keep separate waiting rooms. */
 const connectRedisOf = (config: Config) =>
-  config.REDIS_URL ? connectRedis(config.REDIS_URL, { queuePrefix: config.DATABASE_SCHEMA ? `tc:q:${config.DATABASE_SCHEMA}` : 'tc:q' }) : undefined;
+  config.REDIS_URL
+    ? connectRedis(config.REDIS_URL, { queuePrefix: config.DATABASE_SCHEMA ? `tc:q:${config.DATABASE_SCHEMA}` : 'tc:q', adapterKey: adapterKey(config) })
+    : undefined;
 
 /** Cluster primary: migrations and seeding with an app that never listens, then closed. */
 async function prepareCluster(config: Config): Promise<void> {

@@ -10,6 +10,8 @@ export interface SocketData {
 export interface ServerSideEvents {
   /** Sessions ended (logout, new role or password): drop cached copies, close their sockets, then acknowledge. */
   'session:revoked': (tokenHashes: string[], ack: (ok: true) => void) => void;
+  /** Seats or rules of these shows (or of every show) changed: cached show pages are out of date. */
+  'shows:changed': (showIds: string[] | 'all') => void;
 }
 
 export type IoServer = Server<ClientToServerEvents, ServerToClientEvents, ServerSideEvents, SocketData>;

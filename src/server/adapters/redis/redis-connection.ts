@@ -25,6 +25,8 @@ export interface RedisOptions {
   /** Rate-limit keys (default `tc:rl`): test runs sharing one Redis keep their counts apart. */
   limiterPrefix?: string;
   store?: RedisQueueStoreOptions;
+  /** Socket.IO's channel (default `socket.io`): deployments sharing one Redis do not hear each other. */
+  adapterKey?: string;
 }
 
 /** Opens the two connections the app needs (commands, and the adapter's subscriber) on one Redis. */
@@ -35,7 +37,7 @@ export function connectRedis(url: string, o: RedisOptions): RedisBackends {
   return {
     queueStore: new RedisQueueStore(redis, o.queuePrefix, o.store),
     limiters: redisLimiters(redis, o.limiterPrefix),
-    configureIo: (io) => io.adapter(createAdapter(redis, sub)),
+    configureIo: (io) => io.adapter(createAdapter(redis, sub, o.adapterKey ? { key: o.adapterKey } : {})),
     newClock: (onError) => new RedisClock(redis, undefined, onError),
     disconnect() {
       redis.disconnect();

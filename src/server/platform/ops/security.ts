@@ -1,6 +1,6 @@
-import type { IncomingMessage } from 'node:http';
-import helmet from '@fastify/helmet';
-import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import helmet, { type FastifyHelmetOptions } from '@fastify/helmet';
+import Fastify, { type FastifyInstance, type FastifyRequest, type RouteOptions } from 'fastify';
 import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { tokenOf, type AuthGuards } from '../../modules/auth/auth-context.js';
 import { SESSION_COOKIE } from '../../modules/auth/sessions.js';
@@ -16,13 +16,8 @@ const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
  * external URLs), and its API and Socket.IO connection on the same host. Swagger UI at /docs needs
  * inline styles, and only it gets them.
  */
-export async function securityHeaders(app: FastifyInstance, opts: { https: boolean }): Promise<void> {
-  const hostOf = (req: IncomingMessage) => {
-    const h = req.headers['x-forwarded-host'] ?? req.headers.host ?? '';
-    return (Array.isArray(h) ? h[0] : h)?.split(',')[0]?.trim().replace(/[^A-Za-z0-9.:[\]-]/g, '') ?? '';
-  };
-  const isDocs = (req: IncomingMessage) => req.url === '/docs' || (req.url?.startsWith('/docs/') ?? false);
-  await app.register(helmet, {
+export function helmetOptions(opts: { https: boolean }): FastifyHelmetOptions {
+  return {
     global: true,
     contentSecurityPolicy: {
       useDefaults: false,
@@ -51,6 +46,56 @@ export async function securityHeaders(app: FastifyInstance, opts: { https: boole
     strictTransportSecurity: opts.https ? { maxAge: 31_536_000, includeSubDomains: true } : false,
     crossOriginEmbedderPolicy: false,
     frameguard: { action: 'deny' },
+  };
+}
+
+const hostOf = (req: IncomingMessage) => {
+  const h = req.headers['x-forwarded-host'] ?? req.headers.host ?? '';
+  return (Array.isArray(h) ? h[0] : h)?.split(',')[0]?.trim().replace(/[^A-Za-z0-9.:[\]-]/g, '') ?? '';
+};
+const isDocs = (req: IncomingMessage) => req.url === '/docs' || (req.url?.startsWith('/docs/') ?? false);
+
+// helmet's own CSP middleware, as @fastify/helmet re-exports it at runtime (its types leave it off the default export).
+type Middleware = (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void;
+const cspMiddleware = (helmet as unknown as { contentSecurityPolicy: (o: unknown) => Middleware }).contentSecurityPolicy;
+
+/** Distinct CSP values kept; past it (a client inventing Host headers) the value is computed each time. */
+const MAX_CSP_VARIANTS = 256;
+
+/**
+ * The headers helmet would set, at the price of a map lookup. @fastify/helmet builds helmet's whole
+ * middleware, CSP parsing and validation included, again for every request (the largest single
+ * cost of a small JSON answer). The same options go through helmet once here instead: the static
+ * headers are read off one request to a private instance, and the CSP, which varies only with
+ * the host and /docs, is kept per variant.
+ */
+export async function securityHeaders(app: FastifyInstance, opts: { https: boolean }): Promise<void> {
+  const options = helmetOptions(opts);
+  const probe = Fastify({ logger: false });
+  await probe.register(helmet, { ...options, contentSecurityPolicy: false });
+  probe.get('/', async () => '');
+  const probed = await probe.inject({ method: 'GET', url: '/' });
+  await probe.close();
+  const own = new Set(['content-type', 'content-length', 'date', 'connection', 'keep-alive']);
+  const staticHeaders = Object.fromEntries(Object.entries(probed.headers).filter(([k]) => !own.has(k)));
+
+  const csp = cspMiddleware(options.contentSecurityPolicy);
+  const cspByVariant = new Map<string, string>();
+  const fail = (err?: unknown) => {
+    if (err) throw err;
+  };
+  app.addHook('onRequest', (req, reply, done) => {
+    reply.headers(staticHeaders);
+    const key = `${isDocs(req.raw) ? 'docs' : 'app'} ${hostOf(req.raw)}`;
+    const known = cspByVariant.get(key);
+    if (known !== undefined) {
+      reply.raw.setHeader('content-security-policy', known);
+      return done();
+    }
+    csp(req.raw, reply.raw, fail);
+    const value = reply.raw.getHeader('content-security-policy');
+    if (typeof value === 'string' && cspByVariant.size < MAX_CSP_VARIANTS) cspByVariant.set(key, value);
+    done();
   });
 }
 

@@ -1,0 +1,57 @@
+import type { FastifyInstance } from 'fastify';
+import { rooms, type IoServer, type Realtime } from '../../platform/realtime.js';
+import type { ShowPages } from './show-pages.js';
+
+/** Changes heard within this window go to the other instances as one message. */
+const SHARE_EVERY_MS = 50;
+
+/**
+ * Keeps every instance's show pages honest. A seat change is published as `seat:update` to the
+ * show's room wherever it happens (holds, releases, checkouts, payments, expiry sweeps), so the
+ * Realtime every module publishes through is wrapped here: the change ends this instance's copy
+ * at once and the others' within SHARE_EVERY_MS plus a Redis round trip. A successful admin write
+ * (show rules, prices, event texts, venues) ends every copy: those are rare.
+ */
+export function followShowChanges(o: { app: FastifyInstance; io: IoServer; shared: boolean; pages: ShowPages; realtime: Realtime }): Realtime {
+  const { pages, io } = o;
+  const pending = new Set<string>();
+  let all = false;
+  let timer: NodeJS.Timeout | undefined;
+  const share = () => {
+    if (!o.shared || timer) return;
+    timer = setTimeout(() => {
+      timer = undefined;
+      const ids = all ? 'all' : [...pending];
+      pending.clear();
+      all = false;
+      io.serverSideEmit('shows:changed', ids);
+    }, SHARE_EVERY_MS);
+  };
+  if (o.shared) {
+    io.on('shows:changed', (ids) => {
+      if (ids === 'all') pages.changedAll();
+      else if (Array.isArray(ids)) pages.changed(ids.filter((id): id is string => typeof id === 'string'));
+    });
+  }
+  o.app.addHook('onClose', async () => clearTimeout(timer));
+
+  o.app.addHook('onResponse', async (req, reply) => {
+    if (req.method === 'GET' || req.method === 'HEAD' || reply.statusCode >= 400 || !req.url.startsWith('/api/admin/')) return;
+    pages.changedAll();
+    all = true;
+    share();
+  });
+
+  return {
+    toUser: (userId, event, ...args) => o.realtime.toUser(userId, event, ...args),
+    toRoom: (room, event, ...args) => {
+      const showId = event === 'seat:update' ? (args[0] as { showId: string }).showId : undefined;
+      if (showId !== undefined && room === rooms.show(showId)) {
+        pages.changed([showId]);
+        pending.add(showId);
+        share();
+      }
+      o.realtime.toRoom(room, event, ...args);
+    },
+  };
+}
