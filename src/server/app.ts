@@ -113,12 +113,14 @@ export async function buildApp(deps: AppDeps): Promise<TicketClub> {
   const ops = await installOps(app, { config, io, queueStore: deps.queueStore, clock, limiters: deps.limiters, guards });
   const catalogue = new CatalogueService(db, clock);
   const admin = new AdminService(db, config.DEFAULT_TIME_ZONE);
-  const queue = new QueueService(deps.queueStore, catalogue, realtime, clock, config.QUEUE_GRACE_SECONDS * 1000, {
+  const grace = { queueMs: config.QUEUE_GRACE_SECONDS * 1000, admittedMs: config.ADMITTED_GRACE_SECONDS * 1000 };
+  const queue = new QueueService(deps.queueStore, catalogue, realtime, clock, grace, {
     ...ops.metrics.queueEvents,
     onError: (err, what) => app.log.error({ err }, what),
   }, hooks);
   const gateway = new QueueGateway(queue, {
-    graceMs: config.QUEUE_GRACE_SECONDS * 1000,
+    // Presence must be refreshed well within the shorter of the two graces.
+    graceMs: Math.min(grace.queueMs, grace.admittedMs),
     now: () => clock.now(),
     onError: (err, what) => app.log.error({ err }, what),
     hooks,

@@ -221,6 +221,8 @@ export type QueueResponse =
       etaSeconds: number;
       /** Estimate from the admission rate actually observed for the show. */
       etaLikelySeconds: number;
+      /** Seats neither sold nor held by anyone now (0 with seats held: they may come back). */
+      seatsLeft: number;
     }
   | { state: 'none' };
 

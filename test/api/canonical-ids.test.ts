@@ -28,7 +28,7 @@ for (const { db, redis } of SETUPS)
   const app = () => h.tc.app;
 
   beforeAll(async () => {
-    h = await startHarness({ db, redis, jobs: true, env: { QUEUE_GRACE_SECONDS: '2' } });
+    h = await startHarness({ db, redis, jobs: true, env: { QUEUE_GRACE_SECONDS: '2', ADMITTED_GRACE_SECONDS: '2' } });
     url = await h.listen();
     admin = await newAdmin(h.tc, app());
   }, 60_000);

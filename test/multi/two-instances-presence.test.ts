@@ -17,7 +17,7 @@ describeNeeding(['postgres', 'redis'], 'presence when an instance dies', () => {
   const sockets: ClientSocket[] = [];
 
   beforeAll(async () => {
-    const env = { DATABASE_SCHEMA: schema, ADMIN_EMAIL: 'ops@example.com', ADMIN_PASSWORD: 'opsopsops', QUEUE_GRACE_SECONDS: '3' };
+    const env = { DATABASE_SCHEMA: schema, ADMIN_EMAIL: 'ops@example.com', ADMIN_PASSWORD: 'opsopsops', QUEUE_GRACE_SECONDS: '3', ADMITTED_GRACE_SECONDS: '3' };
     a = await startInstance(env);
     b = await startInstance(env);
     adminToken = (await http(a.url, 'POST', '/api/auth/login', { body: { email: 'ops@example.com', password: 'opsopsops' } })).body.token;

@@ -92,6 +92,9 @@ export class MemoryQueueStore implements QueueStore {
       const entry = { userId, admissionId: `${this.epoch}-${++this.admissions}`, admittedAt: now, expiresAt: now + limits.windowMs };
       line.admitted.push(entry);
       changes.admitted.push(entry);
+      // The admitted grace runs from the admission: a waiter away within its longer grace still
+      // gets the admitted grace to come back to its page.
+      line.seen.set(userId, now);
       promoted++;
     }
     if (promoted > 0 && observed) {
@@ -166,17 +169,31 @@ export class MemoryQueueStore implements QueueStore {
         changes.ended.push({ userId: a.userId, reason: 'expired', wasAdmitted: true, admissionId: a.admissionId });
       }
     }
+    const admittedNow = new Map(line.admitted.map((a) => [a.userId, a]));
     for (const [userId, at] of line.seen) {
-      if (at < now - limits.graceMs) {
-        line.seen.delete(userId);
-        const adm = line.admitted.find((a) => a.userId === userId);
-        if (adm && this.removeAdmitted(line, userId)) changes.ended.push({ userId, reason: 'removed', wasAdmitted: true, admissionId: adm.admissionId });
-        else if (this.removeWaiting(line, userId)) changes.ended.push({ userId, reason: 'removed', wasAdmitted: false });
-      }
+      const adm = admittedNow.get(userId);
+      if (at >= now - (adm ? limits.admittedGraceMs : limits.graceMs)) continue;
+      line.seen.delete(userId);
+      if (adm && this.removeAdmitted(line, userId)) changes.ended.push({ userId, reason: 'removed', wasAdmitted: true, admissionId: adm.admissionId });
+      else if (this.removeWaiting(line, userId)) changes.ended.push({ userId, reason: 'removed', wasAdmitted: false });
     }
     this.fill(line, limits, now, changes);
     if (line.waiting.length + line.admitted.length > 0) line.activeAt = now;
     for (const b of line.buckets.keys()) if (b < Math.floor((now - RATE_PERIOD_MS) / RATE_BUCKET_MS)) line.buckets.delete(b);
+    return changes;
+  }
+
+  async endWaits(showId: string, reason: EndReason): Promise<Changes> {
+    const line = this.shows.get(showId);
+    const changes: Changes = { admitted: [], ended: [] };
+    if (!line) return changes;
+    for (const userId of line.waiting) {
+      line.seen.delete(userId);
+      changes.ended.push({ userId, reason, wasAdmitted: false });
+    }
+    line.waiting = [];
+    line.waitSeq = [];
+    line.seqOf.clear();
     return changes;
   }
 

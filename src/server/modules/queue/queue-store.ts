@@ -13,7 +13,10 @@ export interface QueueLimits {
   /** pageCapacity: how many accounts may be admitted at once. */
   capacity: number;
   windowMs: number;
+  /** How long a waiting account may go unseen before it loses its place. */
   graceMs: number;
+  /** The same for an admitted account (shorter: its slot is the next fan's chance). */
+  admittedGraceMs: number;
 }
 
 export interface AdmittedEntry {
@@ -96,10 +99,16 @@ export interface QueueStore {
   /** The account's admission if its window is still open by the line's clock, else null. */
   liveAdmission(showId: string, userId: string): Promise<AdmittedEntry | null>;
   /**
-   * Ends expired admissions and removes accounts not seen for longer than the grace, then fills
+   * Ends expired admissions and removes accounts not seen for longer than their grace (admitted:
+   * `admittedGraceMs`, waiting: `graceMs`), then fills
    * free slots in order. Safe to run from every instance at once: each account is ended once.
    */
   sweep(showId: string, limits: QueueLimits): Promise<Changes>;
+  /**
+   * Ends the wait of every account of the show that is not admitted (waiting, or any other
+   * not-admitted state), with `reason`. Admitted accounts keep their admission.
+   */
+  endWaits(showId: string, reason: EndReason): Promise<Changes>;
   /** Presence: these accounts have a connection watching the show now. Unknown accounts are ignored. */
   touch(showId: string, userIds: string[]): Promise<void>;
   counts(showId: string): Promise<QueueCounts>;

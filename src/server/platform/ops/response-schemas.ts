@@ -79,6 +79,7 @@ export const QueueResponseDoc = z.discriminatedUnion('state', [
     position: z.number().int().describe('1 for the first in line'),
     etaSeconds: z.number().int(),
     etaLikelySeconds: z.number().int(),
+    seatsLeft: z.number().int().describe('seats neither sold nor held by anyone now'),
   }),
   z.object({ state: z.literal('none') }),
 ]);
