@@ -21,6 +21,8 @@ export type QueuePhase =
       position: number;
       etaSeconds: number;
       etaLikelySeconds: number | undefined;
+      /** Seats neither sold nor held now (undefined: not told). */
+      seatsLeft: number | undefined;
       /** Local Date.now() at which the two estimates were exact. */
       baseMs: number;
       firstPosition: number;
@@ -85,6 +87,7 @@ export function useQueue(showId: string, opts: { joinRequested: boolean; onUnaut
           position,
           etaSeconds: r.etaSeconds ?? 0,
           etaLikelySeconds: r.etaLikelySeconds,
+          seatsLeft: r.seatsLeft,
           baseMs,
           firstPosition: first,
         });
