@@ -89,8 +89,8 @@ describeOnEachDatabase('a line that knows the stock on %s', (kind) => {
       { showId: show.id, reason: 'sold_out' },
       { showId: show.id, reason: 'sold_out' },
     ]);
-    expect(await queueOf(show.id, w1!.token)).toEqual({ state: 'none' });
-    expect(await queueOf(show.id, w2!.token)).toEqual({ state: 'none' });
+    // Told why on return (a fresh tab, a refresh).
+    for (const w of [w1, w2]) expect(await queueOf(show.id, w!.token)).toEqual({ state: 'none', lastEnded: { reason: 'sold_out', at: expect.any(String) } });
     const refused = await call(h.tc.app, 'POST', `/api/shows/${show.id}/queue`, { token: late!.token });
     expect([refused.status, refused.body.error.code]).toEqual([409, 'SOLD_OUT']);
     expect(await queueOf(show.id, late!.token)).toEqual({ state: 'none' });
@@ -151,6 +151,8 @@ describeOnEachDatabase('presence grace, admitted and waiting apart, on %s', (kin
     const changes = await h.tc.services.queue.sweep(show.id);
     expect(changes.ended.map((e) => [e.userId, e.reason])).toEqual([[first!.id, 'removed']]);
     expect(await stateOf(show.id, first!.token)).toBe('none');
+    const told = (await call(h.tc.app, 'GET', `/api/shows/${show.id}/queue`, { token: first!.token })).body;
+    expect(told).toEqual({ state: 'none', lastEnded: { reason: 'removed', at: new Date(clock.now()).toISOString() } });
     // Away for 31 s as a waiter: still in line, and admitted now, with the admitted grace from here.
     expect(await stateOf(show.id, second!.token)).toBe('admitted');
     expect(await stateOf(show.id, third!.token)).toBe('waiting');
@@ -162,5 +164,9 @@ describeOnEachDatabase('presence grace, admitted and waiting apart, on %s', (kin
     await h.tc.services.queue.sweep(show.id);
     expect(await stateOf(show.id, second!.token)).toBe('none');
     expect(await stateOf(show.id, third!.token)).toBe('admitted');
+
+    // The note is for a return soon after, not forever.
+    clock.advance(60 * 60_000 + 1);
+    expect((await call(h.tc.app, 'GET', `/api/shows/${show.id}/queue`, { token: first!.token })).body).toEqual({ state: 'none' });
   });
 });

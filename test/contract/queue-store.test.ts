@@ -283,4 +283,20 @@ describeOnEachStore('queue store contract (%s)', (name) => {
     clock.advance(1_001); // next unseen for 120.001 s
     expect((await store.sweep(showId, limits)).ended).toEqual([{ userId: next, reason: 'removed', wasAdmitted: false }]);
   });
+
+  it('keeps how a place ended for an hour on the line\'s clock, the newest note replacing the older', async () => {
+    const showId = randomUUID();
+    const [u, other] = [randomUUID(), randomUUID()];
+    const t0 = Date.parse('2030-04-01T00:00:00Z');
+    clock.set(t0);
+    expect(await store.lastEnd(showId, u)).toBeNull();
+    await store.noteEnds(showId, [{ userId: u, reason: 'removed' }, { userId: other, reason: 'sold_out' }]);
+    clock.advance(1_000);
+    await store.noteEnds(showId, [{ userId: u, reason: 'expired' }]);
+    expect(await store.lastEnd(showId, u)).toEqual({ reason: 'expired', at: t0 + 1_000 });
+    expect(await store.lastEnd(showId, other)).toEqual({ reason: 'sold_out', at: t0 });
+    clock.set(t0 + 60 * 60_000 + 1);
+    expect(await store.lastEnd(showId, other)).toBeNull();
+    expect(await store.lastEnd(showId, u)).toEqual({ reason: 'expired', at: t0 + 1_000 });
+  });
 });

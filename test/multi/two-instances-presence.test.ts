@@ -57,7 +57,7 @@ describeNeeding(['postgres', 'redis'], 'presence when an instance dies', () => {
     await admitted;
     // Not before the grace (3 s from A's last heartbeat, at most ~1 s before the kill), not much after.
     expect(Date.now() - killedAt).toBeGreaterThanOrEqual(1_500);
-    expect(await place(onA!)).toEqual({ state: 'none' });
+    expect(await place(onA!)).toMatchObject({ state: 'none' });
     expect((await place(onB!)).state).toBe('admitted');
   }, 60_000);
 });

@@ -2,6 +2,8 @@ import type { EndReason } from '../../../shared/realtime.js';
 import { systemClock, type Clock } from '../../platform/clock.js';
 import {
   ACTIVE_TTL_MS,
+  RECENT_END_MS,
+  type LastEnd,
   RATE_BUCKET_MS,
   RATE_PERIOD_MS,
   WAIT_SAMPLES,
@@ -28,6 +30,7 @@ interface ShowLine {
   activeAt: number;
   notes: Map<string, JoinNote>;
   waits: WaitSample[];
+  ends: Map<string, LastEnd>;
 }
 
 /**
@@ -45,7 +48,7 @@ export class MemoryQueueStore implements QueueStore {
   private line(showId: string): ShowLine {
     let line = this.shows.get(showId);
     if (!line) {
-      line = { seq: 0, waiting: [], waitSeq: [], seqOf: new Map(), admitted: [], seen: new Map(), buckets: new Map(), activeAt: 0, notes: new Map(), waits: [] };
+      line = { seq: 0, waiting: [], waitSeq: [], seqOf: new Map(), admitted: [], seen: new Map(), buckets: new Map(), activeAt: 0, notes: new Map(), waits: [], ends: new Map() };
       this.shows.set(showId, line);
     }
     return line;
@@ -211,6 +214,24 @@ export class MemoryQueueStore implements QueueStore {
     let n = 0;
     for (const [b, c] of line.buckets) if (b > from) n += c;
     return { waiting: line.waiting.length, admitted: line.admitted.length, admissionsInPeriod: n, periodMs: RATE_PERIOD_MS };
+  }
+
+  async noteEnds(showId: string, ends: { userId: string; reason: EndReason }[]): Promise<void> {
+    const now = this.clock.now();
+    const line = this.line(showId);
+    for (const e of ends) {
+      line.ends.delete(e.userId); // re-inserted last: the map stays in order of time
+      line.ends.set(e.userId, { reason: e.reason, at: now });
+    }
+    for (const [u, e] of line.ends) {
+      if (e.at >= now - RECENT_END_MS) break;
+      line.ends.delete(u);
+    }
+  }
+
+  async lastEnd(showId: string, userId: string): Promise<LastEnd | null> {
+    const e = this.shows.get(showId)?.ends.get(userId);
+    return e && e.at >= this.clock.now() - RECENT_END_MS ? { ...e } : null;
   }
 
   async noteJoin(showId: string, userId: string, note: JoinNote): Promise<void> {

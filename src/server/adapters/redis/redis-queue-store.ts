@@ -3,6 +3,8 @@ import type { EndReason } from '../../../shared/realtime.js';
 import type { Clock } from '../../platform/clock.js';
 import {
   ACTIVE_TTL_MS,
+  RECENT_END_MS,
+  type LastEnd,
   RATE_BUCKET_MS,
   RATE_PERIOD_MS,
   WAIT_SAMPLES,
@@ -331,6 +333,28 @@ export class RedisQueueStore implements QueueStore {
   async counts(showId: string): Promise<QueueCounts> {
     const [w, a, r] = (await this.call('tcCounts', this.keys(showId), [])) as number[];
     return { waiting: Number(w), admitted: Number(a), admissionsInPeriod: Number(r), periodMs: RATE_PERIOD_MS };
+  }
+
+  /** The line's clock outside a script: Redis TIME (or the tests' clock). */
+  private async lineNow(): Promise<number> {
+    if (this.opts.testClock) return this.opts.testClock.now();
+    const [s, us] = await this.redis.time();
+    return Number(s) * 1000 + Math.floor(Number(us) / 1000);
+  }
+
+  async noteEnds(showId: string, ends: { userId: string; reason: EndReason }[]): Promise<void> {
+    if (ends.length === 0) return;
+    const key = `${this.prefix}:{${showId}}:ends`;
+    const at = await this.lineNow();
+    // The whole note lives RECENT_END_MS after the last end: a show's notes do not pile up.
+    await this.redis.multi().hset(key, ...ends.flatMap((e) => [e.userId, `${at}:${e.reason}`])).pexpire(key, RECENT_END_MS).exec();
+  }
+
+  async lastEnd(showId: string, userId: string): Promise<LastEnd | null> {
+    const [v, now] = await Promise.all([this.redis.hget(`${this.prefix}:{${showId}}:ends`, userId), this.lineNow()]);
+    if (!v) return null;
+    const [at, reason] = v.split(':');
+    return Number(at) >= now - RECENT_END_MS ? { reason: reason as EndReason, at: Number(at) } : null;
   }
 
   async noteJoin(showId: string, userId: string, note: JoinNote): Promise<void> {

@@ -124,6 +124,11 @@ export class QueueService implements AdmissionGate {
   async get(showId: string, userId: string): Promise<QueueResponse> {
     const rules = await this.rules(showId);
     const [place] = await this.store.places(showId, [userId], rules.pageCapacity);
+    if (place!.state === 'none') {
+      // A fan who comes back after losing its place is told why.
+      const last = await this.store.lastEnd(showId, userId);
+      if (last) return { state: 'none', lastEnded: { reason: last.reason, at: new Date(last.at).toISOString() } };
+    }
     return this.describe(rules, place!);
   }
 
@@ -301,6 +306,9 @@ export class QueueService implements AdmissionGate {
       this.scheduleExpiry(showId, a);
     }
     if (changes.admitted.length > 0) this.events.onAdmitted?.(showId, changes.admitted.length);
+    await this.store
+      .noteEnds(showId, changes.ended.map((e) => ({ userId: e.userId, reason: e.reason })))
+      .catch((err) => this.events.onError?.(err, 'note ends'));
     await this.recordWaits(showId, changes).catch((err) => this.events.onError?.(err, 'record waits'));
   }
 
