@@ -64,4 +64,20 @@ describeNeeding(['browser'], 'the stock on the buying pages', () => {
     expect(await selling.getByTestId('window-countdown').count()).toBe(1);
     await screenshot(waiting, 'stock-waiting-sold-out');
   }, 90_000);
+
+  it('when a fan whose place was given up comes back in a fresh tab, then the page says why and offers a new place instead of taking one', async () => {
+    const show = await saleShow(h, admin, { pageCapacity: 1, areas: [{ name: 'Box', rows: 1, seatsPerRow: 4 }] });
+    const [ahead, fan] = await fans(h, admin, 2);
+    expect((await joinQueue(h, ahead!.token, show.id)).state).toBe('admitted');
+    expect((await joinQueue(h, fan!.token, show.id)).state).toBe('waiting');
+    // What the sweep does to a waiter away longer than the grace.
+    await h.tc.services.queue.endAdmission(show.id, fan!.id, 'removed');
+
+    const page = await pageAs(fan!.token);
+    await page.goto(`${url}/shows/${show.id}`);
+    await expect.poll(() => page.getByTestId('ended-reason').getAttribute('data-reason', { timeout: 5_000 }).catch(() => null), WAIT).toBe('removed');
+    expect((await call(h.tc.app, 'GET', `/api/shows/${show.id}/queue`, { token: fan!.token })).body.state).toBe('none');
+    await page.getByTestId('rejoin-button').click();
+    await expect.poll(() => textOf(page, 'queue-position'), WAIT).toBe('1');
+  }, 60_000);
 });
