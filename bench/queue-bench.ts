@@ -27,7 +27,7 @@ const STALE_SECONDS = Number(process.env.BENCH_STALE_SECONDS ?? 30);
 const prefix = `tc:bench:${Date.now().toString(36)}`;
 const redis = new Redis(REDIS_URL);
 const store = new RedisQueueStore(redis, prefix);
-const limits: QueueLimits = { capacity: 100, windowMs: 600_000, graceMs: 3_600_000 };
+const limits: QueueLimits = { capacity: 100, windowMs: 600_000, graceMs: 3_600_000, admittedGraceMs: 3_600_000 };
 const results: Record<string, unknown> = {};
 const lines: string[] = [];
 

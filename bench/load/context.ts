@@ -59,6 +59,7 @@ export function serverEnv(c: CommonOptions, schema: string, admin: { email: stri
     LOG_LEVEL: 'warn',
     WEB_DIST: '/nonexistent',
     QUEUE_GRACE_SECONDS: String(c.grace),
+    ADMITTED_GRACE_SECONDS: String(c.grace),
     DEMO_DATA: '0',
   };
   if (c.serverWorkers && c.serverWorkers > 1) env.WORKERS = String(c.serverWorkers);

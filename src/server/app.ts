@@ -123,12 +123,14 @@ export async function buildApp(deps: AppDeps): Promise<TicketClub> {
   // Every seat change goes out through this Realtime: it also ends the cached show pages, here and elsewhere.
   const realtime = followShowChanges({ app, io, shared: Boolean(deps.configureIo), pages: showPages, realtime: ioRealtime });
   const admin = new AdminService(db, config.DEFAULT_TIME_ZONE);
-  const queue = new QueueService(deps.queueStore, catalogue, realtime, clock, config.QUEUE_GRACE_SECONDS * 1000, {
+  const grace = { queueMs: config.QUEUE_GRACE_SECONDS * 1000, admittedMs: config.ADMITTED_GRACE_SECONDS * 1000 };
+  const queue = new QueueService(deps.queueStore, catalogue, realtime, clock, grace, {
     ...ops.metrics.queueEvents,
     onError: (err, what) => app.log.error({ err }, what),
   }, hooks);
   const gateway = new QueueGateway(queue, {
-    graceMs: config.QUEUE_GRACE_SECONDS * 1000,
+    // Presence must be refreshed well within the shorter of the two graces.
+    graceMs: Math.min(grace.queueMs, grace.admittedMs),
     now: () => clock.now(),
     onError: (err, what) => app.log.error({ err }, what),
     hooks,

@@ -3,6 +3,7 @@
  * the web app reuses them for inline form validation, /docs is generated from them.
  */
 import { z } from 'zod';
+import type { EndReason } from './realtime.js';
 import { isTimeZone } from './time-zones.js';
 
 // PostgreSQL text cannot hold a NUL character: refused here with a 400, not a database error.
@@ -221,8 +222,14 @@ export type QueueResponse =
       etaSeconds: number;
       /** Estimate from the admission rate actually observed for the show. */
       etaLikelySeconds: number;
+      /** Seats neither sold nor held by anyone now (0 with seats held: they may come back). */
+      seatsLeft: number;
     }
-  | { state: 'none' };
+  | {
+      state: 'none';
+      /** GET only: how the account's place last ended, within the last hour. */
+      lastEnded?: { reason: EndReason; at: string };
+    };
 
 // ---- Seats and orders
 export const SeatParams = z.strictObject({ showId: Id, seatId: Id });

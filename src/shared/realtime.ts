@@ -2,7 +2,7 @@
 import type { ErrorCode } from './errors.js';
 
 export type QueueState = 'admitted' | 'waiting' | 'none';
-export type EndReason = 'purchased' | 'expired' | 'left' | 'removed';
+export type EndReason = 'purchased' | 'expired' | 'left' | 'removed' | 'sold_out';
 export type SeatStatus = 'available' | 'selected' | 'locked' | 'sold';
 
 export interface QueueStatusEvent {
@@ -11,6 +11,8 @@ export interface QueueStatusEvent {
   position?: number;
   etaSeconds?: number;
   etaLikelySeconds?: number;
+  /** Waiting accounts: seats neither sold nor held by anyone now. */
+  seatsLeft?: number;
   admittedAt?: string;
   expiresAt?: string;
   /** Server time when this was computed, so clients can count down from it. */

@@ -37,6 +37,6 @@ describeOnEachStore('admission expiry (%s store)', (storeKind) => {
     expect(b.body.state).toBe('admitted');
     expect(Date.parse(b.body.admittedAt) - endsAt).toBeGreaterThanOrEqual(0);
     expect(Date.parse(b.body.admittedAt) - endsAt).toBeLessThan(200);
-    expect((await call(h.tc.app, 'GET', `/api/shows/${show.id}/queue`, { token: first!.token })).body).toEqual({ state: 'none' });
+    expect((await call(h.tc.app, 'GET', `/api/shows/${show.id}/queue`, { token: first!.token })).body).toMatchObject({ state: 'none' });
   }, 20_000);
 });

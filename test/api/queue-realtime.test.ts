@@ -15,7 +15,7 @@ describeOnEachStore('waiting room over realtime (%s store)', (storeKind) => {
   const hooks: TestHooks = {};
 
   beforeAll(async () => {
-    h = await startHarness({ redis: storeKind === 'redis', jobs: true, env: { QUEUE_GRACE_SECONDS: '3' }, testHooks: hooks });
+    h = await startHarness({ redis: storeKind === 'redis', jobs: true, env: { QUEUE_GRACE_SECONDS: '3', ADMITTED_GRACE_SECONDS: '3' }, testHooks: hooks });
     url = await h.listen();
     admin = await newAdmin(h.tc, h.tc.app);
   });

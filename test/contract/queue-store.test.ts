@@ -24,6 +24,7 @@ class Model {
     while (this.admitted.length < this.limits.capacity && this.waiting.length > 0) {
       const u = this.waiting.shift()!;
       this.admitted.push({ userId: u, admittedAt: now, expiresAt: now + this.limits.windowMs });
+      this.seen.set(u, now); // the admitted grace runs from the admission
       out.push(u);
     }
     return out;
@@ -44,13 +45,23 @@ class Model {
   sweep(now: number): { ended: string[]; admitted: string[] } {
     const ended: string[] = [];
     for (const a of [...this.admitted]) if (a.expiresAt <= now) ended.push(a.userId);
-    for (const [u, at] of this.seen) if (at < now - this.limits.graceMs && !ended.includes(u)) ended.push(u);
+    for (const [u, at] of this.seen) {
+      const grace = this.admitted.some((a) => a.userId === u) ? this.limits.admittedGraceMs : this.limits.graceMs;
+      if (at < now - grace && !ended.includes(u)) ended.push(u);
+    }
     for (const u of ended) {
       this.waiting = this.waiting.filter((x) => x !== u);
       this.admitted = this.admitted.filter((a) => a.userId !== u);
       this.seen.delete(u);
     }
     return { ended, admitted: this.fill(now) };
+  }
+  /** A sell-out: every waiter leaves at once, the admitted stay. */
+  endWaits(): string[] {
+    const ended = this.waiting;
+    this.waiting = [];
+    for (const u of ended) this.seen.delete(u);
+    return ended;
   }
   touch(users: string[], now: number) {
     for (const u of users) if (this.seen.has(u)) this.seen.set(u, now);
@@ -69,7 +80,8 @@ class Model {
 type Op =
   | { kind: 'join' | 'leave' | 'disconnect' | 'reconnect'; user: number }
   | { kind: 'advance'; ms: number }
-  | { kind: 'sweep' };
+  | { kind: 'sweep' }
+  | { kind: 'endWaits' };
 
 const USERS = 8;
 const opArb: fc.Arbitrary<Op> = fc.oneof(
@@ -79,6 +91,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('reconnect' as const), user: fc.nat(USERS - 1) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('advance' as const), ms: fc.integer({ min: 0, max: 30_000 }) }) },
   { weight: 3, arbitrary: fc.constant({ kind: 'sweep' as const }) },
+  { weight: 1, arbitrary: fc.constant({ kind: 'endWaits' as const }) },
 );
 
 const withoutId = (p: Place) => {
@@ -89,7 +102,8 @@ const withoutId = (p: Place) => {
 
 /** Runs one random history against a store and the model; checks the invariants after every step. */
 async function check(store: QueueStore, clock: ManualClock, ops: Op[], capacity: number): Promise<void> {
-  const limits: QueueLimits = { capacity, windowMs: 60_000, graceMs: 20_000 };
+  // The admitted grace is the shorter one, as deployed: a history exercises both.
+  const limits: QueueLimits = { capacity, windowMs: 60_000, graceMs: 20_000, admittedGraceMs: 8_000 };
   const model = new Model(limits);
   const showId = randomUUID();
   const users = Array.from({ length: USERS }, () => randomUUID());
@@ -154,6 +168,12 @@ async function check(store: QueueStore, clock: ManualClock, ops: Op[], capacity:
         model.touch([...connected], now);
         await store.touch(showId, [...connected]);
       }
+    } else if (op.kind === 'endWaits') {
+      const expected = model.endWaits();
+      const changes = await store.endWaits(showId, 'sold_out');
+      expect(changes.admitted).toEqual([]);
+      expect(changes.ended.map((e) => e.userId).sort()).toEqual([...expected].sort());
+      for (const e of changes.ended) expect(e).toEqual({ userId: e.userId, reason: 'sold_out', wasAdmitted: false });
     } else {
       const expected = model.sweep(now);
       const changes = await store.sweep(showId, limits);
@@ -206,7 +226,7 @@ describeOnEachStore('queue store contract (%s)', (name) => {
   });
   afterAll(() => close());
 
-  it('agrees with the reference model on random histories of join, leave, expiry, disconnect and reconnect', async () => {
+  it('agrees with the reference model on random histories of join, leave, expiry, disconnect, reconnect and sell-out', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(opArb, { minLength: 1, maxLength: 40 }), fc.integer({ min: 1, max: 3 }), (ops, capacity) =>
         check(store, clock, ops, capacity),
@@ -216,7 +236,7 @@ describeOnEachStore('queue store contract (%s)', (name) => {
   });
 
   it('ends only the named admission: a late end of an ended admission leaves the newer one alone', async () => {
-    const limits: QueueLimits = { capacity: 1, windowMs: 60_000, graceMs: 20_000 };
+    const limits: QueueLimits = { capacity: 1, windowMs: 60_000, graceMs: 20_000, admittedGraceMs: 20_000 };
     const showId = randomUUID();
     const [u, other] = [randomUUID(), randomUUID()];
     clock.set(Date.parse('2030-02-01T00:00:00Z'));
@@ -236,5 +256,47 @@ describeOnEachStore('queue store contract (%s)', (name) => {
     const own = await store.leave(showId, u, 'purchased', limits, second.admissionId);
     expect(own.changes.ended).toEqual([{ userId: u, reason: 'purchased', wasAdmitted: true, admissionId: second.admissionId }]);
     expect(own.changes.admitted.map((a) => a.userId)).toEqual([other]);
+  });
+
+  it('when an admitted and a waiting account are both unseen past the admitted grace, then only the admitted one is removed; the waiter goes at the queue grace', async () => {
+    const limits: QueueLimits = { capacity: 1, windowMs: 600_000, graceMs: 120_000, admittedGraceMs: 30_000 };
+    const showId = randomUUID();
+    const [admitted, waiter, next] = [randomUUID(), randomUUID(), randomUUID()];
+    clock.set(Date.parse('2030-03-01T00:00:00Z'));
+    await store.join(showId, admitted, limits);
+    await store.join(showId, waiter, limits);
+    clock.advance(1_000);
+    await store.join(showId, next, limits);
+
+    clock.advance(30_001); // admitted and waiter unseen for 31 s, next for 30 s
+    const first = await store.sweep(showId, limits);
+    expect(first.ended.map((e) => [e.userId, e.reason, e.wasAdmitted])).toEqual([[admitted, 'removed', true]]);
+    expect(first.admitted.map((a) => a.userId)).toEqual([waiter]);
+
+    // Unseen for 31 s as a waiter, the newly admitted still has the admitted grace from its admission.
+    clock.advance(29_999);
+    expect((await store.sweep(showId, limits)).ended).toEqual([]);
+    await store.touch(showId, [waiter]);
+    clock.advance(59_000); // next unseen for 119 s: within the queue grace
+    await store.touch(showId, [waiter]);
+    expect((await store.sweep(showId, limits)).ended).toEqual([]);
+    clock.advance(1_001); // next unseen for 120.001 s
+    expect((await store.sweep(showId, limits)).ended).toEqual([{ userId: next, reason: 'removed', wasAdmitted: false }]);
+  });
+
+  it('keeps how a place ended for an hour on the line\'s clock, the newest note replacing the older', async () => {
+    const showId = randomUUID();
+    const [u, other] = [randomUUID(), randomUUID()];
+    const t0 = Date.parse('2030-04-01T00:00:00Z');
+    clock.set(t0);
+    expect(await store.lastEnd(showId, u)).toBeNull();
+    await store.noteEnds(showId, [{ userId: u, reason: 'removed' }, { userId: other, reason: 'sold_out' }]);
+    clock.advance(1_000);
+    await store.noteEnds(showId, [{ userId: u, reason: 'expired' }]);
+    expect(await store.lastEnd(showId, u)).toEqual({ reason: 'expired', at: t0 + 1_000 });
+    expect(await store.lastEnd(showId, other)).toEqual({ reason: 'sold_out', at: t0 });
+    clock.set(t0 + 60 * 60_000 + 1);
+    expect(await store.lastEnd(showId, other)).toBeNull();
+    expect(await store.lastEnd(showId, u)).toEqual({ reason: 'expired', at: t0 + 1_000 });
   });
 });

@@ -82,6 +82,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   const config = loadConfig({
     DATA_DIR: '/tmp/unused',
     QUEUE_GRACE_SECONDS: '30',
+    ADMITTED_GRACE_SECONDS: '30',
     ENABLE_LOAD_TEST_API: '1',
     WEB_DIST: '/nonexistent',
     TRUST_PROXY: '1',

@@ -29,7 +29,8 @@ describe('loadConfig', () => {
       PORT: 3000,
       HOST: '0.0.0.0',
       DATA_DIR: './data',
-      QUEUE_GRACE_SECONDS: 30,
+      QUEUE_GRACE_SECONDS: 120,
+      ADMITTED_GRACE_SECONDS: 30,
       ENABLE_LOAD_TEST_API: false,
       cookieSecure: false,
       LOG_LEVEL: 'info',
@@ -42,7 +43,7 @@ describe('loadConfig', () => {
 
   it('when variables are set to empty strings, then they count as unset', () => {
     const c = loadConfig({ PORT: '', QUEUE_GRACE_SECONDS: '', DATABASE_URL: '', REDIS_URL: '', DEMO_DATA: '' });
-    expect(c).toMatchObject({ PORT: 3000, QUEUE_GRACE_SECONDS: 30, demoData: true });
+    expect(c).toMatchObject({ PORT: 3000, QUEUE_GRACE_SECONDS: 120, demoData: true });
     expect(c.DATABASE_URL).toBeUndefined();
     expect(c.REDIS_URL).toBeUndefined();
   });
@@ -99,6 +100,10 @@ describe('loadConfig', () => {
 
   it.each(['0', '3601', 'thirty', '-5', '2.5'])('when QUEUE_GRACE_SECONDS is %j, then it throws a ConfigError naming QUEUE_GRACE_SECONDS', (v) => {
     expectNames(configError({ QUEUE_GRACE_SECONDS: v }), 'QUEUE_GRACE_SECONDS');
+  });
+
+  it.each(['0', '3601', 'thirty'])('when ADMITTED_GRACE_SECONDS is %j, then it throws a ConfigError naming ADMITTED_GRACE_SECONDS', (v) => {
+    expect(configError({ ADMITTED_GRACE_SECONDS: v }).message).toMatch(/\bADMITTED_GRACE_SECONDS\b/);
   });
 
   it.each(['mysql://localhost/db', 'localhost:5432', 'http://db:5432/x', 'not a url'])('when DATABASE_URL is %j, then it throws a ConfigError naming DATABASE_URL', (v) => {

@@ -33,7 +33,10 @@ const schema = z.object({
     .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
     .optional(),
   DEMO_DATA: flag.optional(),
-  QUEUE_GRACE_SECONDS: int(1, 3600).default(30),
+  /** Waiting accounts may be away this long (a phone's app switch) before they lose their place. */
+  QUEUE_GRACE_SECONDS: int(1, 3600).default(120),
+  /** Admitted accounts lose their slot sooner: while they are away, the next fan's chance waits. */
+  ADMITTED_GRACE_SECONDS: int(1, 3600).default(30),
   ADMIN_EMAIL: z.string().email().optional(),
   ADMIN_PASSWORD: z.string().min(8).optional(),
   ENABLE_LOAD_TEST_API: flag.default(false),

@@ -9,7 +9,7 @@ import type { EndReason } from '../../shared/realtime.js';
 /** How a turn ended: as the server says, or refused before it began. */
 export type EndedReason = EndReason | 'not_admitted';
 
-const REASONS: readonly EndedReason[] = ['purchased', 'expired', 'left', 'removed', 'not_admitted'];
+const REASONS: readonly EndedReason[] = ['purchased', 'expired', 'left', 'removed', 'sold_out', 'not_admitted'];
 
 function get(key: string): string | null {
   try {

@@ -2,6 +2,8 @@ import type { EndReason } from '../../../shared/realtime.js';
 import { systemClock, type Clock } from '../../platform/clock.js';
 import {
   ACTIVE_TTL_MS,
+  RECENT_END_MS,
+  type LastEnd,
   RATE_BUCKET_MS,
   RATE_PERIOD_MS,
   WAIT_SAMPLES,
@@ -28,6 +30,7 @@ interface ShowLine {
   activeAt: number;
   notes: Map<string, JoinNote>;
   waits: WaitSample[];
+  ends: Map<string, LastEnd>;
 }
 
 /**
@@ -45,7 +48,7 @@ export class MemoryQueueStore implements QueueStore {
   private line(showId: string): ShowLine {
     let line = this.shows.get(showId);
     if (!line) {
-      line = { seq: 0, waiting: [], waitSeq: [], seqOf: new Map(), admitted: [], seen: new Map(), buckets: new Map(), activeAt: 0, notes: new Map(), waits: [] };
+      line = { seq: 0, waiting: [], waitSeq: [], seqOf: new Map(), admitted: [], seen: new Map(), buckets: new Map(), activeAt: 0, notes: new Map(), waits: [], ends: new Map() };
       this.shows.set(showId, line);
     }
     return line;
@@ -92,6 +95,9 @@ export class MemoryQueueStore implements QueueStore {
       const entry = { userId, admissionId: `${this.epoch}-${++this.admissions}`, admittedAt: now, expiresAt: now + limits.windowMs };
       line.admitted.push(entry);
       changes.admitted.push(entry);
+      // The admitted grace runs from the admission: a waiter away within its longer grace still
+      // gets the admitted grace to come back to its page.
+      line.seen.set(userId, now);
       promoted++;
     }
     if (promoted > 0 && observed) {
@@ -166,17 +172,31 @@ export class MemoryQueueStore implements QueueStore {
         changes.ended.push({ userId: a.userId, reason: 'expired', wasAdmitted: true, admissionId: a.admissionId });
       }
     }
+    const admittedNow = new Map(line.admitted.map((a) => [a.userId, a]));
     for (const [userId, at] of line.seen) {
-      if (at < now - limits.graceMs) {
-        line.seen.delete(userId);
-        const adm = line.admitted.find((a) => a.userId === userId);
-        if (adm && this.removeAdmitted(line, userId)) changes.ended.push({ userId, reason: 'removed', wasAdmitted: true, admissionId: adm.admissionId });
-        else if (this.removeWaiting(line, userId)) changes.ended.push({ userId, reason: 'removed', wasAdmitted: false });
-      }
+      const adm = admittedNow.get(userId);
+      if (at >= now - (adm ? limits.admittedGraceMs : limits.graceMs)) continue;
+      line.seen.delete(userId);
+      if (adm && this.removeAdmitted(line, userId)) changes.ended.push({ userId, reason: 'removed', wasAdmitted: true, admissionId: adm.admissionId });
+      else if (this.removeWaiting(line, userId)) changes.ended.push({ userId, reason: 'removed', wasAdmitted: false });
     }
     this.fill(line, limits, now, changes);
     if (line.waiting.length + line.admitted.length > 0) line.activeAt = now;
     for (const b of line.buckets.keys()) if (b < Math.floor((now - RATE_PERIOD_MS) / RATE_BUCKET_MS)) line.buckets.delete(b);
+    return changes;
+  }
+
+  async endWaits(showId: string, reason: EndReason): Promise<Changes> {
+    const line = this.shows.get(showId);
+    const changes: Changes = { admitted: [], ended: [] };
+    if (!line) return changes;
+    for (const userId of line.waiting) {
+      line.seen.delete(userId);
+      changes.ended.push({ userId, reason, wasAdmitted: false });
+    }
+    line.waiting = [];
+    line.waitSeq = [];
+    line.seqOf.clear();
     return changes;
   }
 
@@ -194,6 +214,24 @@ export class MemoryQueueStore implements QueueStore {
     let n = 0;
     for (const [b, c] of line.buckets) if (b > from) n += c;
     return { waiting: line.waiting.length, admitted: line.admitted.length, admissionsInPeriod: n, periodMs: RATE_PERIOD_MS };
+  }
+
+  async noteEnds(showId: string, ends: { userId: string; reason: EndReason }[]): Promise<void> {
+    const now = this.clock.now();
+    const line = this.line(showId);
+    for (const e of ends) {
+      line.ends.delete(e.userId); // re-inserted last: the map stays in order of time
+      line.ends.set(e.userId, { reason: e.reason, at: now });
+    }
+    for (const [u, e] of line.ends) {
+      if (e.at >= now - RECENT_END_MS) break;
+      line.ends.delete(u);
+    }
+  }
+
+  async lastEnd(showId: string, userId: string): Promise<LastEnd | null> {
+    const e = this.shows.get(showId)?.ends.get(userId);
+    return e && e.at >= this.clock.now() - RECENT_END_MS ? { ...e } : null;
   }
 
   async noteJoin(showId: string, userId: string, note: JoinNote): Promise<void> {

@@ -3,6 +3,8 @@ import type { EndReason } from '../../../shared/realtime.js';
 import type { Clock } from '../../platform/clock.js';
 import {
   ACTIVE_TTL_MS,
+  RECENT_END_MS,
+  type LastEnd,
   RATE_BUCKET_MS,
   RATE_PERIOD_MS,
   WAIT_SAMPLES,
@@ -53,6 +55,8 @@ local function fill(cap, window_ms, observed)
     redis.call('ZADD', K_ADM, n, u)
     redis.call('HSET', K_INFO, u, NOW .. ':' .. exp_at .. ':' .. id)
     redis.call('ZADD', K_EXP, exp_at, u)
+    -- The admitted grace runs from the admission (a waiter away within its grace may come back).
+    redis.call('ZADD', K_SEEN, NOW, u)
     out[#out + 1] = u
     out[#out + 1] = NOW .. ':' .. exp_at .. ':' .. id
   end
@@ -121,21 +125,30 @@ end
 return {was, admitted, ended_id}
 `;
 
-// ARGV: testNow, cap, windowMs, graceMs, limit
+// ARGV: testNow, cap, windowMs, graceMs (waiting), limit, admittedGraceMs
 const SWEEP = `${PRELUDE}
-local cap, window_ms, grace_ms, limit = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
+local cap, window_ms, grace_ms, limit, adm_grace_ms = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
 local ended = {}
 for _, u in ipairs(redis.call('ZRANGEBYSCORE', K_EXP, '-inf', NOW, 'LIMIT', 0, limit)) do
   local info = remove_admitted(u)
   redis.call('ZREM', K_SEEN, u)
   ended[#ended + 1] = u .. ':expired:1:' .. admission_id(info or '::')
 end
+-- The admitted are few (at most the page's capacity): each is checked against its own grace.
+for _, u in ipairs(redis.call('ZRANGE', K_ADM, 0, -1)) do
+  local seen = redis.call('ZSCORE', K_SEEN, u)
+  if seen and tonumber(seen) < now - adm_grace_ms then
+    redis.call('ZREM', K_SEEN, u)
+    ended[#ended + 1] = u .. ':removed:1:' .. admission_id(remove_admitted(u) or '::')
+  end
+end
+-- Waiters by the queue grace; admitted accounts in this range were judged above by theirs.
 local stale_before = string.format('%d', now - grace_ms)
-for _, u in ipairs(redis.call('ZRANGEBYSCORE', K_SEEN, '-inf', '(' .. stale_before, 'LIMIT', 0, limit)) do
-  redis.call('ZREM', K_SEEN, u)
-  local info = remove_admitted(u)
-  if info then ended[#ended + 1] = u .. ':removed:1:' .. admission_id(info)
-  elseif redis.call('ZREM', K_WAIT, u) == 1 then ended[#ended + 1] = u .. ':removed:0:' end
+for _, u in ipairs(redis.call('ZRANGEBYSCORE', K_SEEN, '-inf', '(' .. stale_before, 'LIMIT', 0, limit + cap)) do
+  if redis.call('ZREM', K_WAIT, u) == 1 then
+    redis.call('ZREM', K_SEEN, u)
+    ended[#ended + 1] = u .. ':removed:0:'
+  end
 end
 local admitted = fill(cap, window_ms, true)
 return {ended, admitted, redis.call('ZCARD', K_WAIT) + redis.call('ZCARD', K_ADM), NOW}
@@ -156,6 +169,18 @@ if not info then return false end
 local exp_at = tonumber(string.match(info, '^[^:]*:([^:]*)'))
 if exp_at <= now then return false end
 return info
+`;
+
+// ARGV: testNow, reason. Every waiter's wait ends at once; the admitted keep their admission.
+const END_WAITS = `${PRELUDE}
+local reason = ARGV[2]
+local ended = {}
+for _, u in ipairs(redis.call('ZRANGE', K_WAIT, 0, -1)) do
+  redis.call('ZREM', K_SEEN, u)
+  ended[#ended + 1] = u
+end
+redis.call('DEL', K_WAIT)
+return ended
 `;
 
 // ARGV: testNow, users... Only accounts with a place are refreshed (XX).
@@ -212,6 +237,7 @@ export class RedisQueueStore implements QueueStore {
     redis.defineCommand('tcSweep', { numberOfKeys: 8, lua: SWEEP });
     redis.defineCommand('tcPlaces', { numberOfKeys: 8, lua: PLACES });
     redis.defineCommand('tcLive', { numberOfKeys: 8, lua: LIVE });
+    redis.defineCommand('tcEndWaits', { numberOfKeys: 8, lua: END_WAITS });
     redis.defineCommand('tcTouch', { numberOfKeys: 8, lua: TOUCH });
     redis.defineCommand('tcCounts', { numberOfKeys: 8, lua: COUNTS });
     redis.defineCommand('tcActive', { numberOfKeys: 1, lua: ACTIVE });
@@ -285,7 +311,7 @@ export class RedisQueueStore implements QueueStore {
   }
 
   async sweep(showId: string, limits: QueueLimits): Promise<Changes> {
-    const raw = (await this.call('tcSweep', this.keys(showId), [limits.capacity, limits.windowMs, limits.graceMs, SWEEP_LIMIT])) as Raw[];
+    const raw = (await this.call('tcSweep', this.keys(showId), [limits.capacity, limits.windowMs, limits.graceMs, SWEEP_LIMIT, limits.admittedGraceMs])) as Raw[];
     if (Number(raw[2]) > 0) await this.markActive(showId);
     const ended = (raw[0] as string[]).map((s): Ended => {
       const [userId, reason, adm, ...id] = s.split(':');
@@ -295,6 +321,11 @@ export class RedisQueueStore implements QueueStore {
     return { ended, admitted: RedisQueueStore.admittedOf(raw[1]!) };
   }
 
+  async endWaits(showId: string, reason: EndReason): Promise<Changes> {
+    const users = (await this.call('tcEndWaits', this.keys(showId), [reason])) as string[];
+    return { admitted: [], ended: users.map((userId) => ({ userId, reason, wasAdmitted: false })) };
+  }
+
   async touch(showId: string, userIds: string[]): Promise<void> {
     for (let i = 0; i < userIds.length; i += 1000) await this.call('tcTouch', this.keys(showId), userIds.slice(i, i + 1000));
   }
@@ -302,6 +333,28 @@ export class RedisQueueStore implements QueueStore {
   async counts(showId: string): Promise<QueueCounts> {
     const [w, a, r] = (await this.call('tcCounts', this.keys(showId), [])) as number[];
     return { waiting: Number(w), admitted: Number(a), admissionsInPeriod: Number(r), periodMs: RATE_PERIOD_MS };
+  }
+
+  /** The line's clock outside a script: Redis TIME (or the tests' clock). */
+  private async lineNow(): Promise<number> {
+    if (this.opts.testClock) return this.opts.testClock.now();
+    const [s, us] = await this.redis.time();
+    return Number(s) * 1000 + Math.floor(Number(us) / 1000);
+  }
+
+  async noteEnds(showId: string, ends: { userId: string; reason: EndReason }[]): Promise<void> {
+    if (ends.length === 0) return;
+    const key = `${this.prefix}:{${showId}}:ends`;
+    const at = await this.lineNow();
+    // The whole note lives RECENT_END_MS after the last end: a show's notes do not pile up.
+    await this.redis.multi().hset(key, ...ends.flatMap((e) => [e.userId, `${at}:${e.reason}`])).pexpire(key, RECENT_END_MS).exec();
+  }
+
+  async lastEnd(showId: string, userId: string): Promise<LastEnd | null> {
+    const [v, now] = await Promise.all([this.redis.hget(`${this.prefix}:{${showId}}:ends`, userId), this.lineNow()]);
+    if (!v) return null;
+    const [at, reason] = v.split(':');
+    return Number(at) >= now - RECENT_END_MS ? { reason: reason as EndReason, at: Number(at) } : null;
   }
 
   async noteJoin(showId: string, userId: string, note: JoinNote): Promise<void> {

@@ -164,6 +164,21 @@ export class CatalogueService {
     };
   }
 
+  /**
+   * What is left of a show now: `left` seats are neither sold nor held (a lapsed hold counts as
+   * free, as the seat map shows it), `unsold` are not sold (sold out at 0). One query per call:
+   * callers keep it per show for a moment, never per waiter.
+   */
+  async stock(id: string): Promise<{ left: number; unsold: number }> {
+    const { rows } = await this.db.query<{ seats_left: number; unsold: number }>(
+      `SELECT (count(*) FILTER (WHERE status = 'available' OR (status = 'selected' AND hold_expires_at <= $2)))::int AS seats_left,
+              (count(*) FILTER (WHERE status <> 'sold'))::int AS unsold
+         FROM show_seats WHERE show_id = $1`,
+      [id, new Date(this.clock.now())],
+    );
+    return { left: rows[0]?.seats_left ?? 0, unsold: rows[0]?.unsold ?? 0 };
+  }
+
   /** The rules of a show for the waiting room and seat calls (404 when unknown). */
   async rules(id: string): Promise<SaleRules> {
     const r = await this.showRow(id);

@@ -21,6 +21,11 @@ export interface QueueEvents {
 
 const RULES_TTL_MS = 2_000;
 const RATE_TTL_MS = 2_000;
+/**
+ * A show's stock is counted at most once per this long per instance (on the wall clock, so a test's
+ * stopped clock cannot freeze it): every waiter's status shares that one count.
+ */
+const STOCK_TTL_MS = 1_000;
 /** A sweep runs this long after an admission's window ends, so the next waiter is admitted at once. */
 const EXPIRY_SLACK_MS = 5;
 
@@ -29,6 +34,7 @@ export class QueueService implements AdmissionGate {
   private holds?: SeatHolds;
   private readonly rulesCache = new Map<string, { at: number; rules: SaleRules }>();
   private readonly rateCache = new Map<string, { at: number; perSecond: number }>();
+  private readonly stockCache = new Map<string, { at: number; stock: Promise<{ left: number; unsold: number }> }>();
   /** Sweeps due when admissions made here run out (undefined: not scheduling). */
   private expiryTimers?: Map<string, NodeJS.Timeout>;
   private readonly expirySweeps = new Set<Promise<unknown>>();
@@ -38,7 +44,8 @@ export class QueueService implements AdmissionGate {
     private readonly catalogue: CatalogueService,
     private readonly realtime: Realtime,
     private readonly clock: Clock,
-    private readonly graceMs: number,
+    /** How long a waiting (`queueMs`) or admitted (`admittedMs`) account may be unseen. */
+    private readonly grace: { queueMs: number; admittedMs: number },
     private readonly events: QueueEvents = {},
     private readonly hooks: TestHooks = {},
   ) {}
@@ -58,7 +65,30 @@ export class QueueService implements AdmissionGate {
   }
 
   private limits(r: SaleRules): QueueLimits {
-    return { capacity: r.pageCapacity, windowMs: r.purchaseWindowSeconds * 1000, graceMs: this.graceMs };
+    return { capacity: r.pageCapacity, windowMs: r.purchaseWindowSeconds * 1000, graceMs: this.grace.queueMs, admittedGraceMs: this.grace.admittedMs };
+  }
+
+  /** Seats left and unsold, counted once per STOCK_TTL_MS per show (`fresh`: now, and kept). */
+  private stock(showId: string, fresh = false): Promise<{ left: number; unsold: number }> {
+    const now = performance.now();
+    const hit = this.stockCache.get(showId);
+    if (!fresh && hit && now - hit.at < STOCK_TTL_MS) return hit.stock;
+    const stock = this.catalogue.stock(showId);
+    this.stockCache.set(showId, { at: now, stock });
+    // A failed count is not kept: the next caller asks again.
+    stock.catch(() => {
+      if (this.stockCache.get(showId)?.stock === stock) this.stockCache.delete(showId);
+    });
+    return stock;
+  }
+
+  /**
+   * When nothing is left to sell (every seat sold), every wait ends at once with `sold_out`: a line
+   * that cannot reach anything must not keep fans in it. The admitted keep their admission.
+   */
+  private async endWaitsIfSoldOut(showId: string, fresh = false): Promise<void> {
+    if ((await this.stock(showId, fresh)).unsold > 0) return;
+    await this.apply(showId, await this.store.endWaits(showId, 'sold_out'));
   }
 
   async join(showId: string, userId: string): Promise<QueueResponse> {
@@ -68,7 +98,8 @@ export class QueueService implements AdmissionGate {
     const [existing] = await this.store.places(showId, [userId], rules.pageCapacity);
     // A second tab or a retry gets the place it already has.
     if (existing && existing.state !== 'none') return this.describe(rules, existing);
-    const status = showStatus(rules, this.clock.now());
+    // Sold out by the same count the line ends on (rules' own count may be a few seconds old).
+    const status = showStatus({ ...rules, unsoldCount: (await this.stock(showId)).unsold }, this.clock.now());
     if (status === 'scheduled') throw new AppError('NOT_ON_SALE');
     if (status === 'ended') throw new AppError('SALE_ENDED');
     if (status === 'sold_out') throw new AppError('SOLD_OUT');
@@ -93,6 +124,11 @@ export class QueueService implements AdmissionGate {
   async get(showId: string, userId: string): Promise<QueueResponse> {
     const rules = await this.rules(showId);
     const [place] = await this.store.places(showId, [userId], rules.pageCapacity);
+    if (place!.state === 'none') {
+      // A fan who comes back after losing its place is told why.
+      const last = await this.store.lastEnd(showId, userId);
+      if (last) return { state: 'none', lastEnded: { reason: last.reason, at: new Date(last.at).toISOString() } };
+    }
     return this.describe(rules, place!);
   }
 
@@ -102,6 +138,9 @@ export class QueueService implements AdmissionGate {
 
   async endAdmission(showId: string, userId: string, reason: EndReason, admissionId?: string): Promise<void> {
     const rules = await this.rules(showId);
+    // The purchase that took the last seat ends every wait now, not at the next sweep, and before
+    // its slot is freed: nobody is then admitted to a page with nothing to buy.
+    if (reason === 'purchased') await this.endWaitsIfSoldOut(showId, true);
     const { changes } = await this.store.leave(showId, userId, reason, this.limits(rules), admissionId);
     await this.apply(showId, changes);
   }
@@ -129,6 +168,9 @@ export class QueueService implements AdmissionGate {
     const rules = await this.rules(showId);
     const changes = await this.store.sweep(showId, this.limits(rules));
     await this.apply(showId, changes);
+    // The safety net for a sell-out on an instance that died before ending the waits, and for a
+    // join that read the stock just before the last seat sold.
+    await this.endWaitsIfSoldOut(showId);
     return changes;
   }
 
@@ -229,12 +271,13 @@ export class QueueService implements AdmissionGate {
       refAdmittedAt: place.refAdmittedAt,
       now: place.at,
     });
-    const rate = await this.admissionRate(rules.id);
+    const [rate, stock] = await Promise.all([this.admissionRate(rules.id), this.stock(rules.id)]);
     return {
       state: 'waiting',
       position: place.position,
       etaSeconds: worst,
       etaLikelySeconds: etaLikelySeconds({ position: place.position, admissionsPerSecond: rate, worstCase: worst }),
+      seatsLeft: stock.left,
     };
   }
 
@@ -263,6 +306,9 @@ export class QueueService implements AdmissionGate {
       this.scheduleExpiry(showId, a);
     }
     if (changes.admitted.length > 0) this.events.onAdmitted?.(showId, changes.admitted.length);
+    await this.store
+      .noteEnds(showId, changes.ended.map((e) => ({ userId: e.userId, reason: e.reason })))
+      .catch((err) => this.events.onError?.(err, 'note ends'));
     await this.recordWaits(showId, changes).catch((err) => this.events.onError?.(err, 'record waits'));
   }
 

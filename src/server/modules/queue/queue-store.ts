@@ -13,7 +13,10 @@ export interface QueueLimits {
   /** pageCapacity: how many accounts may be admitted at once. */
   capacity: number;
   windowMs: number;
+  /** How long a waiting account may go unseen before it loses its place. */
   graceMs: number;
+  /** The same for an admitted account (shorter: its slot is the next fan's chance). */
+  admittedGraceMs: number;
 }
 
 export interface AdmittedEntry {
@@ -65,6 +68,12 @@ export interface QueueCounts {
   periodMs: number;
 }
 
+/** How an account's place ended (on the line's clock), kept RECENT_END_MS so a fan who comes back is told why. */
+export interface LastEnd {
+  reason: EndReason;
+  at: number;
+}
+
 /** What an account was told when it joined the line, kept until it is admitted or leaves. */
 export interface JoinNote {
   joinedAt: number;
@@ -96,13 +105,23 @@ export interface QueueStore {
   /** The account's admission if its window is still open by the line's clock, else null. */
   liveAdmission(showId: string, userId: string): Promise<AdmittedEntry | null>;
   /**
-   * Ends expired admissions and removes accounts not seen for longer than the grace, then fills
+   * Ends expired admissions and removes accounts not seen for longer than their grace (admitted:
+   * `admittedGraceMs`, waiting: `graceMs`), then fills
    * free slots in order. Safe to run from every instance at once: each account is ended once.
    */
   sweep(showId: string, limits: QueueLimits): Promise<Changes>;
+  /**
+   * Ends the wait of every account of the show that is not admitted (waiting, or any other
+   * not-admitted state), with `reason`. Admitted accounts keep their admission.
+   */
+  endWaits(showId: string, reason: EndReason): Promise<Changes>;
   /** Presence: these accounts have a connection watching the show now. Unknown accounts are ignored. */
   touch(showId: string, userIds: string[]): Promise<void>;
   counts(showId: string): Promise<QueueCounts>;
+  /** Notes how these accounts' places ended, replacing older notes. */
+  noteEnds(showId: string, ends: { userId: string; reason: EndReason }[]): Promise<void>;
+  /** How the account's place last ended, if within RECENT_END_MS, else null. */
+  lastEnd(showId: string, userId: string): Promise<LastEnd | null>;
   noteJoin(showId: string, userId: string, note: JoinNote): Promise<void>;
   /** Returns and forgets the join notes of these accounts (null where there is none). */
   takeJoinNotes(showId: string, userIds: string[]): Promise<(JoinNote | null)[]>;
@@ -119,5 +138,7 @@ export const RATE_PERIOD_MS = 5 * 60_000;
 export const RATE_BUCKET_MS = 10_000;
 /** A show stays on the sweep list this long after it was last seen non-empty. */
 export const ACTIVE_TTL_MS = 10 * 60_000;
+/** How long the note of an ended place is kept. */
+export const RECENT_END_MS = 60 * 60_000;
 /** How many recent waits the dashboard's wait and accuracy figures are computed from. */
 export const WAIT_SAMPLES = 1000;

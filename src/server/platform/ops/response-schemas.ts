@@ -79,8 +79,15 @@ export const QueueResponseDoc = z.discriminatedUnion('state', [
     position: z.number().int().describe('1 for the first in line'),
     etaSeconds: z.number().int(),
     etaLikelySeconds: z.number().int(),
+    seatsLeft: z.number().int().describe('seats neither sold nor held by anyone now'),
   }),
-  z.object({ state: z.literal('none') }),
+  z.object({
+    state: z.literal('none'),
+    lastEnded: z
+      .object({ reason: z.enum(['purchased', 'expired', 'left', 'removed', 'sold_out']), at: instant })
+      .optional()
+      .describe('GET only: how the place last ended, within the last hour'),
+  }),
 ]);
 
 export const SeatDoc = z.object({

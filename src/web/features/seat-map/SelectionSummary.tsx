@@ -14,6 +14,7 @@ export function SelectionSummary({
   currency,
   limit,
   owned,
+  nothingLeft,
   busy,
   checkingOut,
   onRemove,
@@ -24,6 +25,8 @@ export function SelectionSummary({
   limit: number;
   /** Seats of this show already bought (or locked) by this account: they count against the limit too. */
   owned: number;
+  /** Why there is nothing to pick (every seat sold or held by others); undefined while there is. */
+  nothingLeft?: string;
   busy: ReadonlySet<string>;
   checkingOut: boolean;
   onRemove: (seatId: string) => void;
@@ -41,7 +44,11 @@ export function SelectionSummary({
           {selected.length} selected · {left} more allowed
         </span>
       </div>
-      {selected.length === 0 ? (
+      {selected.length === 0 && nothingLeft ? (
+        <p className="selection-empty" role="status" data-testid="nothing-left">
+          {nothingLeft}
+        </p>
+      ) : selected.length === 0 ? (
         <p className="muted selection-empty">
           Pick up to {limit} seats on the map{owned > 0 ? ` (you already have ${owned} for this show)` : ''}.
         </p>

@@ -73,6 +73,14 @@ export function SellingView({
     void loadArea(id);
   }
 
+  // Nothing to pick: every seat is sold or in someone else's basket (those may come back).
+  const nothingLeft = useMemo((): string | undefined => {
+    if (!loaded || all.length === 0 || all.some((s) => s.status === 'available')) return undefined;
+    return all.some((s) => !s.mine && (s.status === 'selected' || s.status === 'locked'))
+      ? "Everything left is in other fans' baskets right now — seats may come back if they don't buy."
+      : 'Sold out — every seat of this show has been sold.';
+  }, [loaded, all]);
+
   const limit = show.maxTicketsPerAccount;
   const atLimit = mine.length >= limit;
 
@@ -189,6 +197,7 @@ export function SellingView({
         currency={show.areas[0]?.currency ?? 'TWD'}
         limit={limit}
         owned={owned}
+        nothingLeft={nothingLeft}
         busy={busy}
         checkingOut={checkingOut}
         onRemove={onToggle}

@@ -61,6 +61,13 @@ export function WaitingRoom({
           <span className="waiting-stat-sub" data-testid="queue-ahead">
             {ahead === 0 ? "You're next!" : `${formatCount(ahead)} ${ahead === 1 ? 'person' : 'people'} ahead of you`}
           </span>
+          {state.seatsLeft !== undefined && (
+            <span className="waiting-stat-sub" data-testid="queue-seats-left" data-seats-left={state.seatsLeft}>
+              {state.seatsLeft > 0
+                ? `${formatCount(state.seatsLeft)} ${state.seatsLeft === 1 ? 'seat' : 'seats'} left`
+                : 'All remaining seats are held by other fans — they may come back'}
+            </span>
+          )}
         </div>
         <div className="waiting-stat">
           <span className="waiting-stat-label" id="eta-label">

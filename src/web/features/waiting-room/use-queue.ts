@@ -21,6 +21,8 @@ export type QueuePhase =
       position: number;
       etaSeconds: number;
       etaLikelySeconds: number | undefined;
+      /** Seats neither sold nor held now (undefined: not told). */
+      seatsLeft: number | undefined;
       /** Local Date.now() at which the two estimates were exact. */
       baseMs: number;
       firstPosition: number;
@@ -85,6 +87,7 @@ export function useQueue(showId: string, opts: { joinRequested: boolean; onUnaut
           position,
           etaSeconds: r.etaSeconds ?? 0,
           etaLikelySeconds: r.etaLikelySeconds,
+          seatsLeft: r.seatsLeft,
           baseMs,
           firstPosition: first,
         });
@@ -158,8 +161,20 @@ export function useQueue(showId: string, opts: { joinRequested: boolean; onUnaut
   useEffect(() => {
     let live = true;
     const remembered = endedMemory.get(showId);
-    if (optsRef.current.joinRequested || !remembered) {
+    if (optsRef.current.joinRequested) {
       void join();
+    } else if (!remembered) {
+      // A place lost while this tab was away (closed too long, time ran out, sold out): say why
+      // instead of silently taking a new place at the back.
+      api.queue(showId).then(
+        (r) => {
+          if (!live) return;
+          const why = r.state === 'none' ? r.lastEnded?.reason : undefined;
+          if (why === 'removed' || why === 'expired' || why === 'sold_out') endWith(why);
+          else if (!apply(r)) void join();
+        },
+        () => live && void join(),
+      );
     } else {
       api.queue(showId).then(
         (r) => {
@@ -172,7 +187,7 @@ export function useQueue(showId: string, opts: { joinRequested: boolean; onUnaut
     return () => {
       live = false;
     };
-  }, [showId, join, apply, fail, setPhase]);
+  }, [showId, join, apply, fail, setPhase, endWith]);
 
   // Realtime: watching is also presence, so re-watch on every (re)connect.
   useEffect(() => {

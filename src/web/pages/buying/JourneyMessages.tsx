@@ -41,6 +41,11 @@ export function EndedView({
       title: 'Your turn is over',
       body: `${ERROR_MESSAGES.NOT_ADMITTED} Any seats you held were released.`,
     },
+    sold_out: {
+      icon: 'info',
+      title: 'Sold out',
+      body: 'Every seat of this show has been sold, so the line has closed. Seats may come back if a purchase is cancelled.',
+    },
     purchased: {
       icon: 'ticket',
       title: 'Purchase complete',
@@ -79,7 +84,7 @@ export function EndedView({
         <p data-testid="ended-reason" data-reason={reason}>
           {c.body}
         </p>
-        {reason !== 'purchased' && <p className="muted">If you join again, you will get a new place at the end of the line.</p>}
+        {reason !== 'purchased' && reason !== 'sold_out' && <p className="muted">If you join again, you will get a new place at the end of the line.</p>}
       </PageMessage>
     </div>
   );
