@@ -103,6 +103,24 @@ end
 return {place(u, cap), admitted, NOW}
 `;
 
+// KEYS[9]: how many drawn entries are in line. ARGV: testNow, offset, cap, windowMs, users...
+// At most a chunk of users per call, so Redis is never blocked long (bench/draw.ts measures it).
+const PUT_DRAWN = `${PRELUDE}
+local offset, cap, window_ms = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+local n = #ARGV - 4
+local taken = tonumber(redis.call('GET', KEYS[9]) or '0')
+if taken < offset or taken >= offset + n then return {taken, {}} end
+for i = taken - offset + 1, n do
+  local u = ARGV[4 + i]
+  if not redis.call('HGET', K_INFO, u) and not redis.call('ZSCORE', K_WAIT, u) then
+    redis.call('ZADD', K_WAIT, redis.call('INCR', K_SEQ), u)
+    redis.call('ZADD', K_SEEN, NOW, u)
+  end
+end
+redis.call('SET', KEYS[9], offset + n)
+return {offset + n, fill(cap, window_ms, false)}
+`;
+
 // ARGV: testNow, user, cap, windowMs, admissionId ('' = whatever the account has)
 const LEAVE = `${PRELUDE}
 local u, cap, window_ms, only = ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5]
@@ -215,6 +233,7 @@ export class RedisQueueStore implements QueueStore {
     redis.defineCommand('tcTouch', { numberOfKeys: 8, lua: TOUCH });
     redis.defineCommand('tcCounts', { numberOfKeys: 8, lua: COUNTS });
     redis.defineCommand('tcActive', { numberOfKeys: 1, lua: ACTIVE });
+    redis.defineCommand('tcPutDrawn', { numberOfKeys: 9, lua: PUT_DRAWN });
   }
 
   private keys(showId: string): string[] {
@@ -293,6 +312,13 @@ export class RedisQueueStore implements QueueStore {
       return adm === '1' ? { ...base, wasAdmitted: true, admissionId: id.join(':') } : { ...base, wasAdmitted: false };
     });
     return { ended, admitted: RedisQueueStore.admittedOf(raw[1]!) };
+  }
+
+  async putDrawn(showId: string, offset: number, userIds: string[], limits: QueueLimits): Promise<{ next: number; changes: Changes }> {
+    const keys = [...this.keys(showId), `${this.prefix}:{${showId}}:drawn`];
+    const raw = (await this.call('tcPutDrawn', keys, [offset, limits.capacity, limits.windowMs, ...userIds])) as Raw[];
+    if (Number(raw[0]) > offset) await this.markActive(showId);
+    return { next: Number(raw[0]), changes: { admitted: RedisQueueStore.admittedOf(raw[1]!), ended: [] } };
   }
 
   async touch(showId: string, userIds: string[]): Promise<void> {
