@@ -206,3 +206,15 @@ export class DrawStore {
     return { due: rows.map((r) => r.id), next: next[0]?.at ? next[0].at.getTime() : null };
   }
 }
+
+/**
+ * TICKETCLUB_TEST_DRAW_DELAY_MS, for the multi-instance tests only, and honoured only with
+ * NODE_ENV=test: holds the draw's claim open, and waits before each chunk, for that long, so
+ * instances racing the draw at onSaleAt overlap by construction.
+ */
+export function drawHooksFromEnv(env: NodeJS.ProcessEnv): TestHooks | undefined {
+  const ms = Number(env.TICKETCLUB_TEST_DRAW_DELAY_MS);
+  if (env.NODE_ENV !== 'test' || !(ms > 0)) return undefined;
+  const wait = () => new Promise<void>((resolve) => setTimeout(resolve, ms));
+  return { drawClaim: wait, drawChunk: wait };
+}
