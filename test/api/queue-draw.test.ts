@@ -1,10 +1,13 @@
+import { execFile } from 'node:child_process';
 import { createHash, createHmac } from 'node:crypto';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { ShowDetail } from '../../src/shared/api.js';
 import { ManualClock } from '../../src/server/platform/clock.js';
 import type { TestHooks } from '../../src/server/platform/test-hooks.js';
 import { call, createShow, newAdmin, newCustomers } from '../support/api-client.js';
 import { startHarness, uniqueName, type DbKind, type Harness } from '../support/harness.js';
+import { ROOT } from '../support/instances.js';
 import { describeNeeding } from '../support/needs.js';
 
 /**
@@ -146,6 +149,19 @@ for (const { name, db, redis } of SETUPS)
       await h.tc.services.queue.drawDue();
       expect((await draw(show.id)).body).toEqual(published);
     });
+
+    it('npm run verify-draw says OK for the published draw, and exit code 0', async () => {
+      const { show, opensAt, onSaleAt } = await upcoming();
+      const fans = await newCustomers(app(), admin, 5);
+      clock.set(opensAt);
+      for (const f of fans) await join(show.id, f.token);
+      clock.set(onSaleAt);
+      await h.tc.services.queue.drawDue();
+      const url = await h.listen();
+      const run = promisify(execFile);
+      const { stdout } = await run(process.execPath, ['--import', 'tsx', 'scripts/verify-draw.ts', url, show.id], { cwd: ROOT });
+      expect(stdout).toMatch(/^OK: .* 5 entries in the published order/);
+    }, 60_000);
 
     it('a join after the draw is a normal join behind every drawn entry, even on an instance that has not drawn', async () => {
       const { show, opensAt, onSaleAt } = await upcoming(1);
