@@ -110,13 +110,23 @@ local offset, cap, window_ms = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(AR
 local n = #ARGV - 4
 local taken = tonumber(redis.call('GET', KEYS[9]) or '0')
 if taken < offset or taken >= offset + n then return {taken, {}} end
+-- Batched ZADDs (NX: someone already waiting keeps their place); tickets past the counter keep the order.
+local seq = tonumber(redis.call('GET', K_SEQ) or '0')
+local w, s = {}, {}
 for i = taken - offset + 1, n do
   local u = ARGV[4 + i]
-  if not redis.call('HGET', K_INFO, u) and not redis.call('ZSCORE', K_WAIT, u) then
-    redis.call('ZADD', K_WAIT, redis.call('INCR', K_SEQ), u)
-    redis.call('ZADD', K_SEEN, NOW, u)
+  if redis.call('HEXISTS', K_INFO, u) == 0 then
+    seq = seq + 1
+    w[#w + 1] = seq; w[#w + 1] = u
+    s[#s + 1] = NOW; s[#s + 1] = u
+  end
+  if #w >= 1000 or (i == n and #w > 0) then
+    redis.call('ZADD', K_WAIT, 'NX', unpack(w))
+    redis.call('ZADD', K_SEEN, unpack(s))
+    w, s = {}, {}
   end
 end
+redis.call('SET', K_SEQ, seq)
 redis.call('SET', KEYS[9], offset + n)
 return {offset + n, fill(cap, window_ms, false)}
 `;

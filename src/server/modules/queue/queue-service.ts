@@ -170,13 +170,7 @@ export class QueueService implements AdmissionGate {
     const { users, moved } = claimed;
     if (!moved) {
       const limits = this.limits(rules);
-      let pos = 0;
-      while (pos < users.length) {
-        await this.hooks.drawChunk?.(showId, pos);
-        const { next, changes } = await this.store.putDrawn(showId, pos, users.slice(pos, pos + DRAW_CHUNK), limits);
-        await this.apply(showId, changes);
-        pos = next;
-      }
+      await putInLine(this.store, showId, users, limits, async (offset) => this.hooks.drawChunk?.(showId, offset), (changes) => this.apply(showId, changes));
       await draws.markMoved(showId, this.clock.now());
     }
     this.drawn.add(showId);
@@ -401,6 +395,33 @@ export class QueueService implements AdmissionGate {
       return n ? [{ ...n, admittedAt: a.admittedAt }] : [];
     });
     await this.store.addWaitSamples(showId, samples);
+  }
+}
+
+/**
+ * Puts a drawn order in line, DRAW_CHUNK entries per store call. The calls are sent back to back
+ * without waiting for each answer (one connection keeps them in order), so the draw costs store
+ * time, not round trips, while every call stays short: other clients run between them. Each call
+ * takes only positions not taken yet, so this is safe beside another instance doing the same.
+ */
+export async function putInLine(
+  store: QueueStore,
+  showId: string,
+  users: string[],
+  limits: QueueLimits,
+  beforeChunk: (offset: number) => Promise<unknown> = async () => undefined,
+  onChanges: (changes: Changes) => Promise<void> = async () => undefined,
+): Promise<void> {
+  let pos = 0;
+  while (pos < users.length) {
+    const calls: Promise<{ next: number; changes: Changes }>[] = [];
+    for (let o = pos; o < users.length; o += DRAW_CHUNK) {
+      await beforeChunk(o);
+      calls.push(store.putDrawn(showId, o, users.slice(o, o + DRAW_CHUNK), limits));
+    }
+    const results = await Promise.all(calls);
+    for (const r of results) await onChanges(r.changes);
+    pos = Math.max(...results.map((r) => r.next));
   }
 }
 
