@@ -15,6 +15,7 @@ import type {
   Order,
   PayRequest,
   QueueResponse,
+  DrawResponse,
   Seat,
   ShowDetail,
   ShowStats,
@@ -219,6 +220,7 @@ export const api = {
   // ---- Waiting room
   joinQueue: (showId: string) => request<QueueResponse>('POST', `/api/shows/${encodeURIComponent(showId)}/queue`),
   queue: (showId: string) => request<QueueResponse>('GET', `/api/shows/${encodeURIComponent(showId)}/queue`),
+  draw: (showId: string) => request<DrawResponse>('GET', `/api/shows/${encodeURIComponent(showId)}/draw`),
   leaveQueue: (showId: string) => request<void>('DELETE', `/api/shows/${encodeURIComponent(showId)}/queue`),
 
   // ---- Seats
