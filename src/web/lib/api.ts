@@ -146,6 +146,7 @@ export interface AdminShow {
   id: string;
   startsAt: string;
   onSaleAt: string;
+  queueOpensAt: string;
   status: ShowStatus;
   venue: VenueSummary & { address?: string };
   pageCapacity: number;
@@ -164,7 +165,7 @@ export interface AdminEvent {
 export type UpdateEventBody = Partial<Pick<CreateEventRequest, 'title' | 'artist' | 'description' | 'imageUrl'>>;
 export type CreateShowBody = Omit<CreateShowRequest, never>;
 export type UpdateShowBody = Partial<
-  Pick<CreateShowRequest, 'startsAt' | 'onSaleAt' | 'pageCapacity' | 'purchaseWindowSeconds' | 'maxTicketsPerAccount' | 'prices'>
+  Pick<CreateShowRequest, 'startsAt' | 'onSaleAt' | 'queueOpensAt' | 'pageCapacity' | 'purchaseWindowSeconds' | 'maxTicketsPerAccount' | 'prices'>
 >;
 
 /** A sample of the line, for the dashboard's charts. */
