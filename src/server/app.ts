@@ -16,6 +16,7 @@ import { ShowPages, type ShowPagesOptions } from './modules/catalogue/show-pages
 import { QueueGateway } from './modules/queue/queue-gateway.js';
 import { queueRoutes } from './modules/queue/queue-routes.js';
 import { QueueService } from './modules/queue/queue-service.js';
+import { DrawStore } from './modules/queue/draw.js';
 import { pagesRoutes } from './modules/pages/pages-routes.js';
 import { PagesService } from './modules/pages/pages-service.js';
 import { OrdersService, type PaymentHooks } from './modules/orders/orders-service.js';
@@ -128,6 +129,7 @@ export async function buildApp(deps: AppDeps): Promise<TicketClub> {
     ...ops.metrics.queueEvents,
     onError: (err, what) => app.log.error({ err }, what),
   }, hooks);
+  queue.useDraws(new DrawStore(db, hooks));
   const gateway = new QueueGateway(queue, {
     // Presence must be refreshed well within the shorter of the two graces.
     graceMs: Math.min(grace.queueMs, grace.admittedMs),
@@ -210,6 +212,8 @@ export async function buildApp(deps: AppDeps): Promise<TicketClub> {
 
   const jobs = [
     { name: 'sweep waiting rooms', run: () => queue.sweepAll(), everyMs: 1_000 },
+    // The pre-queue's draw at onSaleAt; also finishes a draw an instance that died left half-way.
+    { name: 'draw pre-queues', run: () => queue.drawDue(), everyMs: 1_000 },
     { name: 'release expired seats', run: () => orders.releaseExpired(), everyMs: 1_000 },
     // Also at start: attempts a crashed process left in flight hold their orders until resolved.
     { name: 'reconcile payments', run: () => orders.reconcilePayments(), everyMs: 5_000, atStart: true },
@@ -239,6 +243,7 @@ export async function buildApp(deps: AppDeps): Promise<TicketClub> {
     async close() {
       ops.drain(); // health 503, responses close their connection: the server can close
       for (const job of jobs) clearInterval(job.timer);
+      queue.stopDrawTimer();
       gateway.stop();
       statsGateway.stop();
       // A run in progress finishes before the database goes away.

@@ -1,3 +1,4 @@
+import { drawHooksFromEnv } from './modules/queue/draw.js';
 import { openPglite } from './adapters/pglite/pglite-database.js';
 import { openPostgres } from './adapters/postgres/postgres-database.js';
 import { memoryLimiters } from './adapters/memory/memory-limiter.js';
@@ -102,6 +103,7 @@ async function main(config: Config): Promise<void> {
     limiters: redis?.limiters ?? memoryLimiters,
     logger: { level: config.LOG_LEVEL },
     paymentHooks: paymentFaultsFromEnv(process.env),
+    testHooks: drawHooksFromEnv(process.env),
     configureIo: redis?.configureIo,
   });
   const log = tc.app.log;

@@ -57,7 +57,8 @@ export interface AuthResponse {
 // Query strings tolerate extra keys (cache busters such as `?_=123`); bodies do not.
 export const EventSearchQuery = z.object({ q: text(100).optional() });
 
-export type ShowStatus = 'scheduled' | 'on_sale' | 'sold_out' | 'ended';
+/** `queue_open`: the pre-queue, from queueOpensAt until onSaleAt (joins are entries in the draw). */
+export type ShowStatus = 'scheduled' | 'queue_open' | 'on_sale' | 'sold_out' | 'ended';
 export interface VenueSummary {
   id: string;
   name: string;
@@ -84,6 +85,8 @@ export interface ShowSummary {
   id: string;
   startsAt: string;
   onSaleAt: string;
+  /** From then until onSaleAt, a join is an entry in the draw (equal to onSaleAt: no pre-queue). */
+  queueOpensAt: string;
   status: ShowStatus;
   venue: VenueSummary;
 }
@@ -169,6 +172,8 @@ export const CreateShowRequest = z
     venueId: Id,
     startsAt: isoDate,
     onSaleAt: isoDate,
+    /** Defaults to QUEUE_OPENS_BEFORE_MS before onSaleAt; equal to it: no pre-queue. */
+    queueOpensAt: isoDate.optional(),
     pageCapacity: z.number().int().min(1).max(100_000).default(100),
     purchaseWindowSeconds: z.number().int().min(5).max(3600).default(600),
     maxTicketsPerAccount: z.number().int().min(1).max(20).default(4),
@@ -180,13 +185,20 @@ export const CreateShowRequest = z
   .refine((s) => Date.parse(s.onSaleAt) <= Date.parse(s.startsAt), {
     message: 'onSaleAt must not be after startsAt',
     path: ['onSaleAt'],
+  })
+  .refine((s) => s.queueOpensAt === undefined || Date.parse(s.queueOpensAt) <= Date.parse(s.onSaleAt), {
+    message: 'queueOpensAt must not be after onSaleAt',
+    path: ['queueOpensAt'],
   });
+/** The pre-queue opens this long before the sale unless the organizer says otherwise. */
+export const QUEUE_OPENS_BEFORE_MS = 30 * 60_000;
 export type CreateShowRequest = z.infer<typeof CreateShowRequest>;
 
 export const UpdateShowRequest = z
   .strictObject({
     startsAt: isoDate,
     onSaleAt: isoDate,
+    queueOpensAt: isoDate,
     pageCapacity: z.number().int().min(1).max(100_000),
     purchaseWindowSeconds: z.number().int().min(5).max(3600),
     maxTicketsPerAccount: z.number().int().min(1).max(20),
@@ -226,10 +238,30 @@ export type QueueResponse =
       seatsLeft: number;
     }
   | {
+      /** An entry in the pre-queue's draw (docs/waiting-room.md "The pre-queue and the draw"). */
+      state: 'early';
+      /** The entry's draw ticket: random, and says nothing about the account. */
+      entryId: string;
+      drawAt: string;
+      /** Entries in the draw so far. */
+      entrants: number;
+    }
+  | {
       state: 'none';
       /** GET only: how the account's place last ended, within the last hour. */
       lastEnded?: { reason: EndReason; at: string };
     };
+
+/** GET /api/shows/:showId/draw. */
+export interface DrawResponse {
+  drawAt: string;
+  /** Hex SHA-256 of the seed's 32 bytes, published from queueOpensAt. */
+  commitment: string;
+  /** Hex seed, after the draw (else null). */
+  seed: string | null;
+  /** Every entryId in the draw in drawn order, after it (else null). */
+  entries: string[] | null;
+}
 
 // ---- Seats and orders
 export const SeatParams = z.strictObject({ showId: Id, seatId: Id });

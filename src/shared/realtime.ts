@@ -1,7 +1,7 @@
 /** Typed Socket.IO event maps shared by the server and the web app (docs/api.md "Realtime"). */
 import type { ErrorCode } from './errors.js';
 
-export type QueueState = 'admitted' | 'waiting' | 'none';
+export type QueueState = 'admitted' | 'waiting' | 'early' | 'none';
 export type EndReason = 'purchased' | 'expired' | 'left' | 'removed' | 'sold_out';
 export type SeatStatus = 'available' | 'selected' | 'locked' | 'sold';
 
@@ -15,6 +15,10 @@ export interface QueueStatusEvent {
   seatsLeft?: number;
   admittedAt?: string;
   expiresAt?: string;
+  /** An early entry (state "early"): its draw ticket, the draw's time and the entries so far. */
+  entryId?: string;
+  drawAt?: string;
+  entrants?: number;
   /** Server time when this was computed, so clients can count down from it. */
   at: string;
 }

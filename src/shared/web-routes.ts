@@ -11,6 +11,7 @@ export const WEB_ROUTES = {
   profile: '/profile',
   order: '/orders/:orderId',
   show: '/shows/:showId',
+  draw: '/shows/:showId/draw',
   admin: '/admin/*',
   help: '/help',
   terms: '/terms',

@@ -248,6 +248,7 @@ describeOnEachDatabase('catalogue (%s)', (kind) => {
         id: showIds[0],
         startsAt: new Date(T0 + 2 * DAY).toISOString(),
         onSaleAt: new Date(T0 + HOUR).toISOString(),
+        queueOpensAt: new Date(T0 + HOUR - 30 * 60_000).toISOString(),
         status: 'scheduled',
         venue: { id: venue.id, name: 'Catalogue Hall', city: 'Kaohsiung', timeZone: 'UTC' },
       });
@@ -359,10 +360,19 @@ describeOnEachDatabase('catalogue (%s)', (kind) => {
     const onSaleFlag = async () => (await search('Status Gig')).find((e) => e.id === eventId)!.onSale;
     const eventShowStatus = async () => (await call(app, 'GET', `/api/events/${eventId}`)).body.event.shows[0].status;
 
-    it('when the clock is before onSaleAt, then the show is scheduled and the event is not on sale', async () => {
-      clock.set(onSaleAt - 1);
+    it('when the clock is before queueOpensAt, then the show is scheduled and the event is not on sale', async () => {
+      clock.set(onSaleAt - 30 * 60_000 - 1);
       expect(await status(showId)).toBe('scheduled');
       expect(await eventShowStatus()).toBe('scheduled');
+      expect(await onSaleFlag()).toBe(false);
+    });
+
+    it('when the clock is in the pre-queue (queueOpensAt, 30 min before onSaleAt by default), then the show is queue_open and the event is not on sale', async () => {
+      clock.set(onSaleAt - 30 * 60_000);
+      expect(await status(showId)).toBe('queue_open');
+      clock.set(onSaleAt - 1);
+      expect(await status(showId)).toBe('queue_open');
+      expect(await eventShowStatus()).toBe('queue_open');
       expect(await onSaleFlag()).toBe(false);
     });
 

@@ -299,4 +299,27 @@ describeOnEachStore('queue store contract (%s)', (name) => {
     expect(await store.lastEnd(showId, other)).toBeNull();
     expect(await store.lastEnd(showId, u)).toEqual({ reason: 'expired', at: t0 + 1_000 });
   });
+
+  it('puts a draw in line once and in order, by position: repeated, overlapping, early and missing chunks', async () => {
+    const limits: QueueLimits = { capacity: 2, windowMs: 60_000, graceMs: 20_000, admittedGraceMs: 20_000 };
+    const showId = randomUUID();
+    clock.set(Date.parse('2030-03-01T00:00:00Z'));
+    const drawn = Array.from({ length: 7 }, () => randomUUID());
+    // A chunk after a missing one takes nothing and says where to go back to.
+    expect((await store.putDrawn(showId, 3, drawn.slice(3, 6), limits)).next).toBe(0);
+    const first = await store.putDrawn(showId, 0, drawn.slice(0, 3), limits);
+    expect(first.next).toBe(3);
+    expect(first.changes.admitted.map((a) => a.userId)).toEqual(drawn.slice(0, 2));
+    // The same chunk again (another instance, or a retry) takes nothing.
+    expect(await store.putDrawn(showId, 0, drawn.slice(0, 3), limits)).toEqual({ next: 3, changes: { admitted: [], ended: [] } });
+    // A drawn account that leaves is not put back by a late copy of its chunk.
+    await store.leave(showId, drawn[2]!, 'left', limits);
+    expect((await store.putDrawn(showId, 0, drawn.slice(0, 3), limits)).next).toBe(3);
+    // A chunk that overlaps what is taken takes only the rest.
+    expect((await store.putDrawn(showId, 2, drawn.slice(2, 7), limits)).next).toBe(7);
+    const late = randomUUID();
+    await store.join(showId, late, limits);
+    const places = await store.places(showId, [...drawn, late], 2);
+    expect(places.map((p) => (p.state === 'waiting' ? p.position : p.state))).toEqual(['admitted', 'admitted', 'none', 1, 2, 3, 4, 5]);
+  });
 });

@@ -156,7 +156,7 @@ describeNeeding(['browser'], 'the fan\'s side of the site', () => {
       await buyAdmitted(h, fan, s.id, 1);
     }
     // The second night has been played (as if the days had passed).
-    await h.db.query(`UPDATE shows SET on_sale_at = now() - interval '3 days', starts_at = now() - interval '1 day' WHERE id = $1`, [shows[1]!.id]);
+    await h.db.query(`UPDATE shows SET on_sale_at = now() - interval '3 days', queue_opens_at = now() - interval '3 days', starts_at = now() - interval '1 day' WHERE id = $1`, [shows[1]!.id]);
 
     const page = await browser.newPage();
     await logIn(page, url, DEMO_FAN.email, DEMO_FAN.password);

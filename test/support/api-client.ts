@@ -53,6 +53,8 @@ export interface ShowOptions {
   purchaseWindowSeconds?: number;
   maxTicketsPerAccount?: number;
   onSaleAt?: string;
+  /** Default: the server's (30 minutes before onSaleAt). */
+  queueOpensAt?: string;
   startsAt?: string;
   areas?: { name: string; rows: number; seatsPerRow: number }[];
   /** The clock's now, when the app runs on a manual clock. */
@@ -91,6 +93,7 @@ export async function createShow(app: FastifyInstance, adminToken: string, o: Sh
       venueId: venue.body.venue.id,
       startsAt: o.startsAt ?? new Date(now + 30 * 86_400_000).toISOString(),
       onSaleAt: o.onSaleAt ?? new Date(now - 3_600_000).toISOString(),
+      ...(o.queueOpensAt ? { queueOpensAt: o.queueOpensAt } : {}),
       pageCapacity: o.pageCapacity ?? 100,
       purchaseWindowSeconds: o.purchaseWindowSeconds ?? 600,
       maxTicketsPerAccount: o.maxTicketsPerAccount ?? 4,

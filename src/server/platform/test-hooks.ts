@@ -12,4 +12,8 @@ export interface TestHooks {
   queueRelease?(): Promise<void>;
   /** Checkout, after the first admission check and before its transaction. */
   checkout?(): Promise<void>;
+  /** The draw's claim, inside its transaction, after the check that it is not claimed yet. */
+  drawClaim?(): Promise<void>;
+  /** Putting a draw in line, before each chunk (`offset`: its first position). */
+  drawChunk?(showId: string, offset: number): Promise<void>;
 }

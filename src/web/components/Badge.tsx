@@ -10,6 +10,7 @@ export function Badge({ tone, children }: { tone: BadgeTone; children: ReactNode
 const SHOW_STATUS: Record<ShowStatus, { tone: BadgeTone; label: string }> = {
   on_sale: { tone: 'green', label: 'On sale' },
   scheduled: { tone: 'blue', label: 'Coming soon' },
+  queue_open: { tone: 'violet', label: 'Queue open' },
   sold_out: { tone: 'red', label: 'Sold out' },
   ended: { tone: 'grey', label: 'Ended' },
 };

@@ -15,6 +15,7 @@ import type {
   Order,
   PayRequest,
   QueueResponse,
+  DrawResponse,
   Seat,
   ShowDetail,
   ShowStats,
@@ -145,6 +146,7 @@ export interface AdminShow {
   id: string;
   startsAt: string;
   onSaleAt: string;
+  queueOpensAt: string;
   status: ShowStatus;
   venue: VenueSummary & { address?: string };
   pageCapacity: number;
@@ -163,7 +165,7 @@ export interface AdminEvent {
 export type UpdateEventBody = Partial<Pick<CreateEventRequest, 'title' | 'artist' | 'description' | 'imageUrl'>>;
 export type CreateShowBody = Omit<CreateShowRequest, never>;
 export type UpdateShowBody = Partial<
-  Pick<CreateShowRequest, 'startsAt' | 'onSaleAt' | 'pageCapacity' | 'purchaseWindowSeconds' | 'maxTicketsPerAccount' | 'prices'>
+  Pick<CreateShowRequest, 'startsAt' | 'onSaleAt' | 'queueOpensAt' | 'pageCapacity' | 'purchaseWindowSeconds' | 'maxTicketsPerAccount' | 'prices'>
 >;
 
 /** A sample of the line, for the dashboard's charts. */
@@ -219,6 +221,7 @@ export const api = {
   // ---- Waiting room
   joinQueue: (showId: string) => request<QueueResponse>('POST', `/api/shows/${encodeURIComponent(showId)}/queue`),
   queue: (showId: string) => request<QueueResponse>('GET', `/api/shows/${encodeURIComponent(showId)}/queue`),
+  draw: (showId: string) => request<DrawResponse>('GET', `/api/shows/${encodeURIComponent(showId)}/draw`),
   leaveQueue: (showId: string) => request<void>('DELETE', `/api/shows/${encodeURIComponent(showId)}/queue`),
 
   // ---- Seats

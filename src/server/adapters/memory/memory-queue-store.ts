@@ -39,6 +39,8 @@ interface ShowLine {
  */
 export class MemoryQueueStore implements QueueStore {
   private readonly shows = new Map<string, ShowLine>();
+  /** Per show: how many of its drawn entries are in line (QueueStore.putDrawn). */
+  private readonly drawn = new Map<string, number>();
   /** Admission ids are unique in this process; the start time keeps them apart across restarts. */
   private admissions = 0;
   private readonly epoch = Date.now().toString(36);
@@ -130,6 +132,28 @@ export class MemoryQueueStore implements QueueStore {
       this.fill(line, limits, now, changes, false);
     }
     return { place: this.placeOf(line, userId, limits.capacity, now), changes };
+  }
+
+  async putDrawn(showId: string, offset: number, userIds: string[], limits: QueueLimits): Promise<{ next: number; changes: Changes }> {
+    const now = this.clock.now();
+    const line = this.line(showId);
+    const changes: Changes = { admitted: [], ended: [] };
+    const taken = this.drawn.get(showId) ?? 0;
+    if (taken < offset || taken >= offset + userIds.length) return { next: taken, changes };
+    line.activeAt = now;
+    const admitted = new Set(line.admitted.map((a) => a.userId));
+    for (const userId of userIds.slice(taken - offset)) {
+      if (line.seqOf.has(userId) || admitted.has(userId)) continue;
+      const seq = ++line.seq;
+      line.waiting.push(userId);
+      line.waitSeq.push(seq);
+      line.seqOf.set(userId, seq);
+      line.seen.set(userId, now);
+    }
+    const next = offset + userIds.length;
+    this.drawn.set(showId, next);
+    this.fill(line, limits, now, changes, false);
+    return { next, changes };
   }
 
   async leave(showId: string, userId: string, reason: EndReason, limits: QueueLimits, admissionId?: string) {

@@ -107,6 +107,34 @@ end
 return {place(u, cap), admitted, NOW}
 `;
 
+// KEYS[9]: how many drawn entries are in line. ARGV: testNow, offset, cap, windowMs, users...
+// At most a chunk of users per call, so Redis is never blocked long (bench/draw.ts measures it).
+const PUT_DRAWN = `${PRELUDE}
+local offset, cap, window_ms = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+local n = #ARGV - 4
+local taken = tonumber(redis.call('GET', KEYS[9]) or '0')
+if taken < offset or taken >= offset + n then return {taken, {}} end
+-- Batched ZADDs (NX: someone already waiting keeps their place); tickets past the counter keep the order.
+local seq = tonumber(redis.call('GET', K_SEQ) or '0')
+local w, s = {}, {}
+for i = taken - offset + 1, n do
+  local u = ARGV[4 + i]
+  if redis.call('HEXISTS', K_INFO, u) == 0 then
+    seq = seq + 1
+    w[#w + 1] = seq; w[#w + 1] = u
+    s[#s + 1] = NOW; s[#s + 1] = u
+  end
+  if #w >= 1000 or (i == n and #w > 0) then
+    redis.call('ZADD', K_WAIT, 'NX', unpack(w))
+    redis.call('ZADD', K_SEEN, unpack(s))
+    w, s = {}, {}
+  end
+end
+redis.call('SET', K_SEQ, seq)
+redis.call('SET', KEYS[9], offset + n)
+return {offset + n, fill(cap, window_ms, false)}
+`;
+
 // ARGV: testNow, user, cap, windowMs, admissionId ('' = whatever the account has)
 const LEAVE = `${PRELUDE}
 local u, cap, window_ms, only = ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5]
@@ -241,6 +269,7 @@ export class RedisQueueStore implements QueueStore {
     redis.defineCommand('tcTouch', { numberOfKeys: 8, lua: TOUCH });
     redis.defineCommand('tcCounts', { numberOfKeys: 8, lua: COUNTS });
     redis.defineCommand('tcActive', { numberOfKeys: 1, lua: ACTIVE });
+    redis.defineCommand('tcPutDrawn', { numberOfKeys: 9, lua: PUT_DRAWN });
   }
 
   private keys(showId: string): string[] {
@@ -324,6 +353,13 @@ export class RedisQueueStore implements QueueStore {
   async endWaits(showId: string, reason: EndReason): Promise<Changes> {
     const users = (await this.call('tcEndWaits', this.keys(showId), [reason])) as string[];
     return { admitted: [], ended: users.map((userId) => ({ userId, reason, wasAdmitted: false })) };
+  }
+
+  async putDrawn(showId: string, offset: number, userIds: string[], limits: QueueLimits): Promise<{ next: number; changes: Changes }> {
+    const keys = [...this.keys(showId), `${this.prefix}:{${showId}}:drawn`];
+    const raw = (await this.call('tcPutDrawn', keys, [offset, limits.capacity, limits.windowMs, ...userIds])) as Raw[];
+    if (Number(raw[0]) > offset) await this.markActive(showId);
+    return { next: Number(raw[0]), changes: { admitted: RedisQueueStore.admittedOf(raw[1]!), ended: [] } };
   }
 
   async touch(showId: string, userIds: string[]): Promise<void> {

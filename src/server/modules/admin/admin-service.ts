@@ -1,4 +1,4 @@
-import type { CreateEventRequest, CreateShowRequest, CreateVenueRequest, UpdateShowRequest, UpdateVenueRequest } from '../../../shared/api.js';
+import { QUEUE_OPENS_BEFORE_MS, type CreateEventRequest, type CreateShowRequest, type CreateVenueRequest, type UpdateShowRequest, type UpdateVenueRequest } from '../../../shared/api.js';
 import { canonicalTimeZone } from '../../../shared/time-zones.js';
 import type { Database } from '../../platform/database.js';
 import { AppError } from '../../platform/errors.js';
@@ -133,8 +133,8 @@ export class AdminService {
       if (foreign) throw new AppError('VALIDATION_FAILED', `prices: area ${foreign} is not in this venue`);
 
       const { rows } = await tx.query<{ id: string }>(
-        `INSERT INTO shows (event_id, venue_id, starts_at, on_sale_at, page_capacity, purchase_window_seconds, max_tickets_per_account)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+        `INSERT INTO shows (event_id, venue_id, starts_at, on_sale_at, page_capacity, purchase_window_seconds, max_tickets_per_account, queue_opens_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
         [
           input.eventId,
           input.venueId,
@@ -143,6 +143,7 @@ export class AdminService {
           input.pageCapacity,
           input.purchaseWindowSeconds,
           input.maxTicketsPerAccount,
+          input.queueOpensAt ?? new Date(Date.parse(input.onSaleAt) - QUEUE_OPENS_BEFORE_MS),
         ],
       );
       const showId = rows[0]!.id;
@@ -165,8 +166,8 @@ export class AdminService {
    */
   async updateShow(showId: string, input: UpdateShowRequest): Promise<void> {
     await this.db.transaction(async (tx) => {
-      const { rows } = await tx.query<{ venue_id: string; starts_at: Date; on_sale_at: Date }>(
-        `SELECT venue_id, starts_at, on_sale_at FROM shows WHERE id = $1 FOR UPDATE`,
+      const { rows } = await tx.query<{ venue_id: string; starts_at: Date; on_sale_at: Date; queue_opens_at: Date | null }>(
+        `SELECT venue_id, starts_at, on_sale_at, queue_opens_at FROM shows WHERE id = $1 FOR UPDATE`,
         [showId],
       );
       const show = rows[0];
@@ -174,13 +175,17 @@ export class AdminService {
       const startsAt = input.startsAt ? Date.parse(input.startsAt) : show.starts_at.getTime();
       const onSaleAt = input.onSaleAt ? Date.parse(input.onSaleAt) : show.on_sale_at.getTime();
       if (onSaleAt > startsAt) throw new AppError('VALIDATION_FAILED', 'onSaleAt: must not be after startsAt');
+      // A moved sale keeps its pre-queue's length unless the organizer sets the opening too.
+      const keptLead = show.on_sale_at.getTime() - (show.queue_opens_at ?? show.on_sale_at).getTime();
+      const queueOpensAt = input.queueOpensAt ? Date.parse(input.queueOpensAt) : onSaleAt - keptLead;
+      if (queueOpensAt > onSaleAt) throw new AppError('VALIDATION_FAILED', 'queueOpensAt: must not be after onSaleAt');
       await tx.query(
-        `UPDATE shows SET starts_at = $2, on_sale_at = $3,
+        `UPDATE shows SET starts_at = $2, on_sale_at = $3, queue_opens_at = $7,
                 page_capacity = coalesce($4, page_capacity),
                 purchase_window_seconds = coalesce($5, purchase_window_seconds),
                 max_tickets_per_account = coalesce($6, max_tickets_per_account)
           WHERE id = $1`,
-        [showId, new Date(startsAt), new Date(onSaleAt), input.pageCapacity ?? null, input.purchaseWindowSeconds ?? null, input.maxTicketsPerAccount ?? null],
+        [showId, new Date(startsAt), new Date(onSaleAt), input.pageCapacity ?? null, input.purchaseWindowSeconds ?? null, input.maxTicketsPerAccount ?? null, new Date(queueOpensAt)],
       );
       if (!input.prices) return;
 

@@ -11,6 +11,7 @@ interface ShowRow {
   artist: string;
   starts_at: Date;
   on_sale_at: Date;
+  queue_opens_at: Date;
   page_capacity: number;
   purchase_window_seconds: number;
   max_tickets_per_account: number;
@@ -28,6 +29,8 @@ export interface SaleRules {
   eventId: string;
   startsAt: Date;
   onSaleAt: Date;
+  /** The pre-queue opens then (equal to onSaleAt: no pre-queue). */
+  queueOpensAt: Date;
   pageCapacity: number;
   purchaseWindowSeconds: number;
   maxTicketsPerAccount: number;
@@ -37,7 +40,8 @@ export interface SaleRules {
 }
 
 const SHOW_SELECT = `
-  SELECT s.id, s.event_id, e.title AS event_title, e.artist, s.starts_at, s.on_sale_at, s.page_capacity,
+  SELECT s.id, s.event_id, e.title AS event_title, e.artist, s.starts_at, s.on_sale_at,
+         coalesce(s.queue_opens_at, s.on_sale_at) AS queue_opens_at, s.page_capacity,
          s.purchase_window_seconds, s.max_tickets_per_account,
          v.id AS venue_id, v.name AS venue_name, v.city, v.address, v.time_zone,
          (SELECT count(*) FROM show_seats ss WHERE ss.show_id = s.id AND ss.status <> 'sold')::int AS unsold
@@ -54,7 +58,8 @@ export class CatalogueService {
       id: r.id,
       startsAt: r.starts_at.toISOString(),
       onSaleAt: r.on_sale_at.toISOString(),
-      status: showStatus({ onSaleAt: r.on_sale_at, startsAt: r.starts_at, unsoldCount: r.unsold }, this.clock.now()),
+      queueOpensAt: r.queue_opens_at.toISOString(),
+      status: showStatus({ onSaleAt: r.on_sale_at, queueOpensAt: r.queue_opens_at, startsAt: r.starts_at, unsoldCount: r.unsold }, this.clock.now()),
       venue: { id: r.venue_id, name: r.venue_name, city: r.city, timeZone: r.time_zone },
     };
   }
@@ -79,7 +84,7 @@ export class CatalogueService {
       const mine = shows.filter((s) => s.event_id === e.id).map((s) => this.summary(s));
       const upcoming = mine.find((s) => Date.parse(s.startsAt) > now) ?? mine[0];
       const onSale = mine.some((s) => s.status === 'on_sale');
-      const nextSale = onSale ? undefined : mine.filter((s) => s.status === 'scheduled').sort((a, b) => Date.parse(a.onSaleAt) - Date.parse(b.onSaleAt))[0];
+      const nextSale = onSale ? undefined : mine.filter((s) => s.status === 'scheduled' || s.status === 'queue_open').sort((a, b) => Date.parse(a.onSaleAt) - Date.parse(b.onSaleAt))[0];
       return {
         id: e.id,
         title: e.title,
@@ -187,6 +192,7 @@ export class CatalogueService {
       eventId: r.event_id,
       startsAt: r.starts_at,
       onSaleAt: r.on_sale_at,
+      queueOpensAt: r.queue_opens_at,
       pageCapacity: r.page_capacity,
       purchaseWindowSeconds: r.purchase_window_seconds,
       maxTicketsPerAccount: r.max_tickets_per_account,

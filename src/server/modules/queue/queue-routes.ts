@@ -17,6 +17,11 @@ export function queueRoutes(app: FastifyInstance, queue: QueueService, guards: A
     return queue.get(showId, user.id);
   });
 
+  app.get('/api/shows/:showId/draw', async (req) => {
+    const { showId } = parse(ShowParams, req.params);
+    return queue.publishedDraw(showId);
+  });
+
   app.delete('/api/shows/:showId/queue', async (req, reply) => {
     const user = await guards.requireUser(req);
     const { showId } = parse(ShowParams, req.params);

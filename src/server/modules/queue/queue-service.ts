@@ -1,4 +1,4 @@
-import type { QueueResponse, ShowStats } from '../../../shared/api.js';
+import type { DrawResponse, QueueResponse, ShowStats } from '../../../shared/api.js';
 import type { EndReason, QueueStatusEvent } from '../../../shared/realtime.js';
 import type { Clock } from '../../platform/clock.js';
 import { AppError, isAppError } from '../../platform/errors.js';
@@ -10,6 +10,7 @@ import type { Admission, AdmissionGate, SeatHolds } from './admission.js';
 import { etaLikelySeconds, etaSeconds } from './eta.js';
 import { waitFigures, type WaitFigures } from './wait-stats.js';
 import type { Changes, Place, QueueLimits, QueueStore } from './queue-store.js';
+import type { DrawStore, Entry } from './draw.js';
 
 export interface QueueEvents {
   onJoined?(showId: string): void;
@@ -28,6 +29,8 @@ const RATE_TTL_MS = 2_000;
 const STOCK_TTL_MS = 1_000;
 /** A sweep runs this long after an admission's window ends, so the next waiter is admitted at once. */
 const EXPIRY_SLACK_MS = 5;
+/** Drawn entries put in line per store call: each call stays far below 100 ms of Redis time. */
+export const DRAW_CHUNK = 2_000;
 
 /** The waiting room's use cases: join, look, leave, admit the next, expire, remove the absent. */
 export class QueueService implements AdmissionGate {
@@ -38,6 +41,12 @@ export class QueueService implements AdmissionGate {
   /** Sweeps due when admissions made here run out (undefined: not scheduling). */
   private expiryTimers?: Map<string, NodeJS.Timeout>;
   private readonly expirySweeps = new Set<Promise<unknown>>();
+  private draws?: DrawStore;
+  /** Shows whose draw is all in line (it never becomes undone). */
+  private readonly drawn = new Set<string>();
+  /** The draw this instance is putting in line, per show: concurrent joins wait for the same one. */
+  private readonly drawing = new Map<string, Promise<void>>();
+  private drawTimer?: { at: number; timer: NodeJS.Timeout };
 
   constructor(
     private readonly store: QueueStore,
@@ -53,6 +62,11 @@ export class QueueService implements AdmissionGate {
   /** The seat side is built after the waiting room (each needs the other). */
   useSeatHolds(holds: SeatHolds): void {
     this.holds = holds;
+  }
+
+  /** The pre-queue's draw (docs/waiting-room.md "The pre-queue and the draw"). */
+  useDraws(draws: DrawStore): void {
+    this.draws = draws;
   }
 
   private async rules(showId: string, fresh = false): Promise<SaleRules> {
@@ -100,11 +114,23 @@ export class QueueService implements AdmissionGate {
     if (existing && existing.state !== 'none') return this.describe(rules, existing);
     // Sold out by the same count the line ends on (rules' own count may be a few seconds old).
     const status = showStatus({ ...rules, unsoldCount: (await this.stock(showId)).unsold }, this.clock.now());
-    if (status === 'scheduled') throw new AppError('NOT_ON_SALE');
+    if (status === 'scheduled' || (status === 'queue_open' && !this.draws)) {
+      throw new AppError('NOT_ON_SALE', undefined, { queueOpensAt: rules.queueOpensAt.toISOString() });
+    }
     if (status === 'ended') throw new AppError('SALE_ENDED');
     if (status === 'sold_out') throw new AppError('SOLD_OUT');
     const owned = (await this.holds?.countForAccount(showId, userId)) ?? 0;
     if (owned >= rules.maxTicketsPerAccount) throw new AppError('TICKET_LIMIT_REACHED');
+    if (status === 'queue_open') {
+      const entry = await this.draws!.enter(showId, userId, this.clock.now());
+      if (entry) {
+        this.events.onJoined?.(showId);
+        return early(rules, entry);
+      }
+      // Claimed already (the claimer's clock passed onSaleAt first): a late join, behind the draw.
+    }
+    // Everyone drawn goes in line before anyone who joins from now on.
+    if (hasPreQueue(rules) || status === 'queue_open') await this.finishDraw(showId);
 
     const { place, changes } = await this.store.join(showId, userId, this.limits(rules));
     this.events.onJoined?.(showId);
@@ -125,6 +151,8 @@ export class QueueService implements AdmissionGate {
     const rules = await this.rules(showId);
     const [place] = await this.store.places(showId, [userId], rules.pageCapacity);
     if (place!.state === 'none') {
+      const entry = (await this.earlyEntries(rules, [userId])).get(userId);
+      if (entry) return early(rules, entry);
       // A fan who comes back after losing its place is told why.
       const last = await this.store.lastEnd(showId, userId);
       if (last) return { state: 'none', lastEnded: { reason: last.reason, at: new Date(last.at).toISOString() } };
@@ -133,7 +161,86 @@ export class QueueService implements AdmissionGate {
   }
 
   async leave(showId: string, userId: string): Promise<void> {
+    if (this.draws && (await this.draws.withdraw(showId, userId))) {
+      this.realtime.toUser(userId, 'queue:ended', { showId, reason: 'left' });
+    }
     await this.endAdmission(showId, userId, 'left');
+  }
+
+  /** The entries of these accounts in a draw still to come (none once the draw is in line). */
+  private async earlyEntries(rules: SaleRules, userIds: string[]): Promise<Map<string, Entry>> {
+    if (!this.draws || !hasPreQueue(rules) || this.drawn.has(rules.id) || userIds.length === 0) return new Map();
+    return this.draws.entriesOf(rules.id, userIds);
+  }
+
+  /** GET /api/shows/:showId/draw: the commitment from queueOpensAt; the seed and order once drawn. */
+  async publishedDraw(showId: string): Promise<DrawResponse> {
+    const rules = await this.rules(showId);
+    if (this.clock.now() < rules.queueOpensAt.getTime() || !this.draws) {
+      throw new AppError('NOT_ON_SALE', 'The draw is published when the queue opens', { queueOpensAt: rules.queueOpensAt.toISOString() });
+    }
+    return { drawAt: rules.onSaleAt.toISOString(), ...(await this.draws.published(showId)) };
+  }
+
+  /**
+   * Draws the show's pre-queue (if no instance has) and puts every drawn entry in line, in order,
+   * before this returns. Safe on every instance at once and after a crash half-way: the claim is
+   * once per show in the database, and the store takes each position once (QueueStore.putDrawn).
+   */
+  finishDraw(showId: string): Promise<void> {
+    if (!this.draws || this.drawn.has(showId)) return Promise.resolve();
+    let run = this.drawing.get(showId);
+    if (!run) {
+      run = this.runDraw(showId, this.draws).finally(() => this.drawing.delete(showId));
+      this.drawing.set(showId, run);
+    }
+    return run;
+  }
+
+  private async runDraw(showId: string, draws: DrawStore): Promise<void> {
+    const rules = await this.rules(showId, true);
+    const claimed = await draws.claim(showId, this.clock.now(), this.clock.now() >= rules.onSaleAt.getTime());
+    if (!claimed) return;
+    const { users, moved } = claimed;
+    if (!moved) {
+      const limits = this.limits(rules);
+      await putInLine(this.store, showId, users, limits, async (offset) => this.hooks.drawChunk?.(showId, offset), (changes) => this.apply(showId, changes));
+      await draws.markMoved(showId, this.clock.now());
+    }
+    this.drawn.add(showId);
+  }
+
+  /**
+   * Once a second on every instance: draws the pre-queues whose sale has opened (also those another
+   * instance left half-way), removes early entrants gone longer than the grace, and sets a timer for
+   * the next sale to open within the coming seconds so its draw starts on time.
+   */
+  async drawDue(): Promise<void> {
+    const draws = this.draws;
+    if (!draws) return;
+    const now = this.clock.now();
+    const { due, next } = await draws.due(now);
+    for (const showId of due) {
+      await this.finishDraw(showId).catch((err) => this.events.onError?.(err, `draw ${showId}`));
+    }
+    if (next !== null && next - now <= 2_000 && this.drawTimer?.at !== next) {
+      if (this.drawTimer) clearTimeout(this.drawTimer.timer);
+      const timer = setTimeout(() => {
+        this.drawTimer = undefined;
+        void this.drawDue().catch((err) => this.events.onError?.(err, 'draw timer'));
+      }, next - now);
+      timer.unref();
+      this.drawTimer = { at: next, timer };
+    }
+    for (const r of await draws.removeAbsent(now - this.grace.queueMs)) {
+      this.realtime.toUser(r.userId, 'queue:ended', { showId: r.showId, reason: 'removed' });
+      this.events.onEnded?.(r.showId, 'removed');
+    }
+  }
+
+  stopDrawTimer(): void {
+    if (this.drawTimer) clearTimeout(this.drawTimer.timer);
+    this.drawTimer = undefined;
   }
 
   async endAdmission(showId: string, userId: string, reason: EndReason, admissionId?: string): Promise<void> {
@@ -225,16 +332,25 @@ export class QueueService implements AdmissionGate {
     return (await this.rules(showId)).pageCapacity;
   }
 
-  touch(showId: string, userIds: string[]): Promise<void> {
-    return this.store.touch(showId, userIds);
+  async touch(showId: string, userIds: string[]): Promise<void> {
+    await this.store.touch(showId, userIds);
+    if (!this.draws || this.drawn.has(showId)) return;
+    const rules = await this.rules(showId);
+    if (hasPreQueue(rules) && this.clock.now() < rules.onSaleAt.getTime()) await this.draws.touch(showId, userIds, this.clock.now());
   }
 
   /** Status events for accounts watching a show (one batched read). */
   async statuses(showId: string, userIds: string[]): Promise<QueueStatusEvent[]> {
     const rules = await this.rules(showId);
     const places = await this.store.places(showId, userIds, rules.pageCapacity);
+    const entries = await this.earlyEntries(rules, places.filter((p) => p.state === 'none').map((p) => p.userId));
     // `at` is the line's clock, as admittedAt and expiresAt are: clients count down from it.
-    return Promise.all(places.map(async (p) => ({ showId, at: new Date(p.at).toISOString(), ...(await this.describe(rules, p)) })));
+    return Promise.all(
+      places.map(async (p) => {
+        const entry = p.state === 'none' ? entries.get(p.userId) : undefined;
+        return { showId, at: new Date(p.at).toISOString(), ...(entry ? early(rules, entry) : await this.describe(rules, p)) };
+      }),
+    );
   }
 
   async stats(showId: string): Promise<Pick<ShowStats, 'waiting' | 'admitted' | 'pageCapacity' | 'admissionsPerMinute'> & WaitFigures> {
@@ -324,4 +440,37 @@ export class QueueService implements AdmissionGate {
     });
     await this.store.addWaitSamples(showId, samples);
   }
+}
+
+/**
+ * Puts a drawn order in line, DRAW_CHUNK entries per store call. The calls are sent back to back
+ * without waiting for each answer (one connection keeps them in order), so the draw costs store
+ * time, not round trips, while every call stays short: other clients run between them. Each call
+ * takes only positions not taken yet, so this is safe beside another instance doing the same.
+ */
+export async function putInLine(
+  store: QueueStore,
+  showId: string,
+  users: string[],
+  limits: QueueLimits,
+  beforeChunk: (offset: number) => Promise<unknown> = async () => undefined,
+  onChanges: (changes: Changes) => Promise<void> = async () => undefined,
+): Promise<void> {
+  let pos = 0;
+  while (pos < users.length) {
+    const calls: Promise<{ next: number; changes: Changes }>[] = [];
+    for (let o = pos; o < users.length; o += DRAW_CHUNK) {
+      await beforeChunk(o);
+      calls.push(store.putDrawn(showId, o, users.slice(o, o + DRAW_CHUNK), limits));
+    }
+    const results = await Promise.all(calls);
+    for (const r of results) await onChanges(r.changes);
+    pos = Math.max(...results.map((r) => r.next));
+  }
+}
+
+const hasPreQueue = (r: SaleRules): boolean => r.queueOpensAt.getTime() < r.onSaleAt.getTime();
+
+function early(rules: SaleRules, e: Entry): QueueResponse {
+  return { state: 'early', entryId: e.entryId, drawAt: rules.onSaleAt.toISOString(), entrants: e.entrants };
 }

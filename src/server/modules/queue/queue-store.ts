@@ -128,6 +128,15 @@ export interface QueueStore {
   /** Keeps the most recent WAIT_SAMPLES samples of the show. */
   addWaitSamples(showId: string, samples: WaitSample[]): Promise<void>;
   waitSamples(showId: string): Promise<WaitSample[]>;
+  /**
+   * Puts a draw's entries in line in drawn order, behind whoever is there: `userIds` are the drawn
+   * order from position `offset`. The store keeps how many of the show's drawn entries it has taken
+   * and takes only those past that count, in one step, then fills free slots; so instances running
+   * the same draw at once, or one finishing a crashed one's, put each entry in line exactly once and
+   * in order. `next` is the count afterwards: the position the caller goes on from (it skips ahead
+   * when another instance was faster, and goes back when a chunk before `offset` is missing).
+   */
+  putDrawn(showId: string, offset: number, userIds: string[], limits: QueueLimits): Promise<{ next: number; changes: Changes }>;
   /** Shows whose line or page had anyone in it recently: the ones to sweep. */
   activeShows(): Promise<string[]>;
   close(): Promise<void>;

@@ -37,6 +37,7 @@ import {
   EventSummaryDoc,
   OrderDoc,
   QueueResponseDoc,
+  DrawResponseDoc,
   SeatDoc,
   ShowDetailDoc,
   ShowStatsDoc,
@@ -168,8 +169,17 @@ export const API_ROUTES: Record<string, RouteDoc> = {
     summary: 'Leave the line or the selling page (held seats are released)',
     access: 'user',
     params: ShowParams,
-    ok: { status: 204, description: 'Left' },
+    ok: { status: 204, description: 'Left (an entry in the pre-queue is removed from the draw)' },
     errors: ['NOT_FOUND'],
+  },
+  'GET /api/shows/:showId/draw': {
+    tag: 'Waiting room',
+    summary: 'The pre-queue\'s draw: the seed\'s commitment from queueOpensAt, the seed and drawn order after onSaleAt',
+    description: 'The order is reproducible: entries sorted ascending by hex HMAC-SHA256(key: the seed\'s bytes, message: the entryId). 409 NOT_ON_SALE before queueOpensAt.',
+    access: 'public',
+    params: ShowParams,
+    ok: { status: 200, description: 'The commitment, and after the draw the seed and entries', schema: DrawResponseDoc },
+    errors: ['NOT_FOUND', 'NOT_ON_SALE'],
   },
 
   'GET /api/shows/:showId/seats': {

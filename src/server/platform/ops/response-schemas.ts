@@ -11,6 +11,7 @@ import type {
   EventSummary,
   Order,
   QueueResponse,
+  DrawResponse,
   Seat,
   ShowDetail,
   ShowStats,
@@ -43,8 +44,8 @@ export const EventSummaryDoc = z.object({
 });
 const timeZone = z.string().describe('IANA time zone ("Asia/Taipei"): times are shown to people in it, labelled');
 const VenueSummaryDoc = z.object({ id, name: z.string(), city: z.string(), timeZone });
-const showStatus = z.enum(['scheduled', 'on_sale', 'sold_out', 'ended']);
-export const ShowSummaryDoc = z.object({ id, startsAt: instant, onSaleAt: instant, status: showStatus, venue: VenueSummaryDoc });
+const showStatus = z.enum(['scheduled', 'queue_open', 'on_sale', 'sold_out', 'ended']);
+export const ShowSummaryDoc = z.object({ id, startsAt: instant, onSaleAt: instant, queueOpensAt: instant, status: showStatus, venue: VenueSummaryDoc });
 export const EventDetailDoc = z.object({
   id,
   title: z.string(),
@@ -88,7 +89,20 @@ export const QueueResponseDoc = z.discriminatedUnion('state', [
       .optional()
       .describe('GET only: how the place last ended, within the last hour'),
   }),
+  z.object({
+    state: z.literal('early'),
+    entryId: z.string().describe('the entry\'s draw ticket (random; says nothing about the account)'),
+    drawAt: instant,
+    entrants: z.number().int(),
+  }),
 ]);
+
+export const DrawResponseDoc = z.object({
+  drawAt: instant,
+  commitment: z.string().describe('hex SHA-256 of the 32-byte seed'),
+  seed: z.string().nullable().describe('hex seed, after the draw'),
+  entries: z.array(z.string()).nullable().describe('every entryId in drawn order, after the draw'),
+});
 
 export const SeatDoc = z.object({
   id,
@@ -176,6 +190,7 @@ const _eventDetail: Same<z.infer<typeof EventDetailDoc>, EventDetail> = true;
 const _area: Same<z.infer<typeof AreaSummaryDoc>, AreaSummary> = true;
 const _showDetail: Same<z.infer<typeof ShowDetailDoc>, ShowDetail> = true;
 const _queue: Same<z.infer<typeof QueueResponseDoc>, QueueResponse> = true;
+const _draw: Same<z.infer<typeof DrawResponseDoc>, DrawResponse> = true;
 const _seat: Same<z.infer<typeof SeatDoc>, Seat> = true;
 const _ticket: Same<z.infer<typeof TicketDoc>, Ticket> = true;
 const _checkinTicket: Same<z.infer<typeof CheckinTicketDoc>, CheckinTicket> = true;

@@ -4,6 +4,7 @@ import { ErrorMessage } from '../../components/ErrorMessage.js';
 import { Field } from '../../components/Field.js';
 import { adminMessage, type AdminShow, type AdminVenue, type CreateShowBody, type UpdateShowBody } from '../../lib/api.js';
 import { utcToWallClock, wallClockToUtc } from '../../../shared/time-zones.js';
+import { QUEUE_OPENS_BEFORE_MS } from '../../../shared/api.js';
 import { formatCount, formatMoney, formatTime } from '../../lib/format.js';
 import { Select, intOf } from './admin-ui.js';
 
@@ -16,6 +17,8 @@ interface Values {
   venueId: string;
   startsAt: string;
   onSaleAt: string;
+  /** Empty: 30 minutes before the sale (the server's default). */
+  queueOpensAt: string;
   pageCapacity: string;
   purchaseWindowSeconds: string;
   maxTicketsPerAccount: string;
@@ -91,6 +94,9 @@ export function ShowForm({
     if (!startsAt) found.startsAt = 'Enter the date and time of the show';
     if (!onSaleAt) found.onSaleAt = 'Enter when the sale opens';
     if (startsAt && onSaleAt && Date.parse(onSaleAt) > Date.parse(startsAt)) found.onSaleAt = 'The sale must open before the show starts';
+    const queueOpensAt = values.queueOpensAt.trim() ? wallClockToUtc(values.queueOpensAt, zone) : onSaleAt && new Date(Date.parse(onSaleAt) - QUEUE_OPENS_BEFORE_MS).toISOString();
+    if (!queueOpensAt) found.queueOpensAt = 'Enter when the queue opens, or leave it empty';
+    else if (onSaleAt && Date.parse(queueOpensAt) > Date.parse(onSaleAt)) found.queueOpensAt = 'The queue opens at the sale or before it';
     const nums = {} as Record<keyof typeof RANGES, number>;
     for (const k of Object.keys(RANGES) as (keyof typeof RANGES)[]) {
       const [min, max] = RANGES[k];
@@ -114,6 +120,7 @@ export function ShowForm({
         venueId: values.venueId,
         startsAt: startsAt!,
         onSaleAt: onSaleAt!,
+        queueOpensAt: queueOpensAt!,
         pageCapacity: nums.pageCapacity,
         purchaseWindowSeconds: nums.purchaseWindowSeconds,
         maxTicketsPerAccount: nums.maxTicketsPerAccount,
@@ -180,6 +187,15 @@ export function ShowForm({
           error={errors.onSaleAt}
           hint={zoneHint(values.onSaleAt, zone)}
           data-testid="show-onsale"
+        />
+        <Field
+          label="Queue opens"
+          type="datetime-local"
+          value={values.queueOpensAt}
+          onChange={(e) => set('queueOpensAt', e.target.value)}
+          error={errors.queueOpensAt}
+          hint={values.queueOpensAt ? zoneHint(values.queueOpensAt, zone) : 'Empty: 30 minutes before the sale. Fans who come from then on are drawn into line in a random order; the same time as the sale: no draw.'}
+          data-testid="show-queue-opens"
         />
         <Field
           label="Selling page capacity"
@@ -312,6 +328,7 @@ function initialValues(show: AdminShow | undefined, venues: AdminVenue[]): Value
       venueId: only?.id ?? '',
       startsAt: eveningIn(30, zone),
       onSaleAt: utcToWallClock(new Date().toISOString(), zone),
+      queueOpensAt: '',
       pageCapacity: '100',
       purchaseWindowSeconds: '600',
       maxTicketsPerAccount: '4',
@@ -324,6 +341,7 @@ function initialValues(show: AdminShow | undefined, venues: AdminVenue[]): Value
     venueId: show.venue.id,
     startsAt: utcToWallClock(show.startsAt, show.venue.timeZone),
     onSaleAt: utcToWallClock(show.onSaleAt, show.venue.timeZone),
+    queueOpensAt: utcToWallClock(show.queueOpensAt, show.venue.timeZone),
     pageCapacity: String(show.pageCapacity),
     purchaseWindowSeconds: String(show.purchaseWindowSeconds),
     maxTicketsPerAccount: String(show.maxTicketsPerAccount),
@@ -342,6 +360,7 @@ function changes(show: AdminShow, next: CreateShowBody): UpdateShowBody {
     out.startsAt ??= show.startsAt;
     out.onSaleAt ??= show.onSaleAt;
   }
+  if (next.queueOpensAt && !sameMinute(show.queueOpensAt, next.queueOpensAt)) out.queueOpensAt = next.queueOpensAt;
   if (show.pageCapacity !== next.pageCapacity) out.pageCapacity = next.pageCapacity;
   if (show.purchaseWindowSeconds !== next.purchaseWindowSeconds) out.purchaseWindowSeconds = next.purchaseWindowSeconds;
   if (show.maxTicketsPerAccount !== next.maxTicketsPerAccount) out.maxTicketsPerAccount = next.maxTicketsPerAccount;

@@ -28,6 +28,8 @@ export type QueuePhase =
       firstPosition: number;
     }
   | { kind: 'admitted'; admittedAt: string; expiresAt: string }
+  /** An entry in the pre-queue's draw, until the draw at drawAt puts it in line. */
+  | { kind: 'early'; entryId: string; drawAt: string; entrants: number }
   | { kind: 'ended'; reason: EndedReason }
   | { kind: 'left' };
 
@@ -72,6 +74,12 @@ export function useQueue(showId: string, opts: { joinRequested: boolean; onUnaut
         endedMemory.clear(showId);
         firstPlaceMemory.clear(showId);
         setPhase({ kind: 'admitted', admittedAt: r.admittedAt, expiresAt: r.expiresAt });
+        return true;
+      }
+      if (r.state === 'early') {
+        if (!r.entryId || !r.drawAt) return true;
+        endedMemory.clear(showId);
+        setPhase({ kind: 'early', entryId: r.entryId, drawAt: r.drawAt, entrants: r.entrants ?? 0 });
         return true;
       }
       if (r.state === 'waiting') {
@@ -206,7 +214,7 @@ export function useQueue(showId: string, opts: { joinRequested: boolean; onUnaut
       if (cur.kind === 'refused' || cur.kind === 'left') return;
       if (e.state === 'none') {
         // Sent on watch before our join lands, too: only a sign to re-check, never a verdict.
-        if (cur.kind !== 'waiting' && cur.kind !== 'admitted') return;
+        if (cur.kind !== 'waiting' && cur.kind !== 'admitted' && cur.kind !== 'early') return;
         clearTimeout(noneTimer);
         // Admitted and out of time: it expired; otherwise we were away too long (presence).
         const reason = cur.kind === 'admitted' && msUntil(cur.expiresAt) <= 1000 ? 'expired' : 'removed';
@@ -224,7 +232,7 @@ export function useQueue(showId: string, opts: { joinRequested: boolean; onUnaut
       if (e.showId !== showId || leaving.current) return;
       // Only a turn we are in can end (not one from before a re-join that is in flight).
       const cur = phaseRef.current.kind;
-      if (cur !== 'waiting' && cur !== 'admitted') return;
+      if (cur !== 'waiting' && cur !== 'admitted' && cur !== 'early') return;
       clearTimeout(noneTimer);
       endWith(e.reason);
     };

@@ -1,3 +1,4 @@
+import { PreQueue } from '../../features/waiting-room/PreQueue.js';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { Link, useLocation, useNavigate, useParams } from 'react-router-dom';
 import type { Order, ShowDetail } from '../../../shared/api.js';
@@ -128,6 +129,15 @@ export function BuyPage() {
   }
 
   const header = <ShowHeader show={show} />;
+
+  if (phase.kind === 'early') {
+    return (
+      <div className="container buy-page narrow">
+        {header}
+        <PreQueue show={show} state={phase} connection={queue.connection} onLeave={leaveAndGoBack} />
+      </div>
+    );
+  }
 
   if (phase.kind === 'waiting') {
     return (
