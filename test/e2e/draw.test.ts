@@ -3,12 +3,12 @@
  * clock and shows the entrants; the draw page shows the commitment before the draw, and after it
  * recomputes the order with Web Crypto and shows the fan's rank.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterEach, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { expect, it } from 'vitest';
 import type { Harness } from '../support/harness.js';
 import { call } from '../support/api-client.js';
-import { clockSeconds, contextWithSession, screenshot } from '../support/browser.js';
-import { WAIT, fans, joinQueue, saleShow, siteInChromium, textOf } from './helpers.js';
+import { clockSeconds, screenshot } from '../support/browser.js';
+import { WAIT, fans, joinQueue, saleShow, siteInChromium, textOf, pagesPerSession } from './helpers.js';
 import { describeNeeding } from '../support/needs.js';
 
 describeNeeding(['browser'], 'the pre-queue and the draw in a browser', () => {
@@ -16,18 +16,9 @@ describeNeeding(['browser'], 'the pre-queue and the draw in a browser', () => {
   let h: Harness;
   let url: string;
   let admin: string;
-  const contexts: BrowserContext[] = [];
 
   siteInChromium((s) => ({ h, url, browser, admin } = s));
-  afterEach(async () => {
-    await Promise.all(contexts.splice(0).map((c) => c.close()));
-  });
-
-  async function pageAs(token: string): Promise<Page> {
-    const context = await contextWithSession(browser, url, token);
-    contexts.push(context);
-    return context.newPage();
-  }
+  const pageAs = pagesPerSession(() => ({ browser, url }));
 
   it('counts down to the draw with the entrants, then the draw page verifies the order in the browser and shows the rank', async () => {
     const onSaleAt = Date.now() + 15_000;

@@ -1,9 +1,9 @@
 /** Shared steps of the browser tests: accounts, shows and purchases set up through the API. */
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import type { ShowDetail } from '../../src/shared/api.js';
 import { call, createShow, newCustomers, type ShowOptions } from '../support/api-client.js';
-import { launchBrowser } from '../support/browser.js';
+import { contextWithSession, launchBrowser } from '../support/browser.js';
 import type { Harness } from '../support/harness.js';
 import { startWebServer } from '../support/web-server.js';
 
@@ -147,3 +147,20 @@ export async function fillCard(page: Page, number: string): Promise<void> {
 
 export const textOf = (page: Page, testId: string): Promise<string | null> =>
   page.getByTestId(testId).first().textContent({ timeout: 5_000 }).catch(() => null);
+
+/**
+ * Pages signed in as an account, each in a browser context of its own (a fan per context), all
+ * closed after every test. Call it in the describe, after siteInChromium.
+ */
+export function pagesPerSession(site: () => { browser: Browser; url: string }): (token: string) => Promise<Page> {
+  const contexts: BrowserContext[] = [];
+  afterEach(async () => {
+    await Promise.all(contexts.splice(0).map((c) => c.close()));
+  });
+  return async (token) => {
+    const { browser, url } = site();
+    const context = await contextWithSession(browser, url, token);
+    contexts.push(context);
+    return context.newPage();
+  };
+}

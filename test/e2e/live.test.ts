@@ -3,11 +3,11 @@
  * when the one ahead pays, seats turning taken as the other picks them, and refreshes that
  * keep the place in line, the purchase window and the held seats.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterEach, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { expect, it } from 'vitest';
 import type { Harness } from '../support/harness.js';
-import { clockSeconds, contextWithSession, docScreenshot, screenshot } from '../support/browser.js';
-import { GOOD_CARD, WAIT, fans, fillCard, holdSeat, openFirstArea, saleShow, seatStatus, signUp, siteInChromium, textOf } from './helpers.js';
+import { clockSeconds, docScreenshot, screenshot } from '../support/browser.js';
+import { GOOD_CARD, WAIT, fans, fillCard, holdSeat, openFirstArea, saleShow, seatStatus, signUp, siteInChromium, textOf, pagesPerSession } from './helpers.js';
 import { describeNeeding } from '../support/needs.js';
 
 describeNeeding(['browser'], 'two fans in two browsers', () => {
@@ -15,18 +15,9 @@ describeNeeding(['browser'], 'two fans in two browsers', () => {
   let h: Harness;
   let url: string;
   let admin: string;
-  const contexts: BrowserContext[] = [];
 
   siteInChromium((s) => ({ h, url, browser, admin } = s));
-  afterEach(async () => {
-    await Promise.all(contexts.splice(0).map((c) => c.close()));
-  });
-
-  async function pageAs(token: string): Promise<Page> {
-    const context = await contextWithSession(browser, url, token);
-    contexts.push(context);
-    return context.newPage();
-  }
+  const pageAs = pagesPerSession(() => ({ browser, url }));
 
   it('when the only admitted fan pays, then the fan first in line is taken to the selling page by itself, and a refresh while waiting keeps the place', async () => {
     const show = await saleShow(h, admin, { pageCapacity: 1, areas: [{ name: 'Stalls', rows: 4, seatsPerRow: 10 }] });

@@ -3,31 +3,22 @@
  * that held ones may come back, the selling page says when there is nothing left to pick, and the
  * last sale ends the wait with "Sold out".
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterEach, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { expect, it } from 'vitest';
 import type { Harness } from '../support/harness.js';
 import { call } from '../support/api-client.js';
-import { contextWithSession, screenshot } from '../support/browser.js';
+import { screenshot } from '../support/browser.js';
 import { describeNeeding } from '../support/needs.js';
-import { WAIT, fans, joinQueue, saleShow, siteInChromium, textOf } from './helpers.js';
+import { WAIT, fans, joinQueue, saleShow, siteInChromium, textOf, pagesPerSession } from './helpers.js';
 
 describeNeeding(['browser'], 'the stock on the buying pages', () => {
   let browser: Browser;
   let h: Harness;
   let url: string;
   let admin: string;
-  const contexts: BrowserContext[] = [];
 
   siteInChromium((s) => ({ h, url, browser, admin } = s));
-  afterEach(async () => {
-    await Promise.all(contexts.splice(0).map((c) => c.close()));
-  });
-
-  async function pageAs(token: string): Promise<Page> {
-    const context = await contextWithSession(browser, url, token);
-    contexts.push(context);
-    return context.newPage();
-  }
+  const pageAs = pagesPerSession(() => ({ browser, url }));
 
   it('when the seats go into another basket and are then sold, then the waiter sees seats left, then "held by other fans", then "Sold out", and the admitted fan is told nothing is left', async () => {
     const show = await saleShow(h, admin, { pageCapacity: 2, areas: [{ name: 'Box', rows: 1, seatsPerRow: 2 }] });
