@@ -1,4 +1,5 @@
 import { lazy } from 'react';
+import { useTranslation } from 'react-i18next';
 import { BrowserRouter, Link, Route, Routes } from 'react-router-dom';
 import { PageMessage } from '../components/PageMessage.js';
 import { EventPage } from '../features/catalogue/EventPage.js';
@@ -78,18 +79,19 @@ export function App() {
 }
 
 function NotFound() {
-  useDocumentTitle('Page not found');
+  const { t } = useTranslation();
+  useDocumentTitle(t('notFound.title'));
   return (
     <div className="container narrow">
       <PageMessage
-        title="Page not found"
+        title={t('notFound.title')}
         actions={
           <Link to="/" className="btn btn-primary">
-            Browse events
+            {t('common.browseEvents')}
           </Link>
         }
       >
-        <p>The page you were looking for does not exist or has moved.</p>
+        <p>{t('notFound.text')}</p>
       </PageMessage>
     </div>
   );

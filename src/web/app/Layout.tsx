@@ -1,17 +1,20 @@
 import { Suspense, useEffect } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { Spinner } from '../components/Spinner.js';
 import { Link, Outlet, useLocation } from 'react-router-dom';
+import { LanguageSwitcher } from '../i18n/LanguageSwitcher.js';
 import { Header } from './Header.js';
 
 export function Layout() {
   const { pathname } = useLocation();
+  const { t } = useTranslation();
   useEffect(() => {
     window.scrollTo(0, 0);
   }, [pathname]);
   return (
     <div className="app">
       <a className="skip-link" href="#main">
-        Skip to content
+        {t('footer.skipToContent')}
       </a>
       <Header />
       <main id="main" className="site-main" tabIndex={-1}>
@@ -22,14 +25,15 @@ export function Layout() {
       <footer className="site-footer">
         <div className="container footer-inner">
           <span>
-            <strong>TicketClub</strong> · fair queues, live seats.
+            <Trans i18nKey="footer.tagline" components={{ strong: <strong /> }} />
           </span>
-          <nav className="footer-links" aria-label="About this site">
-            <Link to="/help">Help</Link>
-            <Link to="/terms">Terms</Link>
-            <Link to="/privacy">Privacy</Link>
-            <Link to="/contact">Contact</Link>
+          <nav className="footer-links" aria-label={t('footer.about')}>
+            <Link to="/help">{t('footer.help')}</Link>
+            <Link to="/terms">{t('footer.terms')}</Link>
+            <Link to="/privacy">{t('footer.privacy')}</Link>
+            <Link to="/contact">{t('footer.contact')}</Link>
           </nav>
+          <LanguageSwitcher />
         </div>
       </footer>
     </div>

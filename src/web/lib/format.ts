@@ -1,11 +1,21 @@
 /** Display formatting: money, dates on the venue's clock, durations. */
 
-const LOCALE = 'en-US';
+/** The Intl locale of every format here: the web app's language (i18n/index.ts sets it). */
+let LOCALE = 'en-US';
 
 /** Currencies whose smallest unit in practice is the whole unit (TWD prices are whole dollars). */
 const WHOLE_UNIT_CURRENCIES = new Set(['TWD', 'JPY', 'KRW', 'VND', 'CLP', 'ISK', 'HUF']);
 
 const moneyFormats = new Map<string, Intl.NumberFormat>();
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** Formats from now on in `locale` ("en-US", "zh-TW"); the zone stays the venue's. */
+export function setFormatLocale(locale: string): void {
+  if (locale === LOCALE) return;
+  LOCALE = locale;
+  moneyFormats.clear();
+  dateFormats.clear();
+}
 
 /** `amount` is an integer in the smallest unit of `currency`: formatMoney(3000, 'TWD') → "NT$3,000". */
 export function formatMoney(amount: number, currency = 'TWD'): string {
@@ -42,7 +52,6 @@ const STYLES: Record<Style, Intl.DateTimeFormatOptions> = {
   month: { month: 'short' },
   day: { day: 'numeric' },
 };
-const dateFormats = new Map<string, Intl.DateTimeFormat>();
 
 function dateFormat(style: Style, timeZone: string | undefined): Intl.DateTimeFormat {
   const key = `${style} ${timeZone ?? ''}`;

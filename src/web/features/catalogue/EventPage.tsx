@@ -1,3 +1,4 @@
+import { useTranslation } from 'react-i18next';
 import { useNavigate, useParams } from 'react-router-dom';
 import type { ShowSummary } from '../../../shared/api.js';
 import { useAuth } from '../../app/auth.js';
@@ -11,13 +12,14 @@ import { dateChip, formatDate, formatDateTime, formatTime } from '../../lib/form
 import { useDocumentTitle, useLoad } from '../../lib/hooks.js';
 
 export function EventPage() {
+  const { t } = useTranslation();
   const eventId = (useParams().eventId ?? '').toLowerCase();
   const loaded = useLoad(() => api.event(eventId), [eventId]);
   useDocumentTitle(loaded.status === 'ok' ? loaded.data.event.title : undefined);
 
-  if (loaded.status === 'loading') return <Spinner label="Loading event…" />;
+  if (loaded.status === 'loading') return <Spinner label={t('event.loading')} />;
   if (loaded.status === 'error') {
-    return <LoadError error={loaded.error} what="Event" missingText="This event does not exist or is no longer listed." reload={loaded.reload} />;
+    return <LoadError error={loaded.error} what={t('event.what')} missingText={t('event.missing')} reload={loaded.reload} />;
   }
 
   const { event } = loaded.data;
@@ -39,12 +41,12 @@ export function EventPage() {
             {shows[0] && (
               <p className="event-hero-meta">
                 {shows.length === 1
-                  ? `${formatDate(shows[0].startsAt, shows[0].venue.timeZone)} · ${shows[0].venue.name}, ${shows[0].venue.city}`
-                  : `${shows.length} shows from ${formatDate(shows[0].startsAt, shows[0].venue.timeZone)}`}
+                  ? t('event.oneShow', { date: formatDate(shows[0].startsAt, shows[0].venue.timeZone), venue: shows[0].venue.name, city: shows[0].venue.city })
+                  : t('event.manyShows', { count: shows.length, date: formatDate(shows[0].startsAt, shows[0].venue.timeZone) })}
               </p>
             )}
             <a href="#shows" className="btn btn-primary btn-lg event-hero-cta">
-              See dates &amp; tickets
+              {t('event.seeDates')}
             </a>
           </div>
         </div>
@@ -53,21 +55,21 @@ export function EventPage() {
       <div className="container event-body">
         <section className="event-about" aria-labelledby="about-title">
           <h2 id="about-title" className="section-title">
-            About
+            {t('event.about')}
           </h2>
           {event.description.trim() ? (
             <RichText text={event.description} className="event-description" />
           ) : (
-            <p className="muted">More details coming soon.</p>
+            <p className="muted">{t('event.noDescription')}</p>
           )}
         </section>
 
         <section id="shows" className="event-shows" aria-labelledby="shows-title">
           <h2 id="shows-title" className="section-title">
-            Dates &amp; tickets
+            {t('event.dates')}
           </h2>
           {shows.length === 0 ? (
-            <p className="muted">No dates announced yet.</p>
+            <p className="muted">{t('event.noDates')}</p>
           ) : (
             <ul className="show-list">
               {shows.map((s) => (
@@ -83,17 +85,18 @@ export function EventPage() {
 
 function ShowRow({ show }: { show: ShowSummary }) {
   const { user } = useAuth();
+  const { t } = useTranslation();
   const navigate = useNavigate();
   const zone = show.venue.timeZone;
   const chip = dateChip(show.startsAt, zone);
   const label =
     show.status === 'scheduled'
-      ? `On sale ${formatDateTime(show.onSaleAt, zone)}`
+      ? t('event.onSaleAt', { date: formatDateTime(show.onSaleAt, zone) })
       : show.status === 'ended'
-        ? 'Ended'
+        ? t('status.show.ended')
         : show.status === 'sold_out'
-          ? 'Sold out'
-          : 'Buy tickets';
+          ? t('status.show.soldOut')
+          : t('event.buy');
   const canBuy = show.status === 'on_sale';
 
   function buy() {
@@ -125,7 +128,7 @@ function ShowRow({ show }: { show: ShowSummary }) {
         disabled={!canBuy}
         onClick={buy}
         data-testid="buy-button"
-        aria-label={canBuy ? `Buy tickets for ${formatDate(show.startsAt, zone)} at ${show.venue.name}` : undefined}
+        aria-label={canBuy ? t('event.buyFor', { date: formatDate(show.startsAt, zone), venue: show.venue.name }) : undefined}
       >
         {label}
       </button>

@@ -1,3 +1,4 @@
+import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import type { SitePageSlug } from '../../../shared/api.js';
 import { LoadError } from '../../components/LoadError.js';
@@ -9,10 +10,11 @@ import { useDocumentTitle, useLoad } from '../../lib/hooks.js';
 
 /** Help, terms, privacy or contact: the text the organizer wrote in the console (Markdown, never HTML). */
 export function SitePage({ slug }: { slug: SitePageSlug }) {
+  const { t } = useTranslation();
   const loaded = useLoad(() => api.page(slug), [slug]);
   useDocumentTitle(loaded.status === 'ok' ? loaded.data.page.title : undefined);
-  if (loaded.status === 'loading') return <Spinner label="Loading…" />;
-  if (loaded.status === 'error') return <LoadError error={loaded.error} what="Page" missingText="This page has not been written yet." reload={loaded.reload} />;
+  if (loaded.status === 'loading') return <Spinner />;
+  if (loaded.status === 'error') return <LoadError error={loaded.error} what={t('site.what')} missingText={t('site.missing')} reload={loaded.reload} />;
   const { page } = loaded.data;
   return (
     <article className="container narrow site-page" data-testid="site-page" data-slug={slug}>
@@ -27,26 +29,26 @@ export function SitePage({ slug }: { slug: SitePageSlug }) {
  * the contact page. The real flow (a reset link by email) comes with email.
  */
 export function ForgotPasswordPage() {
-  useDocumentTitle('Forgot your password?');
+  const { t } = useTranslation();
+  useDocumentTitle(t('forgot.title'));
   return (
     <div className="container narrow">
       <PageMessage
         icon="lock"
-        title="Forgot your password?"
+        title={t('forgot.title')}
         actions={
           <>
             <Link to="/contact" className="btn btn-primary">
-              Contact the organizer
+              {t('forgot.contact')}
             </Link>
             <Link to="/login" className="btn btn-secondary">
-              Back to log in
+              {t('forgot.back')}
             </Link>
           </>
         }
       >
         <p data-testid="forgot-password-text">
-          This site cannot send password-reset emails yet. Write to the organizer from the email address of your account (see the contact
-          page) and they will help you back in.
+          {t('forgot.text')}
         </p>
       </PageMessage>
     </div>
