@@ -16,8 +16,9 @@ const TAIPEI_1930 = /19:30 \[?GMT\+8\]?/;
 describeNeeding(['browser'], 'the site in English and Traditional Chinese', () => {
   let browser: Browser;
   let url: string;
+  let admin: string;
 
-  siteInChromium((s) => ({ url, browser } = s));
+  siteInChromium((s) => ({ url, browser, admin } = s));
 
   async function zhTwInNewYork(): Promise<{ context: BrowserContext; page: Page }> {
     const context = await browser.newContext({ locale: 'zh-TW', timezoneId: BROWSER_ZONE, viewport: { width: 1280, height: 900 } });
@@ -76,6 +77,20 @@ describeNeeding(['browser'], 'the site in English and Traditional Chinese', () =
     await page.reload();
     await expect.poll(() => page.locator('html').getAttribute('lang'), WAIT).toBe('zh-TW');
     await context.close();
+  });
+
+  it('when an organizer with a zh-TW browser opens the console, then it is in Chinese and shows are on the venue\'s clock', async () => {
+    const { context: zh, page } = await zhTwInNewYork();
+    // The demo admin's session, as contextWithSession sets it.
+    await zh.addCookies([{ name: 'tc_session', value: admin, url, httpOnly: true, sameSite: 'Lax' }]);
+    await page.goto(`${url}/admin`);
+    await expect.poll(() => page.locator('.console-title').textContent(), WAIT).toBe('活動與場次');
+    expect(await page.locator('.console-nav-links').textContent()).toContain('驗票入場');
+    const dates = await page.getByTestId('admin-show-row').locator('time').allTextContents();
+    expect(dates.length).toBeGreaterThan(0);
+    for (const d of dates) expect(d).toMatch(TAIPEI_1930);
+    await screenshot(page, 'console-zh-tw');
+    await zh.close();
   });
 
   it('when an English browser opens the site, then it is in English with <html lang="en">', async () => {
