@@ -629,3 +629,27 @@ describeOnEachDatabase('accounts (%s)', (kind) => {
     });
   });
 });
+
+describeOnEachDatabase('login limits from the configuration (%s)', (kind) => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ db: kind, redis: kind === 'postgres', redisLimiters: true, env: { LOGIN_PAIR_RATE_LIMIT: '2', LOGIN_IP_RATE_LIMIT: '3' } });
+  }, SETUP_TIMEOUT);
+  afterAll(async () => {
+    await h?.close();
+  });
+  const login = (body: unknown, addr: string) => call(h.tc.app, 'POST', '/api/auth/login', { body, headers: from(addr) });
+
+  it('when LOGIN_PAIR_RATE_LIMIT and LOGIN_IP_RATE_LIMIT are set, then an address is refused past those many failures', async () => {
+    const a = { name: 'Limited', email: email('cfg'), password: 'limit-password' };
+    expect((await call(h.tc.app, 'POST', '/api/auth/signup', { body: a })).status).toBe(201);
+    const pair = ip();
+    for (let i = 0; i < 2; i++) expectError(await login({ email: a.email, password: `wrong-${i}` }, pair), 401, 'INVALID_CREDENTIALS');
+    expectError(await login({ email: a.email, password: a.password }, pair), 429, 'RATE_LIMITED');
+
+    const spray = ip();
+    for (let i = 0; i < 3; i++) expectError(await login({ email: email('nobody'), password: 'wrong-password' }, spray), 401, 'INVALID_CREDENTIALS');
+    expectError(await login({ email: a.email, password: a.password }, spray), 429, 'RATE_LIMITED');
+    expect((await login({ email: a.email, password: a.password }, ip())).status).toBe(200);
+  });
+});

@@ -11,6 +11,7 @@ import { opsOf } from '../../src/server/platform/ops/index.js';
 import { ERROR_MESSAGES } from '../../src/shared/errors.js';
 import { call, createShow, newAdmin, newCustomers } from '../support/api-client.js';
 import { openTestDb, startHarness, type Harness } from '../support/harness.js';
+import { connect, emitAck } from '../support/sockets.js';
 import { spelling } from '../support/spellings.js';
 
 /** An app on in-memory PGlite with its JSON log lines captured; listening on a loopback port. */
@@ -90,6 +91,56 @@ describe('socket handshake errors', () => {
       spy.mockRestore();
     }
     expect(await refusal(app.url, 'not-a-session')).toEqual({ message: ERROR_MESSAGES.UNAUTHENTICATED, code: 'UNAUTHENTICATED' });
+  });
+});
+
+describe('socket event errors', () => {
+  let app: Awaited<ReturnType<typeof loggedApp>>;
+  let admin: string;
+  let showId: string;
+  beforeAll(async () => {
+    app = await loggedApp({});
+    admin = await newAdmin(app.tc, app.tc.app);
+    showId = (await createShow(app.tc.app, admin)).id;
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  type Logged = { level: number; msg: string; reqId?: string; event?: string; socketId?: string; err?: { message?: string } };
+
+  it.each([
+    ['queue:watch', () => vi.spyOn(app.tc.services.queue, 'statuses')],
+    ['show:watch', () => vi.spyOn(app.tc.services.catalogue, 'rules')],
+    ['stats:watch', () => vi.spyOn(app.tc.services.queue, 'stats')],
+  ] as const)('when the %s handler fails with an unknown error, then the client is acked INTERNAL with nothing more and the error is logged with a request id', async (event, spyOn) => {
+    const secret = `connection to db-7.internal lost during ${event}`;
+    const spy = spyOn().mockRejectedValueOnce(new Error(secret));
+    const socket = await connect(app.url, admin);
+    try {
+      const ack = await emitAck(socket, event, showId);
+      expect(ack).toEqual({ error: { code: 'INTERNAL', message: ERROR_MESSAGES.INTERNAL } });
+      const logged = app.lines.map((l) => JSON.parse(l) as Logged).find((l) => l.msg === 'socket event failed' && l.err?.message === secret);
+      expect(logged).toMatchObject({ level: 50, event, socketId: socket.id });
+      expect(logged?.reqId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+      // The handler works again once the fault has passed.
+      expect(await emitAck(socket, event, showId)).toEqual({ ok: true });
+    } finally {
+      spy.mockRestore();
+      socket.disconnect();
+    }
+  });
+
+  it('when a handler refuses with a catalogue error, then that code is acked and nothing is logged as failed', async () => {
+    const socket = await connect(app.url, admin);
+    try {
+      const before = app.lines.length;
+      expect(await emitAck(socket, 'show:watch', '00000000-0000-4000-8000-000000000000')).toMatchObject({ error: { code: 'NOT_FOUND' } });
+      expect(await emitAck(socket, 'queue:watch', 'not-an-id')).toMatchObject({ error: { code: 'VALIDATION_FAILED' } });
+      expect(app.lines.slice(before).filter((l) => (JSON.parse(l) as Logged).msg === 'socket event failed')).toEqual([]);
+    } finally {
+      socket.disconnect();
+    }
   });
 });
 
