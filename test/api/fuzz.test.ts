@@ -72,12 +72,12 @@ describe('fuzz: malformed, oversized, wrongly typed and out-of-order input', () 
     customers: { token: string; id: string }[];
     disposable: string[];
   };
-  const app = () => h.tc.app;
+  const app = () => h.ticketClub.app;
 
   beforeAll(async () => {
     h = await startHarness({ db: 'pglite' });
     url = await h.listen();
-    admin = await newAdmin(h.tc, app());
+    admin = await newAdmin(h.ticketClub, app());
     const now = Date.now();
     const show = await createShow(app(), admin, { pageCapacity: 2, maxTicketsPerAccount: 2, areas: [{ name: 'Floor', rows: 2, seatsPerRow: 5 }] });
     const later = await createShow(app(), admin, { onSaleAt: new Date(now + 86_400_000).toISOString(), startsAt: new Date(now + 2 * 86_400_000).toISOString() });

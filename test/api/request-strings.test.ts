@@ -62,11 +62,11 @@ describe('no NUL in any request string', () => {
     let h: Harness;
     let admin: string;
     let fixture: Record<string, string>;
-    const app = () => h.tc.app;
+    const app = () => h.ticketClub.app;
 
     beforeAll(async () => {
       h = await startHarness({ db: 'pglite' });
-      admin = await newAdmin(h.tc, app());
+      admin = await newAdmin(h.ticketClub, app());
       const show = await createShow(app(), admin, { maxTicketsPerAccount: 4 });
       const [fan] = await newCustomers(app(), admin, 1);
       await admit(app(), show.id, fan!.token);

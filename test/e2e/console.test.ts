@@ -123,7 +123,7 @@ describeNeeding(['browser'], 'the organizer console', () => {
     await expect.poll(() => row.textContent(), WAIT).toContain('5 minutes to buy');
 
     // ---- Check-in at the door of one show: today's first show is picked; every scan says event, date and seat
-    const { body: listed } = await call(h.tc.app, 'GET', '/api/admin/events', { token: admin });
+    const { body: listed } = await call(h.ticketClub.app, 'GET', '/api/admin/events', { token: admin });
     const allShows = (listed.events as { title: string; shows: { id: string; startsAt: string }[] }[])
       .flatMap((e) => e.shows.map((s) => ({ ...s, title: e.title })))
       .sort((x, y) => Date.parse(x.startsAt) - Date.parse(y.startsAt));

@@ -40,7 +40,8 @@ export async function openTestDb(kind: DbKind, schema = uniqueName('t')): Promis
 }
 
 export interface Harness {
-  tc: TicketClub;
+  /** The app under test: its Fastify instance, Socket.IO server and services. */
+  ticketClub: TicketClub;
   db: Database;
   store: QueueStore;
   /** Listens on a random loopback port; returns the base URL. */
@@ -102,7 +103,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   await tc.app.ready();
   if (opts.jobs) tc.startJobs();
   return {
-    tc,
+    ticketClub: tc,
     db,
     store,
     async listen() {

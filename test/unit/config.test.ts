@@ -106,6 +106,20 @@ describe('loadConfig', () => {
     expect(configError({ ADMITTED_GRACE_SECONDS: v }).message).toMatch(/\bADMITTED_GRACE_SECONDS\b/);
   });
 
+  it('when the login limits are unset, then 10 failures per email and address and 100 per address apply; set, they are read', () => {
+    expect(loadConfig({})).toMatchObject({ LOGIN_PAIR_RATE_LIMIT: 10, LOGIN_IP_RATE_LIMIT: 100 });
+    expect(loadConfig({ LOGIN_PAIR_RATE_LIMIT: '3', LOGIN_IP_RATE_LIMIT: '50' })).toMatchObject({ LOGIN_PAIR_RATE_LIMIT: 3, LOGIN_IP_RATE_LIMIT: 50 });
+  });
+
+  it.each([
+    ['LOGIN_PAIR_RATE_LIMIT', '0'],
+    ['LOGIN_PAIR_RATE_LIMIT', 'ten'],
+    ['LOGIN_IP_RATE_LIMIT', '0'],
+    ['LOGIN_IP_RATE_LIMIT', '-1'],
+  ])('when %s is %j (login throttling is never off), then it throws a ConfigError naming it', (name, v) => {
+    expect(configError({ [name]: v }).message).toMatch(new RegExp(`\\b${name}\\b`));
+  });
+
   it.each(['mysql://localhost/db', 'localhost:5432', 'http://db:5432/x', 'not a url'])('when DATABASE_URL is %j, then it throws a ConfigError naming DATABASE_URL', (v) => {
     expectNames(configError({ DATABASE_URL: v }), 'DATABASE_URL');
   });

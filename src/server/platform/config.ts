@@ -57,6 +57,9 @@ const schema = z.object({
   /** Signups per client IP per 10 minutes, and queue joins per account per 10 seconds; 0 = no limit. */
   SIGNUP_RATE_LIMIT: int(0, 1_000_000).default(300),
   QUEUE_JOIN_RATE_LIMIT: int(0, 1_000_000).default(60),
+  /** Failed logins per (email, client IP), and per client IP, in 15 minutes; past either that IP gets 429. Never off. */
+  LOGIN_PAIR_RATE_LIMIT: int(1, 1_000_000).default(10),
+  LOGIN_IP_RATE_LIMIT: int(1, 1_000_000).default(100),
   /** The time zone of a venue created without one (an IANA name such as Asia/Taipei). */
   DEFAULT_TIME_ZONE: z
     .string()

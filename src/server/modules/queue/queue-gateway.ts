@@ -1,8 +1,6 @@
 import { ShowPayload } from '../../../shared/api.js';
-import type { Ack } from '../../../shared/realtime.js';
-import { AppError, isAppError } from '../../platform/errors.js';
 import type { IoSocket } from '../../platform/realtime.js';
-import { showIdOf } from '../../platform/validation.js';
+import { onSocketEvent, type SocketErrorLog } from '../../platform/socket-events.js';
 import type { TestHooks } from '../../platform/test-hooks.js';
 import type { QueueService } from './queue-service.js';
 
@@ -16,8 +14,13 @@ export interface GatewayOptions {
   graceMs: number;
   now: () => number;
   onError?: (err: unknown, what: string) => void;
+  /** Errors of a client's event that the catalogue does not cover. */
+  logEventError: SocketErrorLog;
   hooks?: TestHooks;
 }
+
+/** Unwatching garbage, or a show never watched, changes nothing and is acked like any unwatch. */
+const UnwatchPayload = ShowPayload.optional().catch(undefined);
 
 /** How often a waiter hears its place: the front of the line every second, the far back every 10-15 s. */
 export function refreshInterval(position: number | undefined, capacity: number): number {
@@ -47,42 +50,47 @@ export class QueueGateway {
     const userId = socket.data.user.id;
     const watched = new Set<string>();
 
-    socket.on('queue:watch', async (msg, ack) => {
-      const reply = typeof ack === 'function' ? ack : () => undefined;
-      let showId: string;
-      try {
-        showId = showIdOf(msg);
-      } catch (e) {
-        return reply(errorAck(e));
-      }
-      // A socket that closed before its watch was handled must never be registered: its disconnect
-      // handler has run already and would not run again (and nobody is left to answer).
-      if (!socket.connected) return;
-      // Registered before the first await, so a disconnect during the watch finds it and removes it
-      // (registering after an await would add a dead socket whose heartbeat never stops).
-      const fresh = !watched.has(showId);
-      if (fresh) {
-        watched.add(showId);
-        this.add(showId, userId, socket);
-      }
-      try {
-        await this.opts.hooks?.queueWatch?.();
-        const [status] = await this.queue.statuses(showId, [userId]); // 404 for an unknown show
-        if (fresh && socket.connected) await this.queue.touch(showId, [userId]);
-        reply({ ok: true });
-        if (status) socket.emit('queue:status', status);
-      } catch (e) {
-        if (fresh && watched.delete(showId)) await this.remove(showId, userId, socket);
-        reply(errorAck(e));
-      }
-    });
+    onSocketEvent(
+      socket,
+      'queue:watch',
+      {
+        schema: ShowPayload,
+        handle: async ({ showId }) => {
+          // A socket that closed before its watch was handled must never be registered: its disconnect
+          // handler has run already and would not run again (and nobody is left to answer).
+          if (!socket.connected) return;
+          // Registered before the first await, so a disconnect during the watch finds it and removes it
+          // (registering after an await would add a dead socket whose heartbeat never stops).
+          const fresh = !watched.has(showId);
+          if (fresh) {
+            watched.add(showId);
+            this.add(showId, userId, socket);
+          }
+          try {
+            await this.opts.hooks?.queueWatch?.();
+            const [status] = await this.queue.statuses(showId, [userId]); // 404 for an unknown show
+            if (fresh && socket.connected) await this.queue.touch(showId, [userId]);
+            if (status) return () => socket.emit('queue:status', status);
+          } catch (e) {
+            if (fresh && watched.delete(showId)) await this.remove(showId, userId, socket);
+            throw e;
+          }
+        },
+      },
+      this.opts.logEventError,
+    );
 
-    socket.on('queue:unwatch', async (msg, ack) => {
-      const parsed = ShowPayload.safeParse(msg);
-      const showId = parsed.success ? parsed.data.showId : undefined;
-      if (showId !== undefined && watched.delete(showId)) await this.remove(showId, userId, socket);
-      if (typeof ack === 'function') ack({ ok: true });
-    });
+    onSocketEvent(
+      socket,
+      'queue:unwatch',
+      {
+        schema: UnwatchPayload,
+        handle: async (msg) => {
+          if (msg !== undefined && watched.delete(msg.showId)) await this.remove(msg.showId, userId, socket);
+        },
+      },
+      this.opts.logEventError,
+    );
 
     socket.on('disconnect', () => {
       for (const showId of watched) void this.remove(showId, userId, socket);
@@ -168,9 +176,4 @@ export class QueueGateway {
       this.ticking = false;
     }
   }
-}
-
-function errorAck(e: unknown): Ack {
-  const err = isAppError(e) ? e : new AppError('INTERNAL');
-  return { error: { code: err.code, message: err.message } };
 }

@@ -21,10 +21,9 @@ import type {
   User,
 } from '../../../shared/api.js';
 import { ERROR_STATUS, type ErrorCode } from '../../../shared/errors.js';
-import type { EventOut, VenueOut } from '../../modules/admin/admin-service.js';
 
 /** true when A and B accept the same values (each assignable to the other). */
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+export type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 
 const id = z.string().describe('opaque id (UUID)');
 const instant = z.iso.datetime({ offset: true });
@@ -196,6 +195,4 @@ const _ticket: Same<z.infer<typeof TicketDoc>, Ticket> = true;
 const _checkinTicket: Same<z.infer<typeof CheckinTicketDoc>, CheckinTicket> = true;
 const _order: Same<z.infer<typeof OrderDoc>, Order> = true;
 const _stats: Same<z.infer<typeof ShowStatsDoc>, ShowStats> = true;
-const _venue: Same<z.infer<typeof VenueDoc>, VenueOut> = true;
 const _sitePage: Same<z.infer<typeof SitePageDoc>, SitePage> = true;
-const _event: Same<z.infer<typeof EventDoc>, EventOut> = true;
