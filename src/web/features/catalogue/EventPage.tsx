@@ -9,6 +9,8 @@ import { Spinner } from '../../components/Spinner.js';
 import { api } from '../../lib/api.js';
 import { dateChip, formatDate, formatDateTime, formatTime } from '../../lib/format.js';
 import { useDocumentTitle, useLoad } from '../../lib/hooks.js';
+import { useReloadAtMoments } from '../../lib/sale-moments.js';
+import { CalendarLinks, SaleCountdown, ShowFacts } from './SaleInfo.js';
 
 export function EventPage() {
   const eventId = (useParams().eventId ?? '').toLowerCase();
@@ -81,20 +83,26 @@ export function EventPage() {
   );
 }
 
-function ShowRow({ show }: { show: ShowSummary }) {
+function ShowRow({ show: summary }: { show: ShowSummary }) {
   const { user } = useAuth();
   const navigate = useNavigate();
+  // The show itself (prices, address, and its status read again at each moment of the sale).
+  const detail = useLoad(() => api.show(summary.id), [summary.id]);
+  const show: ShowSummary = detail.status === 'ok' ? detail.data.show : summary;
+  useReloadAtMoments(show, detail.reload);
   const zone = show.venue.timeZone;
   const chip = dateChip(show.startsAt, zone);
   const label =
     show.status === 'scheduled'
       ? `On sale ${formatDateTime(show.onSaleAt, zone)}`
-      : show.status === 'ended'
-        ? 'Ended'
-        : show.status === 'sold_out'
-          ? 'Sold out'
-          : 'Buy tickets';
-  const canBuy = show.status === 'on_sale';
+      : show.status === 'queue_open'
+        ? 'Join the pre-queue'
+        : show.status === 'ended'
+          ? 'Ended'
+          : show.status === 'sold_out'
+            ? 'Sold out'
+            : 'Buy tickets';
+  const canBuy = show.status === 'on_sale' || show.status === 'queue_open';
 
   function buy() {
     const target = `/shows/${show.id}`;
@@ -118,6 +126,9 @@ function ShowRow({ show }: { show: ShowSummary }) {
           {show.venue.name} · {show.venue.city}
         </p>
         <ShowStatusBadge status={show.status} />
+        {detail.status === 'ok' && <ShowFacts show={detail.data.show} />}
+        <SaleCountdown show={show} />
+        <CalendarLinks show={show} />
       </div>
       <button
         type="button"
@@ -125,7 +136,7 @@ function ShowRow({ show }: { show: ShowSummary }) {
         disabled={!canBuy}
         onClick={buy}
         data-testid="buy-button"
-        aria-label={canBuy ? `Buy tickets for ${formatDate(show.startsAt, zone)} at ${show.venue.name}` : undefined}
+        aria-label={canBuy ? `${label} for ${formatDate(show.startsAt, zone)} at ${show.venue.name}` : undefined}
       >
         {label}
       </button>
