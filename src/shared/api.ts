@@ -224,6 +224,8 @@ export const ShowParams = z.strictObject({ showId: Id });
 /** The payload of every client -> server socket event about one show (queue:watch, show:watch, stats:watch, ...). */
 export const ShowPayload = z.object({ showId: Id });
 export const EventParams = z.strictObject({ eventId: Id });
+/** GET /api/shows/:showId/calendar.ics: an .ics file for the sale's opening or for the show itself. */
+export const CalendarQuery = z.object({ for: z.enum(['onsale', 'show']).default('show') });
 
 // ---- Waiting room
 export type QueueResponse =

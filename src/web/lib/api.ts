@@ -217,6 +217,8 @@ export const api = {
     request<{ events: EventSummary[] }>('GET', `/api/events${q ? `?q=${encodeURIComponent(q)}` : ''}`, undefined, signal),
   event: (eventId: string) => request<{ event: EventDetail }>('GET', `/api/events/${encodeURIComponent(eventId)}`),
   show: (showId: string) => request<{ show: ShowDetail }>('GET', `/api/shows/${encodeURIComponent(showId)}`),
+  /** An .ics file to download (a link, not a fetch). */
+  calendarUrl: (showId: string, kind: 'onsale' | 'show') => `/api/shows/${encodeURIComponent(showId)}/calendar.ics?for=${kind}`,
 
   // ---- Waiting room
   joinQueue: (showId: string) => request<QueueResponse>('POST', `/api/shows/${encodeURIComponent(showId)}/queue`),

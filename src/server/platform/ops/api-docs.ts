@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import {
   BulkUsersRequest,
+  CalendarQuery,
   CheckinRequest,
   CheckoutRequest,
   CreateEventRequest,
@@ -135,6 +136,16 @@ export const API_ROUTES: Record<string, RouteDoc> = {
     access: 'public',
     params: ShowParams,
     ok: { status: 200, description: 'The show', schema: z.object({ show: ShowDetailDoc }) },
+    errors: ['NOT_FOUND'],
+  },
+  'GET /api/shows/:showId/calendar.ics': {
+    tag: 'Catalogue',
+    summary: 'An iCalendar file (text/calendar) for the show\'s on-sale (`for=onsale`, from the pre-queue\'s opening) or the show (`for=show`)',
+    description: 'Times in UTC; the event title, the venue with its address; a UID stable per show and kind, so adding it again updates the entry.',
+    access: 'public',
+    params: ShowParams,
+    query: CalendarQuery,
+    ok: { status: 200, description: 'The .ics file (text/calendar)', schema: z.string() },
     errors: ['NOT_FOUND'],
   },
 

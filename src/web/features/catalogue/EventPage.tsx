@@ -10,6 +10,8 @@ import { Spinner } from '../../components/Spinner.js';
 import { api } from '../../lib/api.js';
 import { dateChip, formatDate, formatDateTime, formatTime } from '../../lib/format.js';
 import { useDocumentTitle, useLoad } from '../../lib/hooks.js';
+import { useReloadAtMoments } from '../../lib/sale-moments.js';
+import { CalendarLinks, SaleCountdown, ShowFacts } from './SaleInfo.js';
 
 export function EventPage() {
   const { t } = useTranslation();
@@ -83,21 +85,27 @@ export function EventPage() {
   );
 }
 
-function ShowRow({ show }: { show: ShowSummary }) {
+function ShowRow({ show: summary }: { show: ShowSummary }) {
   const { user } = useAuth();
   const { t } = useTranslation();
   const navigate = useNavigate();
+  // The show itself (prices, address, and its status read again at each moment of the sale).
+  const detail = useLoad(() => api.show(summary.id), [summary.id]);
+  const show: ShowSummary = detail.status === 'ok' ? detail.data.show : summary;
+  useReloadAtMoments(show, detail.reload);
   const zone = show.venue.timeZone;
   const chip = dateChip(show.startsAt, zone);
   const label =
     show.status === 'scheduled'
       ? t('event.onSaleAt', { date: formatDateTime(show.onSaleAt, zone) })
-      : show.status === 'ended'
-        ? t('status.show.ended')
-        : show.status === 'sold_out'
-          ? t('status.show.soldOut')
-          : t('event.buy');
-  const canBuy = show.status === 'on_sale';
+      : show.status === 'queue_open'
+        ? t('event.joinPreQueue')
+        : show.status === 'ended'
+          ? t('status.show.ended')
+          : show.status === 'sold_out'
+            ? t('status.show.soldOut')
+            : t('event.buy');
+  const canBuy = show.status === 'on_sale' || show.status === 'queue_open';
 
   function buy() {
     const target = `/shows/${show.id}`;
@@ -121,6 +129,9 @@ function ShowRow({ show }: { show: ShowSummary }) {
           {show.venue.name} · {show.venue.city}
         </p>
         <ShowStatusBadge status={show.status} />
+        {detail.status === 'ok' && <ShowFacts show={detail.data.show} />}
+        <SaleCountdown show={show} />
+        <CalendarLinks show={show} />
       </div>
       <button
         type="button"
@@ -128,7 +139,7 @@ function ShowRow({ show }: { show: ShowSummary }) {
         disabled={!canBuy}
         onClick={buy}
         data-testid="buy-button"
-        aria-label={canBuy ? t('event.buyFor', { date: formatDate(show.startsAt, zone), venue: show.venue.name }) : undefined}
+        aria-label={canBuy ? t('event.buyFor', { label, date: formatDate(show.startsAt, zone), venue: show.venue.name }) : undefined}
       >
         {label}
       </button>
