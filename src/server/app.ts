@@ -25,7 +25,7 @@ import { TestPaymentProvider } from './modules/payments/test-payment-provider.js
 import { SeatsGateway } from './modules/seats/seats-gateway.js';
 import { StatsGateway } from './modules/admin/stats-gateway.js';
 import { seatsRoutes } from './modules/seats/seats-routes.js';
-import { SeatsService } from './modules/seats/seats-service.js';
+import { ownedSeatCounter, SeatsService } from './modules/seats/seats-service.js';
 import type { QueueStore } from './modules/queue/queue-store.js';
 import { systemClock, type Clock } from './platform/clock.js';
 import type { Config } from './platform/config.js';
@@ -125,7 +125,7 @@ export async function buildApp(deps: AppDeps): Promise<TicketClub> {
   const realtime = followShowChanges({ app, io, shared: Boolean(deps.configureIo), pages: showPages, realtime: ioRealtime });
   const admin = new AdminService(db, config.DEFAULT_TIME_ZONE);
   const grace = { queueMs: config.QUEUE_GRACE_SECONDS * 1000, admittedMs: config.ADMITTED_GRACE_SECONDS * 1000 };
-  const queue = new QueueService(deps.queueStore, catalogue, realtime, clock, grace, {
+  const queue = new QueueService(deps.queueStore, catalogue, ownedSeatCounter(db, clock), realtime, clock, grace, {
     ...ops.metrics.queueEvents,
     onError: (err, what) => app.log.error({ err }, what),
   }, hooks);
@@ -159,7 +159,6 @@ export async function buildApp(deps: AppDeps): Promise<TicketClub> {
   adminRoutes(app, { admin, checkin: new CheckinService(db, clock), catalogue, auth, queue, guards, clock, loadTestApi: config.ENABLE_LOAD_TEST_API });
   // seats & orders wiring
   const seats = new SeatsService(db, clock, ops.metrics.countingSeatHolds(realtime), queue, hooks);
-  queue.useSeatHolds(seats);
   const payments = new TestPaymentProvider(db);
   const orders = new OrdersService(
     db,
@@ -172,6 +171,8 @@ export async function buildApp(deps: AppDeps): Promise<TicketClub> {
     deps.paymentHooks,
     hooks,
   );
+  // An admission that ended without a purchase: its holds and pending orders go, in one transaction.
+  queue.onAdmissionEnded((e) => orders.releaseAdmission(e.showId, e.userId, e.admissionId));
   const seatsGateway = new SeatsGateway({ showExists: (showId) => catalogue.rules(showId) });
   const statsGateway = new StatsGateway(
     io,

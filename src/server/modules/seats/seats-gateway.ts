@@ -1,11 +1,17 @@
 import type { Ack } from '../../../shared/realtime.js';
 import { AppError, isAppError } from '../../platform/errors.js';
-import { rooms, type IoSocket } from '../../platform/realtime.js';
+import { rooms, type IoSocket, type Realtime } from '../../platform/realtime.js';
 import { showIdOf } from '../../platform/validation.js';
+import type { SeatChange } from './show-seats-repository.js';
 
 export interface SeatsGatewayDeps {
   /** Throws 404 NOT_FOUND for an unknown show. */
   showExists(showId: string): Promise<unknown>;
+}
+
+/** Tells every watcher of the shows concerned. Call only after the transaction committed. */
+export function publishSeatChanges(realtime: Realtime, changes: SeatChange[]): void {
+  for (const c of changes) realtime.toRoom(rooms.show(c.showId), 'seat:update', c);
 }
 
 /** Realtime side of the seat map: a socket watching a show hears its `seat:update`s. */
