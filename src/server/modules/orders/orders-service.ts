@@ -52,6 +52,9 @@ class SeatsGone extends Error {}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** The ticket steps of the door (admin/checkin-service.ts), on `q`. */
+export const ticketsAtTheDoor = (q: Queryable): Pick<TicketsRepository, 'checkIn' | 'forDoor'> => new TicketsRepository(q);
+
 /** The steps a use case takes on `q` (the database, or one transaction for several steps). */
 const stepsOn = (q: Queryable) => ({
   seats: seatSteps(q),
