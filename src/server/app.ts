@@ -19,7 +19,7 @@ import { QueueService } from './modules/queue/queue-service.js';
 import { DrawStore } from './modules/queue/draw.js';
 import { pagesRoutes } from './modules/pages/pages-routes.js';
 import { PagesService } from './modules/pages/pages-service.js';
-import { OrdersService, type PaymentHooks } from './modules/orders/orders-service.js';
+import { OrdersService } from './modules/orders/orders-service.js';
 import { ordersRoutes } from './modules/orders/orders-routes.js';
 import { TestPaymentProvider } from './modules/payments/test-payment-provider.js';
 import { SeatsGateway } from './modules/seats/seats-gateway.js';
@@ -46,9 +46,7 @@ export interface AppDeps {
   limiters: LimiterFactory;
   clock?: Clock;
   logger?: FastifyServerOptions['logger'];
-  /** Test-only fault and delay hooks in the payment steps (never set in production). */
-  paymentHooks?: PaymentHooks;
-  /** Tests only: widen race windows on purpose. */
+  /** Tests only: widen race windows or stage a crash on purpose (never set in production). Used as given, never copied. */
   testHooks?: TestHooks;
   /** Installs the Socket.IO Redis adapter when instances share Redis. */
   configureIo?: (io: IoServer) => void;
@@ -167,8 +165,6 @@ export async function buildApp(deps: AppDeps): Promise<TicketClub> {
     queue,
     payments,
     { onPaid: ops.metrics.ticketsSold, onError: (err, what) => app.log.error({ err }, what) },
-    // Read field by field when called: tests set them on the objects they passed in.
-    deps.paymentHooks,
     hooks,
   );
   // An admission that ended without a purchase: its holds and pending orders go, in one transaction.

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/server/platform/clock.js';
-import type { PaymentHooks } from '../../src/server/modules/orders/orders-service.js';
+import type { TestHooks } from '../../src/server/platform/test-hooks.js';
 import { UNKNOWN_AFTER_MS } from '../../src/server/modules/orders/orders-service.js';
 import { paymentFaultsFromEnv } from '../../src/server/modules/orders/test-faults.js';
 import { DECLINED_CARD, type TestPaymentProvider } from '../../src/server/modules/payments/test-payment-provider.js';
@@ -22,13 +22,13 @@ const FREED = `status = 'available', holder_id = NULL, hold_expires_at = NULL, o
 describeOnEachDatabase('payment attempts and the reconciler on %s', (kind) => {
   const clock = new ManualClock();
   // The hooks of the "first process"; each test sets what it needs.
-  const hooks: PaymentHooks = {};
+  const hooks: TestHooks = {};
   let h: Harness;
   /** A second app on the same database: the process started after the first one died. */
   let restarted: Harness;
   let admin: string;
   beforeAll(async () => {
-    h = await startHarness({ db: kind, clock, paymentHooks: hooks });
+    h = await startHarness({ db: kind, clock, testHooks: hooks });
     restarted = await startHarness({ sharedDb: h.db, clock });
     admin = await newAdmin(h.tc, h.tc.app);
   }, 120_000);

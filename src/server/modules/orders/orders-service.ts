@@ -25,16 +25,6 @@ export interface OrdersEvents {
 /** Unguessable: 256 random bits. The ticket's QR code carries it; check-in looks it up. */
 const newTicketCode = (): string => randomBytes(32).toString('base64url');
 
-/** Test-only: called at the steps of a payment where a crash or a slow provider hurts most. */
-export interface PaymentHooks {
-  /** The order was read as payable; its attempt is not recorded yet. */
-  beforeAttempt?(orderId: string): void | Promise<void>;
-  /** The attempt is recorded, the provider not asked yet. */
-  beforeCharge?(orderId: string): void | Promise<void>;
-  /** The provider charged the card; nothing of it is written on our side yet. */
-  afterCharge?(orderId: string): void | Promise<void>;
-}
-
 /** How long a pay call waits for another attempt at the same order (a double click, a second tab). */
 const AWAIT_ATTEMPT_MS = 10_000;
 /** An attempt this old is asked about by whoever comes across it, not left to its own request. */
@@ -75,8 +65,8 @@ export class OrdersService {
     private readonly gate: AdmissionGate,
     private readonly payments: PaymentProvider,
     private readonly events: OrdersEvents = {},
-    private readonly hooks: PaymentHooks = {},
-    private readonly testHooks: TestHooks = {},
+    /** Read field by field when called: tests set them after the app is built. */
+    private readonly hooks: TestHooks = {},
   ) {
     this.orders = new OrdersRepository(db);
     this.attempts = new PaymentAttemptsRepository(db);
@@ -96,7 +86,7 @@ export class OrdersService {
     // One seat however its id is spelled: [a, A] is the seat a, once.
     const seatIds = [...new Set(requested.map((id) => id.toLowerCase()))];
     const admission = await this.gate.requireAdmission(showId, userId);
-    await this.testHooks.checkout?.();
+    await this.hooks.checkout?.();
     const now = this.now();
     const expiresAt = new Date(admission.expiresAt);
     const { orderId, changes } = await this.db.transaction(async (tx) => {
