@@ -13,7 +13,7 @@ import { CatalogueService } from './modules/catalogue/catalogue-service.js';
 import { catalogueModule } from './modules/catalogue/index.js';
 import { followShowChanges } from './modules/catalogue/show-page-changes.js';
 import { ShowPages, type ShowPagesOptions } from './modules/catalogue/show-pages.js';
-import { OrdersService, type PaymentHooks } from './modules/orders/orders-service.js';
+import { OrdersService } from './modules/orders/orders-service.js';
 import { ordersModule } from './modules/orders/index.js';
 import { pagesModule } from './modules/pages/index.js';
 import { PagesService } from './modules/pages/pages-service.js';
@@ -23,7 +23,7 @@ import { queueModule } from './modules/queue/index.js';
 import { QueueService } from './modules/queue/queue-service.js';
 import type { QueueStore } from './modules/queue/queue-store.js';
 import { seatsModule } from './modules/seats/index.js';
-import { SeatsService } from './modules/seats/seats-service.js';
+import { ownedSeatCounter, SeatsService } from './modules/seats/seats-service.js';
 import { systemClock, type Clock } from './platform/clock.js';
 import type { Config } from './platform/config.js';
 import type { Database } from './platform/database.js';
@@ -43,9 +43,7 @@ export interface AppDeps {
   limiters: LimiterFactory;
   clock?: Clock;
   logger?: FastifyServerOptions['logger'];
-  /** Test-only fault and delay hooks in the payment steps (never set in production). */
-  paymentHooks?: PaymentHooks;
-  /** Tests only: widen race windows on purpose. */
+  /** Tests only: widen race windows or stage a crash on purpose (never set in production). Used as given, never copied. */
   testHooks?: TestHooks;
   /** Installs the Socket.IO Redis adapter when instances share Redis. */
   configureIo?: (io: IoServer) => void;
@@ -127,13 +125,12 @@ export async function buildApp(deps: AppDeps): Promise<TicketClub> {
   const realtime = followShowChanges({ app, io, shared: sharedIo, pages: showPages, realtime: socketIoRealtime(io) });
   const admin = new AdminService(db, config.DEFAULT_TIME_ZONE);
   const grace = { queueMs: config.QUEUE_GRACE_SECONDS * 1000, admittedMs: config.ADMITTED_GRACE_SECONDS * 1000 };
-  const queue = new QueueService(deps.queueStore, catalogue, realtime, clock, grace, {
+  const queue = new QueueService(deps.queueStore, catalogue, ownedSeatCounter(db, clock), realtime, clock, grace, {
     ...ops.metrics.queueEvents,
     onError: (err, what) => app.log.error({ err }, what),
   }, hooks);
   queue.useDraws(new DrawStore(db, hooks));
   const seats = new SeatsService(db, clock, ops.metrics.countingSeatHolds(realtime), queue, hooks);
-  queue.useSeatHolds(seats);
   const payments = new TestPaymentProvider(db);
   const orders = new OrdersService(
     db,
@@ -142,10 +139,10 @@ export async function buildApp(deps: AppDeps): Promise<TicketClub> {
     queue,
     payments,
     { onPaid: ops.metrics.ticketsSold, onError: (err, what) => app.log.error({ err }, what) },
-    // Read field by field when called: tests set them on the objects they passed in.
-    deps.paymentHooks,
     hooks,
   );
+  // An admission that ended without a purchase: its holds and pending orders go, in one transaction.
+  queue.onAdmissionEnded((e) => orders.releaseAdmission(e.showId, e.userId, e.admissionId));
 
   // The modules: each registers its routes, socket handlers and jobs.
   const { limiters } = deps;

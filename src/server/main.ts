@@ -11,6 +11,7 @@ import { paymentFaultsFromEnv } from './modules/orders/test-faults.js';
 import { systemClock } from './platform/clock.js';
 import { ConfigError, loadConfig, type Config } from './platform/config.js';
 import { migrate, type Database } from './platform/database.js';
+import type { TestHooks } from './platform/test-hooks.js';
 import { handleShutdownSignals } from './platform/ops/shutdown.js';
 
 const openDatabase = (config: Config): Promise<Database> =>
@@ -102,8 +103,7 @@ async function main(config: Config): Promise<void> {
     queueStore: redis?.queueStore ?? new MemoryQueueStore(),
     limiters: redis?.limiters ?? memoryLimiters,
     logger: { level: config.LOG_LEVEL },
-    paymentHooks: paymentFaultsFromEnv(process.env),
-    testHooks: drawHooksFromEnv(process.env),
+    testHooks: testHooksFromEnv(process.env),
     configureIo: redis?.configureIo,
   });
   const log = tc.app.log;
@@ -133,6 +133,13 @@ async function main(config: Config): Promise<void> {
   });
 }
 
+/** The test-only hooks the environment asks for (each honoured only with NODE_ENV=test), as one object. */
+function testHooksFromEnv(env: NodeJS.ProcessEnv): TestHooks | undefined {
+  const payment = paymentFaultsFromEnv(env);
+  const draw = drawHooksFromEnv(env);
+  return payment || draw ? { ...draw, ...payment } : undefined;
+}
+
 try {
   applyClusterFlag();
   await main(loadConfig());
@@ -143,3 +150,4 @@ try {
   }
   throw e;
 }
+

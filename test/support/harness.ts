@@ -9,7 +9,6 @@ import type { Clock } from '../../src/server/platform/clock.js';
 import { loadConfig } from '../../src/server/platform/config.js';
 import { migrate, type Database } from '../../src/server/platform/database.js';
 import type { QueueStore } from '../../src/server/modules/queue/queue-store.js';
-import type { PaymentHooks } from '../../src/server/modules/orders/orders-service.js';
 import type { TestHooks } from '../../src/server/platform/test-hooks.js';
 
 import { PG_URL, REDIS_URL, uniqueName } from './harness-env.js';
@@ -68,7 +67,6 @@ export interface HarnessOptions {
   /** Rate limits in Redis (under a prefix of this harness's own) instead of in process; needs `redis`. */
   redisLimiters?: boolean;
   loginDelay?: AppDeps['loginDelay'];
-  paymentHooks?: PaymentHooks;
 }
 
 export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
@@ -96,7 +94,6 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     limiters: redis && opts.redisLimiters ? redis.limiters : memoryLimiters,
     clock: opts.clock,
     loginDelay: opts.loginDelay,
-    paymentHooks: opts.paymentHooks,
     configureIo: redis?.configureIo,
     testHooks: opts.testHooks,
   });

@@ -6,7 +6,7 @@ import type { Realtime } from '../../platform/realtime.js';
 import type { TestHooks } from '../../platform/test-hooks.js';
 import type { CatalogueService, SaleRules } from '../catalogue/catalogue-service.js';
 import { showStatus } from '../catalogue/show-status.js';
-import type { Admission, AdmissionGate, SeatHolds } from './admission.js';
+import type { Admission, AdmissionEnded, AdmissionGate } from './admission.js';
 import { etaLikelySeconds, etaSeconds } from './eta.js';
 import { waitFigures, type WaitFigures } from './wait-stats.js';
 import type { Changes, Place, QueueLimits, QueueStore } from './queue-store.js';
@@ -34,7 +34,8 @@ export const DRAW_CHUNK = 2_000;
 
 /** The waiting room's use cases: join, look, leave, admit the next, expire, remove the absent. */
 export class QueueService implements AdmissionGate {
-  private holds?: SeatHolds;
+  /** Told when an admission ended without a purchase (the seat side frees what it held). */
+  private readonly admissionEndedListeners: ((e: AdmissionEnded) => Promise<void>)[] = [];
   private readonly rulesCache = new Map<string, { at: number; rules: SaleRules }>();
   private readonly rateCache = new Map<string, { at: number; perSecond: number }>();
   private readonly stockCache = new Map<string, { at: number; stock: Promise<{ left: number; unsold: number }> }>();
@@ -51,6 +52,8 @@ export class QueueService implements AdmissionGate {
   constructor(
     private readonly store: QueueStore,
     private readonly catalogue: CatalogueService,
+    /** The account's seats of the show that count towards its ticket limit. */
+    private readonly ownedSeats: (showId: string, userId: string) => Promise<number>,
     private readonly realtime: Realtime,
     private readonly clock: Clock,
     /** How long a waiting (`queueMs`) or admitted (`admittedMs`) account may be unseen. */
@@ -59,9 +62,12 @@ export class QueueService implements AdmissionGate {
     private readonly hooks: TestHooks = {},
   ) {}
 
-  /** The seat side is built after the waiting room (each needs the other). */
-  useSeatHolds(holds: SeatHolds): void {
-    this.holds = holds;
+  /**
+   * Calls `listener` whenever an admission ends without a purchase, after the end is stored and
+   * before the account is told: its seats and orders of that admission are to be released.
+   */
+  onAdmissionEnded(listener: (e: AdmissionEnded) => Promise<void>): void {
+    this.admissionEndedListeners.push(listener);
   }
 
   /** The pre-queue's draw (docs/waiting-room.md "The pre-queue and the draw"). */
@@ -119,7 +125,7 @@ export class QueueService implements AdmissionGate {
     }
     if (status === 'ended') throw new AppError('SALE_ENDED');
     if (status === 'sold_out') throw new AppError('SOLD_OUT');
-    const owned = (await this.holds?.countForAccount(showId, userId)) ?? 0;
+    const owned = await this.ownedSeats(showId, userId);
     if (owned >= rules.maxTicketsPerAccount) throw new AppError('TICKET_LIMIT_REACHED');
     if (status === 'queue_open') {
       const entry = await this.draws!.enter(showId, userId, this.clock.now());
@@ -403,7 +409,7 @@ export class QueueService implements AdmissionGate {
       if (e.wasAdmitted && e.reason !== 'purchased' && e.admissionId !== undefined) {
         try {
           await this.hooks.queueRelease?.();
-          await this.holds?.releaseForAccount(showId, e.userId, e.admissionId);
+          for (const listener of this.admissionEndedListeners) await listener({ showId, userId: e.userId, admissionId: e.admissionId });
         } catch (err) {
           // The holds still expire in the database with the admission: nothing is stuck.
           this.events.onError?.(err, `release seats of ${e.userId}`);
