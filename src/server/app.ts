@@ -21,6 +21,10 @@ import { pagesRoutes } from './modules/pages/pages-routes.js';
 import { PagesService } from './modules/pages/pages-service.js';
 import { OrdersService, type PaymentHooks } from './modules/orders/orders-service.js';
 import { ordersRoutes } from './modules/orders/orders-routes.js';
+import { MailService } from './modules/mail/mail-service.js';
+import { mailRoutes } from './modules/mail/mail-routes.js';
+import type { MailTransport } from './modules/mail/mail-transport.js';
+import { NoticesService } from './modules/mail/notices.js';
 import { TestPaymentProvider } from './modules/payments/test-payment-provider.js';
 import { SeatsGateway } from './modules/seats/seats-gateway.js';
 import { StatsGateway } from './modules/admin/stats-gateway.js';
@@ -58,6 +62,8 @@ export interface AppDeps {
   showPages?: ShowPagesOptions;
   /** How long a health probe's answer stands, and how long it may take (tests shorten them). */
   health?: HealthOptions;
+  /** Where email goes (SMTP or files, adapters/mail). Absent: messages wait in the outbox unsent. */
+  mailTransport?: MailTransport;
 }
 
 export interface TicketClub {
@@ -71,6 +77,10 @@ export interface TicketClub {
     seats: SeatsService;
     orders: OrdersService;
     payments: TestPaymentProvider;
+    /** Sends the outbox (null without a transport). */
+    mail: MailService | null;
+    /** The emails other modules ask for (waitlist offers, refunds). */
+    notices: NoticesService;
   };
   /** Starts the background jobs (sweeps, presence heartbeats, status updates). */
   startJobs(): void;
@@ -183,6 +193,11 @@ export async function buildApp(deps: AppDeps): Promise<TicketClub> {
   app.get('/api/config', async () => ({ demo: config.demoData, currency: 'TWD', defaultTimeZone: config.DEFAULT_TIME_ZONE }));
   seatsRoutes(app, seats, guards);
   ordersRoutes(app, orders, guards);
+  const mail = deps.mailTransport
+    ? new MailService(db, clock, deps.mailTransport, { from: config.MAIL_FROM, publicUrl: config.publicUrl, onError: (err, what) => app.log.error({ err }, what) })
+    : null;
+  const notices = new NoticesService(db, clock);
+  mailRoutes(app, db, guards, deps.mailTransport?.kind ?? null);
   await serveWeb(app, config.WEB_DIST);
 
   io.use(async (socket, next) => {
@@ -217,11 +232,12 @@ export async function buildApp(deps: AppDeps): Promise<TicketClub> {
     { name: 'release expired seats', run: () => orders.releaseExpired(), everyMs: 1_000 },
     // Also at start: attempts a crashed process left in flight hold their orders until resolved.
     { name: 'reconcile payments', run: () => orders.reconcilePayments(), everyMs: 5_000, atStart: true },
+    ...(mail ? [{ name: 'send mail', run: () => mail.sendDue(), everyMs: 2_000, atStart: true }] : []),
   ].map((job) => ({ ...job, running: undefined as Promise<unknown> | undefined, timer: undefined as NodeJS.Timeout | undefined }));
   return {
     app,
     io,
-    services: { auth, catalogue, admin, queue, seats, orders, payments },
+    services: { auth, catalogue, admin, queue, seats, orders, payments, mail, notices },
     startJobs() {
       gateway.start();
       statsGateway.start();
@@ -250,6 +266,7 @@ export async function buildApp(deps: AppDeps): Promise<TicketClub> {
       await Promise.all([...jobs.map((j) => j.running), queue.stopExpiryTimers()]);
       await new Promise<void>((resolve) => void io.close(() => resolve()));
       await app.close();
+      mail?.close();
     },
   };
 }

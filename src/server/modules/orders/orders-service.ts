@@ -9,7 +9,10 @@ import { checkCard } from '../payments/card.js';
 import type { PaymentProvider } from '../payments/payment-provider.js';
 import type { AdmissionGate } from '../queue/admission.js';
 import { changesOf, FREE_SEAT, freeSeatsOfOrders, lockAccountSeats, publishSeatChanges, type SeatChange } from '../seats/seat-changes.js';
+import { outbox } from '../mail/outbox.js';
 import { readOrders } from './order-views.js';
+import { ticketPdf } from './ticket-pdf.js';
+import { readTicketSheet } from './ticket-sheet.js';
 import { attempts, NO_PAYMENT_IN_FLIGHT, type Attempt } from './payment-attempts.js';
 import { releaseExpired, type Released } from './release-expired.js';
 
@@ -321,6 +324,8 @@ export class OrdersService {
        SELECT $1, $2, $3, x.seat_id, x.code, $6 FROM unnest($4::uuid[], $5::text[]) AS x(seat_id, code)`,
       [attempt.order_id, attempt.user_id, attempt.show_id, sold.map((s) => s.seat_id), sold.map(() => newTicketCode()), now],
     );
+    // The confirmation with the tickets commits with them, once per order however often this runs.
+    await outbox.enqueue(tx, { kind: 'order-paid', userId: attempt.user_id, payload: { orderId: attempt.order_id }, dedupeKey: `order-paid:${attempt.order_id}`, now });
     // The purchase ends the admission: seats still held but not bought go back on sale.
     const { rows: leftover } = await tx.query<ChangedRow>(
       `UPDATE show_seats SET ${FREE_SEAT}, updated_at = $3
@@ -426,6 +431,13 @@ export class OrdersService {
 
   async list(userId: string): Promise<Order[]> {
     return readOrders(this.db, userId, this.now());
+  }
+
+  /** The paid order's tickets as a PDF (one page each, with its QR code); another account's or an unpaid order is a 404. */
+  async ticketsPdf(orderId: string, userId: string): Promise<Buffer> {
+    const sheet = await readTicketSheet(this.db, orderId, userId);
+    if (!sheet) throw new AppError('NOT_FOUND', 'No paid order with that id');
+    return ticketPdf(sheet);
   }
 
   async get(orderId: string, userId: string): Promise<Order> {

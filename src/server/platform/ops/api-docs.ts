@@ -45,6 +45,7 @@ import {
   UserDoc,
   SitePageDoc,
   VenueDoc,
+  MailListDoc,
 } from './response-schemas.js';
 
 /** Who may call: anyone, a logged-in account, or an admin. */
@@ -59,7 +60,7 @@ export interface RouteDoc {
   query?: z.ZodType;
   body?: z.ZodType;
   /** The success answer; no schema means no body (204). */
-  ok: { status: 200 | 201 | 204; description: string; schema?: z.ZodType };
+  ok: { status: 200 | 201 | 202 | 204; description: string; schema?: z.ZodType; /** A file, not JSON (application/pdf, text/csv). */ contentType?: string };
   /** Refusals besides the ones the access rule and the validated parts imply. */
   errors?: ErrorCode[];
 }
@@ -255,6 +256,22 @@ export const API_ROUTES: Record<string, RouteDoc> = {
     errors: ['NOT_FOUND'],
   },
 
+  'GET /api/orders/:orderId/tickets.pdf': {
+    tag: 'Seats and orders',
+    summary: 'The tickets of one of the caller\'s paid orders as a PDF: one page per ticket with its QR code, event, venue, seat and time in the venue\'s zone',
+    description: 'Another account\'s order, or one that is not paid, is a 404.',
+    access: 'user',
+    params: OrderParams,
+    ok: { status: 200, description: 'The PDF (`content-disposition: attachment`)', contentType: 'application/pdf' },
+    errors: ['NOT_FOUND'],
+  },
+
+  'GET /api/admin/mail': {
+    tag: 'Admin',
+    summary: 'The latest emails of the outbox: to whom, what, whether sent, and (without SMTP_URL) the file each was written to',
+    access: 'admin',
+    ok: { status: 200, description: 'Messages, newest first', schema: MailListDoc },
+  },
   'GET /api/admin/shows/:showId/stats': {
     tag: 'Admin',
     summary: 'Live sale figures of a show',
