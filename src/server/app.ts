@@ -3,6 +3,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { Server } from 'socket.io';
 import { AdminService } from './modules/admin/admin-service.js';
 import { CheckinService } from './modules/admin/checkin-service.js';
+import { ExportsService } from './modules/admin/exports-service.js';
 import { adminRoutes } from './modules/admin/admin-routes.js';
 import { makeAuthGuards } from './modules/auth/auth-context.js';
 import { authRoutes } from './modules/auth/auth-routes.js';
@@ -166,7 +167,7 @@ export async function buildApp(deps: AppDeps): Promise<TicketClub> {
   catalogueRoutes(app, catalogue, showPages);
   pagesRoutes(app, new PagesService(db), guards);
   queueRoutes(app, queue, guards);
-  adminRoutes(app, { admin, checkin: new CheckinService(db, clock), catalogue, auth, queue, guards, clock, loadTestApi: config.ENABLE_LOAD_TEST_API });
+  adminRoutes(app, { admin, checkin: new CheckinService(db, clock), exports: new ExportsService(db), catalogue, auth, queue, guards, clock, loadTestApi: config.ENABLE_LOAD_TEST_API });
   // seats & orders wiring
   const seats = new SeatsService(db, clock, ops.metrics.countingSeatHolds(realtime), queue, hooks);
   queue.useSeatHolds(seats);

@@ -21,12 +21,14 @@ import type { CatalogueService } from '../catalogue/catalogue-service.js';
 import type { QueueService } from '../queue/queue-service.js';
 import type { AdminService } from './admin-service.js';
 import type { CheckinService } from './checkin-service.js';
+import type { ExportsService } from './exports-service.js';
 
 export function adminRoutes(
   app: FastifyInstance,
   deps: {
     admin: AdminService;
     checkin: CheckinService;
+    exports: ExportsService;
     catalogue: CatalogueService;
     auth: AuthService;
     queue: QueueService;
@@ -43,6 +45,22 @@ export function adminRoutes(
     const line = await queue.stats(showId); // 404 for an unknown show
     return { ...line, ...(await admin.seatCounts(showId, deps.clock.now())) };
   });
+
+  for (const [file, make] of [
+    ['orders', (id: string) => deps.exports.ordersCsv(id)],
+    ['attendees', (id: string) => deps.exports.attendeesCsv(id)],
+  ] as const) {
+    app.get(`/api/admin/shows/:showId/${file}.csv`, async (req, reply) => {
+      await guards.requireAdmin(req);
+      const { showId } = parse(ShowParams, req.params);
+      const body = await make(showId); // 404 for an unknown show
+      return reply
+        .header('content-type', 'text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="${file}-${showId}.csv"`)
+        .header('cache-control', 'private, no-store')
+        .send(body);
+    });
+  }
 
   app.get('/api/admin/venues', async (req) => {
     await guards.requireAdmin(req);
