@@ -64,6 +64,12 @@ export function ShowDashboard() {
             <Link to={`/events/${show.eventId}`} className="btn btn-ghost btn-sm">
               Public page
             </Link>
+            <a href={`/api/admin/shows/${show.id}/orders.csv`} download className="btn btn-ghost btn-sm" data-testid="export-orders">
+              Orders (CSV)
+            </a>
+            <a href={`/api/admin/shows/${show.id}/attendees.csv`} download className="btn btn-ghost btn-sm" data-testid="export-attendees">
+              Attendees (CSV)
+            </a>
           </>
         }
       >
