@@ -8,6 +8,7 @@ import { adminRoutes } from './modules/admin/admin-routes.js';
 import { makeAuthGuards } from './modules/auth/auth-context.js';
 import { authRoutes } from './modules/auth/auth-routes.js';
 import { AuthService } from './modules/auth/auth-service.js';
+import { PasswordResets } from './modules/auth/password-reset.js';
 import { LoginLimiter, type LoginDelay } from './modules/auth/login-limiter.js';
 import { SESSION_COOKIE, hashToken } from './modules/auth/sessions.js';
 import { catalogueRoutes } from './modules/catalogue/catalogue-routes.js';
@@ -163,7 +164,11 @@ export async function buildApp(deps: AppDeps): Promise<TicketClub> {
     if (h.ok) return { status: 'ok' };
     throw new AppError('UNAVAILABLE', 'The database or the waiting-room store does not answer');
   });
-  authRoutes(app, auth, guards, config.cookieSecure);
+  const resets = new PasswordResets(db, clock, auth, {
+    perIp: deps.limiters({ keyPrefix: 'password-reset-ip', points: 10, durationSeconds: 3600 }),
+    perEmail: deps.limiters({ keyPrefix: 'password-reset-account', points: 3, durationSeconds: 3600 }),
+  });
+  authRoutes(app, auth, guards, config.cookieSecure, resets);
   catalogueRoutes(app, catalogue, showPages);
   pagesRoutes(app, new PagesService(db), guards);
   queueRoutes(app, queue, guards);

@@ -42,6 +42,19 @@ export const LoginRequest = z.strictObject({
 });
 export type LoginRequest = z.infer<typeof LoginRequest>;
 
+/** "Forgot password": always answered 202, whether or not an account has the email. */
+export const PasswordResetRequest = z.strictObject({
+  email: str().trim().min(1, 'Enter your email').max(254),
+});
+export type PasswordResetRequest = z.infer<typeof PasswordResetRequest>;
+
+/** The token from the emailed link, and the new password. */
+export const PasswordResetConfirmRequest = z.strictObject({
+  token: str().min(20, 'This link is incomplete').max(200),
+  password: str().min(8, 'Use at least 8 characters').max(200),
+});
+export type PasswordResetConfirmRequest = z.infer<typeof PasswordResetConfirmRequest>;
+
 export interface User {
   id: string;
   name: string;

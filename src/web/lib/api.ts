@@ -211,6 +211,8 @@ export const api = {
   signup: (body: SignupRequest) => request<AuthResponse>('POST', '/api/auth/signup', body),
   login: (body: LoginRequest) => request<AuthResponse>('POST', '/api/auth/login', body),
   logout: () => request<void>('POST', '/api/auth/logout'),
+  requestPasswordReset: (email: string) => request<{ message: string }>('POST', '/api/auth/password-reset', { email }),
+  confirmPasswordReset: (token: string, password: string) => request<void>('POST', '/api/auth/password-reset/confirm', { token, password }),
 
   // ---- Catalogue
   events: (q?: string, signal?: AbortSignal) =>
