@@ -191,7 +191,7 @@ export async function buildApp(deps: AppDeps): Promise<TicketClub> {
   const seatsGateway = new SeatsGateway({ showExists: (showId) => catalogue.rules(showId) });
   const statsGateway = new StatsGateway(
     io,
-    async (showId) => ({ ...(await queue.stats(showId)), ...(await admin.seatCounts(showId, clock.now())) }),
+    async (showId) => ({ ...(await queue.stats(showId)), ...(await admin.seatCounts(showId, clock.now())), ...(await admin.sales(showId)) }),
     () => clock.now(),
     (err, what) => app.log.error({ err }, what),
   );

@@ -363,6 +363,26 @@ export interface ShowStats {
   held: number;
   available: number;
   admissionsPerMinute: number;
+  /** Paid orders of the show, and what they brought in (smallest unit of `currency`). */
+  paidOrders: number;
+  revenue: number;
+  currency: string;
+}
+
+/** GET /api/admin/shows/:showId/stats/history: how many minutes back from now (default 60, at most a day). */
+export const StatsHistoryQuery = z.object({
+  minutes: str()
+    .regex(/^\d{1,4}$/, 'must be a whole number of minutes')
+    .transform(Number)
+    .pipe(z.number().int().min(1).max(1440))
+    .optional(),
+});
+/** One minute of a show's sale, from the database: tickets sold, orders paid and revenue in it. */
+export interface SalesMinute {
+  at: string;
+  sold: number;
+  paidOrders: number;
+  revenue: number;
 }
 
 // ---- Site pages (written by the organizer, shown in the footer)

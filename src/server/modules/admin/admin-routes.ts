@@ -7,6 +7,7 @@ import {
   CreateVenueRequest,
   EventParams,
   ShowParams,
+  StatsHistoryQuery,
   UpdateEventRequest,
   UpdateShowRequest,
   UpdateVenueRequest,
@@ -43,7 +44,16 @@ export function adminRoutes(
     await guards.requireAdmin(req);
     const { showId } = parse(ShowParams, req.params);
     const line = await queue.stats(showId); // 404 for an unknown show
-    return { ...line, ...(await admin.seatCounts(showId, deps.clock.now())) };
+    return { ...line, ...(await admin.seatCounts(showId, deps.clock.now())), ...(await admin.sales(showId)) };
+  });
+
+  app.get('/api/admin/shows/:showId/stats/history', async (req) => {
+    await guards.requireAdmin(req);
+    const { showId } = parse(ShowParams, req.params);
+    const { minutes = 60 } = parse(StatsHistoryQuery, req.query);
+    await catalogue.rules(showId); // 404 for an unknown show
+    const { currency } = await admin.sales(showId);
+    return { currency, points: await admin.salesHistory(showId, deps.clock.now(), minutes) };
   });
 
   for (const [file, make] of [

@@ -27,6 +27,7 @@ import {
   SeatsQuery,
   ShowParams,
   SignupRequest,
+  StatsHistoryQuery,
   UpdateEventRequest,
   UpdateShowRequest,
 } from '../../../shared/api.js';
@@ -48,6 +49,7 @@ import {
   SitePageDoc,
   VenueDoc,
   MailListDoc,
+  SalesHistoryDoc,
 } from './response-schemas.js';
 
 /** Who may call: anyone, a logged-in account, or an admin. */
@@ -315,6 +317,16 @@ export const API_ROUTES: Record<string, RouteDoc> = {
     access: 'admin',
     params: ShowParams,
     ok: { status: 200, description: 'text/csv (`content-disposition: attachment`)', contentType: 'text/csv' },
+    errors: ['NOT_FOUND'],
+  },
+  'GET /api/admin/shows/:showId/stats/history': {
+    tag: 'Admin',
+    summary: 'The sale minute by minute from the database (tickets sold, orders paid, revenue): the dashboard\'s charts after a reload',
+    description: '`minutes` back from now (1..1440, default 60); every minute is listed, oldest first.',
+    access: 'admin',
+    params: ShowParams,
+    query: StatsHistoryQuery,
+    ok: { status: 200, description: 'Per-minute points', schema: SalesHistoryDoc },
     errors: ['NOT_FOUND'],
   },
   'GET /api/admin/venues': {

@@ -152,6 +152,13 @@ export const ShowStatsDoc = z.object({
   held: z.number().int(),
   available: z.number().int(),
   admissionsPerMinute: z.number(),
+  paidOrders: z.number().int(),
+  revenue: z.number().int().describe('of the paid orders, in the smallest unit of `currency`'),
+  currency: z.string(),
+});
+export const SalesHistoryDoc = z.object({
+  currency: z.string(),
+  points: z.array(z.object({ at: instant, sold: z.number().int(), paidOrders: z.number().int(), revenue: z.number().int() })),
 });
 
 export const VenueDoc = z.object({
