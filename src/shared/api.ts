@@ -373,8 +373,7 @@ export interface ShowStats {
 export const StatsHistoryQuery = z.object({
   minutes: str()
     .regex(/^\d{1,4}$/, 'must be a whole number of minutes')
-    .transform(Number)
-    .pipe(z.number().int().min(1).max(1440))
+    .refine((v) => Number(v) >= 1 && Number(v) <= 1440, 'must be between 1 and 1440')
     .optional(),
 });
 /** One minute of a show's sale, from the database: tickets sold, orders paid and revenue in it. */

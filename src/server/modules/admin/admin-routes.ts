@@ -50,7 +50,7 @@ export function adminRoutes(
   app.get('/api/admin/shows/:showId/stats/history', async (req) => {
     await guards.requireAdmin(req);
     const { showId } = parse(ShowParams, req.params);
-    const { minutes = 60 } = parse(StatsHistoryQuery, req.query);
+    const minutes = Number(parse(StatsHistoryQuery, req.query).minutes ?? 60);
     await catalogue.rules(showId); // 404 for an unknown show
     const { currency } = await admin.sales(showId);
     return { currency, points: await admin.salesHistory(showId, deps.clock.now(), minutes) };
