@@ -7,6 +7,7 @@ import { useDocumentTitle } from '../../lib/hooks.js';
 import { CheckinPage } from './CheckinPage.js';
 import { EventEditPage, NewEventPage } from './EventEditPage.js';
 import { EventsOverview } from './EventsOverview.js';
+import { MailPage } from './MailPage.js';
 import { PagesPage } from './PagesPage.js';
 import { ShowDashboard } from './ShowDashboard.js';
 import { VenuesPage } from './VenuesPage.js';
@@ -33,6 +34,9 @@ export function AdminPage() {
           <NavItem to="/admin/pages" icon={ICONS.pages}>
             Site pages
           </NavItem>
+          <NavItem to="/admin/mail" icon={ICONS.pages}>
+            Mail
+          </NavItem>
         </nav>
         <Link to="/" className="console-nav-site">
           View the public site →
@@ -47,6 +51,7 @@ export function AdminPage() {
           <Route path="shows/:showId" element={<ShowDashboard />} />
           <Route path="checkin" element={<CheckinPage />} />
           <Route path="pages" element={<PagesPage />} />
+          <Route path="mail" element={<MailPage />} />
           <Route path="*" element={<ConsoleNotFound />} />
         </Routes>
       </div>
