@@ -11,6 +11,7 @@ const DRIVERS = {
     { name: 'pg', message: 'PostgreSQL is reached only through src/server/adapters/postgres.' },
     { name: 'ioredis', message: 'Redis is reached only through src/server/adapters/redis (see redis-connection.ts).' },
     { name: '@socket.io/redis-adapter', message: 'The Redis fan-out is wired in src/server/adapters/redis/redis-connection.ts.' },
+    { name: 'nodemailer', message: 'Email goes out only through src/server/adapters/mail (the MailTransport port).' },
   ],
   patterns: [{ group: ['@electric-sql/pglite', '@electric-sql/pglite/*'], message: 'PGlite is opened only in src/server/adapters/pglite.' }],
 };

@@ -9,6 +9,8 @@ import { AuthService } from './modules/auth/auth-service.js';
 import { authModule } from './modules/auth/index.js';
 import { LoginLimiter, loginLimiters, type LoginDelay } from './modules/auth/login-limiter.js';
 import { SESSION_COOKIE } from './modules/auth/sessions.js';
+import { ExportsService } from './modules/admin/exports-service.js';
+import { PasswordResets } from './modules/auth/password-reset.js';
 import { CatalogueService } from './modules/catalogue/catalogue-service.js';
 import { catalogueModule } from './modules/catalogue/index.js';
 import { followShowChanges } from './modules/catalogue/show-page-changes.js';
@@ -17,6 +19,10 @@ import { OrdersService } from './modules/orders/orders-service.js';
 import { ordersModule } from './modules/orders/index.js';
 import { pagesModule } from './modules/pages/index.js';
 import { PagesService } from './modules/pages/pages-service.js';
+import { MailService } from './modules/mail/mail-service.js';
+import { mailModule } from './modules/mail/index.js';
+import type { MailTransport } from './modules/mail/mail-transport.js';
+import { NoticesService } from './modules/mail/notices.js';
 import { TestPaymentProvider } from './modules/payments/test-payment-provider.js';
 import { DrawStore } from './modules/queue/draw.js';
 import { queueModule } from './modules/queue/index.js';
@@ -53,6 +59,8 @@ export interface AppDeps {
   showPages?: ShowPagesOptions;
   /** How long a health probe's answer stands, and how long it may take (tests shorten them). */
   health?: HealthOptions;
+  /** Where email goes (SMTP or files, adapters/mail). Absent: messages wait in the outbox unsent. */
+  mailTransport?: MailTransport;
 }
 
 export interface TicketClub {
@@ -66,6 +74,10 @@ export interface TicketClub {
     seats: SeatsService;
     orders: OrdersService;
     payments: TestPaymentProvider;
+    /** Sends the outbox (null without a transport). */
+    mail: MailService | null;
+    /** The emails other modules ask for (waitlist offers, refunds). */
+    notices: NoticesService;
   };
   /** Starts the background jobs (sweeps, presence heartbeats, status updates). */
   startJobs(): void;
@@ -130,6 +142,10 @@ export async function buildApp(deps: AppDeps): Promise<TicketClub> {
     onError: (err, what) => app.log.error({ err }, what),
   }, hooks);
   queue.useDraws(new DrawStore(db, hooks));
+  const resets = new PasswordResets(db, clock, auth, {
+    perIp: deps.limiters({ keyPrefix: 'password-reset-ip', points: 10, durationSeconds: 3600 }),
+    perEmail: deps.limiters({ keyPrefix: 'password-reset-account', points: 3, durationSeconds: 3600 }),
+  });
   const seats = new SeatsService(db, clock, ops.metrics.countingSeatHolds(realtime), queue, hooks);
   const payments = new TestPaymentProvider(db);
   const orders = new OrdersService(
@@ -143,22 +159,27 @@ export async function buildApp(deps: AppDeps): Promise<TicketClub> {
   );
   // An admission that ended without a purchase: its holds and pending orders go, in one transaction.
   queue.onAdmissionEnded((e) => orders.releaseAdmission(e.showId, e.userId, e.admissionId));
+  const mail = deps.mailTransport
+    ? new MailService(db, clock, deps.mailTransport, { from: config.MAIL_FROM, publicUrl: config.publicUrl, onError: (err, what) => app.log.error({ err }, what) })
+    : null;
+  const notices = new NoticesService(db, clock);
 
   // The modules: each registers its routes, socket handlers and jobs.
   const { limiters } = deps;
-  await app.register(authModule, { auth, guards, io, sharedIo, limiters, config });
+  await app.register(authModule, { auth, resets, guards, io, sharedIo, limiters, config });
   await app.register(catalogueModule, { catalogue, showPages });
   await app.register(pagesModule, { pages: new PagesService(db), guards });
   await app.register(queueModule, { queue, guards, io, jobs, limiters, config, now: () => clock.now(), hooks });
-  await app.register(adminModule, { admin, checkin: new CheckinService(db, clock), catalogue, auth, queue, guards, clock, io, jobs, loadTestApi: config.ENABLE_LOAD_TEST_API });
+  await app.register(adminModule, { admin, checkin: new CheckinService(db, clock), exports: new ExportsService(db), catalogue, auth, queue, guards, clock, io, jobs, loadTestApi: config.ENABLE_LOAD_TEST_API });
   await app.register(seatsModule, { seats, guards, io, showExists: (showId) => catalogue.rules(showId) });
   await app.register(ordersModule, { orders, guards, jobs });
+  await app.register(mailModule, { db, guards, jobs, mail, transport: deps.mailTransport?.kind ?? null });
   await serveWeb(app, config.WEB_DIST, { demo: config.demoData, currency: 'TWD', defaultTimeZone: config.DEFAULT_TIME_ZONE });
 
   return {
     app,
     io,
-    services: { auth, catalogue, admin, queue, seats, orders, payments },
+    services: { auth, catalogue, admin, queue, seats, orders, payments, mail, notices },
     startJobs: () => jobs.start(),
     async close() {
       ops.drain(); // health 503, responses close their connection: the server can close
@@ -166,6 +187,7 @@ export async function buildApp(deps: AppDeps): Promise<TicketClub> {
       await jobs.stop();
       await new Promise<void>((resolve) => void io.close(() => resolve()));
       await app.close();
+      mail?.close();
     },
   };
 }

@@ -4,6 +4,7 @@ import { openPostgres } from './adapters/postgres/postgres-database.js';
 import { memoryLimiters } from './adapters/memory/memory-limiter.js';
 import { MemoryQueueStore } from './adapters/memory/memory-queue-store.js';
 import { connectRedis } from './adapters/redis/redis-connection.js';
+import { mailTransportOf } from './adapters/mail/mail-transports.js';
 import { buildApp, type TicketClub } from './app.js';
 import { applyClusterFlag, clusterWorker, isPrimary, runPrimary } from './cluster.js';
 import { isEmpty, loadDemoData } from './demo/demo-data.js';
@@ -105,6 +106,7 @@ async function main(config: Config): Promise<void> {
     logger: { level: config.LOG_LEVEL },
     testHooks: testHooksFromEnv(process.env),
     configureIo: redis?.configureIo,
+    mailTransport: mailTransportOf(config),
   });
   const log = tc.app.log;
 
@@ -118,6 +120,7 @@ async function main(config: Config): Promise<void> {
     await tc.app.listen({ port: config.PORT, host: config.HOST });
     tc.startJobs();
     log.info(`TicketClub on http://localhost:${config.PORT} (${db.kind}, ${redis ? 'redis' : 'in-process'} waiting room)`);
+    if (!config.SMTP_URL) log.info(`no SMTP_URL: every email is written to ${config.DATA_DIR}/mail (listed in the console under Mail)`);
   }
 
   handleShutdownSignals({

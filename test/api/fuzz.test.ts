@@ -195,6 +195,10 @@ describe('fuzz: malformed, oversized, wrongly typed and out-of-order input', () 
         return { name: 'Fuzz', email: 'fuzz@example.com', password: 'password123' };
       case 'POST /api/auth/login':
         return { email: 'fuzz@example.com', password: 'password123' };
+      case 'POST /api/auth/password-reset':
+        return { email: 'fuzz@example.com' };
+      case 'POST /api/auth/password-reset/confirm':
+        return { token: 'a'.repeat(43), password: 'password123' };
       case 'POST /api/shows/:showId/checkout':
         return { seatIds: [f.seatIds[1]] };
       case 'POST /api/orders/:orderId/pay':

@@ -84,6 +84,8 @@ describe('no NUL in any request string', () => {
     const validBodies = (): Record<string, unknown> => ({
       'POST /api/auth/signup': { name: 'Nul Tester', email: 'nul@example.com', password: 'password123' },
       'POST /api/auth/login': { email: 'nul@example.com', password: 'password123' },
+      'POST /api/auth/password-reset': { email: 'nul@example.com' },
+      'POST /api/auth/password-reset/confirm': { token: 'a'.repeat(43), password: 'password123' },
       'POST /api/shows/:showId/checkout': { seatIds: [fixture.seatId] },
       'POST /api/orders/:orderId/pay': { method: 'card', card: { ...GOOD_CARD } },
       'POST /api/admin/venues': { name: 'Hall', city: 'Taipei', address: 'Road 1', timeZone: 'Asia/Taipei', areas: [{ name: 'A', rows: 1, seatsPerRow: 2 }] },

@@ -172,7 +172,10 @@ describeNeeding(['browser'], 'the fan\'s side of the site', () => {
 
     await page.getByTestId('forgot-password-link').click();
     await page.waitForURL(`${url}/forgot-password`);
-    await expect.poll(() => page.getByTestId('forgot-password-text').textContent(), WAIT).toMatch(/cannot send password-reset emails yet/);
+    await expect.poll(() => page.getByTestId('forgot-password-text').textContent(), WAIT).toMatch(/send you a link/);
+    await page.getByLabel('Email').fill(DEMO_FAN.email);
+    await page.getByTestId('forgot-password-submit').click();
+    await expect.poll(() => page.getByTestId('forgot-password-text').textContent(), WAIT).toMatch(/on its way/);
     await page.close();
   });
 });

@@ -4,6 +4,7 @@ import { openPostgres } from '../../src/server/adapters/postgres/postgres-databa
 import { memoryLimiters } from '../../src/server/adapters/memory/memory-limiter.js';
 import { MemoryQueueStore } from '../../src/server/adapters/memory/memory-queue-store.js';
 import { connectRedis } from '../../src/server/adapters/redis/redis-connection.js';
+import { mailTransportOf } from '../../src/server/adapters/mail/mail-transports.js';
 import { buildApp, type AppDeps, type TicketClub } from '../../src/server/app.js';
 import type { Clock } from '../../src/server/platform/clock.js';
 import { loadConfig } from '../../src/server/platform/config.js';
@@ -96,6 +97,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     loginDelay: opts.loginDelay,
     configureIo: redis?.configureIo,
     testHooks: opts.testHooks,
+    mailTransport: mailTransportOf(config),
   });
   await tc.app.ready();
   if (opts.jobs) tc.startJobs();

@@ -181,3 +181,30 @@ describe('DEFAULT_TIME_ZONE', () => {
     expect(err.message).toMatch(/IANA time zone/);
   });
 });
+
+describe('SMTP_URL, MAIL_FROM and PUBLIC_URL', () => {
+  it('when unset, then there is no SMTP server (files in DATA_DIR/mail), a default sender, and links point at localhost:PORT', () => {
+    const c = loadConfig({ PORT: '4000' });
+    expect(c.SMTP_URL).toBeUndefined();
+    expect(c.MAIL_FROM).toBe('TicketClub <tickets@localhost>');
+    expect(c.publicUrl).toBe('http://localhost:4000');
+  });
+
+  it('when set, then they are read (PUBLIC_URL without its trailing slash)', () => {
+    const c = loadConfig({ SMTP_URL: 'smtps://user:secret@mail.example.com:465', MAIL_FROM: 'tickets@example.com', PUBLIC_URL: 'https://tickets.example.com/' });
+    expect(c.SMTP_URL).toBe('smtps://user:secret@mail.example.com:465');
+    expect(c.MAIL_FROM).toBe('tickets@example.com');
+    expect(c.publicUrl).toBe('https://tickets.example.com');
+  });
+
+  it.each([
+    ['SMTP_URL', 'mail.example.com:25'],
+    ['SMTP_URL', 'http://mail.example.com'],
+    ['SMTP_URL', 'smtp://'],
+    ['MAIL_FROM', 'not an address'],
+    ['MAIL_FROM', 'Evil <a@b>\r\nBcc: x@y'],
+    ['PUBLIC_URL', 'tickets.example.com'],
+  ])('when %s is %j, then the start stops naming it', (name, value) => {
+    expect(configError({ [name]: value }).message).toMatch(new RegExp(`\\b${name}\\b`));
+  });
+});

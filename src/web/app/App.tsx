@@ -17,7 +17,8 @@ const ProfilePage = lazy(() => import('../features/orders/ProfilePage.js').then(
 const OrderPage = lazy(() => import('../features/orders/OrderPage.js').then((m) => ({ default: m.OrderPage })));
 const BuyPage = lazy(() => import('../pages/buying/BuyPage.js').then((m) => ({ default: m.BuyPage })));
 const SitePage = lazy(() => import('../features/site/SitePage.js').then((m) => ({ default: m.SitePage })));
-const ForgotPasswordPage = lazy(() => import('../features/site/SitePage.js').then((m) => ({ default: m.ForgotPasswordPage })));
+const ForgotPasswordPage = lazy(() => import('../features/auth/PasswordResetPages.js').then((m) => ({ default: m.ForgotPasswordPage })));
+const ResetPasswordPage = lazy(() => import('../features/auth/PasswordResetPages.js').then((m) => ({ default: m.ResetPasswordPage })));
 const DrawPage = lazy(() => import('../features/waiting-room/DrawPage.js').then((m) => ({ default: m.DrawPage })));
 const AdminPage = lazy(() => import('../features/admin/AdminPage.js').then((m) => ({ default: m.AdminPage })));
 
@@ -33,6 +34,7 @@ export function App() {
             <Route path={R.login} element={<LoginPage />} />
             <Route path={R.signup} element={<SignupPage />} />
             <Route path={R.forgotPassword} element={<ForgotPasswordPage />} />
+            <Route path={R.resetPassword} element={<ResetPasswordPage />} />
             <Route path={R.draw} element={<DrawPage />} />
             <Route path={R.help} element={<SitePage slug="help" />} />
             <Route path={R.terms} element={<SitePage slug="terms" />} />

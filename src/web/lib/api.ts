@@ -16,6 +16,7 @@ import type {
   PayRequest,
   QueueResponse,
   DrawResponse,
+  SalesMinute,
   Seat,
   ShowDetail,
   ShowStats,
@@ -176,6 +177,19 @@ export interface StatsSample {
   admissionsPerMinute: number;
 }
 /** The live figures of a sale: GET /api/admin/shows/:id/stats and the `stats:update` event. */
+export interface OutboxMessage {
+  id: string;
+  kind: string;
+  to: string;
+  subject: string | null;
+  status: 'pending' | 'sent';
+  attempts: number;
+  lastError: string | null;
+  file: string | null;
+  createdAt: string;
+  sentAt: string | null;
+}
+
 export interface LiveStats extends ShowStats {
   showId?: string;
   at?: string;
@@ -202,6 +216,9 @@ export const adminApi = {
   createShow: (body: CreateShowBody) => request<{ show: ShowDetail }>('POST', '/api/admin/shows', body),
   updateShow: (showId: string, body: UpdateShowBody) => request<{ show: ShowDetail }>('PATCH', `/api/admin/shows/${enc(showId)}`, body),
   stats: (showId: string) => request<LiveStats>('GET', `/api/admin/shows/${enc(showId)}/stats`),
+  salesHistory: (showId: string, minutes = 60) =>
+    request<{ currency: string; points: SalesMinute[] }>('GET', `/api/admin/shows/${enc(showId)}/stats/history?minutes=${minutes}`),
+  mail: () => request<{ transport: 'smtp' | 'file' | null; messages: OutboxMessage[] }>('GET', '/api/admin/mail'),
   checkin: (code: string, showId: string) => request<{ ticket: CheckinTicket }>('POST', '/api/admin/checkin', { code, showId }),
 };
 
@@ -211,6 +228,8 @@ export const api = {
   signup: (body: SignupRequest) => request<AuthResponse>('POST', '/api/auth/signup', body),
   login: (body: LoginRequest) => request<AuthResponse>('POST', '/api/auth/login', body),
   logout: () => request<void>('POST', '/api/auth/logout'),
+  requestPasswordReset: (email: string) => request<{ message: string }>('POST', '/api/auth/password-reset', { email }),
+  confirmPasswordReset: (token: string, password: string) => request<void>('POST', '/api/auth/password-reset/confirm', { token, password }),
 
   // ---- Catalogue
   events: (q?: string, signal?: AbortSignal) =>

@@ -1,4 +1,4 @@
-import { QUEUE_OPENS_BEFORE_MS, type CreateEventRequest, type CreateShowRequest, type CreateVenueRequest, type UpdateShowRequest, type UpdateVenueRequest } from '../../../shared/api.js';
+import { QUEUE_OPENS_BEFORE_MS, type CreateEventRequest, type CreateShowRequest, type CreateVenueRequest, type UpdateShowRequest, type UpdateVenueRequest, type SalesMinute } from '../../../shared/api.js';
 import { canonicalTimeZone } from '../../../shared/time-zones.js';
 import type { Database } from '../../platform/database.js';
 import { AppError } from '../../platform/errors.js';
@@ -74,6 +74,42 @@ export class AdminService {
   /** Seats of a show by sale state at `now` (an expired selection counts as available). */
   async seatCounts(showId: string, now: number): Promise<{ sold: number; held: number; available: number }> {
     return seatSteps(this.db).counts(showId, new Date(now));
+  }
+
+  /** The show's paid orders and their revenue (the currency of its prices when nothing is paid yet). */
+  async sales(showId: string): Promise<{ paidOrders: number; revenue: number; currency: string }> {
+    const { rows } = await this.db.query<{ paid_orders: number; revenue: number; currency: string | null }>(
+      `SELECT count(*)::int AS paid_orders, coalesce(sum(total), 0)::int AS revenue,
+              coalesce(min(currency), (SELECT min(currency) FROM show_prices WHERE show_id = $1)) AS currency
+         FROM orders WHERE show_id = $1 AND status = 'paid'`,
+      [showId],
+    );
+    const r = rows[0]!;
+    return { paidOrders: r.paid_orders, revenue: r.revenue, currency: r.currency ?? 'TWD' };
+  }
+
+  /**
+   * The sale minute by minute over the last `minutes` up to `now`, from the orders themselves (so
+   * the dashboard's charts survive a reload or a restart): tickets sold, orders paid, revenue.
+   * Every minute is listed, zero or not, oldest first.
+   */
+  async salesHistory(showId: string, now: number, minutes: number): Promise<SalesMinute[]> {
+    const end = Math.floor(now / 60_000) * 60_000;
+    const start = end - (minutes - 1) * 60_000;
+    const { rows } = await this.db.query<{ minute: Date; sold: number; paid_orders: number; revenue: number }>(
+      `SELECT date_trunc('minute', o.paid_at) AS minute, sum(n.items)::int AS sold, count(*)::int AS paid_orders, sum(o.total)::int AS revenue
+         FROM orders o
+         CROSS JOIN LATERAL (SELECT count(*) AS items FROM order_items oi WHERE oi.order_id = o.id) n
+        WHERE o.show_id = $1 AND o.status = 'paid' AND o.paid_at >= $2 AND o.paid_at < $3
+        GROUP BY 1`,
+      [showId, new Date(start), new Date(end + 60_000)],
+    );
+    const byMinute = new Map(rows.map((r) => [new Date(r.minute).getTime(), r]));
+    return Array.from({ length: minutes }, (_, i) => {
+      const t = start + i * 60_000;
+      const r = byMinute.get(t);
+      return { at: new Date(t).toISOString(), sold: r?.sold ?? 0, paidOrders: r?.paid_orders ?? 0, revenue: r?.revenue ?? 0 };
+    });
   }
 
   /** Creates a show and one sale-state row per seat of every priced area. Returns the show id. */

@@ -10,11 +10,13 @@ import type { QueueService } from '../queue/queue-service.js';
 import { adminRoutes } from './admin-routes.js';
 import type { AdminService } from './admin-service.js';
 import type { CheckinService } from './checkin-service.js';
+import type { ExportsService } from './exports-service.js';
 import { StatsGateway } from './stats-gateway.js';
 
 export interface AdminModuleOptions {
   admin: AdminService;
   checkin: CheckinService;
+  exports: ExportsService;
   catalogue: CatalogueService;
   auth: AuthService;
   queue: QueueService;
@@ -29,11 +31,11 @@ export interface AdminModuleOptions {
 /** The organizers' console: venues, events, shows, check-in, and the live sale dashboard. */
 export const adminModule: FastifyPluginAsync<AdminModuleOptions> = async (app, o) => {
   const { admin, queue, clock } = o;
-  adminRoutes(app, { admin, checkin: o.checkin, catalogue: o.catalogue, auth: o.auth, queue, guards: o.guards, clock, loadTestApi: o.loadTestApi });
+  adminRoutes(app, { admin, checkin: o.checkin, exports: o.exports, catalogue: o.catalogue, auth: o.auth, queue, guards: o.guards, clock, loadTestApi: o.loadTestApi });
 
   const stats = new StatsGateway(
     o.io,
-    async (showId) => ({ ...(await queue.stats(showId)), ...(await admin.seatCounts(showId, clock.now())) }),
+    async (showId) => ({ ...(await queue.stats(showId)), ...(await admin.seatCounts(showId, clock.now())), ...(await admin.sales(showId)) }),
     () => clock.now(),
     (err, what) => app.log.error({ err }, what),
     socketErrorLog(app.log),

@@ -1,9 +1,10 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { LoginRequest, SignupRequest } from '../../../shared/api.js';
+import { LoginRequest, PasswordResetConfirmRequest, PasswordResetRequest, SignupRequest } from '../../../shared/api.js';
 import { rateLimit, type LimiterFactory } from '../../platform/rate-limits.js';
 import { parse } from '../../platform/validation.js';
 import { setSessionCookie, type AuthGuards } from './auth-context.js';
 import type { AuthService } from './auth-service.js';
+import type { PasswordResets } from './password-reset.js';
 import { SESSION_COOKIE, SESSION_TTL_SECONDS } from './sessions.js';
 
 export interface AuthRoutesOptions {
@@ -14,7 +15,7 @@ export interface AuthRoutesOptions {
   signupsPerIp: number;
 }
 
-export function authRoutes(app: FastifyInstance, auth: AuthService, guards: AuthGuards, o: AuthRoutesOptions): void {
+export function authRoutes(app: FastifyInstance, auth: AuthService, guards: AuthGuards, o: AuthRoutesOptions, resets: PasswordResets): void {
   const { cookieSecure } = o;
   // A request that came over HTTPS (directly, or per X-Forwarded-Proto from a trusted proxy) gets a
   // Secure cookie whatever the setting: a browser would never send it back over plain HTTP.
@@ -43,4 +44,16 @@ export function authRoutes(app: FastifyInstance, auth: AuthService, guards: Auth
   });
 
   app.get('/api/me', async (req) => ({ user: await guards.requireUser(req) }));
+
+  app.post('/api/auth/password-reset', async (req, reply) => {
+    const { email } = parse(PasswordResetRequest, req.body);
+    await resets.request(email, req.ip);
+    return reply.status(202).send({ message: 'If an account has this email, a link to choose a new password is on its way.' });
+  });
+
+  app.post('/api/auth/password-reset/confirm', async (req, reply) => {
+    const { token, password } = parse(PasswordResetConfirmRequest, req.body);
+    await resets.confirm(token, password);
+    return reply.status(204).send();
+  });
 }

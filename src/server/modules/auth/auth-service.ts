@@ -102,6 +102,23 @@ export class AuthService {
     await this.ended?.(tokenHashes);
   }
 
+  /**
+   * Sets a new password for the account `claim` names inside the same transaction (null: nothing
+   * changes), and ends every session of that account here and on every instance. Says whether it did.
+   */
+  async replacePassword(password: string, claim: (tx: Queryable) => Promise<string | null>): Promise<boolean> {
+    const hash = await hashPassword(password);
+    const revoked = await this.db.transaction(async (tx) => {
+      const userId = await claim(tx);
+      if (!userId) return null;
+      await tx.query(`UPDATE users SET password_hash = $2 WHERE id = $1`, [userId, hash]);
+      return this.deleteSessions(tx, [userId]);
+    });
+    if (revoked === null) return false;
+    await this.endSessions(revoked);
+    return true;
+  }
+
   /** The account a token belongs to, or null when it is unknown, logged out or expired. */
   async authenticate(token: string): Promise<User | null> {
     if (token.length < 20 || token.length > 200) return null;

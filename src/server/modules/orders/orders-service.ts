@@ -14,6 +14,9 @@ import type { SeatChange } from '../seats/show-seats-repository.js';
 import { readOrders } from './order-views.js';
 import { OrdersRepository, type OrderState } from './orders-repository.js';
 import { PaymentAttemptsRepository, type Attempt } from './payment-attempts-repository.js';
+import { outbox } from '../mail/outbox.js';
+import { ticketPdf } from './ticket-pdf.js';
+import { readTicketSheet } from './ticket-sheet.js';
 import { releaseExpired, type Released } from './release-expired.js';
 import { TicketsRepository } from './tickets-repository.js';
 
@@ -307,6 +310,8 @@ export class OrdersService {
       seats: sold.map((s) => ({ seatId: s.seatId, code: newTicketCode() })),
       now,
     });
+    // The confirmation with the tickets commits with them, once per order however often this runs.
+    await outbox.enqueue(tx, { kind: 'order-paid', userId: attempt.user_id, payload: { orderId: attempt.order_id }, dedupeKey: `order-paid:${attempt.order_id}`, now });
     // The purchase ends the admission: seats still held but not bought go back on sale.
     const leftover = await seats.releaseHolds(attempt.show_id, attempt.user_id, now);
     return [...sold, ...leftover];
@@ -413,6 +418,13 @@ export class OrdersService {
 
   async list(userId: string): Promise<Order[]> {
     return readOrders(this.db, userId, this.now());
+  }
+
+  /** The paid order's tickets as a PDF (one page each, with its QR code); another account's or an unpaid order is a 404. */
+  async ticketsPdf(orderId: string, userId: string): Promise<Buffer> {
+    const sheet = await readTicketSheet(this.db, orderId, userId);
+    if (!sheet) throw new AppError('NOT_FOUND', 'No paid order with that id');
+    return ticketPdf(sheet);
   }
 
   async get(orderId: string, userId: string): Promise<Order> {

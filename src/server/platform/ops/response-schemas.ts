@@ -151,6 +151,13 @@ export const ShowStatsDoc = z.object({
   held: z.number().int(),
   available: z.number().int(),
   admissionsPerMinute: z.number(),
+  paidOrders: z.number().int(),
+  revenue: z.number().int().describe('of the paid orders, in the smallest unit of `currency`'),
+  currency: z.string(),
+});
+export const SalesHistoryDoc = z.object({
+  currency: z.string(),
+  points: z.array(z.object({ at: instant, sold: z.number().int(), paidOrders: z.number().int(), revenue: z.number().int() })),
 });
 
 export const VenueDoc = z.object({
@@ -169,6 +176,23 @@ export const SitePageDoc = z.object({
 });
 export const EventDoc = z.object({ id, title: z.string(), artist: z.string(), description: z.string(), imageUrl: z.string().nullable() });
 export const BulkUserDoc = z.object({ id, email: z.string(), token: z.string() });
+export const MailListDoc = z.object({
+  transport: z.enum(['smtp', 'file']).nullable().describe('`file`: no SMTP_URL, each message is an .eml file under DATA_DIR/mail'),
+  messages: z.array(
+    z.object({
+      id,
+      kind: z.enum(['order-paid', 'order-refunded', 'waitlist-offer', 'password-reset']),
+      to: z.string(),
+      subject: z.string().nullable().describe('set once sent'),
+      status: z.enum(['pending', 'sent']),
+      attempts: z.number().int(),
+      lastError: z.string().nullable(),
+      file: z.string().nullable().describe('the .eml file it was written to (no SMTP_URL)'),
+      createdAt: instant,
+      sentAt: instant.nullable(),
+    }),
+  ),
+});
 
 const codes = Object.keys(ERROR_STATUS) as [ErrorCode, ...ErrorCode[]];
 /** The one error shape; `codes` narrows `error.code` to what the operation can answer with that status. */

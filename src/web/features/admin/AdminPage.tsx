@@ -7,6 +7,7 @@ import { useDocumentTitle } from '../../lib/hooks.js';
 import { CheckinPage } from './CheckinPage.js';
 import { EventEditPage, NewEventPage } from './EventEditPage.js';
 import { EventsOverview } from './EventsOverview.js';
+import { MailPage } from './MailPage.js';
 import { PagesPage } from './PagesPage.js';
 import { ShowDashboard } from './ShowDashboard.js';
 import { VenuesPage } from './VenuesPage.js';
@@ -34,6 +35,9 @@ export function AdminPage() {
           <NavItem to="/admin/pages" icon={ICONS.pages}>
             {t('admin.nav.pages')}
           </NavItem>
+          <NavItem to="/admin/mail" icon={ICONS.pages}>
+            Mail
+          </NavItem>
         </nav>
         <Link to="/" className="console-nav-site">
           {t('admin.nav.site')}
@@ -48,6 +52,7 @@ export function AdminPage() {
           <Route path="shows/:showId" element={<ShowDashboard />} />
           <Route path="checkin" element={<CheckinPage />} />
           <Route path="pages" element={<PagesPage />} />
+          <Route path="mail" element={<MailPage />} />
           <Route path="*" element={<ConsoleNotFound />} />
         </Routes>
       </div>

@@ -80,6 +80,11 @@ export function OrderPage() {
             {t('order.tickets')}
           </h2>
           <TicketList order={order} size={220} variant="large" />
+          <p>
+            <a href={`/api/orders/${order.id}/tickets.pdf`} download className="btn btn-secondary" data-testid="download-tickets-pdf">
+              Download tickets (PDF)
+            </a>
+          </p>
         </section>
       )}
 

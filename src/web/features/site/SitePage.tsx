@@ -1,8 +1,6 @@
 import { useTranslation } from 'react-i18next';
-import { Link } from 'react-router-dom';
 import type { SitePageSlug } from '../../../shared/api.js';
 import { LoadError } from '../../components/LoadError.js';
-import { PageMessage } from '../../components/PageMessage.js';
 import { RichText } from '../../components/RichText.js';
 import { Spinner } from '../../components/Spinner.js';
 import { api } from '../../lib/api.js';
@@ -21,36 +19,5 @@ export function SitePage({ slug }: { slug: SitePageSlug }) {
       <h1 className="site-page-title">{page.title}</h1>
       <RichText text={page.body} className="site-page-body" />
     </article>
-  );
-}
-
-/**
- * "Forgot your password?" There is no email yet, so no reset link can be sent: say so, and point at
- * the contact page. The real flow (a reset link by email) comes with email.
- */
-export function ForgotPasswordPage() {
-  const { t } = useTranslation();
-  useDocumentTitle(t('forgot.title'));
-  return (
-    <div className="container narrow">
-      <PageMessage
-        icon="lock"
-        title={t('forgot.title')}
-        actions={
-          <>
-            <Link to="/contact" className="btn btn-primary">
-              {t('forgot.contact')}
-            </Link>
-            <Link to="/login" className="btn btn-secondary">
-              {t('forgot.back')}
-            </Link>
-          </>
-        }
-      >
-        <p data-testid="forgot-password-text">
-          {t('forgot.text')}
-        </p>
-      </PageMessage>
-    </div>
   );
 }
