@@ -103,7 +103,9 @@ async function placesAfterStop(ctx: Context, showId: string, accounts: { id: str
     const ranks: (number | null)[] = [];
     for (let i = 0; i < heard.length; i += 5_000) {
       const pipe = redis.pipeline();
-      for (const [g] of heard.slice(i, i + 5_000)) pipe.zrank(`tc:q:{${showId}}:wait`, accounts[g]!.id);
+      // The servers' queue prefix names their schema (src/server/main.ts).
+      const prefix = ctx.db?.schema ? `tc:q:${ctx.db.schema}` : 'tc:q';
+      for (const [g] of heard.slice(i, i + 5_000)) pipe.zrank(`${prefix}:{${showId}}:wait`, accounts[g]!.id);
       for (const [, r] of (await pipe.exec()) ?? []) ranks.push(typeof r === 'number' ? r : null);
     }
     let waiting = 0;
@@ -466,7 +468,7 @@ function connectionsReport(run: ConnectionsRun, m: Measured, data: ConnectionsDa
     ['age of each waiting connection\'s last place p50 / p99 (sampled each second)', `${fmtMs(data.places.ageMs.p50)} / ${fmtMs(data.places.ageMs.p99)}`],
     [
       'true place 3 s after the line stopped',
-      data.places.afterStop ? `${fmt(data.places.afterStop.right)} of ${fmt(data.places.afterStop.waiting)} waiting (error p50 ${data.places.afterStop.errorP50}, p99 ${data.places.afterStop.errorP99} places)` : 'n/a (no Redis)',
+      data.places.afterStop ? `${fmt(data.places.afterStop.right)} of ${fmt(data.places.afterStop.waiting)} waiting (error p50 ${fmt(data.places.afterStop.errorP50, 0)}, p99 ${fmt(data.places.afterStop.errorP99, 0)} places)` : 'n/a (no Redis)',
     ],
     ['CPU per status (server / client)', `${data.cpu.serverUsPerStatus ?? 'n/a'} µs / ${data.cpu.clientUsPerStatus ?? 'n/a'} µs (${fmt(data.cpu.statuses)} statuses from the hold to 3 s after it)`],
     ['line moved', `${fmt(leaves)} leaves in ${fmt(holdSeconds, 0)} s (${fmt(moved.perSecond, 1)}/s, asked ${o.moveRate}/s)`],
