@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, createShow, newAdmin, newCustomers } from '../support/api-client.js';
 import type { TestHooks } from '../../src/server/platform/test-hooks.js';
+import type { QueueStatusEvent } from '../../src/shared/realtime.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { connect, emitAck, nextEvent, sleep, type ClientSocket } from '../support/sockets.js';
 import { describeOnEachStore } from '../support/needs.js';
@@ -62,6 +63,46 @@ describeOnEachStore('waiting room over realtime (%s store)', (storeKind) => {
     }
     return cond();
   };
+
+  it('when the line moves at the front, in the middle and at the back, then every waiting tab hears its true place within about a second, and no waiter who stayed in line is read again', async () => {
+    const show = await createShow(h.ticketClub.app, admin, { pageCapacity: 2 });
+    const fans = await newCustomers(h.ticketClub.app, admin, 12);
+    for (const f of fans) await call(h.ticketClub.app, 'POST', `/api/shows/${show.id}/queue`, { token: f.token });
+    const last = new Map<string, QueueStatusEvent>();
+    for (const f of fans) {
+      const s = await open(f.token);
+      s.on('queue:status', (e) => {
+        if (e.showId === show.id) last.set(f.id, e);
+      });
+      expect(await emitAck(s, 'queue:watch', show.id)).toEqual({ ok: true });
+    }
+    await sleep(1_200); // every watch followed by a tick
+
+    // The front (an admitted fan: two waiters move up and one is admitted), the middle, the back; one rejoins.
+    for (const i of [0, 6, 11]) await call(h.ticketClub.app, 'DELETE', `/api/shows/${show.id}/queue`, { token: fans[i]!.token });
+    await call(h.ticketClub.app, 'POST', `/api/shows/${show.id}/queue`, { token: fans[6]!.token });
+    // From here on, count the waiting places the server reads from the store while its ticks run.
+    const places = h.store.places.bind(h.store);
+    let waitingReads = 0;
+    h.store.places = async (...args) => {
+      const out = await places(...args);
+      waitingReads += out.filter((p) => p.state === 'waiting').length;
+      return out;
+    };
+    try {
+      await sleep(2_500);
+    } finally {
+      h.store.places = places;
+    }
+    // Only the fan who rejoined is read as a waiter again (its ticket left the line); the others follow the line's log.
+    expect(waitingReads).toBeLessThanOrEqual(1);
+    const truth = await Promise.all(fans.map((f) => state(show.id, f.token)));
+    expect(truth.filter((t) => t.state === 'waiting').length).toBe(8);
+    fans.forEach((f, i) => {
+      if (truth[i].state === 'waiting') expect([f.id, last.get(f.id)?.position]).toEqual([f.id, truth[i].position]);
+      else expect(last.get(f.id)?.position).toBeUndefined();
+    });
+  });
 
   it.each(['admitted', 'waiting'] as const)(
     'when a tab closes while its watch is still being handled, then the %s account is removed after the grace',

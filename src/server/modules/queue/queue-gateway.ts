@@ -2,12 +2,19 @@ import { ShowPayload } from '../../../shared/api.js';
 import type { IoSocket } from '../../platform/realtime.js';
 import { onSocketEvent, type SocketErrorLog } from '../../platform/socket-events.js';
 import type { TestHooks } from '../../platform/test-hooks.js';
+import { LineFollower } from './line-follower.js';
 import type { QueueService } from './queue-service.js';
+import type { Place } from './queue-store.js';
 
 interface Watcher {
   sockets: Set<IoSocket>;
-  /** When this account's next status is due (ms), by how far back in line it stands. */
+  /**
+   * When this account's next status is due (ms), by how far back in line it stands. A followed
+   * waiter is told at once when its place changes; this only refreshes its ETA.
+   */
   dueAt: number;
+  /** The position last sent to a followed waiter. */
+  sent?: number;
 }
 
 export interface GatewayOptions {
@@ -22,7 +29,10 @@ export interface GatewayOptions {
 /** Unwatching garbage, or a show never watched, changes nothing and is acked like any unwatch. */
 const UnwatchPayload = ShowPayload.optional().catch(undefined);
 
-/** How often a waiter hears its place: the front of the line every second, the far back every 10-15 s. */
+/**
+ * How often a watcher hears its status when nothing about its place changed: the front of the line
+ * every second, the far back every 10-15 s (its ETA); an account not waiting every second.
+ */
 export function refreshInterval(position: number | undefined, capacity: number): number {
   if (position === undefined) return 1_000;
   if (position <= 2 * capacity + 100) return 1_000;
@@ -32,11 +42,14 @@ export function refreshInterval(position: number | undefined, capacity: number):
 
 /**
  * Realtime side of the waiting room. Sockets watching a show count as the account's presence:
- * this instance refreshes their "seen" time in the store, and tells each its place on a schedule
- * (no per-admission fan-out to every waiter).
+ * this instance refreshes their "seen" time in the store. Once a second, one read of the line log
+ * per show (QueueStore.lineTick) moves every waiter it serves to its exact place (LineFollower),
+ * and each waiter whose place changed is told it: no per-admission fan-out, no read per waiter.
+ * A waiter whose ticket left the line, and a watcher not waiting, are read again.
  */
 export class QueueGateway {
   private readonly watchers = new Map<string, Map<string, Watcher>>();
+  private readonly lines = new Map<string, LineFollower>();
   private timers: NodeJS.Timeout[] = [];
   private ticking = false;
 
@@ -68,9 +81,13 @@ export class QueueGateway {
           }
           try {
             await this.opts.hooks?.queueWatch?.();
-            const [status] = await this.queue.statuses(showId, [userId]); // 404 for an unknown show
+            const [seen] = await this.queue.look(showId, [userId]); // 404 for an unknown show
             if (fresh && socket.connected) await this.queue.touch(showId, [userId]);
-            if (status) return () => socket.emit('queue:status', status);
+            if (seen)
+              return () => {
+                socket.emit('queue:status', seen.status);
+                this.follow(showId, userId, seen.place);
+              };
           } catch (e) {
             if (fresh && watched.delete(showId)) await this.remove(showId, userId, socket);
             throw e;
@@ -112,10 +129,34 @@ export class QueueGateway {
     if (!show || !w) return;
     w.sockets.delete(socket);
     if (w.sockets.size > 0) return;
-    show.delete(userId);
-    if (show.size === 0) this.watchers.delete(showId);
+    this.forget(showId, userId);
     // Last seen now: the grace runs from this moment.
     await this.queue.touch(showId, [userId]).catch((e) => this.opts.onError?.(e, 'touch on disconnect'));
+  }
+
+  /** Follows a watcher's place if it is waiting (else it is read again on its schedule). */
+  private follow(showId: string, userId: string, place: Place): void {
+    const w = this.watchers.get(showId)?.get(userId);
+    if (!w) return;
+    let line = this.lines.get(showId);
+    if (place.state !== 'waiting') {
+      line?.unfollow(userId);
+      w.sent = undefined;
+      return;
+    }
+    if (!line) this.lines.set(showId, (line = new LineFollower()));
+    line.follow(userId, place);
+    w.sent = place.position;
+  }
+
+  private forget(showId: string, userId: string): void {
+    const show = this.watchers.get(showId);
+    show?.delete(userId);
+    this.lines.get(showId)?.unfollow(userId);
+    if (show?.size === 0) {
+      this.watchers.delete(showId);
+      this.lines.delete(showId);
+    }
   }
 
   start(): void {
@@ -139,41 +180,69 @@ export class QueueGateway {
     for (const [showId, show] of [...this.watchers]) {
       for (const [userId, w] of show) {
         for (const socket of w.sockets) if (!socket.connected) w.sockets.delete(socket);
-        if (w.sockets.size === 0) show.delete(userId);
+        if (w.sockets.size === 0) this.forget(showId, userId);
       }
-      if (show.size === 0) {
-        this.watchers.delete(showId);
-        continue;
-      }
+      if (show.size === 0) continue;
       await this.queue.touch(showId, [...show.keys()]).catch((e) => this.opts.onError?.(e, 'heartbeat'));
     }
   }
 
-  /** Sends each local watcher whose update is due its place and ETA. */
+  /**
+   * The line tick: moves every followed waiter by the line log and tells those whose place changed
+   * (or whose ETA refresh is due); reads again the waiters who left the line and the watchers due
+   * who are not waiting.
+   */
   async tick(): Promise<void> {
     if (this.ticking) return;
     this.ticking = true;
     try {
       const now = this.opts.now();
       for (const [showId, show] of this.watchers) {
-        const due = [...show].filter(([, w]) => w.dueAt <= now).map(([u]) => u);
-        if (due.length === 0) continue;
-        const capacity = await this.queue.pageCapacity(showId);
-        for (let i = 0; i < due.length; i += 500) {
-          const batch = due.slice(i, i + 500);
-          const statuses = await this.queue.statuses(showId, batch);
-          statuses.forEach((s, j) => {
-            const w = show.get(batch[j]!);
-            if (!w) return;
-            w.dueAt = now + refreshInterval(s.position, capacity);
-            for (const socket of w.sockets) socket.emit('queue:status', s);
-          });
+        try {
+          await this.tickShow(showId, show, now);
+        } catch (e) {
+          this.opts.onError?.(e, 'status tick');
         }
       }
-    } catch (e) {
-      this.opts.onError?.(e, 'status tick');
     } finally {
       this.ticking = false;
+    }
+  }
+
+  private async tickShow(showId: string, show: Map<string, Watcher>, now: number): Promise<void> {
+    const capacity = await this.queue.pageCapacity(showId);
+    const again = new Set<string>();
+    const line = this.lines.get(showId);
+    const since = line?.begin() ?? null;
+    if (line && since !== null) {
+      const tick = await this.queue.lineTick(showId, since);
+      const { places, lost } = line.apply(since, tick);
+      for (const u of lost) again.add(u);
+      const tell = places.filter((p) => {
+        const w = show.get(p.userId);
+        return w !== undefined && (w.sent !== p.position || w.dueAt <= now);
+      });
+      const statuses = await this.queue.waitingStatuses(showId, tick, tell.map((p) => p.position));
+      tell.forEach((p, i) => {
+        const w = show.get(p.userId);
+        if (!w) return;
+        w.sent = p.position;
+        w.dueAt = now + refreshInterval(p.position, capacity);
+        for (const socket of w.sockets) socket.emit('queue:status', statuses[i]!);
+      });
+    }
+    const due = [...show].filter(([u, w]) => again.has(u) || (w.dueAt <= now && !line?.has(u))).map(([u]) => u);
+    for (let i = 0; i < due.length; i += 500) {
+      const batch = due.slice(i, i + 500);
+      const seen = await this.queue.look(showId, batch);
+      seen.forEach(({ status, place }, j) => {
+        const userId = batch[j]!;
+        const w = show.get(userId);
+        if (!w) return;
+        w.dueAt = now + refreshInterval(status.position, capacity);
+        for (const socket of w.sockets) socket.emit('queue:status', status);
+        this.follow(showId, userId, place);
+      });
     }
   }
 }

@@ -9,7 +9,7 @@ import { showStatus } from '../catalogue/show-status.js';
 import type { Admission, AdmissionEnded, AdmissionGate } from './admission.js';
 import { etaLikelySeconds, etaSeconds } from './eta.js';
 import { waitFigures, type WaitFigures } from './wait-stats.js';
-import type { Changes, Place, QueueLimits, QueueStore } from './queue-store.js';
+import type { Changes, LineTick, Place, QueueLimits, QueueStore } from './queue-store.js';
 import type { DrawStore, Entry } from './draw.js';
 
 export interface QueueEvents {
@@ -347,6 +347,11 @@ export class QueueService implements AdmissionGate {
 
   /** Status events for accounts watching a show (one batched read). */
   async statuses(showId: string, userIds: string[]): Promise<QueueStatusEvent[]> {
+    return (await this.look(showId, userIds)).map((l) => l.status);
+  }
+
+  /** The same, with the places they were made from (the gateway follows the waiting ones). */
+  async look(showId: string, userIds: string[]): Promise<{ status: QueueStatusEvent; place: Place }[]> {
     const rules = await this.rules(showId);
     const places = await this.store.places(showId, userIds, rules.pageCapacity);
     const entries = await this.earlyEntries(rules, places.filter((p) => p.state === 'none').map((p) => p.userId));
@@ -354,9 +359,29 @@ export class QueueService implements AdmissionGate {
     return Promise.all(
       places.map(async (p) => {
         const entry = p.state === 'none' ? entries.get(p.userId) : undefined;
-        return { showId, at: new Date(p.at).toISOString(), ...(entry ? early(rules, entry) : await this.describe(rules, p)) };
+        return { place: p, status: { showId, at: new Date(p.at).toISOString(), ...(entry ? early(rules, entry) : await this.describe(rules, p)) } };
       }),
     );
+  }
+
+  /** The line log since `since` (QueueStore.lineTick): one store read per show per tick. */
+  lineTick(showId: string, since: number): Promise<LineTick> {
+    return this.store.lineTick(showId, since);
+  }
+
+  /**
+   * Status events of waiters at these positions, as of `tick`: the same place, ETA and stock a
+   * read of each would give, from the tick's admission times and the show's cached rate and stock.
+   */
+  async waitingStatuses(showId: string, tick: LineTick, positions: number[]): Promise<QueueStatusEvent[]> {
+    const rules = await this.rules(showId);
+    const [rate, stock] = await Promise.all([this.admissionRate(rules.id), this.stock(rules.id)]);
+    const at = new Date(tick.at).toISOString();
+    return positions.map((position) => ({
+      showId,
+      at,
+      ...waitingStatus(rules, { position, refAdmittedAt: tick.page[(position - 1) % rules.pageCapacity] ?? null, at: tick.at }, rate, stock.left),
+    }));
   }
 
   async stats(showId: string): Promise<Pick<ShowStats, 'waiting' | 'admitted' | 'pageCapacity' | 'admissionsPerMinute'> & WaitFigures> {
@@ -386,21 +411,8 @@ export class QueueService implements AdmissionGate {
       return { state: 'admitted', admittedAt: new Date(place.admittedAt).toISOString(), expiresAt: new Date(place.expiresAt).toISOString() };
     }
     if (place.state === 'none') return { state: 'none' };
-    const worst = etaSeconds({
-      position: place.position,
-      capacity: rules.pageCapacity,
-      windowSeconds: rules.purchaseWindowSeconds,
-      refAdmittedAt: place.refAdmittedAt,
-      now: place.at,
-    });
     const [rate, stock] = await Promise.all([this.admissionRate(rules.id), this.stock(rules.id)]);
-    return {
-      state: 'waiting',
-      position: place.position,
-      etaSeconds: worst,
-      etaLikelySeconds: etaLikelySeconds({ position: place.position, admissionsPerSecond: rate, worstCase: worst }),
-      seatsLeft: stock.left,
-    };
+    return waitingStatus(rules, place, rate, stock.left);
   }
 
   /** Tells the accounts concerned, and releases the seats of admissions that ended without a purchase. */
@@ -473,6 +485,22 @@ export async function putInLine(
     for (const r of results) await onChanges(r.changes);
     pos = Math.max(...results.map((r) => r.next));
   }
+}
+
+function waitingStatus(
+  rules: SaleRules,
+  p: { position: number; refAdmittedAt: number | null; at: number },
+  admissionsPerSecond: number,
+  seatsLeft: number,
+): QueueResponse {
+  const worst = etaSeconds({ position: p.position, capacity: rules.pageCapacity, windowSeconds: rules.purchaseWindowSeconds, refAdmittedAt: p.refAdmittedAt, now: p.at });
+  return {
+    state: 'waiting',
+    position: p.position,
+    etaSeconds: worst,
+    etaLikelySeconds: etaLikelySeconds({ position: p.position, admissionsPerSecond, worstCase: worst }),
+    seatsLeft,
+  };
 }
 
 const hasPreQueue = (r: SaleRules): boolean => r.queueOpensAt.getTime() < r.onSaleAt.getTime();
