@@ -1,4 +1,4 @@
-import type { FastifyServerOptions } from 'fastify';
+import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 
 type LoggerOption = FastifyServerOptions['logger'];
 
@@ -84,4 +84,17 @@ export function withLogRedaction(logger: LoggerOption): LoggerOption {
     redact: { paths: [...new Set([...REDACT_PATHS, ...redact])], censor: '[Redacted]' },
     serializers: { req: serializeReq, ...base.serializers },
   };
+}
+
+/**
+ * One line per request, written when its answer has gone (Fastify's own logging writes two: one
+ * on arrival, one at the end). Half the lines is most of the logging's cost on a hot path; the line
+ * says what both said: the request, its status, its time, and (as every request line) its id.
+ * Apps built with it set `disableRequestLogging: true`.
+ */
+export function logEachRequest(app: FastifyInstance): void {
+  app.addHook('onResponse', (req, reply, done) => {
+    req.log.info({ req, res: reply, responseTime: reply.elapsedTime }, 'request completed');
+    done();
+  });
 }
