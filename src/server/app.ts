@@ -38,7 +38,7 @@ import { Jobs } from './platform/jobs.js';
 import type { LimiterFactory } from './platform/rate-limits.js';
 import type { TestHooks } from './platform/test-hooks.js';
 import { serveWeb } from './platform/web.js';
-import { answerFrameworkError, installOps, logEachRequest, withLogRedaction } from './platform/ops/index.js';
+import { answerFrameworkError, installOps, OneLinePerRequest, withLogRedaction } from './platform/ops/index.js';
 import type { HealthOptions } from './platform/ops/health.js';
 import { socketIoRealtime, type IoServer } from './platform/realtime.js';
 
@@ -92,8 +92,7 @@ export async function buildApp(deps: AppDeps): Promise<TicketClub> {
   const hooks = deps.testHooks ?? {};
   const app = Fastify({
     logger: withLogRedaction(deps.logger),
-    // One line per request instead of two (logEachRequest).
-    disableRequestLogging: true,
+    logController: new OneLinePerRequest(),
     bodyLimit: 256 * 1024,
     trustProxy: config.TRUST_PROXY,
     genReqId: () => crypto.randomUUID(),
@@ -101,7 +100,6 @@ export async function buildApp(deps: AppDeps): Promise<TicketClub> {
     frameworkErrors: answerFrameworkError,
   });
   installErrorHandling(app);
-  logEachRequest(app);
   // Past the open-files limit the process would fail with EMFILE: refuse extra connections instead.
   app.server.maxConnections = config.MAX_CONNECTIONS;
   await app.register(fastifyCookie);
