@@ -345,12 +345,7 @@ export class QueueService implements AdmissionGate {
     if (hasPreQueue(rules) && this.clock.now() < rules.onSaleAt.getTime()) await this.draws.touch(showId, userIds, this.clock.now());
   }
 
-  /** Status events for accounts watching a show (one batched read). */
-  async statuses(showId: string, userIds: string[]): Promise<QueueStatusEvent[]> {
-    return (await this.look(showId, userIds)).map((l) => l.status);
-  }
-
-  /** The same, with the places they were made from (the gateway follows the waiting ones). */
+  /** Status events for accounts watching a show (one batched read), with the places they were made from (the gateway follows the waiting ones). */
   async look(showId: string, userIds: string[]): Promise<{ status: QueueStatusEvent; place: Place }[]> {
     const rules = await this.rules(showId);
     const places = await this.store.places(showId, userIds, rules.pageCapacity);
