@@ -1,5 +1,6 @@
 import type { Clock } from '../../platform/clock.js';
 import type { Database, Queryable } from '../../platform/database.js';
+import { orderReads } from '../orders/order-reads.js';
 import { outbox } from './outbox.js';
 
 /**
@@ -27,12 +28,12 @@ export class NoticesService {
 
   /** An order was refunded: its buyer hears it once. */
   async orderRefunded(orderId: string, tx: Queryable = this.db): Promise<boolean> {
-    const { rows } = await tx.query<{ user_id: string }>(`SELECT user_id FROM orders WHERE id = $1`, [orderId]);
-    if (!rows[0]) return false;
+    const buyer = await orderReads(tx).orders.buyerOf(orderId);
+    if (!buyer) return false;
     return outbox.enqueue(tx, {
       kind: 'order-refunded',
-      userId: rows[0].user_id,
-      payload: { userId: rows[0].user_id, orderId },
+      userId: buyer,
+      payload: { userId: buyer, orderId },
       dedupeKey: `order-refunded:${orderId}`,
       now: new Date(this.clock.now()),
     });
