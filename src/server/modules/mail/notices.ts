@@ -1,7 +1,7 @@
 import type { Clock } from '../../platform/clock.js';
 import type { Database, Queryable } from '../../platform/database.js';
 import { orderReads } from '../orders/order-reads.js';
-import { outbox } from './outbox.js';
+import { MailOutboxRepository } from './mail-outbox-repository.js';
 
 /**
  * The emails other modules ask for, as use cases: each enqueues one outbox message (in the
@@ -17,7 +17,7 @@ export class NoticesService {
   /** Places came back for a waitlisted account: they are held for it until `expiresAt`. */
   async waitlistOffered(accountId: string, showId: string, seatIds: string[], expiresAt: Date | string, tx: Queryable = this.db): Promise<boolean> {
     const until = new Date(expiresAt).toISOString();
-    return outbox.enqueue(tx, {
+    return new MailOutboxRepository(tx).enqueue({
       kind: 'waitlist-offer',
       userId: accountId,
       payload: { userId: accountId, showId, seatIds, expiresAt: until },
@@ -30,7 +30,7 @@ export class NoticesService {
   async orderRefunded(orderId: string, tx: Queryable = this.db): Promise<boolean> {
     const buyer = await orderReads(tx).orders.buyerOf(orderId);
     if (!buyer) return false;
-    return outbox.enqueue(tx, {
+    return new MailOutboxRepository(tx).enqueue({
       kind: 'order-refunded',
       userId: buyer,
       payload: { userId: buyer, orderId },
