@@ -92,6 +92,10 @@ export const DEMO_ACCOUNTS = [
   { name: 'Admin', email: 'admin@test.com', password: 'adminadmin', role: 'admin' as const },
 ];
 
+/**
+ * Whether the database holds no event and no account yet. The one read of the seeding step, which
+ * belongs to no module: it asks about the whole database before the demo is written through the services.
+ */
 export async function isEmpty(db: Database): Promise<boolean> {
   const { rows } = await db.query<{ n: number }>(`SELECT (SELECT count(*) FROM events) + (SELECT count(*) FROM users) AS n`);
   return Number(rows[0]!.n) === 0;

@@ -30,6 +30,29 @@ export interface CheckinRow {
   starts_at: Date;
 }
 
+/** A ticket as its sheet (the PDF) prints it, with what its seat was sold for. */
+export interface SheetTicketRow {
+  id: string;
+  code: string;
+  area_name: string;
+  row_number: number | null;
+  seat_number: number | null;
+  price: number;
+}
+
+/** A ticket as the organizer's attendees.csv lists it: its order, holder and place. */
+export interface AttendeeRow {
+  id: string;
+  order_id: string;
+  order_status: string;
+  name: string;
+  email: string;
+  area: string;
+  row_number: number | null;
+  seat_number: number | null;
+  checked_in_at: Date | null;
+}
+
 const TICKET_SELECT = `
   SELECT t.id, t.order_id, t.show_id, t.seat_id, t.code, t.checked_in_at, a.name AS area_name, s.row_number, s.seat_number
     FROM tickets t JOIN seats s ON s.id = t.seat_id JOIN areas a ON a.id = s.area_id`;
@@ -92,5 +115,36 @@ export class TicketsRepository {
     const [where, value] = 'id' in by ? ['t.id = $1', by.id] : ['t.code = $1', by.code];
     const { rows } = await this.q.query<CheckinRow>(`${CHECKIN_SELECT} WHERE ${where}`, [value]);
     return rows[0];
+  }
+
+  /** The tickets of an order with their prices, in the venue's seat order. */
+  async ofOrderWithPrices(orderId: string): Promise<SheetTicketRow[]> {
+    const { rows } = await this.q.query<SheetTicketRow>(
+      `SELECT t.id, t.code, a.name AS area_name, s.row_number, s.seat_number, oi.price
+         FROM tickets t
+         JOIN seats s ON s.id = t.seat_id
+         JOIN areas a ON a.id = s.area_id
+         JOIN order_items oi ON oi.order_id = t.order_id AND oi.seat_id = t.seat_id
+        WHERE t.order_id = $1
+        ORDER BY a.position, s.row_number, s.seat_number`,
+      [orderId],
+    );
+    return rows;
+  }
+
+  /** Every ticket of the show with its order's status, holder and place, in seat order. */
+  async attendeesOf(showId: string): Promise<AttendeeRow[]> {
+    const { rows } = await this.q.query<AttendeeRow>(
+      `SELECT t.id, t.order_id, o.status AS order_status, u.name, u.email, a.name AS area, s.row_number, s.seat_number, t.checked_in_at
+         FROM tickets t
+         JOIN orders o ON o.id = t.order_id
+         JOIN users u ON u.id = t.user_id
+         JOIN seats s ON s.id = t.seat_id
+         JOIN areas a ON a.id = s.area_id
+        WHERE t.show_id = $1
+        ORDER BY a.position, s.row_number, s.seat_number, t.id`,
+      [showId],
+    );
+    return rows;
   }
 }
