@@ -25,6 +25,11 @@ import { TestPaymentProvider } from './modules/payments/test-payment-provider.js
 import { SeatsGateway } from './modules/seats/seats-gateway.js';
 import { StatsGateway } from './modules/admin/stats-gateway.js';
 import { seatsRoutes } from './modules/seats/seats-routes.js';
+import { refundRoutes } from './modules/orders/refund-routes.js';
+import { RefundService } from './modules/orders/refunds.js';
+import { waitlistRoutes } from './modules/waitlist/waitlist-routes.js';
+import { WaitlistService } from './modules/waitlist/waitlist-service.js';
+import { NO_SALE_NOTICES, type SaleNotices } from './platform/sale-notices.js';
 import { SeatsService } from './modules/seats/seats-service.js';
 import type { QueueStore } from './modules/queue/queue-store.js';
 import { systemClock, type Clock } from './platform/clock.js';
@@ -58,6 +63,8 @@ export interface AppDeps {
   showPages?: ShowPagesOptions;
   /** How long a health probe's answer stands, and how long it may take (tests shorten them). */
   health?: HealthOptions;
+  /** Emails of the sale (waitlist offers, refunds); none by default. */
+  saleNotices?: SaleNotices;
 }
 
 export interface TicketClub {
@@ -71,6 +78,8 @@ export interface TicketClub {
     seats: SeatsService;
     orders: OrdersService;
     payments: TestPaymentProvider;
+    waitlist: WaitlistService;
+    refunds: RefundService;
   };
   /** Starts the background jobs (sweeps, presence heartbeats, status updates). */
   startJobs(): void;
@@ -161,13 +170,19 @@ export async function buildApp(deps: AppDeps): Promise<TicketClub> {
   const seats = new SeatsService(db, clock, ops.metrics.countingSeatHolds(realtime), queue, hooks);
   queue.useSeatHolds(seats);
   const payments = new TestPaymentProvider(db);
+  const notices = deps.saleNotices ?? NO_SALE_NOTICES;
+  const onError = (err: unknown, what: string) => app.log.error({ err }, what);
+  const waitlist = new WaitlistService(db, clock, catalogue, queue, seats, realtime, notices, { onError });
+  // Places that come back go to the waitlist at once (the waitlist job is the safety net).
+  const onPlacesBack = (showId: string) => void waitlist.offerFor(showId).catch((err) => onError(err, `waitlist offers of ${showId}`));
+  const refunds = new RefundService(db, clock, realtime, payments, notices, { onPlacesBack, onError });
   const orders = new OrdersService(
     db,
     clock,
     realtime,
     queue,
     payments,
-    { onPaid: ops.metrics.ticketsSold, onError: (err, what) => app.log.error({ err }, what) },
+    { onPaid: ops.metrics.ticketsSold, onPlacesBack, onError },
     // Read field by field when called: tests set them on the objects they passed in.
     deps.paymentHooks,
     hooks,
@@ -183,6 +198,8 @@ export async function buildApp(deps: AppDeps): Promise<TicketClub> {
   app.get('/api/config', async () => ({ demo: config.demoData, currency: 'TWD', defaultTimeZone: config.DEFAULT_TIME_ZONE }));
   seatsRoutes(app, seats, guards);
   ordersRoutes(app, orders, guards);
+  waitlistRoutes(app, waitlist, guards);
+  refundRoutes(app, refunds, catalogue, guards);
   await serveWeb(app, config.WEB_DIST);
 
   io.use(async (socket, next) => {
@@ -215,13 +232,15 @@ export async function buildApp(deps: AppDeps): Promise<TicketClub> {
     // The pre-queue's draw at onSaleAt; also finishes a draw an instance that died left half-way.
     { name: 'draw pre-queues', run: () => queue.drawDue(), everyMs: 1_000 },
     { name: 'release expired seats', run: () => orders.releaseExpired(), everyMs: 1_000 },
+    // Places back from lapsed holds and offers go to the first waitlist entries they fit.
+    { name: 'offer waitlist places', run: () => waitlist.offerDue(), everyMs: 1_000 },
     // Also at start: attempts a crashed process left in flight hold their orders until resolved.
     { name: 'reconcile payments', run: () => orders.reconcilePayments(), everyMs: 5_000, atStart: true },
   ].map((job) => ({ ...job, running: undefined as Promise<unknown> | undefined, timer: undefined as NodeJS.Timeout | undefined }));
   return {
     app,
     io,
-    services: { auth, catalogue, admin, queue, seats, orders, payments },
+    services: { auth, catalogue, admin, queue, seats, orders, payments, waitlist, refunds },
     startJobs() {
       gateway.start();
       statsGateway.start();

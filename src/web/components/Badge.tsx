@@ -25,6 +25,7 @@ const ORDER_STATUS: Record<Order['status'], { tone: BadgeTone; label: string }> 
   pending: { tone: 'amber', label: 'Awaiting payment' },
   cancelled: { tone: 'grey', label: 'Cancelled' },
   expired: { tone: 'grey', label: 'Expired' },
+  refunded: { tone: 'grey', label: 'Refunded' },
 };
 
 export function OrderStatusBadge({ status }: { status: Order['status'] }) {

@@ -23,8 +23,9 @@ export function OrderShowLine({ order }: { order: Order }) {
   );
 }
 
-export const seatLabel = (i: { areaName?: string | undefined; row?: number | undefined; number?: number | undefined }): string =>
-  [i.areaName, i.row !== undefined ? `Row ${i.row}` : '', i.number !== undefined ? `Seat ${i.number}` : '']
+/** "Floor · Row 3 · Seat 7"; a standing place (row and number null) is its area and "Standing". */
+export const seatLabel = (i: { areaName?: string | undefined; row?: number | null | undefined; number?: number | null | undefined }): string =>
+  [i.areaName, i.row === null ? 'Standing' : i.row !== undefined ? `Row ${i.row}` : '', i.number != null ? `Seat ${i.number}` : '']
     .filter(Boolean)
     .join(' · ');
 
@@ -46,8 +47,8 @@ export function OrderItems({ order }: { order: Order }) {
         {items.map((i) => (
           <tr key={i.seatId} data-testid="order-item">
             <td>{i.areaName}</td>
-            <td>{i.row}</td>
-            <td>{i.number}</td>
+            <td>{i.row ?? 'Standing'}</td>
+            <td>{i.number ?? ''}</td>
             <td className="num">{formatMoney(i.price, order.currency)}</td>
           </tr>
         ))}
@@ -65,7 +66,7 @@ export function OrderItems({ order }: { order: Order }) {
 }
 
 function byPlace(a: OrderItem, b: OrderItem): number {
-  return a.areaName.localeCompare(b.areaName) || a.row - b.row || a.number - b.number;
+  return a.areaName.localeCompare(b.areaName) || (a.row ?? 0) - (b.row ?? 0) || (a.number ?? 0) - (b.number ?? 0);
 }
 
 /** The paid order's tickets, each with its QR code; the seat comes from the ticket or the matching item. */

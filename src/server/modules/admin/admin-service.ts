@@ -1,4 +1,4 @@
-import { QUEUE_OPENS_BEFORE_MS, type CreateEventRequest, type CreateShowRequest, type CreateVenueRequest, type UpdateShowRequest, type UpdateVenueRequest } from '../../../shared/api.js';
+import { QUEUE_OPENS_BEFORE_MS, type AreaKind, type CreateEventRequest, type CreateShowRequest, type CreateVenueRequest, type UpdateShowRequest, type UpdateVenueRequest } from '../../../shared/api.js';
 import { canonicalTimeZone } from '../../../shared/time-zones.js';
 import type { Database } from '../../platform/database.js';
 import { AppError } from '../../platform/errors.js';
@@ -9,7 +9,19 @@ export interface VenueOut {
   city: string;
   address: string;
   timeZone: string;
-  areas: { id: string; name: string; rows: number; seatsPerRow: number }[];
+  areas: VenueAreaOut[];
+}
+
+export interface VenueAreaOut {
+  id: string;
+  name: string;
+  kind: AreaKind;
+  /** Null for a standing area. */
+  rows: number | null;
+  seatsPerRow: number | null;
+  /** Places: rows x seatsPerRow, or a standing area's capacity. */
+  capacity: number;
+  accessibleSeats: { row: number; number: number }[];
 }
 
 export interface EventOut {
@@ -45,17 +57,26 @@ export class AdminService {
       const venueId = rows[0]!.id;
       const areas: VenueOut['areas'] = [];
       for (const [position, a] of input.areas.entries()) {
+        const standing = a.kind === 'standing';
         const { rows: ar } = await tx.query<{ id: string }>(
-          `INSERT INTO areas (venue_id, name, rows, seats_per_row, position) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-          [venueId, a.name, a.rows, a.seatsPerRow, position],
+          `INSERT INTO areas (venue_id, name, kind, rows, seats_per_row, capacity, position) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+          [venueId, a.name, a.kind, standing ? null : a.rows, standing ? null : a.seatsPerRow, standing ? a.capacity : null, position],
         );
         const areaId = ar[0]!.id;
+        if (standing) {
+          // Places of a standing area are seats of row 0 (never shown): holds, orders and tickets work alike.
+          await tx.query(`INSERT INTO seats (area_id, row_number, seat_number) SELECT $1, 0, n FROM generate_series(1, $2::int) n`, [areaId, a.capacity]);
+          areas.push({ id: areaId, name: a.name, kind: 'standing', rows: null, seatsPerRow: null, capacity: a.capacity, accessibleSeats: [] });
+          continue;
+        }
+        const accessible = uniquePositions(a.accessibleSeats);
         await tx.query(
-          `INSERT INTO seats (area_id, row_number, seat_number)
-             SELECT $1, r, n FROM generate_series(1, $2::int) r, generate_series(1, $3::int) n`,
-          [areaId, a.rows, a.seatsPerRow],
+          `INSERT INTO seats (area_id, row_number, seat_number, accessible)
+             SELECT $1, r, n, (r, n) IN (SELECT * FROM unnest($4::int[], $5::int[]))
+               FROM generate_series(1, $2::int) r, generate_series(1, $3::int) n`,
+          [areaId, a.rows, a.seatsPerRow, accessible.map((x) => x.row), accessible.map((x) => x.number)],
         );
-        areas.push({ id: areaId, name: a.name, rows: a.rows, seatsPerRow: a.seatsPerRow });
+        areas.push({ id: areaId, name: a.name, kind: 'seated', rows: a.rows, seatsPerRow: a.seatsPerRow, capacity: a.rows * a.seatsPerRow, accessibleSeats: accessible });
       }
       return { id: venueId, name: input.name, city: input.city, address: input.address, timeZone, areas };
     });
@@ -77,7 +98,11 @@ export class AdminService {
   async listVenues(only: string | null = null): Promise<VenueOut[]> {
     const { rows } = await this.db.query<VenueOut>(
       `SELECT v.id, v.name, v.city, v.address, v.time_zone AS "timeZone",
-              coalesce(json_agg(json_build_object('id', a.id, 'name', a.name, 'rows', a.rows, 'seatsPerRow', a.seats_per_row)
+              coalesce(json_agg(json_build_object('id', a.id, 'name', a.name, 'kind', a.kind, 'rows', a.rows, 'seatsPerRow', a.seats_per_row,
+                                  'capacity', coalesce(a.capacity, a.rows * a.seats_per_row),
+                                  'accessibleSeats', coalesce((SELECT json_agg(json_build_object('row', s.row_number, 'number', s.seat_number)
+                                                                        ORDER BY s.row_number, s.seat_number)
+                                                                 FROM seats s WHERE s.area_id = a.id AND s.accessible), '[]'))
                                 ORDER BY a.position) FILTER (WHERE a.id IS NOT NULL), '[]') AS areas
          FROM venues v LEFT JOIN areas a ON a.venue_id = v.id
         WHERE $1::uuid IS NULL OR v.id = $1::uuid
@@ -223,4 +248,10 @@ export class AdminService {
       );
     });
   }
+}
+
+/** Each marked seat once, in seat order. */
+function uniquePositions(seats: { row: number; number: number }[]): { row: number; number: number }[] {
+  const seen = new Map(seats.map((s) => [`${s.row}:${s.number}`, s]));
+  return [...seen.values()].sort((a, b) => a.row - b.row || a.number - b.number);
 }

@@ -2,6 +2,7 @@ import type { CheckinTicket } from '../../../shared/api.js';
 import type { Clock } from '../../platform/clock.js';
 import type { Database } from '../../platform/database.js';
 import { AppError } from '../../platform/errors.js';
+import { placeOf } from '../orders/order-views.js';
 
 interface CheckinRow {
   id: string;
@@ -9,6 +10,7 @@ interface CheckinRow {
   seat_id: string;
   code: string;
   checked_in_at: Date | null;
+  voided_at: Date | null;
   order_status: string;
   area_name: string;
   row_number: number;
@@ -21,7 +23,7 @@ interface CheckinRow {
 }
 
 const CHECKIN_SELECT = `
-  SELECT t.id, t.show_id, t.seat_id, t.code, t.checked_in_at, o.status AS order_status,
+  SELECT t.id, t.show_id, t.seat_id, t.code, t.checked_in_at, t.voided_at, o.status AS order_status,
          a.name AS area_name, s.row_number, s.seat_number,
          e.title AS event_title, e.artist, v.name AS venue_name, v.time_zone AS venue_time_zone, sh.starts_at
     FROM tickets t
@@ -38,8 +40,7 @@ const toCheckinTicket = (r: CheckinRow): CheckinTicket => ({
   seatId: r.seat_id,
   code: r.code,
   areaName: r.area_name,
-  row: r.row_number,
-  number: r.seat_number,
+  ...placeOf(r),
   checkedInAt: r.checked_in_at?.toISOString() ?? null,
   eventTitle: r.event_title,
   artist: r.artist,
@@ -65,7 +66,7 @@ export class CheckinService {
       `UPDATE tickets t SET checked_in_at = $3
          FROM orders o
         WHERE t.code = $1 AND t.show_id = $2 AND t.checked_in_at IS NULL
-          AND o.id = t.order_id AND o.status = 'paid'
+          AND t.voided_at IS NULL AND o.id = t.order_id AND o.status = 'paid'
         RETURNING t.id`,
       [code, show.id, new Date(this.clock.now())],
     );
@@ -80,7 +81,7 @@ export class CheckinService {
     if (row.show_id !== show.id) {
       throw new AppError('WRONG_SHOW', undefined, { showId: row.show_id, ticket });
     }
-    if (row.order_status !== 'paid') throw new AppError('TICKET_VOID', undefined, { ticket });
+    if (row.order_status !== 'paid' || row.voided_at) throw new AppError('TICKET_VOID', undefined, { ticket });
     throw new AppError('ALREADY_CHECKED_IN', undefined, { checkedInAt: ticket.checkedInAt, ticket });
   }
 }

@@ -130,19 +130,20 @@ export class CatalogueService {
     const { rows: areas } = await this.db.query<{
       id: string;
       name: string;
+      kind: AreaSummary['kind'];
       price: number;
       currency: string;
       seat_count: number;
       available_count: number;
     }>(
-      `SELECT a.id, a.name, p.price, p.currency,
+      `SELECT a.id, a.name, a.kind, p.price, p.currency,
               count(ss.seat_id)::int AS seat_count,
               (count(ss.seat_id) FILTER (WHERE ss.status = 'available'
                  OR (ss.status = 'selected' AND ss.hold_expires_at <= $2)))::int AS available_count
          FROM show_prices p JOIN areas a ON a.id = p.area_id
          LEFT JOIN show_seats ss ON ss.show_id = p.show_id AND ss.area_id = a.id
         WHERE p.show_id = $1
-        GROUP BY a.id, a.name, a.position, p.price, p.currency
+        GROUP BY a.id, a.name, a.kind, a.position, p.price, p.currency
         ORDER BY a.position`,
       [id, new Date(this.clock.now())],
     );
@@ -160,6 +161,7 @@ export class CatalogueService {
         (a): AreaSummary => ({
           id: a.id,
           name: a.name,
+          kind: a.kind,
           price: a.price,
           currency: a.currency,
           seatCount: a.seat_count,

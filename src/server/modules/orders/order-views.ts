@@ -10,6 +10,7 @@ interface OrderRow {
   expires_at: Date;
   created_at: Date;
   paid_at: Date | null;
+  refunded_at: Date | null;
   paying_attempt_id: string | null;
   starts_at: Date;
   event_title: string;
@@ -39,6 +40,10 @@ interface TicketRow {
   seat_number: number;
 }
 
+/** Row and number as the API shows them: null for a standing place (stored as row 0). */
+export const placeOf = (r: { row_number: number; seat_number: number }): { row: number | null; number: number | null } =>
+  r.row_number === 0 ? { row: null, number: null } : { row: r.row_number, number: r.seat_number };
+
 export const TICKET_SELECT = `
   SELECT t.id, t.order_id, t.show_id, t.seat_id, t.code, t.checked_in_at, a.name AS area_name, s.row_number, s.seat_number
     FROM tickets t JOIN seats s ON s.id = t.seat_id JOIN areas a ON a.id = s.area_id`;
@@ -49,8 +54,7 @@ export const toTicket = (t: TicketRow): Ticket => ({
   seatId: t.seat_id,
   code: t.code,
   areaName: t.area_name,
-  row: t.row_number,
-  number: t.seat_number,
+  ...placeOf(t),
   checkedInAt: t.checked_in_at?.toISOString() ?? null,
 });
 
@@ -61,7 +65,7 @@ export const toTicket = (t: TicketRow): Ticket => ({
  */
 export async function readOrders(q: Queryable, userId: string, now: Date, orderId: string | null = null, limit = 100): Promise<Order[]> {
   const { rows } = await q.query<OrderRow>(
-    `SELECT o.id, o.show_id, o.status, o.total, o.currency, o.expires_at, o.created_at, o.paid_at, o.paying_attempt_id,
+    `SELECT o.id, o.show_id, o.status, o.total, o.currency, o.expires_at, o.created_at, o.paid_at, o.refunded_at, o.paying_attempt_id,
             sh.starts_at, e.title AS event_title, e.artist, v.name AS venue_name, v.time_zone AS venue_time_zone
        FROM orders o
        JOIN shows sh ON sh.id = o.show_id
@@ -97,8 +101,9 @@ export async function readOrders(q: Queryable, userId: string, now: Date, orderI
       expiresAt: o.expires_at.toISOString(),
       createdAt: o.created_at.toISOString(),
       paidAt: o.paid_at?.toISOString() ?? null,
+      refundedAt: o.refunded_at?.toISOString() ?? null,
       items: (itemsOf.get(o.id) ?? []).map(
-        (i): OrderItem => ({ seatId: i.seat_id, areaName: i.area_name, row: i.row_number, number: i.seat_number, price: i.price }),
+        (i): OrderItem => ({ seatId: i.seat_id, areaName: i.area_name, ...placeOf(i), price: i.price }),
       ),
       tickets: (ticketsOf.get(o.id) ?? []).map(toTicket),
       show: { startsAt: o.starts_at.toISOString(), eventTitle: o.event_title, artist: o.artist, venueName: o.venue_name, venueTimeZone: o.venue_time_zone },

@@ -4,6 +4,8 @@ import type { Database, Queryable } from '../../platform/database.js';
 import { AppError } from '../../platform/errors.js';
 import type { Realtime } from '../../platform/realtime.js';
 import { NO_PAYMENT_IN_FLIGHT } from '../orders/payment-attempts.js';
+import { placeOf } from '../orders/order-views.js';
+import { bestBlock, type GridSeat } from './best-available.js';
 import type { TestHooks } from '../../platform/test-hooks.js';
 import type { AdmissionGate, SeatHolds } from '../queue/admission.js';
 import {
@@ -23,16 +25,28 @@ interface SeatRow {
   seat_number: number;
   status: Seat['status'];
   mine: boolean;
+  accessible: boolean;
 }
 
 const toSeat = (r: SeatRow): Seat => ({
   id: r.id,
   areaId: r.area_id,
-  row: r.row_number,
-  number: r.seat_number,
+  ...placeOf(r),
   status: r.status,
   mine: r.mine,
+  accessible: r.accessible,
 });
+
+/** A free place: available, or selected by a hold that ran out. */
+const FREE = (now: string, t = 'ss') => `(${t}.status = 'available' OR (${t}.status = 'selected' AND ${t}.hold_expires_at <= ${now}))`;
+/** Tries of a best-available hold when another buyer took part of the chosen block meanwhile. */
+const BLOCK_TRIES = 5;
+/** Thrown inside a block claim that came back short: the transaction rolls back, nothing is held. */
+export class BlockLost extends Error {
+  constructor(readonly lost: string[]) {
+    super('block lost');
+  }
+}
 
 /**
  * Picking seats on a show's selling page: look at the map, hold a seat, let it go.
@@ -55,7 +69,7 @@ export class SeatsService implements SeatHolds {
   async listSeats(showId: string, userId: string, areaId?: string, onlyMine = false): Promise<Seat[]> {
     await this.gate.requireAdmission(showId, userId);
     const { rows } = await this.db.query<SeatRow>(
-      `SELECT ss.seat_id AS id, ss.area_id, s.row_number, s.seat_number,
+      `SELECT ss.seat_id AS id, ss.area_id, s.row_number, s.seat_number, s.accessible,
               CASE WHEN ss.status = 'selected' AND ss.hold_expires_at <= $2 THEN 'available' ELSE ss.status END AS status,
               coalesce(ss.holder_id = $3 AND NOT (ss.status = 'selected' AND ss.hold_expires_at <= $2), false) AS mine
          FROM show_seats ss
@@ -96,7 +110,7 @@ export class SeatsService implements SeatHolds {
           WHERE ss.show_id = $1 AND ss.seat_id = $2 AND sh.id = ss.show_id AND s.id = ss.seat_id
             AND (ss.status = 'available' OR (ss.status = 'selected' AND ss.hold_expires_at <= $4))
             AND mine.n < sh.max_tickets_per_account
-          RETURNING ss.seat_id AS id, ss.area_id, s.row_number, s.seat_number, ss.status, true AS mine`,
+          RETURNING ss.seat_id AS id, ss.area_id, s.row_number, s.seat_number, s.accessible, ss.status, true AS mine`,
         [showId, seatId, userId, now, new Date(admission.expiresAt), admission.admissionId],
       );
       if (rows[0]) return { seat: toSeat(rows[0]), changed: true };
@@ -106,10 +120,97 @@ export class SeatsService implements SeatHolds {
     return outcome.seat;
   }
 
+  /**
+   * Holds `quantity` places of one area at once, all or none: any free places of a standing area,
+   * the best available block of a seated one (best-available.ts). The claim is one conditional
+   * UPDATE; if it comes back short (another buyer was faster) the transaction rolls back and a
+   * seated area tries another block.
+   */
+  async holdArea(showId: string, areaId: string, userId: string, quantity: number): Promise<Seat[]> {
+    const admission = await this.gate.requireAdmission(showId, userId);
+    await this.hooks.seatHold?.();
+    const lost = new Set<string>();
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const seats = await this.db.transaction(async (tx) => {
+          await lockAccountSeats(tx, showId, userId);
+          await this.gate.requireSameAdmission(showId, userId, admission.admissionId);
+          return this.claimPlaces(tx, { showId, areaId, userId, quantity, admissionId: admission.admissionId, until: new Date(admission.expiresAt) }, lost);
+        });
+        publishSeatChanges(
+          this.realtime,
+          seats.map((s) => ({ showId, areaId, seatId: s.id, status: 'selected' as const })),
+        );
+        return seats;
+      } catch (e) {
+        if (!(e instanceof BlockLost) || attempt + 1 >= BLOCK_TRIES) throw e instanceof BlockLost ? new AppError('SEAT_UNAVAILABLE', 'Not enough places are free together.') : e;
+        for (const id of e.lost) lost.add(id);
+      }
+    }
+  }
+
+  /**
+   * Inside a transaction holding the account's seat lock: claims `quantity` places of the area for
+   * the account's admission (the ticket limit counted under that lock), or throws. Also what a
+   * waitlist offer uses to hold places for the fan it admits.
+   */
+  async claimPlaces(
+    tx: Queryable,
+    req: { showId: string; areaId: string; userId: string; quantity: number; admissionId: string; until: Date },
+    avoid: ReadonlySet<string> = new Set(),
+  ): Promise<Seat[]> {
+    const now = this.now();
+    const { rows: rule } = await tx.query<{ kind: 'seated' | 'standing'; max: number; n: number }>(
+      `SELECT a.kind, sh.max_tickets_per_account AS max,
+              (SELECT count(*)::int FROM show_seats WHERE show_id = $1 AND holder_id = $3 AND ${countedSeats('$4')}) AS n
+         FROM show_prices p JOIN areas a ON a.id = p.area_id JOIN shows sh ON sh.id = p.show_id
+        WHERE p.show_id = $1 AND p.area_id = $2`,
+      [req.showId, req.areaId, req.userId, now],
+    );
+    const area = rule[0];
+    if (!area) throw new AppError('NOT_FOUND', 'No such area in this show');
+    if (area.n + req.quantity > area.max) throw new AppError('TICKET_LIMIT_REACHED');
+    let ids: string[] | null = null;
+    if (area.kind === 'seated') {
+      const { rows: grid } = await tx.query<GridSeat>(
+        `SELECT ss.seat_id AS id, s.row_number AS row, s.seat_number AS number, ${FREE('$3')} AS free
+           FROM show_seats ss JOIN seats s ON s.id = ss.seat_id
+          WHERE ss.show_id = $1 AND ss.area_id = $2`,
+        [req.showId, req.areaId, now],
+      );
+      const block = bestBlock(grid, req.quantity, avoid);
+      if (!block) throw new AppError('SEAT_UNAVAILABLE', 'No block of that many seats together is free.');
+      ids = block.map((s) => s.id);
+    }
+    // Standing: any free places, skipping rows another claim has locked right now; seated: the block.
+    // Either way the UPDATE re-checks each row, so a place is never claimed twice.
+    const { rows } = await tx.query<SeatRow>(
+      `WITH pick AS (
+         SELECT ss.seat_id FROM show_seats ss
+          WHERE ss.show_id = $1 AND ss.area_id = $2 AND ${FREE('$4')}
+            AND ($8::uuid[] IS NULL OR ss.seat_id = ANY($8::uuid[]))
+          ORDER BY ss.seat_id LIMIT $3
+          FOR UPDATE SKIP LOCKED
+       )
+       UPDATE show_seats ss
+          SET status = 'selected', holder_id = $5, hold_expires_at = $6, order_id = NULL, admission_id = $7, updated_at = $4
+         FROM pick, seats s
+        WHERE ss.show_id = $1 AND ss.seat_id = pick.seat_id AND s.id = ss.seat_id AND ${FREE('$4')}
+        RETURNING ss.seat_id AS id, ss.area_id, s.row_number, s.seat_number, s.accessible, ss.status, true AS mine`,
+      [req.showId, req.areaId, req.quantity, now, req.userId, req.until, req.admissionId, ids],
+    );
+    if (rows.length < req.quantity) {
+      // Rolls the partial claim back; the caller may try again (a standing claim may have skipped
+      // places another claim had locked and then let go).
+      throw new BlockLost((ids ?? []).filter((id) => !rows.some((r) => r.id === id)));
+    }
+    return rows.map(toSeat).sort((a, b) => (a.row ?? 0) - (b.row ?? 0) || (a.number ?? 0) - (b.number ?? 0));
+  }
+
   /** After a refused claim: the caller's own live hold (a retry) is returned, anything else explains the refusal. */
   private async whyNotHeld(tx: Queryable, showId: string, seatId: string, userId: string, now: Date): Promise<Seat> {
     const { rows } = await tx.query<SeatRow & { claimable: boolean; n: number; max: number }>(
-      `SELECT ss.seat_id AS id, ss.area_id, s.row_number, s.seat_number, ss.status,
+      `SELECT ss.seat_id AS id, ss.area_id, s.row_number, s.seat_number, s.accessible, ss.status,
               coalesce(ss.holder_id = $3, false) AS mine,
               (ss.status = 'available' OR (ss.status = 'selected' AND ss.hold_expires_at <= $4)) AS claimable,
               (SELECT count(*)::int FROM show_seats WHERE show_id = $1 AND holder_id = $3 AND ${countedSeats('$4')}) AS n,

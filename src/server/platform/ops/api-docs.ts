@@ -6,6 +6,9 @@
  */
 import { z } from 'zod';
 import {
+  AreaHoldRequest,
+  AreaParams,
+  WaitlistRequest,
   BulkUsersRequest,
   CheckinRequest,
   CheckoutRequest,
@@ -45,6 +48,9 @@ import {
   UserDoc,
   SitePageDoc,
   VenueDoc,
+  AdminOrderSummaryDoc,
+  AdminWaitlistEntryDoc,
+  WaitlistEntryDoc,
 } from './response-schemas.js';
 
 /** Who may call: anyone, a logged-in account, or an admin. */
@@ -201,6 +207,41 @@ export const API_ROUTES: Record<string, RouteDoc> = {
     ok: { status: 200, description: 'The held seat', schema: z.object({ seat: SeatDoc }) },
     errors: ['NOT_ADMITTED', 'NOT_FOUND', 'SEAT_UNAVAILABLE', 'TICKET_LIMIT_REACHED'],
   },
+  'POST /api/shows/:showId/areas/:areaId/hold': {
+    tag: 'Seats and orders',
+    summary: 'Hold `quantity` places of one area at once (all or none): standing places, or the best available block',
+    description: `${admittedOnly} A seated area gives adjacent seats of one row, lowest row first, not leaving a single empty seat between taken seats where another block avoids it.`,
+    access: 'user',
+    params: AreaParams,
+    body: AreaHoldRequest,
+    ok: { status: 200, description: 'The held places', schema: z.object({ seats: z.array(SeatDoc) }) },
+    errors: ['NOT_ADMITTED', 'NOT_FOUND', 'SEAT_UNAVAILABLE', 'TICKET_LIMIT_REACHED'],
+  },
+  'POST /api/shows/:showId/waitlist': {
+    tag: 'Seats and orders',
+    summary: 'Join the waitlist of a sold-out show with the places wanted (idempotent)',
+    access: 'user',
+    params: ShowParams,
+    body: WaitlistRequest,
+    ok: { status: 201, description: 'The entry', schema: z.object({ entry: WaitlistEntryDoc }) },
+    errors: ['NOT_FOUND', 'NOT_SOLD_OUT', 'SALE_ENDED', 'TICKET_LIMIT_REACHED'],
+  },
+  'GET /api/shows/:showId/waitlist': {
+    tag: 'Seats and orders',
+    summary: 'The caller\'s waitlist entry',
+    access: 'user',
+    params: ShowParams,
+    ok: { status: 200, description: 'The entry', schema: z.object({ entry: WaitlistEntryDoc }) },
+    errors: ['NOT_FOUND'],
+  },
+  'DELETE /api/shows/:showId/waitlist': {
+    tag: 'Seats and orders',
+    summary: 'Leave the waitlist (places offered and not bought go to the next entry)',
+    access: 'user',
+    params: ShowParams,
+    ok: { status: 204, description: 'Left' },
+    errors: ['NOT_FOUND'],
+  },
   'DELETE /api/shows/:showId/seats/:seatId/hold': {
     tag: 'Seats and orders',
     summary: 'Let go of a seat the caller holds',
@@ -347,6 +388,31 @@ export const API_ROUTES: Record<string, RouteDoc> = {
     access: 'admin',
     body: BulkUsersRequest,
     ok: { status: 201, description: 'The accounts', schema: z.object({ users: z.array(BulkUserDoc) }) },
+    errors: ['NOT_FOUND'],
+  },
+  'GET /api/admin/shows/:showId/orders': {
+    tag: 'Admin',
+    summary: 'A show\'s orders, newest first (where refunds are made)',
+    access: 'admin',
+    params: ShowParams,
+    ok: { status: 200, description: 'The orders', schema: z.object({ orders: z.array(AdminOrderSummaryDoc) }) },
+    errors: ['NOT_FOUND'],
+  },
+  'POST /api/admin/orders/:orderId/refund': {
+    tag: 'Admin',
+    summary: 'Refund a paid order through the payment provider: its tickets become void, its places go back on sale',
+    description: 'Refunding twice returns it unchanged; of two admins at once one refunds. An order that is not paid is 409 `ORDER_NOT_PENDING`.',
+    access: 'admin',
+    params: OrderParams,
+    ok: { status: 200, description: 'The refunded order', schema: z.object({ order: OrderDoc }) },
+    errors: ['NOT_FOUND', 'ORDER_NOT_PENDING'],
+  },
+  'GET /api/admin/shows/:showId/waitlist': {
+    tag: 'Admin',
+    summary: 'A show\'s waitlist with each entry\'s state',
+    access: 'admin',
+    params: ShowParams,
+    ok: { status: 200, description: 'The entries', schema: z.object({ entries: z.array(AdminWaitlistEntryDoc) }) },
     errors: ['NOT_FOUND'],
   },
   'POST /api/admin/checkin': {

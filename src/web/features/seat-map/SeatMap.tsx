@@ -32,9 +32,13 @@ export function SeatLegend() {
   );
 }
 
+/** A seat of a seated area: row and number are set (only standing places have none). */
+type GridSeat = Seat & { row: number; number: number };
+const isGridSeat = (s: Seat): s is GridSeat => s.row !== null && s.number !== null;
+
 interface Row {
   row: number;
-  seats: Seat[];
+  seats: GridSeat[];
 }
 
 /**
@@ -58,8 +62,8 @@ export function SeatMap({
   onToggle: (seatId: string) => void;
 }) {
   const rows = useMemo<Row[]>(() => {
-    const byRow = new Map<number, Seat[]>();
-    for (const s of seats) {
+    const byRow = new Map<number, GridSeat[]>();
+    for (const s of seats.filter(isGridSeat)) {
       const list = byRow.get(s.row);
       if (list) list.push(s);
       else byRow.set(s.row, [s]);
@@ -105,9 +109,9 @@ export function SeatMap({
       const [ri, ci] = pos;
       const row = rows[ri];
       if (!row) return;
-      let next: Seat | undefined;
+      let next: GridSeat | undefined;
       const nearestIn = (r: Row | undefined, number: number) =>
-        r?.seats.reduce<Seat | undefined>(
+        r?.seats.reduce<GridSeat | undefined>(
           (best, s) => (!best || Math.abs(s.number - number) < Math.abs(best.number - number) ? s : best),
           undefined,
         );

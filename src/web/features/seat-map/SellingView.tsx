@@ -48,7 +48,7 @@ export function SellingView({
           const area = areaById.get(seat.areaId);
           return { seat, areaName: area?.name ?? '', price: area?.price ?? 0 };
         })
-        .sort((a, b) => a.areaName.localeCompare(b.areaName) || a.seat.row - b.seat.row || a.seat.number - b.seat.number),
+        .sort((a, b) => a.areaName.localeCompare(b.areaName) || (a.seat.row ?? 0) - (b.seat.row ?? 0) || (a.seat.number ?? 0) - (b.seat.number ?? 0)),
     [mine, areaById],
   );
   const owned = mine.length - selected.length;
