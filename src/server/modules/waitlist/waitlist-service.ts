@@ -132,16 +132,19 @@ export class WaitlistService {
     return rows.map((r) => ({ ...toEntry(r), userId: r.user_id, name: r.name, email: r.email }));
   }
 
-  /** Offers that were bought become purchased; those whose window passed lapse (their places are free again). */
+  /**
+   * Offers that were bought become purchased; those whose window passed, or whose places the fan
+   * let go (a cancelled checkout), lapse: their places are free again for the next entry.
+   */
   private async settle(showId: string | null): Promise<void> {
+    const bought = `EXISTS (SELECT 1 FROM orders o WHERE o.show_id = w.show_id AND o.user_id = w.user_id
+                              AND o.admission_id = w.offer_admission_id AND o.status IN ('paid', 'refunded'))`;
+    const stillHeld = `EXISTS (SELECT 1 FROM show_seats ss WHERE ss.show_id = w.show_id AND ss.holder_id = w.user_id
+                                 AND ss.admission_id = w.offer_admission_id AND ss.status IN ('selected', 'locked') AND ss.hold_expires_at > $2)`;
     await this.db.query(
-      `UPDATE waitlist_entries w
-          SET state = CASE WHEN EXISTS (SELECT 1 FROM orders o WHERE o.show_id = w.show_id AND o.user_id = w.user_id
-                                          AND o.admission_id = w.offer_admission_id AND o.status IN ('paid', 'refunded'))
-                           THEN 'purchased' ELSE 'lapsed' END
+      `UPDATE waitlist_entries w SET state = CASE WHEN ${bought} THEN 'purchased' ELSE 'lapsed' END
         WHERE w.state = 'offered' AND ($1::uuid IS NULL OR w.show_id = $1::uuid)
-          AND (w.offer_expires_at <= $2 OR EXISTS (SELECT 1 FROM orders o WHERE o.show_id = w.show_id AND o.user_id = w.user_id
-                                          AND o.admission_id = w.offer_admission_id AND o.status IN ('paid', 'refunded')))`,
+          AND (w.offer_expires_at <= $2 OR ${bought} OR NOT ${stillHeld})`,
       [showId, this.now()],
     );
   }
