@@ -65,6 +65,12 @@ export function OrderPage() {
           )}
           {order.status === 'expired' && <p className="muted">The time to pay ran out and the seats were released.</p>}
           {order.status === 'cancelled' && <p className="muted">This order was cancelled and the seats were released.</p>}
+          {order.status === 'refunded' && (
+            <p className="muted" data-testid="order-refunded">
+              This order was refunded{order.refundedAt ? ` on ${formatDateTime(order.refundedAt, orderZone(order))}` : ''}: the money goes back to
+              your card and its tickets are no longer valid.
+            </p>
+          )}
         </section>
       )}
 

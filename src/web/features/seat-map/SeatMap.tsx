@@ -28,6 +28,12 @@ export function SeatLegend() {
           {l.label}
         </li>
       ))}
+      <li>
+        <span className="seat-swatch seat-available seat-isa" aria-hidden="true">
+          ♿
+        </span>
+        Wheelchair place
+      </li>
     </ul>
   );
 }
@@ -217,11 +223,12 @@ const SeatButton = memo(function SeatButton({
         register(seat.id, el);
         return () => register(seat.id, null);
       }}
-      className={`seat seat-${view}${busy ? ' seat-busy' : ''}`}
+      className={`seat seat-${view}${busy ? ' seat-busy' : ''}${seat.accessible ? ' seat-accessible' : ''}`}
       data-testid="seat"
       data-status={view}
       data-seat-id={seat.id}
-      aria-label={`Row ${seat.row}, seat ${seat.number}, ${priceText}, ${SPOKEN[view]}`}
+      aria-label={`Row ${seat.row}, seat ${seat.number}${seat.accessible ? ', wheelchair accessible' : ''}, ${priceText}, ${SPOKEN[view]}`}
+      data-accessible={seat.accessible || undefined}
       aria-pressed={actionable ? view === 'mine' : undefined}
       aria-disabled={!actionable || busy ? true : undefined}
       aria-busy={busy || undefined}
@@ -231,7 +238,7 @@ const SeatButton = memo(function SeatButton({
       }}
       onFocus={() => onFocus(seat.id)}
     >
-      <span aria-hidden="true">{seat.number}</span>
+      <span aria-hidden="true">{seat.accessible ? '♿' : seat.number}</span>
     </button>
   );
 });

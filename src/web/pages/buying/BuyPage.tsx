@@ -17,6 +17,7 @@ import { useQueue } from '../../features/waiting-room/use-queue.js';
 import { WaitingRoom } from '../../features/waiting-room/WaitingRoom.js';
 import { findPendingOrder } from '../../lib/pending-order.js';
 import { EndedView, RefusedView } from './JourneyMessages.js';
+import { WaitlistPanel } from '../../features/waitlist/WaitlistPanel.js';
 
 /**
  * /shows/:showId — the whole buying journey on one route. What it shows (waiting room,
@@ -102,8 +103,24 @@ export function BuyPage() {
     return <Spinner label={phase.kind === 'loading' ? 'Getting your place in line…' : 'Loading…'} />;
   }
 
-  if (phase.kind === 'refused') return <RefusedView show={show} error={phase.error} eventLink={eventLink} />;
-  if (phase.kind === 'ended') return <EndedView show={show} reason={phase.reason} eventLink={eventLink} onRejoin={() => void join()} />;
+  // A sold-out show offers its waitlist; an offer brings the fan back here, admitted.
+  const waitlist = show.status === 'sold_out' && <WaitlistPanel show={show} onOffer={() => void join()} />;
+  if (phase.kind === 'refused') {
+    return (
+      <>
+        <RefusedView show={show} error={phase.error} eventLink={eventLink} />
+        {phase.error.code === 'SOLD_OUT' && waitlist}
+      </>
+    );
+  }
+  if (phase.kind === 'ended') {
+    return (
+      <>
+        <EndedView show={show} reason={phase.reason} eventLink={eventLink} onRejoin={() => void join()} />
+        {phase.reason !== 'purchased' && waitlist}
+      </>
+    );
+  }
   if (phase.kind === 'left') return <Spinner label="Leaving…" />;
   if (phase.kind === 'error') {
     return (
