@@ -42,6 +42,19 @@ export const LoginRequest = z.strictObject({
 });
 export type LoginRequest = z.infer<typeof LoginRequest>;
 
+/** "Forgot password": always answered 202, whether or not an account has the email. */
+export const PasswordResetRequest = z.strictObject({
+  email: str().trim().min(1, 'Enter your email').max(254),
+});
+export type PasswordResetRequest = z.infer<typeof PasswordResetRequest>;
+
+/** The token from the emailed link, and the new password. */
+export const PasswordResetConfirmRequest = z.strictObject({
+  token: str().min(20, 'This link is incomplete').max(200),
+  password: str().min(8, 'Use at least 8 characters').max(200),
+});
+export type PasswordResetConfirmRequest = z.infer<typeof PasswordResetConfirmRequest>;
+
 export interface User {
   id: string;
   name: string;
@@ -247,6 +260,8 @@ export const ShowParams = z.strictObject({ showId: Id });
 /** The payload of every client -> server socket event about one show (queue:watch, show:watch, stats:watch, ...). */
 export const ShowPayload = z.object({ showId: Id });
 export const EventParams = z.strictObject({ eventId: Id });
+/** GET /api/shows/:showId/calendar.ics: an .ics file for the sale's opening or for the show itself. */
+export const CalendarQuery = z.object({ for: z.enum(['onsale', 'show']).default('show') });
 
 // ---- Waiting room
 export type QueueResponse =
@@ -418,6 +433,25 @@ export interface ShowStats {
   held: number;
   available: number;
   admissionsPerMinute: number;
+  /** Paid orders of the show, and what they brought in (smallest unit of `currency`). */
+  paidOrders: number;
+  revenue: number;
+  currency: string;
+}
+
+/** GET /api/admin/shows/:showId/stats/history: how many minutes back from now (default 60, at most a day). */
+export const StatsHistoryQuery = z.object({
+  minutes: str()
+    .regex(/^\d{1,4}$/, 'must be a whole number of minutes')
+    .refine((v) => Number(v) >= 1 && Number(v) <= 1440, 'must be between 1 and 1440')
+    .optional(),
+});
+/** One minute of a show's sale, from the database: tickets sold, orders paid and revenue in it. */
+export interface SalesMinute {
+  at: string;
+  sold: number;
+  paidOrders: number;
+  revenue: number;
 }
 
 // ---- Site pages (written by the organizer, shown in the footer)

@@ -57,6 +57,9 @@ export interface ShowStatsEvent {
   held: number;
   available: number;
   admissionsPerMinute: number;
+  paidOrders: number;
+  revenue: number;
+  currency: string;
   /** Actual waits of the accounts admitted from the line (recent), and how far the estimates were off. */
   waitSamples: number;
   meanWaitSeconds: number | null;

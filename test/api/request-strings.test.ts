@@ -62,11 +62,11 @@ describe('no NUL in any request string', () => {
     let h: Harness;
     let admin: string;
     let fixture: Record<string, string>;
-    const app = () => h.tc.app;
+    const app = () => h.ticketClub.app;
 
     beforeAll(async () => {
       h = await startHarness({ db: 'pglite' });
-      admin = await newAdmin(h.tc, app());
+      admin = await newAdmin(h.ticketClub, app());
       const show = await createShow(app(), admin, { maxTicketsPerAccount: 4 });
       const [fan] = await newCustomers(app(), admin, 1);
       await admit(app(), show.id, fan!.token);
@@ -84,6 +84,8 @@ describe('no NUL in any request string', () => {
     const validBodies = (): Record<string, unknown> => ({
       'POST /api/auth/signup': { name: 'Nul Tester', email: 'nul@example.com', password: 'password123' },
       'POST /api/auth/login': { email: 'nul@example.com', password: 'password123' },
+      'POST /api/auth/password-reset': { email: 'nul@example.com' },
+      'POST /api/auth/password-reset/confirm': { token: 'a'.repeat(43), password: 'password123' },
       'POST /api/shows/:showId/checkout': { seatIds: [fixture.seatId] },
       'POST /api/shows/:showId/areas/:areaId/hold': { quantity: 1 },
       'POST /api/shows/:showId/waitlist': { quantity: 1 },

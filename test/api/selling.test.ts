@@ -18,8 +18,8 @@ describeOnEachDatabase('standing areas, best available and accessible seats (%s)
 
   beforeAll(async () => {
     h = await startHarness({ db: kind, redis: kind === 'postgres' });
-    app = h.tc.app;
-    admin = await newAdmin(h.tc, app);
+    app = h.ticketClub.app;
+    admin = await newAdmin(h.ticketClub, app);
   }, 180_000);
   afterAll(() => h?.close(), 120_000);
 

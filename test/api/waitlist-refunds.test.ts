@@ -17,9 +17,9 @@ describeOnEachDatabase('refunds and the waitlist (%s)', (kind) => {
 
   beforeAll(async () => {
     h = await startHarness({ db: kind, redis: kind === 'postgres' });
-    app = h.tc.app;
+    app = h.ticketClub.app;
     base = await h.listen();
-    admin = await newAdmin(h.tc, app);
+    admin = await newAdmin(h.ticketClub, app);
   }, 180_000);
   afterAll(() => h?.close(), 120_000);
 
@@ -48,7 +48,7 @@ describeOnEachDatabase('refunds and the waitlist (%s)', (kind) => {
     const until = Date.now() + ms;
     while (!(await check())) {
       if (Date.now() > until) throw new Error('condition not met in time');
-      await h.tc.services.waitlist.offerDue();
+      await h.ticketClub.services.waitlist.offerDue();
       await sleep(50);
     }
   }
@@ -63,7 +63,7 @@ describeOnEachDatabase('refunds and the waitlist (%s)', (kind) => {
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     expect(r.body.order).toMatchObject({ id: order.id, status: 'refunded' });
     expect(typeof r.body.order.refundedAt).toBe('string');
-    const books = await h.tc.services.payments.chargesOf(order.id);
+    const books = await h.ticketClub.services.payments.chargesOf(order.id);
     expect(books.filter((c) => c.status === 'succeeded')).toEqual([expect.objectContaining({ refunded: true })]);
     expect((await h.db.query<{ state: string }>(`SELECT state FROM payment_attempts WHERE order_id = $1 AND charge_id IS NOT NULL`, [order.id])).rows).toEqual([{ state: 'refunded' }]);
 
@@ -83,7 +83,7 @@ describeOnEachDatabase('refunds and the waitlist (%s)', (kind) => {
   it('when an order is refunded twice, or by two admins at once, then it is refunded once and both get it unchanged', async () => {
     const show = await createShow(app, admin, { areas: [{ name: 'Stalls', rows: 1, seatsPerRow: 3 }] });
     const { order } = await buy(show.id, (await seatIdsOf(h.db, show.id)).slice(0, 1));
-    const other = await newAdmin(h.tc, app);
+    const other = await newAdmin(h.ticketClub, app);
     const [a, b] = await Promise.all([refund(order.id), refund(order.id, other)]);
     expect([a.status, b.status]).toEqual([200, 200]);
     expect(a.body.order).toEqual(b.body.order);
@@ -206,8 +206,8 @@ describeOnEachDatabase('refunds and the waitlist (%s)', (kind) => {
 
     // The first lets the window pass: the sweeps end the admission and free the holds.
     await sleep(5_500);
-    await h.tc.services.queue.sweepAll();
-    await h.tc.services.orders.releaseExpired();
+    await h.ticketClub.services.queue.sweepAll();
+    await h.ticketClub.services.orders.releaseExpired();
     await eventually(async () => (await entryOf(show.id, second!.token)).body.entry.state === 'offered');
     expect((await entryOf(show.id, first!.token)).body.entry.state).toBe('lapsed');
     expect((await statusOf(show.id, seats)).map((s) => s.holder_id)).toEqual([second!.id, second!.id]);
@@ -218,5 +218,33 @@ describeOnEachDatabase('refunds and the waitlist (%s)', (kind) => {
     await eventually(async () => (await entryOf(show.id, third!.token)).body.entry.state === 'offered');
     expect((await statusOf(show.id, seats)).map((s) => s.holder_id)).toEqual([third!.id, third!.id]);
     expect((await entryOf(show.id, second!.token)).body.entry.state).toBe('lapsed');
+  }, 30_000);
+
+  it('when a refund brings places back to a waitlisted fan, then the refund and the offer each enqueue exactly one email in the outbox', async () => {
+    const show = await createShow(app, admin, { areas: [{ name: 'Stalls', rows: 1, seatsPerRow: 2 }], maxTicketsPerAccount: 2 });
+    const seats = await seatIdsOf(h.db, show.id);
+    const { buyer, order } = await buy(show.id, [seats[0]!]);
+    await buy(show.id, [seats[1]!]);
+    const [fan] = await newCustomers(app, admin, 1);
+    expect((await joinList(show.id, fan!.token, 1)).status).toBe(201);
+    const mails = async (kind: string) =>
+      (await h.db.query<{ to_address: string; payload: Record<string, unknown> }>(
+        `SELECT to_address, payload FROM mail_outbox WHERE kind = $1 AND (payload->>'orderId' = $2 OR payload->>'showId' = $3)`,
+        [kind, order.id, show.id],
+      )).rows;
+
+    expect((await refund(order.id)).status).toBe(200);
+    expect((await refund(order.id)).status).toBe(200); // a second refund tells no one again
+    await eventually(async () => (await entryOf(show.id, fan!.token)).body.entry.state === 'offered');
+    await h.ticketClub.services.waitlist.offerDue();
+
+    const refunded = await mails('order-refunded');
+    expect(refunded).toHaveLength(1);
+    const buyerEmail = (await h.db.query<{ email: string }>(`SELECT email FROM users WHERE id = $1`, [buyer.id])).rows[0]!.email;
+    expect(refunded[0]).toMatchObject({ to_address: buyerEmail, payload: { orderId: order.id } });
+    const offers = await mails('waitlist-offer');
+    expect(offers).toHaveLength(1);
+    const entry = (await entryOf(show.id, fan!.token)).body.entry;
+    expect(offers[0]!.payload).toMatchObject({ userId: fan!.id, showId: show.id, seatIds: [seats[0]], expiresAt: entry.offerExpiresAt });
   }, 30_000);
 });

@@ -44,7 +44,7 @@ describeNeeding(['browser'], 'standing areas, best available and the waitlist in
     await page.getByLabel('Best available: seats together').selectOption('2');
     await page.getByRole('button', { name: 'Find 2 best seats' }).click();
     await expect.poll(() => page.getByTestId('selected-seat').count(), WAIT).toBe(4);
-    const mine = (await call(h.tc.app, 'GET', `/api/shows/${show.id}/seats?mine=true`, { token: fan!.token })).body.seats as { areaId: string; row: number; number: number }[];
+    const mine = (await call(h.ticketClub.app, 'GET', `/api/shows/${show.id}/seats?mine=true`, { token: fan!.token })).body.seats as { areaId: string; row: number; number: number }[];
     expect(mine.filter((s) => s.areaId === show.areas[1]!.id).map((s) => [s.row, s.number])).toEqual([
       [1, 1],
       [1, 2],
@@ -67,7 +67,7 @@ describeNeeding(['browser'], 'standing areas, best available and the waitlist in
     await screenshot(page, 'waitlist-waiting');
 
     const [order] = await ordersOf(h, buyer!.token);
-    expect((await call(h.tc.app, 'POST', `/api/admin/orders/${order!.id}/refund`, { token: admin })).status).toBe(200);
+    expect((await call(h.ticketClub.app, 'POST', `/api/admin/orders/${order!.id}/refund`, { token: admin })).status).toBe(200);
     await page.getByTestId('window-countdown').waitFor(WAIT);
     await expect.poll(() => page.getByTestId('selected-seat').count(), WAIT).toBe(2);
     await screenshot(page, 'waitlist-offer');

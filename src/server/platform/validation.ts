@@ -1,5 +1,4 @@
 import type { z } from 'zod';
-import { ShowPayload } from '../../shared/api.js';
 import { AppError } from './errors.js';
 
 /** Parses input with a contract schema; a mismatch is a 400 VALIDATION_FAILED naming the fields. */
@@ -12,10 +11,3 @@ export function parse<S extends z.ZodType>(schema: S, value: unknown): z.output<
   throw new AppError('VALIDATION_FAILED', message, { fields });
 }
 
-/**
- * The show a socket event is about, from its `{showId}` payload, in the one spelling every other
- * part of the code uses (socket payloads are input like any HTTP body); else VALIDATION_FAILED.
- */
-export function showIdOf(msg: unknown): string {
-  return parse(ShowPayload, msg).showId;
-}

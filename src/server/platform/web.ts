@@ -6,12 +6,20 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { isWebRoute } from '../../shared/web-routes.js';
 import { AppError } from './errors.js';
 
+/** What the web app needs to know about this deployment (GET /api/config). */
+export interface WebSettings {
+  demo: boolean;
+  currency: string;
+  defaultTimeZone: string;
+}
+
 /**
- * Serves the built web app: the app's own addresses (shared/web-routes.ts) get its index.html; any
+ * Serves the built web app and its settings: the app's own addresses (shared/web-routes.ts) get its index.html; any
  * other page address gets the same HTML with status 404, and the app shows its "Page not found".
  * Returns false when the app has not been built.
  */
-export async function serveWeb(app: FastifyInstance, dist: string): Promise<boolean> {
+export async function serveWeb(app: FastifyInstance, dist: string, settings: WebSettings): Promise<boolean> {
+  app.get('/api/config', async () => settings);
   const root = path.resolve(dist);
   if (!existsSync(path.join(root, 'index.html'))) {
     app.setNotFoundHandler((req, reply) => notFound(req.method, req.url, reply));

@@ -19,6 +19,7 @@ import type {
   PayRequest,
   QueueResponse,
   DrawResponse,
+  SalesMinute,
   Seat,
   ShowDetail,
   ShowStats,
@@ -183,6 +184,19 @@ export interface StatsSample {
   admissionsPerMinute: number;
 }
 /** The live figures of a sale: GET /api/admin/shows/:id/stats and the `stats:update` event. */
+export interface OutboxMessage {
+  id: string;
+  kind: string;
+  to: string;
+  subject: string | null;
+  status: 'pending' | 'sent';
+  attempts: number;
+  lastError: string | null;
+  file: string | null;
+  createdAt: string;
+  sentAt: string | null;
+}
+
 export interface LiveStats extends ShowStats {
   showId?: string;
   at?: string;
@@ -209,6 +223,9 @@ export const adminApi = {
   createShow: (body: CreateShowBody) => request<{ show: ShowDetail }>('POST', '/api/admin/shows', body),
   updateShow: (showId: string, body: UpdateShowBody) => request<{ show: ShowDetail }>('PATCH', `/api/admin/shows/${enc(showId)}`, body),
   stats: (showId: string) => request<LiveStats>('GET', `/api/admin/shows/${enc(showId)}/stats`),
+  salesHistory: (showId: string, minutes = 60) =>
+    request<{ currency: string; points: SalesMinute[] }>('GET', `/api/admin/shows/${enc(showId)}/stats/history?minutes=${minutes}`),
+  mail: () => request<{ transport: 'smtp' | 'file' | null; messages: OutboxMessage[] }>('GET', '/api/admin/mail'),
   checkin: (code: string, showId: string) => request<{ ticket: CheckinTicket }>('POST', '/api/admin/checkin', { code, showId }),
   showOrders: (showId: string) => request<{ orders: AdminOrderSummary[] }>('GET', `/api/admin/shows/${enc(showId)}/orders`),
   refund: (orderId: string) => request<{ order: Order }>('POST', `/api/admin/orders/${enc(orderId)}/refund`),
@@ -221,12 +238,16 @@ export const api = {
   signup: (body: SignupRequest) => request<AuthResponse>('POST', '/api/auth/signup', body),
   login: (body: LoginRequest) => request<AuthResponse>('POST', '/api/auth/login', body),
   logout: () => request<void>('POST', '/api/auth/logout'),
+  requestPasswordReset: (email: string) => request<{ message: string }>('POST', '/api/auth/password-reset', { email }),
+  confirmPasswordReset: (token: string, password: string) => request<void>('POST', '/api/auth/password-reset/confirm', { token, password }),
 
   // ---- Catalogue
   events: (q?: string, signal?: AbortSignal) =>
     request<{ events: EventSummary[] }>('GET', `/api/events${q ? `?q=${encodeURIComponent(q)}` : ''}`, undefined, signal),
   event: (eventId: string) => request<{ event: EventDetail }>('GET', `/api/events/${encodeURIComponent(eventId)}`),
   show: (showId: string) => request<{ show: ShowDetail }>('GET', `/api/shows/${encodeURIComponent(showId)}`),
+  /** An .ics file to download (a link, not a fetch). */
+  calendarUrl: (showId: string, kind: 'onsale' | 'show') => `/api/shows/${encodeURIComponent(showId)}/calendar.ics?for=${kind}`,
 
   // ---- Waiting room
   joinQueue: (showId: string) => request<QueueResponse>('POST', `/api/shows/${encodeURIComponent(showId)}/queue`),

@@ -7,6 +7,7 @@ import {
   CreateVenueRequest,
   EventParams,
   ShowParams,
+  StatsHistoryQuery,
   UpdateEventRequest,
   UpdateShowRequest,
   UpdateVenueRequest,
@@ -21,12 +22,14 @@ import type { CatalogueService } from '../catalogue/catalogue-service.js';
 import type { QueueService } from '../queue/queue-service.js';
 import type { AdminService } from './admin-service.js';
 import type { CheckinService } from './checkin-service.js';
+import type { ExportsService } from './exports-service.js';
 
 export function adminRoutes(
   app: FastifyInstance,
   deps: {
     admin: AdminService;
     checkin: CheckinService;
+    exports: ExportsService;
     catalogue: CatalogueService;
     auth: AuthService;
     queue: QueueService;
@@ -41,8 +44,33 @@ export function adminRoutes(
     await guards.requireAdmin(req);
     const { showId } = parse(ShowParams, req.params);
     const line = await queue.stats(showId); // 404 for an unknown show
-    return { ...line, ...(await admin.seatCounts(showId, deps.clock.now())) };
+    return { ...line, ...(await admin.seatCounts(showId, deps.clock.now())), ...(await admin.sales(showId)) };
   });
+
+  app.get('/api/admin/shows/:showId/stats/history', async (req) => {
+    await guards.requireAdmin(req);
+    const { showId } = parse(ShowParams, req.params);
+    const minutes = Number(parse(StatsHistoryQuery, req.query).minutes ?? 60);
+    await catalogue.rules(showId); // 404 for an unknown show
+    const { currency } = await admin.sales(showId);
+    return { currency, points: await admin.salesHistory(showId, deps.clock.now(), minutes) };
+  });
+
+  for (const [file, make] of [
+    ['orders', (id: string) => deps.exports.ordersCsv(id)],
+    ['attendees', (id: string) => deps.exports.attendeesCsv(id)],
+  ] as const) {
+    app.get(`/api/admin/shows/:showId/${file}.csv`, async (req, reply) => {
+      await guards.requireAdmin(req);
+      const { showId } = parse(ShowParams, req.params);
+      const body = await make(showId); // 404 for an unknown show
+      return reply
+        .header('content-type', 'text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="${file}-${showId}.csv"`)
+        .header('cache-control', 'private, no-store')
+        .send(body);
+    });
+  }
 
   app.get('/api/admin/venues', async (req) => {
     await guards.requireAdmin(req);

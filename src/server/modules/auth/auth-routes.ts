@@ -1,16 +1,28 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { LoginRequest, SignupRequest } from '../../../shared/api.js';
+import { LoginRequest, PasswordResetConfirmRequest, PasswordResetRequest, SignupRequest } from '../../../shared/api.js';
+import { rateLimit, type LimiterFactory } from '../../platform/rate-limits.js';
 import { parse } from '../../platform/validation.js';
 import { setSessionCookie, type AuthGuards } from './auth-context.js';
 import type { AuthService } from './auth-service.js';
+import type { PasswordResets } from './password-reset.js';
 import { SESSION_COOKIE, SESSION_TTL_SECONDS } from './sessions.js';
 
-export function authRoutes(app: FastifyInstance, auth: AuthService, guards: AuthGuards, cookieSecure: boolean): void {
+export interface AuthRoutesOptions {
+  /** Session cookies are always Secure (config.cookieSecure). */
+  cookieSecure: boolean;
+  limiters: LimiterFactory;
+  /** Signups per client IP per 10 minutes (every signup costs a password hash); 0: no limit. */
+  signupsPerIp: number;
+}
+
+export function authRoutes(app: FastifyInstance, auth: AuthService, guards: AuthGuards, o: AuthRoutesOptions, resets: PasswordResets): void {
+  const { cookieSecure } = o;
   // A request that came over HTTPS (directly, or per X-Forwarded-Proto from a trusted proxy) gets a
   // Secure cookie whatever the setting: a browser would never send it back over plain HTTP.
   const secureFor = (req: FastifyRequest) => cookieSecure || req.protocol === 'https';
 
-  app.post('/api/auth/signup', async (req, reply) => {
+  const signupLimit = rateLimit(o.limiters, { keyPrefix: 'signup-ip', points: o.signupsPerIp, durationSeconds: 600 }, (req) => req.ip);
+  app.post('/api/auth/signup', { preHandler: signupLimit }, async (req, reply) => {
     const body = parse(SignupRequest, req.body);
     const result = await auth.signup(body);
     setSessionCookie(reply, result.token, secureFor(req), SESSION_TTL_SECONDS);
@@ -32,4 +44,16 @@ export function authRoutes(app: FastifyInstance, auth: AuthService, guards: Auth
   });
 
   app.get('/api/me', async (req) => ({ user: await guards.requireUser(req) }));
+
+  app.post('/api/auth/password-reset', async (req, reply) => {
+    const { email } = parse(PasswordResetRequest, req.body);
+    await resets.request(email, req.ip);
+    return reply.status(202).send({ message: 'If an account has this email, a link to choose a new password is on its way.' });
+  });
+
+  app.post('/api/auth/password-reset/confirm', async (req, reply) => {
+    const { token, password } = parse(PasswordResetConfirmRequest, req.body);
+    await resets.confirm(token, password);
+    return reply.status(204).send();
+  });
 }

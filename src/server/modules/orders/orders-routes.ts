@@ -30,6 +30,17 @@ export function ordersRoutes(app: FastifyInstance, orders: OrdersService, guards
     return { orders: await orders.list(user.id) };
   });
 
+  app.get('/api/orders/:orderId/tickets.pdf', async (req, reply) => {
+    const user = await guards.requireUser(req);
+    const { orderId } = parse(OrderParams, req.params);
+    const pdf = await orders.ticketsPdf(orderId, user.id);
+    return reply
+      .header('content-type', 'application/pdf')
+      .header('content-disposition', `attachment; filename="tickets-${orderId.slice(0, 8)}.pdf"`)
+      .header('cache-control', 'private, no-store')
+      .send(pdf);
+  });
+
   app.get('/api/orders/:orderId', async (req) => {
     const user = await guards.requireUser(req);
     const { orderId } = parse(OrderParams, req.params);

@@ -3,30 +3,12 @@ import type { Clock } from '../../platform/clock.js';
 import type { Database, Queryable } from '../../platform/database.js';
 import { AppError } from '../../platform/errors.js';
 import type { Realtime } from '../../platform/realtime.js';
-import { NO_PAYMENT_IN_FLIGHT } from '../orders/payment-attempts.js';
-import { placeOf } from '../orders/order-views.js';
-import { bestBlock, type GridSeat } from './best-available.js';
 import type { TestHooks } from '../../platform/test-hooks.js';
-import type { AdmissionGate, SeatHolds } from '../queue/admission.js';
-import {
-  changesOf,
-  countedSeats,
-  FREE_SEAT,
-  freeSeatsOfOrders,
-  lockAccountSeats,
-  publishSeatChanges,
-  type SeatChange,
-} from './seat-changes.js';
-
-interface SeatRow {
-  id: string;
-  area_id: string;
-  row_number: number;
-  seat_number: number;
-  status: Seat['status'];
-  mine: boolean;
-  accessible: boolean;
-}
+import type { AdmissionGate } from '../queue/admission.js';
+import { publishSeatChanges } from './seats-gateway.js';
+import { ShowSeatsRepository, type SeatRow } from './show-seats-repository.js';
+import { placeOf } from '../orders/order-views.js';
+import { bestBlock } from './best-available.js';
 
 const toSeat = (r: SeatRow): Seat => ({
   id: r.id,
@@ -37,8 +19,6 @@ const toSeat = (r: SeatRow): Seat => ({
   accessible: r.accessible,
 });
 
-/** A free place: available, or selected by a hold that ran out. */
-const FREE = (now: string, t = 'ss') => `(${t}.status = 'available' OR (${t}.status = 'selected' AND ${t}.hold_expires_at <= ${now}))`;
 /** Tries of a best-available hold when another buyer took part of the chosen block meanwhile. */
 const BLOCK_TRIES = 5;
 /** Thrown inside a block claim that came back short: the transaction rolls back, nothing is held. */
@@ -49,17 +29,52 @@ export class BlockLost extends Error {
 }
 
 /**
+ * The seat steps other modules take inside their own transactions: an order locks, sells and frees
+ * its seats (a refund frees its sold ones), the console puts areas on sale, the release job frees
+ * lapsed holds, the waitlist looks for free places. Only through these
+ * does anyone but the seats module change show_seats.
+ */
+export type SeatSteps = Pick<
+  ShowSeatsRepository,
+  | 'lockAccount'
+  | 'lockForOrder'
+  | 'sell'
+  | 'releaseOrders'
+  | 'releaseSold'
+  | 'releaseHolds'
+  | 'expireLapsedHolds'
+  | 'counts'
+  | 'stock'
+  | 'freeByArea'
+  | 'addAreas'
+  | 'removeAreas'
+>;
+
+/** The seat steps, run on `q` (the database, or the caller's transaction). */
+export const seatSteps = (q: Queryable): SeatSteps => new ShowSeatsRepository(q);
+
+/** Counts the account's seats that count towards the ticket limit (for the waiting room's join). */
+export const ownedSeatCounter =
+  (db: Queryable, clock: Clock) =>
+  (showId: string, userId: string): Promise<number> =>
+    new ShowSeatsRepository(db).countOwned(showId, userId, new Date(clock.now()));
+
+/**
  * Picking seats on a show's selling page: look at the map, hold a seat, let it go.
  * Every claim is one conditional UPDATE, so two buyers never both win a seat.
  */
-export class SeatsService implements SeatHolds {
+export class SeatsService {
+  private readonly seats: ShowSeatsRepository;
+
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
     private readonly realtime: Realtime,
     private readonly gate: AdmissionGate,
     private readonly hooks: TestHooks = {},
-  ) {}
+  ) {
+    this.seats = new ShowSeatsRepository(db);
+  }
 
   private now(): Date {
     return new Date(this.clock.now());
@@ -68,18 +83,7 @@ export class SeatsService implements SeatHolds {
   /** The seat map for an admitted account. A hold that ran out shows as available. */
   async listSeats(showId: string, userId: string, areaId?: string, onlyMine = false): Promise<Seat[]> {
     await this.gate.requireAdmission(showId, userId);
-    const { rows } = await this.db.query<SeatRow>(
-      `SELECT ss.seat_id AS id, ss.area_id, s.row_number, s.seat_number, s.accessible,
-              CASE WHEN ss.status = 'selected' AND ss.hold_expires_at <= $2 THEN 'available' ELSE ss.status END AS status,
-              coalesce(ss.holder_id = $3 AND NOT (ss.status = 'selected' AND ss.hold_expires_at <= $2), false) AS mine
-         FROM show_seats ss
-         JOIN seats s ON s.id = ss.seat_id
-         JOIN areas a ON a.id = ss.area_id
-        WHERE ss.show_id = $1 AND ($4::uuid IS NULL OR ss.area_id = $4::uuid)
-          AND (NOT $5::boolean OR (ss.holder_id = $3 AND NOT (ss.status = 'selected' AND ss.hold_expires_at <= $2)))
-        ORDER BY a.position, s.row_number, s.seat_number`,
-      [showId, this.now(), userId, areaId ?? null, onlyMine],
-    );
+    const rows = await this.seats.map(showId, userId, this.now(), areaId ?? null, onlyMine);
     return rows.map(toSeat);
   }
 
@@ -94,27 +98,15 @@ export class SeatsService implements SeatHolds {
     const outcome = await this.db.transaction(async (tx) => {
       // One account's holds are counted one at a time: without this, parallel holds of the same
       // account would each miss the others' uncommitted claims (READ COMMITTED).
-      await lockAccountSeats(tx, showId, userId);
+      const seats = new ShowSeatsRepository(tx);
+      await seats.lockAccount(showId, userId);
       // The admission may have ended since the check above. Checked again under the account's lock,
       // which the release of an ended admission also takes: either this hold commits first and the
       // release frees it, or the release (and the end before it) came first and this refuses.
       await this.gate.requireSameAdmission(showId, userId, admission.admissionId);
-      const { rows } = await tx.query<SeatRow>(
-        `WITH mine AS (
-           SELECT count(*)::int AS n FROM show_seats
-            WHERE show_id = $1 AND holder_id = $3 AND ${countedSeats('$4')}
-         )
-         UPDATE show_seats ss
-            SET status = 'selected', holder_id = $3, hold_expires_at = $5, order_id = NULL, admission_id = $6, updated_at = $4
-           FROM mine, shows sh, seats s
-          WHERE ss.show_id = $1 AND ss.seat_id = $2 AND sh.id = ss.show_id AND s.id = ss.seat_id
-            AND (ss.status = 'available' OR (ss.status = 'selected' AND ss.hold_expires_at <= $4))
-            AND mine.n < sh.max_tickets_per_account
-          RETURNING ss.seat_id AS id, ss.area_id, s.row_number, s.seat_number, s.accessible, ss.status, true AS mine`,
-        [showId, seatId, userId, now, new Date(admission.expiresAt), admission.admissionId],
-      );
-      if (rows[0]) return { seat: toSeat(rows[0]), changed: true };
-      return { seat: await this.whyNotHeld(tx, showId, seatId, userId, now), changed: false };
+      const claimed = await seats.claim(showId, seatId, userId, { now, until: new Date(admission.expiresAt), admissionId: admission.admissionId });
+      if (claimed) return { seat: toSeat(claimed), changed: true };
+      return { seat: await this.whyNotHeld(seats, showId, seatId, userId, now), changed: false };
     });
     if (outcome.changed) publishSeatChanges(this.realtime, [{ showId, areaId: outcome.seat.areaId, seatId, status: 'selected' }]);
     return outcome.seat;
@@ -133,7 +125,7 @@ export class SeatsService implements SeatHolds {
     for (let attempt = 0; ; attempt++) {
       try {
         const seats = await this.db.transaction(async (tx) => {
-          await lockAccountSeats(tx, showId, userId);
+          await new ShowSeatsRepository(tx).lockAccount(showId, userId);
           await this.gate.requireSameAdmission(showId, userId, admission.admissionId);
           return this.claimPlaces(tx, { showId, areaId, userId, quantity, admissionId: admission.admissionId, until: new Date(admission.expiresAt) }, lost);
         });
@@ -160,66 +152,33 @@ export class SeatsService implements SeatHolds {
     avoid: ReadonlySet<string> = new Set(),
   ): Promise<Seat[]> {
     const now = this.now();
-    const { rows: rule } = await tx.query<{ kind: 'seated' | 'standing'; max: number; n: number }>(
-      `SELECT a.kind, sh.max_tickets_per_account AS max,
-              (SELECT count(*)::int FROM show_seats WHERE show_id = $1 AND holder_id = $3 AND ${countedSeats('$4')}) AS n
-         FROM show_prices p JOIN areas a ON a.id = p.area_id JOIN shows sh ON sh.id = p.show_id
-        WHERE p.show_id = $1 AND p.area_id = $2`,
-      [req.showId, req.areaId, req.userId, now],
-    );
-    const area = rule[0];
+    const seats = new ShowSeatsRepository(tx);
+    const area = await seats.areaRule(req.showId, req.areaId, req.userId, now);
     if (!area) throw new AppError('NOT_FOUND', 'No such area in this show');
     if (area.n + req.quantity > area.max) throw new AppError('TICKET_LIMIT_REACHED');
-    let ids: string[] | null = null;
+    const hold = { now, until: req.until, admissionId: req.admissionId };
+    let rows: SeatRow[];
+    let ids: string[] = [];
     if (area.kind === 'seated') {
-      const { rows: grid } = await tx.query<GridSeat>(
-        `SELECT ss.seat_id AS id, s.row_number AS row, s.seat_number AS number, ${FREE('$3')} AS free
-           FROM show_seats ss JOIN seats s ON s.id = ss.seat_id
-          WHERE ss.show_id = $1 AND ss.area_id = $2`,
-        [req.showId, req.areaId, now],
-      );
-      const block = bestBlock(grid, req.quantity, avoid);
+      const block = bestBlock(await seats.grid(req.showId, req.areaId, now), req.quantity, avoid);
       if (!block) throw new AppError('SEAT_UNAVAILABLE', 'No block of that many seats together is free.');
       ids = block.map((s) => s.id);
+      rows = await seats.claimBlock(req.showId, req.areaId, req.userId, ids, hold);
+    } else {
+      // Any free places, skipping those another claim has locked right now.
+      rows = await seats.claimStanding(req.showId, req.areaId, req.userId, req.quantity, hold);
     }
-    // Standing: any free places, skipping rows another claim has locked right now; seated: the block.
-    // Either way the UPDATE re-checks each row, so a place is never claimed twice.
-    const { rows } = await tx.query<SeatRow>(
-      `WITH pick AS (
-         SELECT ss.seat_id FROM show_seats ss
-          WHERE ss.show_id = $1 AND ss.area_id = $2 AND ${FREE('$4')}
-            AND ($8::uuid[] IS NULL OR ss.seat_id = ANY($8::uuid[]))
-          ORDER BY ss.seat_id LIMIT $3
-          FOR UPDATE SKIP LOCKED
-       )
-       UPDATE show_seats ss
-          SET status = 'selected', holder_id = $5, hold_expires_at = $6, order_id = NULL, admission_id = $7, updated_at = $4
-         FROM pick, seats s
-        WHERE ss.show_id = $1 AND ss.seat_id = pick.seat_id AND s.id = ss.seat_id AND ${FREE('$4')}
-        RETURNING ss.seat_id AS id, ss.area_id, s.row_number, s.seat_number, s.accessible, ss.status, true AS mine`,
-      [req.showId, req.areaId, req.quantity, now, req.userId, req.until, req.admissionId, ids],
-    );
     if (rows.length < req.quantity) {
       // Rolls the partial claim back; the caller may try again (a standing claim may have skipped
       // places another claim had locked and then let go).
-      throw new BlockLost((ids ?? []).filter((id) => !rows.some((r) => r.id === id)));
+      throw new BlockLost(ids.filter((id) => !rows.some((r) => r.id === id)));
     }
     return rows.map(toSeat).sort((a, b) => (a.row ?? 0) - (b.row ?? 0) || (a.number ?? 0) - (b.number ?? 0));
   }
 
   /** After a refused claim: the caller's own live hold (a retry) is returned, anything else explains the refusal. */
-  private async whyNotHeld(tx: Queryable, showId: string, seatId: string, userId: string, now: Date): Promise<Seat> {
-    const { rows } = await tx.query<SeatRow & { claimable: boolean; n: number; max: number }>(
-      `SELECT ss.seat_id AS id, ss.area_id, s.row_number, s.seat_number, s.accessible, ss.status,
-              coalesce(ss.holder_id = $3, false) AS mine,
-              (ss.status = 'available' OR (ss.status = 'selected' AND ss.hold_expires_at <= $4)) AS claimable,
-              (SELECT count(*)::int FROM show_seats WHERE show_id = $1 AND holder_id = $3 AND ${countedSeats('$4')}) AS n,
-              sh.max_tickets_per_account AS max
-         FROM show_seats ss JOIN seats s ON s.id = ss.seat_id JOIN shows sh ON sh.id = ss.show_id
-        WHERE ss.show_id = $1 AND ss.seat_id = $2`,
-      [showId, seatId, userId, now],
-    );
-    const r = rows[0];
+  private async whyNotHeld(seats: ShowSeatsRepository, showId: string, seatId: string, userId: string, now: Date): Promise<Seat> {
+    const r = await seats.refusedClaim(showId, seatId, userId, now);
     if (!r) throw new AppError('NOT_FOUND', 'No such seat in this show');
     if (r.status === 'selected' && r.mine && !r.claimable) return toSeat(r);
     if (r.claimable && r.n >= r.max) throw new AppError('TICKET_LIMIT_REACHED');
@@ -229,60 +188,16 @@ export class SeatsService implements SeatHolds {
   /** Lets go of the caller's own selected seat. */
   async release(showId: string, seatId: string, userId: string): Promise<void> {
     await this.gate.requireAdmission(showId, userId);
-    const { rows } = await this.db.query<{ show_id: string; seat_id: string; area_id: string }>(
-      `UPDATE show_seats SET ${FREE_SEAT}, updated_at = $4
-        WHERE show_id = $1 AND seat_id = $2 AND holder_id = $3 AND status = 'selected'
-        RETURNING show_id, seat_id, area_id`,
-      [showId, seatId, userId, this.now()],
-    );
-    if (rows.length === 0) {
-      const exists = await this.db.query(`SELECT 1 FROM show_seats WHERE show_id = $1 AND seat_id = $2`, [showId, seatId]);
-      if (exists.rowCount === 0) throw new AppError('NOT_FOUND', 'No such seat in this show');
+    const changes = await this.seats.releaseHold(showId, seatId, userId, this.now());
+    if (changes.length === 0) {
+      if (!(await this.seats.exists(showId, seatId))) throw new AppError('NOT_FOUND', 'No such seat in this show');
       throw new AppError('SEAT_UNAVAILABLE', 'You do not hold this seat.');
     }
-    publishSeatChanges(this.realtime, changesOf(rows, 'available'));
-  }
-
-  async countForAccount(showId: string, userId: string): Promise<number> {
-    const { rows } = await this.db.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM show_seats WHERE show_id = $1 AND holder_id = $2 AND ${countedSeats('$3')}`,
-      [showId, userId, this.now()],
-    );
-    return rows[0]?.n ?? 0;
-  }
-
-  /**
-   * The account's admission ended without a purchase: the holds made in it go back on sale and its
-   * pending orders end (expired if their time ran out, cancelled otherwise). Paid orders are never
-   * touched, nor orders being paid (their charge may have gone through: the payment decides), and
-   * neither is anything of a newer admission of the same account: a release that
-   * arrives late frees only what the ended admission held. Rows from before admissions had ids
-   * (admission_id NULL) go with any ended admission of the account, as they always did.
-   */
-  async releaseForAccount(showId: string, userId: string, admissionId: string): Promise<void> {
-    const now = this.now();
-    const changes = await this.db.transaction(async (tx) => {
-      await lockAccountSeats(tx, showId, userId);
-      const { rows: ended } = await tx.query<{ id: string }>(
-        `UPDATE orders SET status = CASE WHEN expires_at <= $3 THEN 'expired' ELSE 'cancelled' END
-          WHERE show_id = $1 AND user_id = $2 AND status = 'pending' AND ${NO_PAYMENT_IN_FLIGHT}
-            AND (admission_id = $4 OR admission_id IS NULL)
-          RETURNING id`,
-        [showId, userId, now, admissionId],
-      );
-      const fromOrders = await freeSeatsOfOrders(
-        tx,
-        ended.map((o) => o.id),
-        now,
-      );
-      const { rows: held } = await tx.query<{ show_id: string; seat_id: string; area_id: string }>(
-        `UPDATE show_seats SET ${FREE_SEAT}, updated_at = $3
-          WHERE show_id = $1 AND holder_id = $2 AND status = 'selected' AND (admission_id = $4 OR admission_id IS NULL)
-          RETURNING show_id, seat_id, area_id`,
-        [showId, userId, now, admissionId],
-      );
-      return [...fromOrders, ...changesOf(held, 'available')] satisfies SeatChange[];
-    });
     publishSeatChanges(this.realtime, changes);
+  }
+
+  /** Selected (unexpired) + locked + sold seats of the account for the show. */
+  countForAccount(showId: string, userId: string): Promise<number> {
+    return this.seats.countOwned(showId, userId, this.now());
   }
 }

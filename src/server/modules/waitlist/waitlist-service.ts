@@ -1,29 +1,15 @@
 import type { AdminWaitlistEntry, Seat, WaitlistEntry } from '../../../shared/api.js';
 import type { Clock } from '../../platform/clock.js';
-import type { Database, Queryable } from '../../platform/database.js';
+import type { Database } from '../../platform/database.js';
 import { AppError, isAppError } from '../../platform/errors.js';
 import type { Realtime } from '../../platform/realtime.js';
 import type { SaleNotices } from '../../platform/sale-notices.js';
 import type { CatalogueService, SaleRules } from '../catalogue/catalogue-service.js';
 import { showStatus } from '../catalogue/show-status.js';
 import type { QueueService } from '../queue/queue-service.js';
-import { lockAccountSeats, publishSeatChanges } from '../seats/seat-changes.js';
-import { BlockLost, type SeatsService } from '../seats/seats-service.js';
-
-interface EntryRow {
-  user_id: string;
-  quantity: number;
-  state: WaitlistEntry['state'] | 'left';
-  joined_at: Date;
-  offer_expires_at: Date | null;
-  position: number | null;
-}
-
-const ENTRY_SELECT = `
-  SELECT w.user_id, w.quantity, w.state, w.joined_at, w.offer_expires_at,
-         CASE WHEN w.state = 'waiting' THEN (SELECT count(*)::int + 1 FROM waitlist_entries o
-                WHERE o.show_id = w.show_id AND o.state = 'waiting' AND (o.joined_at, o.user_id) < (w.joined_at, w.user_id)) END AS position
-    FROM waitlist_entries w`;
+import { publishSeatChanges } from '../seats/seats-gateway.js';
+import { BlockLost, seatSteps, type SeatsService } from '../seats/seats-service.js';
+import { WaitlistEntriesRepository, type EntryRow } from './waitlist-entries-repository.js';
 
 const toEntry = (r: EntryRow): WaitlistEntry => ({
   position: r.position,
@@ -57,15 +43,14 @@ export class WaitlistService {
     private readonly realtime: Realtime,
     private readonly notices: SaleNotices,
     private readonly events: WaitlistEvents = {},
-  ) {}
+  ) {
+    this.entries = new WaitlistEntriesRepository(db);
+  }
+
+  private readonly entries: WaitlistEntriesRepository;
 
   private now(): Date {
     return new Date(this.clock.now());
-  }
-
-  private async entry(q: Queryable, showId: string, userId: string): Promise<EntryRow | undefined> {
-    const { rows } = await q.query<EntryRow>(`${ENTRY_SELECT} WHERE w.show_id = $1 AND w.user_id = $2`, [showId, userId]);
-    return rows[0];
   }
 
   /** Joins the waitlist of a sold-out show with the places wanted. Idempotent: a waiting entry keeps its place (and takes the new quantity). */
@@ -75,7 +60,7 @@ export class WaitlistService {
       throw new AppError('VALIDATION_FAILED', `quantity: at most ${rules.maxTicketsPerAccount} for this show`);
     }
     await this.settle(showId);
-    const existing = await this.entry(this.db, showId, userId);
+    const existing = await this.entries.find(showId, userId);
     if (existing?.state === 'offered') return toEntry(existing);
     if (existing?.state !== 'waiting') {
       const status = showStatus({ ...rules, unsoldCount: (await this.catalogue.stock(showId)).unsold }, this.clock.now());
@@ -83,22 +68,14 @@ export class WaitlistService {
       if (status !== 'sold_out') throw new AppError('NOT_SOLD_OUT');
     }
     if ((await this.seats.countForAccount(showId, userId)) + quantity > rules.maxTicketsPerAccount) throw new AppError('TICKET_LIMIT_REACHED');
-    await this.db.query(
-      `INSERT INTO waitlist_entries (show_id, user_id, quantity, state, joined_at) VALUES ($1, $2, $3, 'waiting', $4)
-       ON CONFLICT (show_id, user_id) DO UPDATE
-         SET quantity = EXCLUDED.quantity,
-             joined_at = CASE WHEN waitlist_entries.state = 'waiting' THEN waitlist_entries.joined_at ELSE EXCLUDED.joined_at END,
-             state = 'waiting', offer_admission_id = NULL, offer_expires_at = NULL
-         WHERE waitlist_entries.state <> 'offered'`,
-      [showId, userId, quantity, this.now()],
-    );
-    return toEntry((await this.entry(this.db, showId, userId))!);
+    await this.entries.join(showId, userId, quantity, this.now());
+    return toEntry((await this.entries.find(showId, userId))!);
   }
 
   async get(showId: string, userId: string): Promise<WaitlistEntry> {
     await this.catalogue.rules(showId);
     await this.settle(showId);
-    const e = await this.entry(this.db, showId, userId);
+    const e = await this.entries.find(showId, userId);
     if (!e || e.state === 'left') throw new AppError('NOT_FOUND', 'You are not on the waitlist of this show');
     return toEntry(e);
   }
@@ -106,14 +83,7 @@ export class WaitlistService {
   /** Leaves the waitlist; places offered and not bought go at once to the next entry. */
   async leave(showId: string, userId: string): Promise<void> {
     await this.catalogue.rules(showId);
-    const { rows } = await this.db.query<{ offer_admission_id: string | null }>(
-      `UPDATE waitlist_entries w SET state = 'left'
-         FROM (SELECT show_id, user_id, state, offer_admission_id FROM waitlist_entries WHERE show_id = $1 AND user_id = $2 FOR UPDATE) old
-        WHERE w.show_id = old.show_id AND w.user_id = old.user_id AND old.state IN ('waiting', 'offered')
-        RETURNING CASE WHEN old.state = 'offered' THEN old.offer_admission_id END AS offer_admission_id`,
-      [showId, userId],
-    );
-    const admissionId = rows[0]?.offer_admission_id;
+    const admissionId = (await this.entries.leave(showId, userId))?.offerAdmissionId;
     if (admissionId) {
       await this.queue.endAdmission(showId, userId, 'left', admissionId);
       await this.offerFor(showId);
@@ -124,11 +94,7 @@ export class WaitlistService {
   async list(showId: string): Promise<AdminWaitlistEntry[]> {
     await this.catalogue.rules(showId);
     await this.settle(showId);
-    const { rows } = await this.db.query<EntryRow & { name: string; email: string }>(
-      `SELECT x.*, u.name, u.email FROM (${ENTRY_SELECT} WHERE w.show_id = $1 AND w.state <> 'left') x
-         JOIN users u ON u.id = x.user_id ORDER BY x.joined_at, x.user_id`,
-      [showId],
-    );
+    const rows = await this.entries.list(showId);
     return rows.map((r) => ({ ...toEntry(r), userId: r.user_id, name: r.name, email: r.email }));
   }
 
@@ -137,27 +103,17 @@ export class WaitlistService {
    * let go (a cancelled checkout), lapse: their places are free again for the next entry.
    */
   private async settle(showId: string | null): Promise<void> {
-    const bought = `EXISTS (SELECT 1 FROM orders o WHERE o.show_id = w.show_id AND o.user_id = w.user_id
-                              AND o.admission_id = w.offer_admission_id AND o.status IN ('paid', 'refunded'))`;
-    const stillHeld = `EXISTS (SELECT 1 FROM show_seats ss WHERE ss.show_id = w.show_id AND ss.holder_id = w.user_id
-                                 AND ss.admission_id = w.offer_admission_id AND ss.status IN ('selected', 'locked') AND ss.hold_expires_at > $2)`;
-    await this.db.query(
-      `UPDATE waitlist_entries w SET state = CASE WHEN ${bought} THEN 'purchased' ELSE 'lapsed' END
-        WHERE w.state = 'offered' AND ($1::uuid IS NULL OR w.show_id = $1::uuid)
-          AND (w.offer_expires_at <= $2 OR ${bought} OR NOT ${stillHeld})`,
-      [showId, this.now()],
-    );
+    await this.entries.settle(showId, this.now());
   }
 
   /** The job (every second, on any number of instances): settles offers, then offers free places to waiting entries. */
   async offerDue(): Promise<void> {
     await this.settle(null);
-    const { rows } = await this.db.query<{ show_id: string }>(`SELECT DISTINCT show_id FROM waitlist_entries WHERE state = 'waiting'`);
-    for (const r of rows) {
+    for (const showId of await this.entries.showsWithWaiting()) {
       try {
-        await this.offerFor(r.show_id);
+        await this.offerFor(showId);
       } catch (e) {
-        if (!(isAppError(e) && e.code === 'NOT_FOUND')) this.events.onError?.(e, `waitlist offers of ${r.show_id}`);
+        if (!(isAppError(e) && e.code === 'NOT_FOUND')) this.events.onError?.(e, `waitlist offers of ${showId}`);
       }
     }
   }
@@ -169,19 +125,10 @@ export class WaitlistService {
     if (this.clock.now() >= rules.startsAt.getTime()) return;
     for (;;) {
       const now = this.now();
-      const { rows: free } = await this.db.query<{ area_id: string; free: number }>(
-        `SELECT ss.area_id, count(*)::int AS free FROM show_seats ss JOIN areas a ON a.id = ss.area_id
-          WHERE ss.show_id = $1 AND (ss.status = 'available' OR (ss.status = 'selected' AND ss.hold_expires_at <= $2))
-          GROUP BY ss.area_id, a.position ORDER BY a.position`,
-        [showId, now],
-      );
+      const free = await seatSteps(this.db).freeByArea(showId, now);
       const most = Math.max(0, ...free.map((f) => f.free));
       if (most === 0) return;
-      const { rows: waiting } = await this.db.query<{ user_id: string; quantity: number }>(
-        `SELECT user_id, quantity FROM waitlist_entries WHERE show_id = $1 AND state = 'waiting' AND quantity <= $2
-          ORDER BY joined_at, user_id LIMIT 100`,
-        [showId, most],
-      );
+      const waiting = await this.entries.firstWaiting(showId, most);
       let offered = false;
       for (const w of waiting) {
         const areas = free.filter((f) => f.free >= w.quantity).map((f) => f.area_id);
@@ -202,26 +149,25 @@ export class WaitlistService {
     try {
       held = await this.db.transaction(async (tx) => {
         // One offer of a show at a time, whichever instance makes it; then the fan's own seat lock.
-        await tx.query(`SELECT pg_advisory_xact_lock(hashtext('waitlist:' || $1::uuid::text))`, [showId]);
-        const { rows } = await tx.query<{ state: string }>(`SELECT state FROM waitlist_entries WHERE show_id = $1 AND user_id = $2 FOR UPDATE`, [showId, userId]);
-        if (rows[0]?.state !== 'waiting') throw new NoOffer();
-        await lockAccountSeats(tx, showId, userId);
+        const entries = new WaitlistEntriesRepository(tx);
+        await entries.lockShow(showId);
+        if ((await entries.lockEntry(showId, userId)) !== 'waiting') throw new NoOffer();
+        await seatSteps(tx).lockAccount(showId, userId);
         admitted = await this.queue.admitOutside(showId, userId, rules.purchaseWindowSeconds * 1000);
         const { admissionId, expiresAt } = admitted.admission;
         // An admission about to end (not swept yet) cannot carry an offer: the next round can.
         if (expiresAt - this.clock.now() < 1_000) throw new NoOffer();
         for (const areaId of areaIds) {
-          await tx.query('SAVEPOINT offer_area');
+          await entries.savepoint('offer_area');
           try {
             const seats = await this.seats.claimPlaces(tx, { showId, areaId, userId, quantity, admissionId, until: new Date(expiresAt) });
-            await tx.query(
-              `UPDATE waitlist_entries SET state = 'offered', offer_admission_id = $3, offer_expires_at = $4 WHERE show_id = $1 AND user_id = $2`,
-              [showId, userId, admissionId, new Date(expiresAt)],
-            );
+            await entries.markOffered(showId, userId, admissionId, new Date(expiresAt));
+            // In the same transaction: the fan hears of the offer if and only if it is made.
+            await this.notices.waitlistOffered(userId, showId, seats.map((s) => s.id), new Date(expiresAt), tx);
             return seats;
           } catch (e) {
             if (!(e instanceof BlockLost || (isAppError(e) && (e.code === 'SEAT_UNAVAILABLE' || e.code === 'TICKET_LIMIT_REACHED')))) throw e;
-            await tx.query('ROLLBACK TO SAVEPOINT offer_area');
+            await entries.rollbackTo('offer_area');
           }
         }
         throw new NoOffer();
@@ -241,11 +187,6 @@ export class WaitlistService {
     );
     const seatIds = held.map((s) => s.id);
     this.realtime.toUser(userId, 'waitlist:offer', { showId, seatIds, expiresAt });
-    try {
-      await this.notices.waitlistOffered({ userId, showId, seatIds, expiresAt });
-    } catch (e) {
-      this.events.onError?.(e, `waitlist offer notice to ${userId}`);
-    }
     return true;
   }
 }

@@ -10,6 +10,7 @@ import {
   AreaParams,
   WaitlistRequest,
   BulkUsersRequest,
+  CalendarQuery,
   CheckinRequest,
   CheckoutRequest,
   CreateEventRequest,
@@ -23,11 +24,14 @@ import {
   EventSearchQuery,
   LoginRequest,
   OrderParams,
+  PasswordResetConfirmRequest,
+  PasswordResetRequest,
   PayRequest,
   SeatParams,
   SeatsQuery,
   ShowParams,
   SignupRequest,
+  StatsHistoryQuery,
   UpdateEventRequest,
   UpdateShowRequest,
 } from '../../../shared/api.js';
@@ -51,6 +55,8 @@ import {
   AdminOrderSummaryDoc,
   AdminWaitlistEntryDoc,
   WaitlistEntryDoc,
+  MailListDoc,
+  SalesHistoryDoc,
 } from './response-schemas.js';
 
 /** Who may call: anyone, a logged-in account, or an admin. */
@@ -65,7 +71,7 @@ export interface RouteDoc {
   query?: z.ZodType;
   body?: z.ZodType;
   /** The success answer; no schema means no body (204). */
-  ok: { status: 200 | 201 | 204; description: string; schema?: z.ZodType };
+  ok: { status: 200 | 201 | 202 | 204; description: string; schema?: z.ZodType; /** A file, not JSON (application/pdf, text/csv). */ contentType?: string };
   /** Refusals besides the ones the access rule and the validated parts imply. */
   errors?: ErrorCode[];
 }
@@ -113,6 +119,23 @@ export const API_ROUTES: Record<string, RouteDoc> = {
     access: 'user',
     ok: { status: 204, description: 'Logged out' },
   },
+  'POST /api/auth/password-reset': {
+    tag: 'Accounts',
+    summary: 'Forgot password: email a single-use link (valid 60 minutes) if an account has this email',
+    description: 'Always 202, account or not. Limited per client IP (429) and, silently, per account.',
+    access: 'public',
+    body: PasswordResetRequest,
+    ok: { status: 202, description: 'Accepted (whether or not the email has an account)', schema: z.object({ message: z.string() }) },
+    errors: ['RATE_LIMITED'],
+  },
+  'POST /api/auth/password-reset/confirm': {
+    tag: 'Accounts',
+    summary: 'Set a new password with the emailed token; every session of the account ends',
+    access: 'public',
+    body: PasswordResetConfirmRequest,
+    ok: { status: 204, description: 'Password changed' },
+    errors: ['RESET_TOKEN_INVALID'],
+  },
   'GET /api/me': {
     tag: 'Accounts',
     summary: 'The logged-in account',
@@ -141,6 +164,16 @@ export const API_ROUTES: Record<string, RouteDoc> = {
     access: 'public',
     params: ShowParams,
     ok: { status: 200, description: 'The show', schema: z.object({ show: ShowDetailDoc }) },
+    errors: ['NOT_FOUND'],
+  },
+  'GET /api/shows/:showId/calendar.ics': {
+    tag: 'Catalogue',
+    summary: 'An iCalendar file (text/calendar) for the show\'s on-sale (`for=onsale`, from the pre-queue\'s opening) or the show (`for=show`)',
+    description: 'Times in UTC; the event title, the venue with its address; a UID stable per show and kind, so adding it again updates the entry.',
+    access: 'public',
+    params: ShowParams,
+    query: CalendarQuery,
+    ok: { status: 200, description: 'The .ics file (text/calendar)', schema: z.string() },
     errors: ['NOT_FOUND'],
   },
 
@@ -296,12 +329,56 @@ export const API_ROUTES: Record<string, RouteDoc> = {
     errors: ['NOT_FOUND'],
   },
 
+  'GET /api/orders/:orderId/tickets.pdf': {
+    tag: 'Seats and orders',
+    summary: 'The tickets of one of the caller\'s paid orders as a PDF: one page per ticket with its QR code, event, venue, seat and time in the venue\'s zone',
+    description: 'Another account\'s order, or one that is not paid, is a 404.',
+    access: 'user',
+    params: OrderParams,
+    ok: { status: 200, description: 'The PDF (`content-disposition: attachment`)', contentType: 'application/pdf' },
+    errors: ['NOT_FOUND'],
+  },
+
+  'GET /api/admin/mail': {
+    tag: 'Admin',
+    summary: 'The latest emails of the outbox: to whom, what, whether sent, and (without SMTP_URL) the file each was written to',
+    access: 'admin',
+    ok: { status: 200, description: 'Messages, newest first', schema: MailListDoc },
+  },
   'GET /api/admin/shows/:showId/stats': {
     tag: 'Admin',
     summary: 'Live sale figures of a show',
     access: 'admin',
     params: ShowParams,
     ok: { status: 200, description: 'Figures', schema: ShowStatsDoc },
+    errors: ['NOT_FOUND'],
+  },
+  'GET /api/admin/shows/:showId/orders.csv': {
+    tag: 'Admin',
+    summary: 'The show\'s orders as CSV, one row per order (not those still in checkout)',
+    description: 'Columns: order_id, status, buyer_name, buyer_email, tickets, total, currency, created_at, paid_at. A cell that a spreadsheet would run as a formula starts with an apostrophe.',
+    access: 'admin',
+    params: ShowParams,
+    ok: { status: 200, description: 'text/csv (`content-disposition: attachment`)', contentType: 'text/csv' },
+    errors: ['NOT_FOUND'],
+  },
+  'GET /api/admin/shows/:showId/attendees.csv': {
+    tag: 'Admin',
+    summary: 'The show\'s attendees as CSV, one row per ticket',
+    description: 'Columns: ticket_id, order_id, order_status, name, email, area, row, seat, checked_in_at. A cell that a spreadsheet would run as a formula starts with an apostrophe.',
+    access: 'admin',
+    params: ShowParams,
+    ok: { status: 200, description: 'text/csv (`content-disposition: attachment`)', contentType: 'text/csv' },
+    errors: ['NOT_FOUND'],
+  },
+  'GET /api/admin/shows/:showId/stats/history': {
+    tag: 'Admin',
+    summary: 'The sale minute by minute from the database (tickets sold, orders paid, revenue): the dashboard\'s charts after a reload',
+    description: '`minutes` back from now (1..1440, default 60); every minute is listed, oldest first.',
+    access: 'admin',
+    params: ShowParams,
+    query: StatsHistoryQuery,
+    ok: { status: 200, description: 'Per-minute points', schema: SalesHistoryDoc },
     errors: ['NOT_FOUND'],
   },
   'GET /api/admin/venues': {

@@ -45,9 +45,11 @@ function tidy(node: unknown, io: 'input' | 'output'): unknown {
 /** A Fastify route schema for @fastify/swagger, from one RouteDoc (documentation only: nothing validates with it). */
 export function routeSchema(key: string, doc: RouteDoc): FastifySchema & Record<string, unknown> {
   const response: Record<string, unknown> = {
-    [doc.ok.status]: doc.ok.schema
-      ? { description: doc.ok.description, ...jsonSchema(doc.ok.schema, 'output') }
-      : { description: doc.ok.description, type: 'null' },
+    [doc.ok.status]: doc.ok.contentType
+      ? { description: doc.ok.description, content: { [doc.ok.contentType]: { schema: { type: 'string', format: 'binary' } } } }
+      : doc.ok.schema
+        ? { description: doc.ok.description, ...jsonSchema(doc.ok.schema, 'output') }
+        : { description: doc.ok.description, type: 'null' },
   };
   const byStatus = new Map<number, ErrorCode[]>();
   for (const code of errorsOf(key, doc)) byStatus.set(ERROR_STATUS[code], [...(byStatus.get(ERROR_STATUS[code]) ?? []), code]);

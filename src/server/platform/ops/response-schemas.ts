@@ -24,10 +24,9 @@ import type {
   User,
 } from '../../../shared/api.js';
 import { ERROR_STATUS, type ErrorCode } from '../../../shared/errors.js';
-import type { EventOut, VenueOut } from '../../modules/admin/admin-service.js';
 
 /** true when A and B accept the same values (each assignable to the other). */
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+export type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 
 const id = z.string().describe('opaque id (UUID)');
 const instant = z.iso.datetime({ offset: true });
@@ -158,6 +157,13 @@ export const ShowStatsDoc = z.object({
   held: z.number().int(),
   available: z.number().int(),
   admissionsPerMinute: z.number(),
+  paidOrders: z.number().int(),
+  revenue: z.number().int().describe('of the paid orders, in the smallest unit of `currency`'),
+  currency: z.string(),
+});
+export const SalesHistoryDoc = z.object({
+  currency: z.string(),
+  points: z.array(z.object({ at: instant, sold: z.number().int(), paidOrders: z.number().int(), revenue: z.number().int() })),
 });
 
 export const VenueDoc = z.object({
@@ -207,6 +213,23 @@ export const SitePageDoc = z.object({
 });
 export const EventDoc = z.object({ id, title: z.string(), artist: z.string(), description: z.string(), imageUrl: z.string().nullable() });
 export const BulkUserDoc = z.object({ id, email: z.string(), token: z.string() });
+export const MailListDoc = z.object({
+  transport: z.enum(['smtp', 'file']).nullable().describe('`file`: no SMTP_URL, each message is an .eml file under DATA_DIR/mail'),
+  messages: z.array(
+    z.object({
+      id,
+      kind: z.enum(['order-paid', 'order-refunded', 'waitlist-offer', 'password-reset']),
+      to: z.string(),
+      subject: z.string().nullable().describe('set once sent'),
+      status: z.enum(['pending', 'sent']),
+      attempts: z.number().int(),
+      lastError: z.string().nullable(),
+      file: z.string().nullable().describe('the .eml file it was written to (no SMTP_URL)'),
+      createdAt: instant,
+      sentAt: instant.nullable(),
+    }),
+  ),
+});
 
 const codes = Object.keys(ERROR_STATUS) as [ErrorCode, ...ErrorCode[]];
 /** The one error shape; `codes` narrows `error.code` to what the operation can answer with that status. */
@@ -233,9 +256,7 @@ const _ticket: Same<z.infer<typeof TicketDoc>, Ticket> = true;
 const _checkinTicket: Same<z.infer<typeof CheckinTicketDoc>, CheckinTicket> = true;
 const _order: Same<z.infer<typeof OrderDoc>, Order> = true;
 const _stats: Same<z.infer<typeof ShowStatsDoc>, ShowStats> = true;
-const _venue: Same<z.infer<typeof VenueDoc>, VenueOut> = true;
 const _sitePage: Same<z.infer<typeof SitePageDoc>, SitePage> = true;
 const _waitlist: Same<z.infer<typeof WaitlistEntryDoc>, WaitlistEntry> = true;
 const _adminWaitlist: Same<z.infer<typeof AdminWaitlistEntryDoc>, AdminWaitlistEntry> = true;
 const _adminOrder: Same<z.infer<typeof AdminOrderSummaryDoc>, AdminOrderSummary> = true;
-const _event: Same<z.infer<typeof EventDoc>, EventOut> = true;
