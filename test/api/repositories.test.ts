@@ -97,4 +97,27 @@ describeOnEachDatabase('repository steps on %s', (kind) => {
     await resets.retireAllOf(fan!.id, now);
     expect(await resets.use(`other-${fan!.id}`, now)).toBeNull();
   });
+
+  it('when two accounts claim the same standing places at once, then no place goes to both and a claim past what is free comes back short', async () => {
+    const show = await createShow(h.ticketClub.app, admin, { areas: [{ name: 'Floor', kind: 'standing', capacity: 3 }] });
+    const areaId = show.areas[0]!.id;
+    const fans = await newCustomers(h.ticketClub.app, admin, 2);
+    const claims = await Promise.all(
+      fans.map((f, i) => h.db.transaction((tx) => new ShowSeatsRepository(tx).claimStanding(show.id, areaId, f.id, 2, { ...aMinute(), admissionId: `adm-${i}` }))),
+    );
+    const ids = claims.flat().map((r) => r.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids.length).toBeLessThanOrEqual(3);
+    expect(claims.map((c) => c.length).sort()).toEqual([1, 2]);
+  });
+
+  it('when a paid order is refunded twice at once, then exactly one refund marks it', async () => {
+    const show = await createShow(h.ticketClub.app, admin, { areas: [{ name: 'A', rows: 1, seatsPerRow: 1 }] });
+    const [fan] = await newCustomers(h.ticketClub.app, admin, 1);
+    const orderId = await new OrdersRepository(h.db).create({ userId: fan!.id, showId: show.id, expiresAt: new Date(Date.now() + 60_000), now: new Date(), admissionId: 'adm-1' });
+    await h.db.query(`UPDATE orders SET status = 'paid', paid_at = now() WHERE id = $1`, [orderId]);
+    const marks = await Promise.all([0, 1].map(() => h.db.transaction((tx) => new OrdersRepository(tx).markRefunded(orderId, new Date()))));
+    expect(marks.filter(Boolean)).toEqual([{ user_id: fan!.id, show_id: show.id }]);
+    expect((await new OrdersRepository(h.db).ownerAndStatus(orderId))?.status).toBe('refunded');
+  });
 });

@@ -37,9 +37,16 @@ export class AdminService {
       const venueId = await venues.create({ name: input.name, city: input.city, address: input.address, timeZone });
       const areas: VenueOut['areas'] = [];
       for (const [position, a] of input.areas.entries()) {
-        const areaId = await areaTable.create({ venueId, name: a.name, rows: a.rows, seatsPerRow: a.seatsPerRow, position });
-        await seats.createGrid(areaId, a.rows, a.seatsPerRow);
-        areas.push({ id: areaId, name: a.name, rows: a.rows, seatsPerRow: a.seatsPerRow });
+        if (a.kind === 'standing') {
+          const areaId = await areaTable.create({ venueId, name: a.name, kind: 'standing', capacity: a.capacity, position });
+          await seats.createStanding(areaId, a.capacity);
+          areas.push({ id: areaId, name: a.name, kind: 'standing', rows: null, seatsPerRow: null, capacity: a.capacity, accessibleSeats: [] });
+          continue;
+        }
+        const accessible = uniquePositions(a.accessibleSeats);
+        const areaId = await areaTable.create({ venueId, name: a.name, kind: 'seated', rows: a.rows, seatsPerRow: a.seatsPerRow, position });
+        await seats.createGrid(areaId, a.rows, a.seatsPerRow, accessible);
+        areas.push({ id: areaId, name: a.name, kind: 'seated', rows: a.rows, seatsPerRow: a.seatsPerRow, capacity: a.rows * a.seatsPerRow, accessibleSeats: accessible });
       }
       return { id: venueId, name: input.name, city: input.city, address: input.address, timeZone, areas };
     });
@@ -171,4 +178,10 @@ export class AdminService {
       await seats.addAreas(showId, ids);
     });
   }
+}
+
+/** Each marked seat once, in seat order. */
+function uniquePositions(seats: { row: number; number: number }[]): { row: number; number: number }[] {
+  const seen = new Map(seats.map((s) => [`${s.row}:${s.number}`, s]));
+  return [...seen.values()].sort((a, b) => a.row - b.row || a.number - b.number);
 }

@@ -41,7 +41,8 @@ export class ExportsService {
     const rows = await orderReads(this.db).tickets.attendeesOf(showId);
     return csv(
       ['ticket_id', 'order_id', 'order_status', 'name', 'email', 'area', 'row', 'seat', 'checked_in_at'],
-      rows.map((t) => [t.id, t.order_id, t.order_status, t.name, t.email, t.area, t.row_number, t.seat_number, iso(t.checked_in_at)]),
+      // A standing place (stored as row 0) has no row or seat; a refunded order's void ticket says so in order_status.
+      rows.map((t) => [t.id, t.order_id, t.order_status, t.name, t.email, t.area, t.row_number || null, t.row_number ? t.seat_number : null, iso(t.checked_in_at)]),
     );
   }
 }

@@ -26,12 +26,28 @@ export interface OrderRow {
   expires_at: Date;
   created_at: Date;
   paid_at: Date | null;
+  refunded_at: Date | null;
   paying_attempt_id: string | null;
   starts_at: Date;
   event_title: string;
   artist: string;
   venue_name: string;
   venue_time_zone: string;
+}
+
+/** An order as the console lists a show's orders. */
+export interface ShowOrderRow {
+  id: string;
+  status: Order['status'];
+  user_id: string;
+  name: string;
+  email: string;
+  total: number;
+  currency: string;
+  created_at: Date;
+  paid_at: Date | null;
+  refunded_at: Date | null;
+  seats: number;
 }
 
 export interface ItemRow {
@@ -243,7 +259,7 @@ export class OrdersRepository {
   /** The account's orders (or one of them), newest first, with the show they are for. */
   async listForAccount(userId: string, orderId: string | null, limit: number): Promise<OrderRow[]> {
     const { rows } = await this.q.query<OrderRow>(
-      `SELECT o.id, o.show_id, o.status, o.total, o.currency, o.expires_at, o.created_at, o.paid_at, o.paying_attempt_id,
+      `SELECT o.id, o.show_id, o.status, o.total, o.currency, o.expires_at, o.created_at, o.paid_at, o.refunded_at, o.paying_attempt_id,
               sh.starts_at, e.title AS event_title, e.artist, v.name AS venue_name, v.time_zone AS venue_time_zone
          FROM orders o
          JOIN shows sh ON sh.id = o.show_id
@@ -288,6 +304,18 @@ export class OrdersRepository {
          JOIN venues v ON v.id = sh.venue_id
         WHERE o.id = $1 AND o.status = 'paid' AND ($2::uuid IS NULL OR o.user_id = $2::uuid)`,
       [orderId, userId],
+      );
+    return rows[0];
+  }
+
+  /**
+   * A paid order becomes refunded, in one conditional UPDATE: of two refunds at once one wins, the
+   * other gets undefined (and reads what the order is).
+   */
+  async markRefunded(orderId: string, now: Date): Promise<{ user_id: string; show_id: string } | undefined> {
+    const { rows } = await this.q.query<{ user_id: string; show_id: string }>(
+      `UPDATE orders SET status = 'refunded', refunded_at = $2 WHERE id = $1 AND status = 'paid' RETURNING user_id, show_id`,
+      [orderId, now],
     );
     return rows[0];
   }
@@ -337,6 +365,26 @@ export class OrdersRepository {
         WHERE o.show_id = $1 AND o.status <> 'pending'
         ORDER BY o.created_at, o.id`,
       [showId],
+      );
+    return rows;
+  }
+
+  /** Who placed the order and what it is now (undefined: no such order). */
+  async ownerAndStatus(orderId: string): Promise<{ user_id: string; status: Order['status'] } | undefined> {
+    const { rows } = await this.q.query<{ user_id: string; status: Order['status'] }>(`SELECT user_id, status FROM orders WHERE id = $1`, [orderId]);
+    return rows[0];
+  }
+
+  /** The console's list of a show's orders, newest first, with the buyer and the number of places. */
+  async ofShow(showId: string, limit: number): Promise<ShowOrderRow[]> {
+    const { rows } = await this.q.query<ShowOrderRow>(
+      `SELECT o.id, o.status, o.user_id, u.name, u.email, o.total, o.currency, o.created_at, o.paid_at, o.refunded_at,
+              (SELECT count(*)::int FROM order_items oi WHERE oi.order_id = o.id) AS seats
+         FROM orders o JOIN users u ON u.id = o.user_id
+        WHERE o.show_id = $1
+        ORDER BY o.created_at DESC, o.id DESC
+        LIMIT $2`,
+      [showId, limit],
     );
     return rows;
   }

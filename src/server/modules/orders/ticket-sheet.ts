@@ -1,3 +1,4 @@
+import { placeOf } from './order-views.js';
 import type { Queryable } from '../../platform/database.js';
 import { OrdersRepository } from './orders-repository.js';
 import { TicketsRepository } from './tickets-repository.js';
@@ -40,6 +41,7 @@ export async function readTicketSheet(q: Queryable, orderId: string, userId: str
     timeZone: o.time_zone,
     total: o.total,
     currency: o.currency,
-    tickets: tickets.map((t) => ({ id: t.id, code: t.code, areaName: t.area_name, row: t.row_number, number: t.seat_number, price: t.price })),
+    // A standing place (stored as row 0) has no row or number.
+    tickets: tickets.map((t) => ({ id: t.id, code: t.code, areaName: t.area_name, ...placeOf({ row_number: t.row_number ?? 0, seat_number: t.seat_number ?? 0 }), price: t.price })),
   };
 }

@@ -19,6 +19,8 @@ export interface CheckinRow {
   seat_id: string;
   code: string;
   checked_in_at: Date | null;
+  /** Set when the order was refunded: the ticket lets no one in. */
+  voided_at: Date | null;
   order_status: string;
   area_name: string;
   row_number: number;
@@ -58,7 +60,7 @@ const TICKET_SELECT = `
     FROM tickets t JOIN seats s ON s.id = t.seat_id JOIN areas a ON a.id = s.area_id`;
 
 const CHECKIN_SELECT = `
-  SELECT t.id, t.show_id, t.seat_id, t.code, t.checked_in_at, o.status AS order_status,
+  SELECT t.id, t.show_id, t.seat_id, t.code, t.checked_in_at, t.voided_at, o.status AS order_status,
          a.name AS area_name, s.row_number, s.seat_number,
          e.title AS event_title, e.artist, v.name AS venue_name, v.time_zone AS venue_time_zone, sh.starts_at
     FROM tickets t
@@ -74,8 +76,9 @@ export class TicketsRepository {
   constructor(private readonly q: Queryable) {}
 
   /**
-   * One ticket per seat of a paid order, each with its code. UNIQUE (show_id, seat_id) on tickets:
-   * a seat is ticketed once whatever happens around it.
+   * One ticket per seat of a paid order, each with its code. A unique index on (show_id, seat_id)
+   * among tickets that are not void: a seat is ticketed once whatever happens around it (a refunded
+   * place may sell again).
    */
   async issue(t: { orderId: string; userId: string; showId: string; seats: { seatId: string; code: string }[]; now: Date }): Promise<void> {
     await this.q.query(
@@ -103,7 +106,7 @@ export class TicketsRepository {
       `UPDATE tickets t SET checked_in_at = $3
          FROM orders o
         WHERE t.code = $1 AND t.show_id = $2 AND t.checked_in_at IS NULL
-          AND o.id = t.order_id AND o.status = 'paid'
+          AND t.voided_at IS NULL AND o.id = t.order_id AND o.status = 'paid'
         RETURNING t.id`,
       [code, showId, now],
     );
@@ -146,5 +149,10 @@ export class TicketsRepository {
       [showId],
     );
     return rows;
+  }
+
+  /** A refunded order's tickets become void (they stay, so a scan at the door says why it is refused). */
+  async voidTickets(orderId: string, now: Date): Promise<void> {
+    await this.q.query(`UPDATE tickets SET voided_at = $2 WHERE order_id = $1 AND voided_at IS NULL`, [orderId, now]);
   }
 }
