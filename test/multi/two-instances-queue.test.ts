@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { http, onSaleShow, startInstance, type Instance } from '../support/instances.js';
-import { PG_URL, sleep, uniqueName } from '../support/harness-env.js';
-import { connect, emitAck, type ClientSocket } from '../support/sockets.js';
-import pg from 'pg';
+import { expect, it } from 'vitest';
+import { http, onSaleShow } from '../support/instances.js';
+import { sleep, uniqueName } from '../support/harness-env.js';
+import { connect, emitAck } from '../support/sockets.js';
+import { useInstancePair } from '../support/instance-pair.js';
 import { describeNeeding } from '../support/needs.js';
 
 /**
@@ -10,40 +10,20 @@ import { describeNeeding } from '../support/needs.js';
  * alternately on both with capacity 5.
  */
 describeNeeding(['postgres', 'redis'], 'waiting room across two instances', () => {
-  const schema = uniqueName('multi');
-  let a: Instance;
-  let b: Instance;
-  let adminToken: string;
-  const sockets: ClientSocket[] = [];
-
-  beforeAll(async () => {
-    const env = { DATABASE_SCHEMA: schema, ADMIN_EMAIL: 'ops@example.com', ADMIN_PASSWORD: 'opsopsops' };
-    a = await startInstance(env);
-    b = await startInstance(env);
-    adminToken = (await http(a.url, 'POST', '/api/auth/login', { body: { email: 'ops@example.com', password: 'opsopsops' } })).body.token;
-  }, 120_000);
-
-  afterAll(async () => {
-    for (const s of sockets) s.disconnect();
-    await Promise.all([a?.stop(), b?.stop()]);
-    const c = new pg.Client({ connectionString: PG_URL });
-    await c.connect();
-    await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    await c.end();
-  });
+  const pair = useInstancePair('multi');
 
   it('never admits more than the capacity, admits in join order, and a leave on one instance admits a waiter on the other', async () => {
-    const show = await onSaleShow(adminToken, { venue: a.url, event: b.url, show: a.url }, { title: 'Two', rows: 5, seatsPerRow: 10, pageCapacity: 5 });
+    const show = await onSaleShow(pair.adminToken, { venue: pair.a.url, event: pair.b.url, show: pair.a.url }, { title: 'Two', rows: 5, seatsPerRow: 10, pageCapacity: 5 });
     const users: { id: string; token: string }[] = (
-      await http(a.url, 'POST', '/api/admin/users/bulk', { token: adminToken, body: { count: 30, emailPrefix: uniqueName('two'), password: 'password123' } })
+      await http(pair.a.url, 'POST', '/api/admin/users/bulk', { token: pair.adminToken, body: { count: 30, emailPrefix: uniqueName('two'), password: 'password123' } })
     ).body.users;
-    const instanceOf = (i: number) => (i % 2 === 0 ? a : b);
+    const instanceOf = (i: number) => (i % 2 === 0 ? pair.a : pair.b);
 
     // Every account watches from "its" instance; record the order in which admissions arrive.
     const admittedOrder: number[] = [];
     for (const [i, u] of users.entries()) {
       const s = await connect(instanceOf(i).url, u.token);
-      sockets.push(s);
+      pair.sockets.push(s);
       s.on('queue:admitted', (e) => {
         if (e.showId === show.id) admittedOrder.push(i);
       });
@@ -55,8 +35,8 @@ describeNeeding(['postgres', 'redis'], 'waiting room across two instances', () =
     let sampling = true;
     const sampler = (async () => {
       while (sampling) {
-        for (const inst of [a, b]) {
-          const st = await http(inst.url, 'GET', `/api/admin/shows/${show.id}/stats`, { token: adminToken });
+        for (const inst of [pair.a, pair.b]) {
+          const st = await http(inst.url, 'GET', `/api/admin/shows/${show.id}/stats`, { token: pair.adminToken });
           maxAdmitted = Math.max(maxAdmitted, st.body.admitted);
         }
         await sleep(20);
@@ -90,8 +70,8 @@ describeNeeding(['postgres', 'redis'], 'waiting room across two instances', () =
     for (let k = 0; k < 20; k += 2) {
       const [x, y] = [leavers[k]!, leavers[k + 1]!];
       await Promise.all([
-        http(a.url, 'DELETE', `/api/shows/${show.id}/queue`, { token: users[x]!.token }),
-        http(b.url, 'DELETE', `/api/shows/${show.id}/queue`, { token: users[y]!.token }),
+        http(pair.a.url, 'DELETE', `/api/shows/${show.id}/queue`, { token: users[x]!.token }),
+        http(pair.b.url, 'DELETE', `/api/shows/${show.id}/queue`, { token: users[y]!.token }),
       ]);
       const deadline = Date.now() + 3_000;
       while (admittedOrder.length < 5 + k + 2 && Date.now() < deadline) await sleep(20);
