@@ -4,7 +4,7 @@ import { Server } from 'socket.io';
 import { AdminService } from './modules/admin/admin-service.js';
 import { CheckinService } from './modules/admin/checkin-service.js';
 import { adminRoutes } from './modules/admin/admin-routes.js';
-import { makeAuthGuards } from './modules/auth/auth-context.js';
+import { guardRoutesByAccess, makeAuthGuards } from './modules/auth/auth-context.js';
 import { authRoutes } from './modules/auth/auth-routes.js';
 import { AuthService } from './modules/auth/auth-service.js';
 import { LoginLimiter, type LoginDelay } from './modules/auth/login-limiter.js';
@@ -32,12 +32,14 @@ import type { Config } from './platform/config.js';
 import type { Database } from './platform/database.js';
 import { AppError, isAppError } from './platform/errors.js';
 import { installErrorHandling } from './platform/http.js';
+import { useZodSchemas, type ZodTypeProvider } from './platform/validation.js';
 import type { LimiterFactory } from './platform/rate-limits.js';
 import type { TestHooks } from './platform/test-hooks.js';
 import { serveWeb } from './platform/web.js';
 import { answerFrameworkError, installOps, withLogRedaction } from './platform/ops/index.js';
 import { HealthCheck, type HealthOptions } from './platform/ops/health.js';
 import { rooms, socketIoRealtime, type IoServer } from './platform/realtime.js';
+import { HealthResponse, PublicConfig } from '../shared/api.js';
 
 export interface AppDeps {
   config: Config;
@@ -92,6 +94,7 @@ export async function buildApp(deps: AppDeps): Promise<TicketClub> {
     frameworkErrors: answerFrameworkError,
   });
   installErrorHandling(app);
+  useZodSchemas(app);
   // Past the open-files limit the process would fail with EMFILE: refuse extra connections instead.
   app.server.maxConnections = config.MAX_CONNECTIONS;
   await app.register(cookie);
@@ -118,6 +121,7 @@ export async function buildApp(deps: AppDeps): Promise<TicketClub> {
   const auth = new AuthService(db, clock, limiter);
   shareSessionRevocations(io, auth, Boolean(deps.configureIo), (err) => app.log.warn({ err }, 'session revocation not acknowledged by every instance'));
   const guards = makeAuthGuards(auth);
+  guardRoutesByAccess(app, guards);
   const ops = await installOps(app, { config, io, queueStore: deps.queueStore, clock, limiters: deps.limiters, guards });
   const catalogue = new CatalogueService(db, clock);
   const showPages = new ShowPages((id) => catalogue.getShow(id), clock, deps.showPages);
@@ -147,11 +151,19 @@ export async function buildApp(deps: AppDeps): Promise<TicketClub> {
     deps.health,
     (err) => app.log.warn({ err }, 'health check failed'),
   );
-  app.get('/api/health', async () => {
-    const h = await health.check();
-    if (h.ok) return { status: 'ok' };
-    throw new AppError('UNAVAILABLE', 'The database or the waiting-room store does not answer');
-  });
+  const api = app.withTypeProvider<ZodTypeProvider>();
+  api.get(
+    '/api/health',
+    {
+      schema: { tags: ['Health'], summary: 'Whether the server can serve (database and queue store reachable)', response: { 200: HealthResponse.describe('Ready') } },
+      config: { access: 'public', refusals: ['UNAVAILABLE', 'INTERNAL'] },
+    },
+    async () => {
+      const h = await health.check();
+      if (h.ok) return { status: 'ok' as const };
+      throw new AppError('UNAVAILABLE', 'The database or the waiting-room store does not answer');
+    },
+  );
   authRoutes(app, auth, guards, config.cookieSecure);
   catalogueRoutes(app, catalogue, showPages);
   pagesRoutes(app, new PagesService(db), guards);
@@ -180,7 +192,14 @@ export async function buildApp(deps: AppDeps): Promise<TicketClub> {
     (err, what) => app.log.error({ err }, what),
   );
   // What the web app needs to know about this deployment.
-  app.get('/api/config', async () => ({ demo: config.demoData, currency: 'TWD', defaultTimeZone: config.DEFAULT_TIME_ZONE }));
+  api.get(
+    '/api/config',
+    {
+      schema: { tags: ['Health'], summary: 'What the web app needs to know about this deployment', response: { 200: PublicConfig.describe('Deployment settings') } },
+      config: { access: 'public' },
+    },
+    async () => ({ demo: config.demoData, currency: 'TWD', defaultTimeZone: config.DEFAULT_TIME_ZONE }),
+  );
   seatsRoutes(app, seats, guards);
   ordersRoutes(app, orders, guards);
   await serveWeb(app, config.WEB_DIST);

@@ -1,24 +1,9 @@
 import { QUEUE_OPENS_BEFORE_MS, type CreateEventRequest, type CreateShowRequest, type CreateVenueRequest, type UpdateShowRequest, type UpdateVenueRequest } from '../../../shared/api.js';
+// The venue and event as the API answers them (src/shared/api.ts).
+import type { Event as EventOut, Venue as VenueOut } from '../../../shared/api.js';
 import { canonicalTimeZone } from '../../../shared/time-zones.js';
 import type { Database } from '../../platform/database.js';
 import { AppError } from '../../platform/errors.js';
-
-export interface VenueOut {
-  id: string;
-  name: string;
-  city: string;
-  address: string;
-  timeZone: string;
-  areas: { id: string; name: string; rows: number; seatsPerRow: number }[];
-}
-
-export interface EventOut {
-  id: string;
-  title: string;
-  artist: string;
-  description: string;
-  imageUrl: string | null;
-}
 
 /** What organizers create: venues with their seat grids, events, and shows with a price per area. */
 export class AdminService {

@@ -157,7 +157,7 @@ export class QueueGateway {
           statuses.forEach((s, j) => {
             const w = show.get(batch[j]!);
             if (!w) return;
-            w.dueAt = now + refreshInterval(s.position, capacity);
+            w.dueAt = now + refreshInterval(s.state === 'waiting' ? s.position : undefined, capacity);
             for (const socket of w.sockets) socket.emit('queue:status', s);
           });
         }

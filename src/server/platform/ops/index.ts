@@ -1,11 +1,12 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifySchema } from 'fastify';
 import type { AuthGuards } from '../../modules/auth/auth-context.js';
 import type { QueueStore } from '../../modules/queue/queue-store.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import { AppError } from '../errors.js';
 import type { LimiterFactory } from '../rate-limits.js';
+import type { Access } from '../validation.js';
 import type { IoServer } from '../realtime.js';
 import { OpsMetrics } from './metrics.js';
 import { openApiDocs } from './openapi.js';
@@ -26,8 +27,8 @@ export interface OpsDeps {
 /** The operations side of one app instance. */
 export interface Ops {
   metrics: OpsMetrics;
-  /** Every route as Fastify registered it after installOps (HEAD twins left out). */
-  readonly routes: readonly { method: string; url: string }[];
+  /** Every route as Fastify registered it after installOps (HEAD twins left out), with what it declares. */
+  readonly routes: readonly RouteInfo[];
   /** HTTP requests being served now. */
   inFlight(): number;
   readonly draining: boolean;
@@ -35,6 +36,15 @@ export interface Ops {
   drain(): void;
   /** Resolves true once no request is in flight, false if `timeoutMs` passes first. */
   idle(timeoutMs: number): Promise<boolean>;
+}
+
+export interface RouteInfo {
+  method: string;
+  url: string;
+  /** `config.access`: who may call (undefined: the route declares nothing, e.g. /metrics). */
+  access?: Access;
+  /** The zod schemas the route validates with (params, querystring, body) and answers with (response). */
+  schema?: FastifySchema;
 }
 
 const opsByApp = new WeakMap<FastifyInstance, Ops>();
@@ -57,10 +67,10 @@ export async function installOps(app: FastifyInstance, deps: OpsDeps): Promise<O
     onError: (err, what) => app.log.error({ err }, what),
   });
 
-  const routes: { method: string; url: string }[] = [];
+  const routes: RouteInfo[] = [];
   app.addHook('onRoute', (r) => {
     for (const method of Array.isArray(r.method) ? r.method : [r.method]) {
-      if (method !== 'HEAD') routes.push({ method, url: r.url });
+      if (method !== 'HEAD') routes.push({ method, url: r.url, access: r.config?.access, schema: r.schema });
     }
   });
 

@@ -172,8 +172,9 @@ export function rateLimits(app: FastifyInstance, o: RateLimitOptions): void {
     for (const m of methods) {
       const guard = guardsByRoute[`${m} ${route.url}`];
       if (!guard) continue;
-      const existing = route.preHandler === undefined ? [] : Array.isArray(route.preHandler) ? route.preHandler : [route.preHandler];
-      route.preHandler = [...existing, async (req: FastifyRequest) => guard(req)];
+      // Before validation: a malformed request counts as much as a good one.
+      const existing = route.preValidation === undefined ? [] : Array.isArray(route.preValidation) ? route.preValidation : [route.preValidation];
+      route.preValidation = [...existing, async (req: FastifyRequest) => guard(req)];
     }
   });
 }
