@@ -1,0 +1,138 @@
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { z } from 'zod';
+import { call, newAdmin, type Res } from '../support/api-client.js';
+import { startHarness, type Harness } from '../support/harness.js';
+import { describeOnEachDatabase } from '../support/needs.js';
+import { declaredRoutes, type DeclaredRoute } from '../support/routes.js';
+import { GOOD_CARD, seatIdsOf } from './seat-helpers.js';
+
+/*
+ * Responses are documented, not filtered, by the schemas their routes declare (they go out with
+ * JSON.stringify). So the schemas must say everything the server sends: each answer here must
+ * parse with its route's schema and carry no field the schema does not name.
+ */
+
+type Def = Record<string, unknown> & { type: string };
+const defOf = (s: z.ZodType) => (s as unknown as { _zod: { def: Def } })._zod.def;
+
+/** The paths of `value` that `schema` does not declare (objects are walked, union variants matched). */
+function undeclared(schema: z.ZodType, value: unknown, path = '$'): string[] {
+  const def = defOf(schema);
+  switch (def.type) {
+    case 'object': {
+      if (value === null || typeof value !== 'object') return [];
+      const shape = def.shape as Record<string, z.ZodType>;
+      return Object.entries(value).flatMap(([k, v]) => (shape[k] ? undeclared(shape[k], v, `${path}.${k}`) : [`${path}.${k}`]));
+    }
+    case 'array':
+      return Array.isArray(value) ? value.flatMap((v, i) => undeclared(def.element as z.ZodType, v, `${path}[${i}]`)) : [];
+    case 'optional':
+    case 'nullable':
+      return value === undefined || value === null ? [] : undeclared(def.innerType as z.ZodType, value, path);
+    case 'union': {
+      const match = (def.options as z.ZodType[]).find((o) => o.safeParse(value).success);
+      return match ? undeclared(match, value, path) : [];
+    }
+    default:
+      return [];
+  }
+}
+
+describeOnEachDatabase('response schemas (%s)', (kind) => {
+  let h: Harness;
+  let app: FastifyInstance;
+  let routes: Record<string, DeclaredRoute>;
+  let admin: string;
+  const seen = new Set<string>();
+
+  beforeAll(async () => {
+    h = await startHarness({ db: kind });
+    app = h.tc.app;
+    routes = declaredRoutes(app);
+    admin = await newAdmin(h.tc, app);
+  }, 120_000);
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  /** Calls `key` (with its path filled in), expects a 2xx, and checks the body against the route's schema. */
+  async function checked(key: string, url: string, opts: Parameters<typeof call>[3] = {}): Promise<Res> {
+    const [method] = key.split(' ') as ['GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE'];
+    const r = await call(app, method, url, opts);
+    expect(r.status, `${key}: ${JSON.stringify(r.body)}`).toBeLessThan(300);
+    const schema = routes[key]?.response[String(r.status)];
+    expect(schema, `${key} declares no schema for ${r.status}`).toBeDefined();
+    if (r.status !== 204) {
+      const parsed = schema!.safeParse(r.body);
+      expect(parsed.success, `${key}: ${parsed.error?.message}`).toBe(true);
+      expect(undeclared(schema!, r.body), `${key} sends fields its schema does not declare`).toEqual([]);
+    }
+    seen.add(key);
+    return r;
+  }
+
+  it('every answer of a whole sale, from signup to the door, is what its route declares, field by field', async () => {
+    await checked('GET /api/health', '/api/health');
+    await checked('GET /api/config', '/api/config');
+    const email = `schemas${Date.now()}@example.com`;
+    const fan = (await checked('POST /api/auth/signup', '/api/auth/signup', { body: { name: 'Fan', email, password: 'password123' } })).body.token as string;
+    await checked('POST /api/auth/login', '/api/auth/login', { body: { email, password: 'password123' } });
+    await checked('GET /api/me', '/api/me', { token: fan });
+    const [late, early] = (await checked('POST /api/admin/users/bulk', '/api/admin/users/bulk', { token: admin, body: { count: 2, emailPrefix: `s${Date.now()}-`, password: 'password123' } })).body.users as { token: string }[];
+
+    const venue = (await checked('POST /api/admin/venues', '/api/admin/venues', { token: admin, body: { name: 'Hall', city: 'Taipei', areas: [{ name: 'A', rows: 2, seatsPerRow: 3 }] } })).body.venue;
+    await checked('PATCH /api/admin/venues/:venueId', `/api/admin/venues/${venue.id}`, { token: admin, body: { address: '1 Road' } });
+    await checked('GET /api/admin/venues', '/api/admin/venues', { token: admin });
+    const event = (await checked('POST /api/admin/events', '/api/admin/events', { token: admin, body: { title: 'Night', artist: 'Band' } })).body.event;
+    await checked('PATCH /api/admin/events/:eventId', `/api/admin/events/${event.id}`, { token: admin, body: { description: 'Loud' } });
+    const prices = venue.areas.map((a: { id: string }) => ({ areaId: a.id, price: 1000 }));
+    const startsAt = new Date(Date.now() + 30 * 86_400_000).toISOString();
+    const body = { eventId: event.id, venueId: venue.id, startsAt, onSaleAt: new Date(Date.now() - 3_600_000).toISOString(), pageCapacity: 1, prices };
+    const show = (await checked('POST /api/admin/shows', '/api/admin/shows', { token: admin, body })).body.show;
+    await checked('PATCH /api/admin/shows/:showId', `/api/admin/shows/${show.id}`, { token: admin, body: { maxTicketsPerAccount: 4 } });
+    // A second show whose pre-queue is open: joining it is an entry in the draw.
+    const soon = { ...body, onSaleAt: new Date(Date.now() + 600_000).toISOString() };
+    const drawn = (await checked('POST /api/admin/shows', '/api/admin/shows', { token: admin, body: soon })).body.show;
+
+    await checked('GET /api/events', '/api/events');
+    await checked('GET /api/events', '/api/events?q=band');
+    await checked('GET /api/events/:eventId', `/api/events/${event.id}`);
+    await checked('GET /api/shows/:showId', `/api/shows/${show.id}`);
+    await checked('GET /api/admin/events', '/api/admin/events', { token: admin });
+
+    expect((await checked('GET /api/shows/:showId/queue', `/api/shows/${show.id}/queue`, { token: fan })).body.state).toBe('none');
+    expect((await checked('POST /api/shows/:showId/queue', `/api/shows/${show.id}/queue`, { token: fan })).body.state).toBe('admitted');
+    expect((await checked('POST /api/shows/:showId/queue', `/api/shows/${show.id}/queue`, { token: late!.token })).body.state).toBe('waiting');
+    await checked('GET /api/shows/:showId/queue', `/api/shows/${show.id}/queue`, { token: late!.token });
+    await checked('DELETE /api/shows/:showId/queue', `/api/shows/${show.id}/queue`, { token: late!.token });
+    expect((await checked('GET /api/shows/:showId/queue', `/api/shows/${show.id}/queue`, { token: late!.token })).body.lastEnded?.reason).toBe('left');
+    expect((await checked('POST /api/shows/:showId/queue', `/api/shows/${drawn.id}/queue`, { token: early!.token })).body.state).toBe('early');
+    await checked('GET /api/shows/:showId/draw', `/api/shows/${drawn.id}/draw`);
+
+    const [a, b] = await seatIdsOf(h.db, show.id);
+    await checked('GET /api/shows/:showId/seats', `/api/shows/${show.id}/seats`, { token: fan });
+    await checked('POST /api/shows/:showId/seats/:seatId/hold', `/api/shows/${show.id}/seats/${a}/hold`, { token: fan });
+    await checked('POST /api/shows/:showId/seats/:seatId/hold', `/api/shows/${show.id}/seats/${b}/hold`, { token: fan });
+    await checked('DELETE /api/shows/:showId/seats/:seatId/hold', `/api/shows/${show.id}/seats/${b}/hold`, { token: fan });
+    await checked('GET /api/shows/:showId/seats', `/api/shows/${show.id}/seats?mine=true`, { token: fan });
+    // A pending order, cancelled; then one paid (which ends the fan's turn on the selling page).
+    await checked('POST /api/shows/:showId/seats/:seatId/hold', `/api/shows/${show.id}/seats/${b}/hold`, { token: fan });
+    const pending = (await checked('POST /api/shows/:showId/checkout', `/api/shows/${show.id}/checkout`, { token: fan, body: { seatIds: [b] } })).body.order;
+    await checked('DELETE /api/orders/:orderId', `/api/orders/${pending.id}`, { token: fan });
+    const order = (await checked('POST /api/shows/:showId/checkout', `/api/shows/${show.id}/checkout`, { token: fan, body: { seatIds: [a] } })).body.order;
+    const paid = (await checked('POST /api/orders/:orderId/pay', `/api/orders/${order.id}/pay`, { token: fan, body: { method: 'card', card: GOOD_CARD } })).body.order;
+    await checked('GET /api/orders', '/api/orders', { token: fan });
+    await checked('GET /api/orders/:orderId', `/api/orders/${order.id}`, { token: fan });
+    await checked('POST /api/admin/checkin', '/api/admin/checkin', { token: admin, body: { code: paid.tickets[0].code, showId: show.id } });
+    await checked('GET /api/admin/shows/:showId/stats', `/api/admin/shows/${show.id}/stats`, { token: admin });
+
+    await checked('GET /api/pages/:slug', '/api/pages/help');
+    await checked('GET /api/admin/pages', '/api/admin/pages', { token: admin });
+    await checked('PUT /api/admin/pages/:slug', '/api/admin/pages/help', { token: admin, body: { title: 'Help', body: 'Ask.' } });
+    await checked('POST /api/auth/logout', '/api/auth/logout', { token: fan });
+
+    // Every route was answered and checked here (a new one: add it above).
+    expect([...seen].sort()).toEqual(Object.keys(routes).sort());
+  }, 120_000);
+});
