@@ -3,7 +3,7 @@
  * Auth rides on the HttpOnly session cookie, so nothing here stores a token.
  */
 import type {
-  AreaSummary,
+  AdminEvent,
   AuthResponse,
   CheckinTicket,
   CreateEventRequest,
@@ -16,19 +16,21 @@ import type {
   PayRequest,
   QueueResponse,
   DrawResponse,
+  Event,
+  PublicConfig as DeploymentConfig,
   Seat,
   ShowDetail,
   ShowStats,
-  ShowStatus,
   SignupRequest,
   SitePage,
   SitePageSlug,
   UpdateSitePageRequest,
   UpdateVenueRequest,
   User,
-  VenueSummary,
+  Venue,
 } from '../../shared/api.js';
 import { ERROR_MESSAGES, type ErrorCode } from '../../shared/errors.js';
+import type { ShowStatsEvent } from '../../shared/realtime.js';
 import { noteServerDate } from './server-clock.js';
 
 /** A refusal from the API (or the network), with the human sentence to show. */
@@ -111,14 +113,8 @@ async function request<T>(method: Method, path: string, body?: unknown, signal?:
   return json as T;
 }
 
-export interface PublicConfig {
-  /** True when the server runs with demo data and the built-in test payment provider. */
-  demo: boolean;
-  /** The currency prices are set in (default TWD). */
-  currency?: string;
-  /** The zone a venue gets when none is chosen (DEFAULT_TIME_ZONE). */
-  defaultTimeZone?: string;
-}
+/** GET /api/config. Optional: without it the site assumes demo mode, so only `demo` is sure. */
+export type PublicConfig = Pick<DeploymentConfig, 'demo'> & Partial<DeploymentConfig>;
 
 /** The sentence to show an organizer: for input and state conflicts the server's own, which names the problem. */
 export function adminMessage(e: unknown): string {
@@ -127,41 +123,10 @@ export function adminMessage(e: unknown): string {
   return err.message;
 }
 
-// ---- Organizer console (role admin)
-export interface AdminArea {
-  id: string;
-  name: string;
-  rows: number;
-  seatsPerRow: number;
-}
-export interface AdminVenue {
-  id: string;
-  name: string;
-  city: string;
-  address: string;
-  timeZone: string;
-  areas: AdminArea[];
-}
-export interface AdminShow {
-  id: string;
-  startsAt: string;
-  onSaleAt: string;
-  queueOpensAt: string;
-  status: ShowStatus;
-  venue: VenueSummary & { address?: string };
-  pageCapacity: number;
-  purchaseWindowSeconds: number;
-  maxTicketsPerAccount: number;
-  areas: AreaSummary[];
-}
-export interface AdminEvent {
-  id: string;
-  title: string;
-  artist: string;
-  description: string;
-  imageUrl: string | null;
-  shows: AdminShow[];
-}
+// ---- Organizer console (role admin): the shapes are the API's own (src/shared/api.ts).
+export type { AdminEvent };
+export type AdminVenue = Venue;
+export type AdminShow = ShowDetail;
 export type UpdateEventBody = Partial<Pick<CreateEventRequest, 'title' | 'artist' | 'description' | 'imageUrl'>>;
 export type CreateShowBody = Omit<CreateShowRequest, never>;
 export type UpdateShowBody = Partial<
@@ -169,23 +134,9 @@ export type UpdateShowBody = Partial<
 >;
 
 /** A sample of the line, for the dashboard's charts. */
-export interface StatsSample {
-  at: string;
-  waiting: number;
-  admitted: number;
-  admissionsPerMinute: number;
-}
+export type StatsSample = NonNullable<ShowStatsEvent['history']>[number];
 /** The live figures of a sale: GET /api/admin/shows/:id/stats and the `stats:update` event. */
-export interface LiveStats extends ShowStats {
-  showId?: string;
-  at?: string;
-  waitSamples?: number;
-  meanWaitSeconds?: number | null;
-  p90WaitSeconds?: number | null;
-  etaErrorSeconds?: number | null;
-  etaLikelyErrorSeconds?: number | null;
-  history?: StatsSample[];
-}
+export type LiveStats = ShowStats & Partial<Omit<ShowStatsEvent, keyof ShowStats>>;
 
 const enc = encodeURIComponent;
 
@@ -196,9 +147,8 @@ export const adminApi = {
   pages: () => request<{ pages: SitePage[] }>('GET', '/api/admin/pages'),
   putPage: (slug: SitePageSlug, body: UpdateSitePageRequest) => request<{ page: SitePage }>('PUT', `/api/admin/pages/${enc(slug)}`, body),
   events: () => request<{ events: AdminEvent[] }>('GET', '/api/admin/events'),
-  createEvent: (body: CreateEventRequest) => request<{ event: AdminEvent }>('POST', '/api/admin/events', body),
-  updateEvent: (eventId: string, body: UpdateEventBody) =>
-    request<{ event: AdminEvent }>('PATCH', `/api/admin/events/${enc(eventId)}`, body),
+  createEvent: (body: CreateEventRequest) => request<{ event: Event }>('POST', '/api/admin/events', body),
+  updateEvent: (eventId: string, body: UpdateEventBody) => request<{ event: Event }>('PATCH', `/api/admin/events/${enc(eventId)}`, body),
   createShow: (body: CreateShowBody) => request<{ show: ShowDetail }>('POST', '/api/admin/shows', body),
   updateShow: (showId: string, body: UpdateShowBody) => request<{ show: ShowDetail }>('PATCH', `/api/admin/shows/${enc(showId)}`, body),
   stats: (showId: string) => request<LiveStats>('GET', `/api/admin/shows/${enc(showId)}/stats`),
