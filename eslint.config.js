@@ -11,6 +11,7 @@ const DRIVERS = {
     { name: 'pg', message: 'PostgreSQL is reached only through src/server/adapters/postgres.' },
     { name: 'ioredis', message: 'Redis is reached only through src/server/adapters/redis (see redis-connection.ts).' },
     { name: '@socket.io/redis-adapter', message: 'The Redis fan-out is wired in src/server/adapters/redis/redis-connection.ts.' },
+    { name: 'nodemailer', message: 'Email goes out only through src/server/adapters/mail (the MailTransport port).' },
   ],
   patterns: [{ group: ['@electric-sql/pglite', '@electric-sql/pglite/*'], message: 'PGlite is opened only in src/server/adapters/pglite.' }],
 };
@@ -19,6 +20,10 @@ const restrict = (...rules) => ['error', { paths: rules.flatMap((r) => r.paths ?
 
 const SHARED_STAYS_SHARED = {
   patterns: [{ regex: '(^|/)(server|web)/', message: 'src/shared is the contract of server and web: it imports neither.' }],
+};
+// Modules plug into the platform (README "How it is built"): it gets what it needs as parameters.
+const PLATFORM_IMPORTS_NO_MODULE = {
+  patterns: [{ regex: '(^|/)modules/', message: 'src/server/platform serves every module and imports none: take what it needs as a parameter (a port).' }],
 };
 // Features meet only in shared places: components/ and lib/ (used by all), pages/ and app/ (which compose them).
 const NO_OTHER_FEATURE = {
@@ -43,6 +48,7 @@ export default tseslint.config(
     },
   },
   { files: ['src/**'], ignores: ['src/server/adapters/**'], rules: { 'no-restricted-imports': restrict(DRIVERS) } },
+  { files: ['src/server/platform/**'], rules: { 'no-restricted-imports': restrict(DRIVERS, PLATFORM_IMPORTS_NO_MODULE) } },
   { files: ['src/shared/**'], rules: { 'no-restricted-imports': restrict(DRIVERS, SHARED_STAYS_SHARED) } },
   { files: ['src/web/features/**'], rules: { 'no-restricted-imports': restrict(DRIVERS, NO_OTHER_FEATURE) } },
   { files: ['src/web/components/**', 'src/web/lib/**'], rules: { 'no-restricted-imports': restrict(DRIVERS, SHARED_WEB_IMPORTS_NO_FEATURE) } },

@@ -110,7 +110,7 @@ async function staleness(): Promise<void> {
     pageCapacity: async () => limits.capacity,
     touch: (sid: string, ids: string[]) => store.touch(sid, ids),
   } as unknown as QueueService;
-  const gateway = new QueueGateway(queue, { graceMs: 30_000, now: () => Date.now() });
+  const gateway = new QueueGateway(queue, { graceMs: 30_000, now: () => Date.now(), logEventError: (err) => console.error('socket event failed', err) });
   // Each fake socket remembers when it last heard its place.
   const lastHeard = new Map<string, { at: number; position: number }>();
   const gaps: { front: number[]; back: number[] } = { front: [], back: [] };

@@ -17,6 +17,9 @@ export async function runConnectionsWorker(init: ConnectionsInit, send: (m: From
   const lastStatus = new Float64Array(n); // epoch ms of the last status while measuring (0: none)
   const reportedAdmitted = new Uint8Array(n);
   const lastPosition = new Uint32Array(n);
+  /** Every status, measuring or not: when it came and its position (0: not waiting). */
+  const heardAt = new Float64Array(n);
+  const heardPosition = new Uint32Array(n);
   const front = 2 * init.pageCapacity + 100;
   const h = {
     connectMs: new Histogram(),
@@ -26,6 +29,7 @@ export async function runConnectionsWorker(init: ConnectionsInit, send: (m: From
     ageBack: new Histogram(),
     gapFront: new Histogram(),
     gapBack: new Histogram(),
+    placeAge: new Histogram(),
   };
   const errors: Record<string, number> = {};
   const err = (k: string) => (errors[k] = (errors[k] ?? 0) + 1);
@@ -35,6 +39,10 @@ export async function runConnectionsWorker(init: ConnectionsInit, send: (m: From
   let measuring = false;
   let finishing = false;
   let statusesMeasured = 0;
+  let statusesWhileMeasuring = 0;
+  let cpuAtMeasure = process.cpuUsage();
+  let cpuMsMeasuring = 0;
+  let ageSampler: NodeJS.Timeout | undefined;
   let disconnectsDuringHold = 0;
   let firstConnectAt = 0;
   let lastConnectAt = 0;
@@ -50,8 +58,21 @@ export async function runConnectionsWorker(init: ConnectionsInit, send: (m: From
     if (m.type === 'measure') {
       lastStatus.fill(0);
       measuring = true;
+      cpuAtMeasure = process.cpuUsage();
+      // The age of every waiting connection's last place, once a second (the measure).
+      ageSampler = setInterval(() => {
+        const now = Date.now();
+        for (let i = 0; i < n; i++) if (heardPosition[i]! > 0) h.placeAge.add(now - heardAt[i]!);
+      }, 1_000);
     }
-    if (m.type === 'finish') finishing = true;
+    if (m.type === 'finish') {
+      finishing = true;
+      clearInterval(ageSampler);
+      if (measuring) {
+        const c = process.cpuUsage(cpuAtMeasure);
+        cpuMsMeasuring = (c.user + c.system) / 1000;
+      }
+    }
   });
 
   const progressTimer = setInterval(() => {
@@ -64,6 +85,9 @@ export async function runConnectionsWorker(init: ConnectionsInit, send: (m: From
 
   const onStatus = (i: number, s: QueueStatusEvent) => {
     p.statuses++;
+    heardAt[i] = Date.now();
+    heardPosition[i] = s.state === 'waiting' ? (s.position ?? 0) : 0;
+    if (measuring) statusesWhileMeasuring++;
     if (s.state === 'admitted') admitted(i);
     if (!measuring || s.state !== 'waiting') return;
     const now = Date.now();
@@ -181,6 +205,10 @@ export async function runConnectionsWorker(init: ConnectionsInit, send: (m: From
     gapFront: h.gapFront.data(),
     gapBack: h.gapBack.data(),
     statusesMeasured,
+    placeAge: h.placeAge.data(),
+    lastPlaces: init.accounts.map((a, i) => [a.g, heardPosition[i]!]),
+    cpuMsMeasuring,
+    statusesWhileMeasuring,
     connectsBySecond: [...connectsBySecond],
     ageBySecond: [...ageBySecond].map(([s, [sum, c]]) => [s, sum, c]),
     errors,

@@ -91,6 +91,14 @@ export interface ConnectionsResult {
   gapFront: HistogramData;
   gapBack: HistogramData;
   statusesMeasured: number;
+  /** Age of each waiting connection's last status, sampled once a second while the line moves. */
+  placeAge: HistogramData;
+  /** [account g, position of its last status (0: not waiting)] when the run finished. */
+  lastPlaces: [number, number][];
+  /** CPU time (user + system) of this client process while measuring. */
+  cpuMsMeasuring: number;
+  /** Statuses received while measuring, whatever their state. */
+  statusesWhileMeasuring: number;
   /** Connections completed per epoch second. */
   connectsBySecond: [number, number][];
   /** Sum and count of status ages per epoch second while measuring. */

@@ -102,6 +102,34 @@ export function treeRssKb(pid: number | undefined): number | undefined {
   return total;
 }
 
+/** CPU time (utime + stime, ms) of a process and all its descendants, summed. */
+export function treeCpuMs(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  const cpu = (p: number) => {
+    try {
+      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      // Fields 14 and 15 of stat (clock ticks, 100 a second on Linux).
+      return ((Number(f[11]) + Number(f[12])) * 1000) / 100;
+    } catch {
+      return undefined;
+    }
+  };
+  if (cpu(pid) === undefined) return undefined;
+  const kids = childrenMap();
+  let total = 0;
+  const stack = [pid];
+  const seen = new Set<number>();
+  while (stack.length) {
+    const p = stack.pop()!;
+    if (seen.has(p)) continue;
+    seen.add(p);
+    total += cpu(p) ?? 0;
+    stack.push(...(kids.get(p) ?? []));
+  }
+  return total;
+}
+
 /** The process listening on a local TCP port (for --url targets on this machine), via /proc/net/tcp*. */
 export function pidListeningOn(port: number): number | undefined {
   const inodes = new Set<string>();

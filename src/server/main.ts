@@ -4,6 +4,7 @@ import { openPostgres } from './adapters/postgres/postgres-database.js';
 import { memoryLimiters } from './adapters/memory/memory-limiter.js';
 import { MemoryQueueStore } from './adapters/memory/memory-queue-store.js';
 import { connectRedis } from './adapters/redis/redis-connection.js';
+import { mailTransportOf } from './adapters/mail/mail-transports.js';
 import { buildApp, type TicketClub } from './app.js';
 import { applyClusterFlag, clusterWorker, isPrimary, runPrimary } from './cluster.js';
 import { isEmpty, loadDemoData } from './demo/demo-data.js';
@@ -11,6 +12,7 @@ import { paymentFaultsFromEnv } from './modules/orders/test-faults.js';
 import { systemClock } from './platform/clock.js';
 import { ConfigError, loadConfig, type Config } from './platform/config.js';
 import { migrate, type Database } from './platform/database.js';
+import type { TestHooks } from './platform/test-hooks.js';
 import { handleShutdownSignals } from './platform/ops/shutdown.js';
 
 const openDatabase = (config: Config): Promise<Database> =>
@@ -102,9 +104,9 @@ async function main(config: Config): Promise<void> {
     queueStore: redis?.queueStore ?? new MemoryQueueStore(),
     limiters: redis?.limiters ?? memoryLimiters,
     logger: { level: config.LOG_LEVEL },
-    paymentHooks: paymentFaultsFromEnv(process.env),
-    testHooks: drawHooksFromEnv(process.env),
+    testHooks: testHooksFromEnv(process.env),
     configureIo: redis?.configureIo,
+    mailTransport: mailTransportOf(config),
   });
   const log = tc.app.log;
 
@@ -118,6 +120,7 @@ async function main(config: Config): Promise<void> {
     await tc.app.listen({ port: config.PORT, host: config.HOST });
     tc.startJobs();
     log.info(`TicketClub on http://localhost:${config.PORT} (${db.kind}, ${redis ? 'redis' : 'in-process'} waiting room)`);
+    if (!config.SMTP_URL) log.info(`no SMTP_URL: every email is written to ${config.DATA_DIR}/mail (listed in the console under Mail)`);
   }
 
   handleShutdownSignals({
@@ -133,6 +136,13 @@ async function main(config: Config): Promise<void> {
   });
 }
 
+/** The test-only hooks the environment asks for (each honoured only with NODE_ENV=test), as one object. */
+function testHooksFromEnv(env: NodeJS.ProcessEnv): TestHooks | undefined {
+  const payment = paymentFaultsFromEnv(env);
+  const draw = drawHooksFromEnv(env);
+  return payment || draw ? { ...draw, ...payment } : undefined;
+}
+
 try {
   applyClusterFlag();
   await main(loadConfig());
@@ -143,3 +153,4 @@ try {
   }
   throw e;
 }
+

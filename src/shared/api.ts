@@ -52,6 +52,19 @@ export const LoginRequest = z.strictObject({
 });
 export type LoginRequest = z.infer<typeof LoginRequest>;
 
+/** "Forgot password": always answered 202, whether or not an account has the email. */
+export const PasswordResetRequest = z.strictObject({
+  email: str().trim().min(1, 'Enter your email').max(254),
+});
+export type PasswordResetRequest = z.infer<typeof PasswordResetRequest>;
+
+/** The token from the emailed link, and the new password. */
+export const PasswordResetConfirmRequest = z.strictObject({
+  token: str().min(20, 'This link is incomplete').max(200),
+  password: str().min(8, 'Use at least 8 characters').max(200),
+});
+export type PasswordResetConfirmRequest = z.infer<typeof PasswordResetConfirmRequest>;
+
 export const User = z.object({ id, name: z.string(), email: z.string(), role: z.enum(['customer', 'admin']) });
 export type User = z.infer<typeof User>;
 export const AuthResponse = z.object({ user: User, token: z.string().describe('session token for `Authorization: Bearer`') });
@@ -68,6 +81,8 @@ export const PublicConfig = z.object({
   defaultTimeZone: z.string().describe('the zone of a venue created without one'),
 });
 export type PublicConfig = z.infer<typeof PublicConfig>;
+/** POST /api/auth/password-reset's answer (the same whether or not an account has the email). */
+export const PasswordResetAccepted = z.object({ message: z.string() });
 
 // ---- Catalogue
 // Query strings tolerate extra keys (cache busters such as `?_=123`); bodies do not.
@@ -259,6 +274,8 @@ export const ShowParams = z.strictObject({ showId: Id });
 /** The payload of every client -> server socket event about one show (queue:watch, show:watch, stats:watch, ...). */
 export const ShowPayload = z.object({ showId: Id });
 export const EventParams = z.strictObject({ eventId: Id });
+/** GET /api/shows/:showId/calendar.ics: an .ics file for the sale's opening or for the show itself. */
+export const CalendarQuery = z.object({ for: z.enum(['onsale', 'show']).default('show') });
 
 // ---- Waiting room
 export const EndReason = z.enum(['purchased', 'expired', 'left', 'removed', 'sold_out']);
@@ -383,6 +400,10 @@ export const ShowStats = z.object({
   held: int(),
   available: int(),
   admissionsPerMinute: z.number(),
+  /** Paid orders of the show, and what they brought in (smallest unit of `currency`). */
+  paidOrders: int(),
+  revenue: int().describe('of the paid orders, in the smallest unit of `currency`'),
+  currency: z.string(),
 });
 export type ShowStats = z.infer<typeof ShowStats>;
 /** GET /api/admin/shows/:showId/stats: the figures, and how long the line actually waited. */
@@ -396,6 +417,40 @@ export const SaleStats = ShowStats.extend({
   etaLikelyErrorSeconds: z.number().nullable(),
 });
 export type SaleStats = z.infer<typeof SaleStats>;
+
+/** GET /api/admin/shows/:showId/stats/history: how many minutes back from now (default 60, at most a day). */
+export const StatsHistoryQuery = z.object({
+  minutes: str()
+    .regex(/^\d{1,4}$/, 'must be a whole number of minutes')
+    .refine((v) => Number(v) >= 1 && Number(v) <= 1440, 'must be between 1 and 1440')
+    .optional(),
+});
+/** One minute of a show's sale, from the database: tickets sold, orders paid and revenue in it. */
+export const SalesMinute = z.object({ at: instant, sold: int(), paidOrders: int(), revenue: int() });
+export type SalesMinute = z.infer<typeof SalesMinute>;
+export const SalesHistory = z.object({ currency: z.string(), points: z.array(SalesMinute).describe('every minute, oldest first') });
+export type SalesHistory = z.infer<typeof SalesHistory>;
+
+// ---- Mail (the console's view of the outbox)
+export const MailKind = z.enum(['order-paid', 'order-refunded', 'waitlist-offer', 'password-reset']);
+export const MailMessage = z.object({
+  id,
+  kind: MailKind,
+  to: z.string(),
+  subject: z.string().nullable().describe('set once sent'),
+  status: z.enum(['pending', 'sent']),
+  attempts: int(),
+  lastError: z.string().nullable(),
+  file: z.string().nullable().describe('the .eml file it was written to (no SMTP_URL)'),
+  createdAt: instant,
+  sentAt: instant.nullable(),
+});
+export type MailMessage = z.infer<typeof MailMessage>;
+export const MailList = z.object({
+  transport: z.enum(['smtp', 'file']).nullable().describe('`file`: no SMTP_URL, each message is an .eml file under DATA_DIR/mail'),
+  messages: z.array(MailMessage),
+});
+export type MailList = z.infer<typeof MailList>;
 
 // ---- Site pages (written by the organizer, shown in the footer)
 export const SITE_PAGE_SLUGS = ['help', 'terms', 'privacy', 'contact'] as const;

@@ -1,6 +1,7 @@
 /** The one catalogue of error codes the API answers with, and the HTTP status of each. */
 export const ERROR_STATUS = {
   VALIDATION_FAILED: 400,
+  RESET_TOKEN_INVALID: 400,
   UNAUTHENTICATED: 401,
   INVALID_CREDENTIALS: 401,
   PAYMENT_DECLINED: 402,
@@ -34,6 +35,7 @@ export interface ErrorBody {
 /** A sentence a person can read for every code; the web app shows these. */
 export const ERROR_MESSAGES: Record<ErrorCode, string> = {
   VALIDATION_FAILED: 'Some of the information sent was not valid.',
+  RESET_TOKEN_INVALID: 'This password reset link is invalid, used or expired. Ask for a new one.',
   UNAUTHENTICATED: 'Please log in first.',
   INVALID_CREDENTIALS: 'That email and password do not match an account.',
   PAYMENT_DECLINED: 'Your card was declined. Try another card.',

@@ -8,6 +8,7 @@ export const WEB_ROUTES = {
   login: '/login',
   signup: '/signup',
   forgotPassword: '/forgot-password',
+  resetPassword: '/reset-password',
   profile: '/profile',
   order: '/orders/:orderId',
   show: '/shows/:showId',

@@ -2,6 +2,7 @@ import { StrictMode } from 'react';
 import { z } from 'zod';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App.js';
+import './i18n/index.js';
 import './styles/base.css';
 import './styles/components.css';
 import './styles/pages.css';

@@ -47,8 +47,8 @@ describeOnEachDatabase('admin (%s)', (kind) => {
 
   beforeAll(async () => {
     h = await startHarness({ db: kind });
-    app = h.tc.app;
-    admin = await newAdmin(h.tc, app);
+    app = h.ticketClub.app;
+    admin = await newAdmin(h.ticketClub, app);
     customer = (await newCustomer(app)).token;
     const v = await post('/api/admin/venues', {
       name: 'Admin Arena',
@@ -383,7 +383,7 @@ describeOnEachDatabase('admin (%s)', (kind) => {
     let offAdmin: string;
     beforeAll(async () => {
       off = await startHarness({ db: kind, env: { ENABLE_LOAD_TEST_API: '0' } });
-      offAdmin = await newAdmin(off.tc, off.tc.app);
+      offAdmin = await newAdmin(off.ticketClub, off.ticketClub.app);
     }, SETUP_TIMEOUT);
     afterAll(async () => {
       await off?.close();
@@ -392,13 +392,13 @@ describeOnEachDatabase('admin (%s)', (kind) => {
     it('when users/bulk is called, even by an admin, then it answers 404 NOT_FOUND and creates nobody', async () => {
       const before = Number((await off.db.query<{ n: number }>('SELECT count(*)::int AS n FROM users')).rows[0]!.n);
       const body = { count: 2, emailPrefix: 'off', password: 'password123' };
-      expectError(await call(off.tc.app, 'POST', '/api/admin/users/bulk', { token: offAdmin, body }), 404, 'NOT_FOUND');
-      expectError(await call(off.tc.app, 'POST', '/api/admin/users/bulk', { body }), 404, 'NOT_FOUND');
+      expectError(await call(off.ticketClub.app, 'POST', '/api/admin/users/bulk', { token: offAdmin, body }), 404, 'NOT_FOUND');
+      expectError(await call(off.ticketClub.app, 'POST', '/api/admin/users/bulk', { body }), 404, 'NOT_FOUND');
       expect(Number((await off.db.query<{ n: number }>('SELECT count(*)::int AS n FROM users')).rows[0]!.n)).toBe(before);
     });
 
     it('when other admin endpoints are called, then they still work', async () => {
-      const res = await call(off.tc.app, 'POST', '/api/admin/events', { token: offAdmin, body: { title: 'Still Here', artist: 'A' } });
+      const res = await call(off.ticketClub.app, 'POST', '/api/admin/events', { token: offAdmin, body: { title: 'Still Here', artist: 'A' } });
       expect(res.status).toBe(201);
     });
   });

@@ -29,7 +29,7 @@ describe('the API reference (docs/api.md)', () => {
   let openapi: { info: { description: string }; paths: Record<string, Record<string, { tags?: string[] }>> };
   beforeAll(async () => {
     h = await startHarness({ db: 'pglite' });
-    openapi = JSON.parse((await h.tc.app.inject({ method: 'GET', url: '/docs/json' })).body);
+    openapi = JSON.parse((await h.ticketClub.app.inject({ method: 'GET', url: '/docs/json' })).body);
   });
   afterAll(() => h?.close());
 

@@ -75,7 +75,7 @@ describeOnEachDatabase('accounts (%s)', (kind) => {
         },
       },
     });
-    app = h.tc.app;
+    app = h.ticketClub.app;
   }, SETUP_TIMEOUT);
   afterAll(async () => {
     await h?.close();
@@ -590,7 +590,7 @@ describeOnEachDatabase('accounts (%s)', (kind) => {
       expect((await me(squatter.token)).body.user.role).toBe('customer'); // now cached on this instance
       const socket = await open(squatter.token);
       const gone = closed(socket);
-      const result = await h.tc.services.auth.ensureAccount({ name: 'Admin', email: squatter.email.toUpperCase(), password: 'operator-password', role: 'admin' });
+      const result = await h.ticketClub.services.auth.ensureAccount({ name: 'Admin', email: squatter.email.toUpperCase(), password: 'operator-password', role: 'admin' });
       expect(result).toMatchObject({ userId: squatter.id, created: false, roleChangedFrom: 'customer', passwordChanged: true, revokedSessions: 2 });
       expect(await gone).toBe('io server disconnect');
       expectError(await me(squatter.token), 401, 'UNAUTHENTICATED');
@@ -602,11 +602,11 @@ describeOnEachDatabase('accounts (%s)', (kind) => {
 
     it('when only the role changes, then the sessions end too; when nothing changes, then they are kept', async () => {
       const a = await customer('role');
-      const first = await h.tc.services.auth.ensureAccount({ name: 'X', email: a.email, password: a.password, role: 'admin' });
+      const first = await h.ticketClub.services.auth.ensureAccount({ name: 'X', email: a.email, password: a.password, role: 'admin' });
       expect(first).toMatchObject({ roleChangedFrom: 'customer', passwordChanged: false, revokedSessions: 1 });
       expectError(await me(a.token), 401, 'UNAUTHENTICATED');
       const fresh = (await login({ email: a.email, password: a.password })).body.token as string;
-      const again = await h.tc.services.auth.ensureAccount({ name: 'X', email: a.email, password: a.password, role: 'admin' });
+      const again = await h.ticketClub.services.auth.ensureAccount({ name: 'X', email: a.email, password: a.password, role: 'admin' });
       expect(again).toMatchObject({ created: false, passwordChanged: false, revokedSessions: 0 });
       expect(again.roleChangedFrom).toBeUndefined();
       expect((await me(fresh)).body.user.role).toBe('admin');
@@ -614,7 +614,7 @@ describeOnEachDatabase('accounts (%s)', (kind) => {
 
     it('when the load-test API gives an existing account a new password, then its earlier sessions end and the new token works', async () => {
       const admin = await customer('bulkadmin');
-      await h.tc.services.auth.ensureAccount({ name: 'A', email: admin.email, password: admin.password, role: 'admin' });
+      await h.ticketClub.services.auth.ensureAccount({ name: 'A', email: admin.email, password: admin.password, role: 'admin' });
       const adminToken = (await login({ email: admin.email, password: admin.password })).body.token as string;
       const prefix = `reuse${randomBytes(3).toString('hex')}-`;
       const bulk = (password: string) => call(app, 'POST', '/api/admin/users/bulk', { token: adminToken, body: { count: 2, emailPrefix: prefix, password } });
@@ -627,5 +627,29 @@ describeOnEachDatabase('accounts (%s)', (kind) => {
       for (const u of before) expectError(await me(u.token), 401, 'UNAUTHENTICATED');
       for (const u of after) expect((await me(u.token)).status).toBe(200);
     });
+  });
+});
+
+describeOnEachDatabase('login limits from the configuration (%s)', (kind) => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ db: kind, redis: kind === 'postgres', redisLimiters: true, env: { LOGIN_PAIR_RATE_LIMIT: '2', LOGIN_IP_RATE_LIMIT: '3' } });
+  }, SETUP_TIMEOUT);
+  afterAll(async () => {
+    await h?.close();
+  });
+  const login = (body: unknown, addr: string) => call(h.ticketClub.app, 'POST', '/api/auth/login', { body, headers: from(addr) });
+
+  it('when LOGIN_PAIR_RATE_LIMIT and LOGIN_IP_RATE_LIMIT are set, then an address is refused past those many failures', async () => {
+    const a = { name: 'Limited', email: email('cfg'), password: 'limit-password' };
+    expect((await call(h.ticketClub.app, 'POST', '/api/auth/signup', { body: a })).status).toBe(201);
+    const pair = ip();
+    for (let i = 0; i < 2; i++) expectError(await login({ email: a.email, password: `wrong-${i}` }, pair), 401, 'INVALID_CREDENTIALS');
+    expectError(await login({ email: a.email, password: a.password }, pair), 429, 'RATE_LIMITED');
+
+    const spray = ip();
+    for (let i = 0; i < 3; i++) expectError(await login({ email: email('nobody'), password: 'wrong-password' }, spray), 401, 'INVALID_CREDENTIALS');
+    expectError(await login({ email: a.email, password: a.password }, spray), 429, 'RATE_LIMITED');
+    expect((await login({ email: a.email, password: a.password }, ip())).status).toBe(200);
   });
 });

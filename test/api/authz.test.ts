@@ -27,7 +27,7 @@ describe('authorization', () => {
   const clock = new ManualClock(Date.parse('2031-03-01T10:00:00.000Z'));
   let h: Harness;
   let admin: string;
-  const app = () => h.tc.app;
+  const app = () => h.ticketClub.app;
   const routes = (pred: (d: DeclaredRoute) => boolean) =>
     Object.entries(declaredRoutes(app()))
       .filter(([, d]) => pred(d))
@@ -36,7 +36,7 @@ describe('authorization', () => {
 
   beforeAll(async () => {
     h = await startHarness({ db: 'pglite', clock });
-    admin = await newAdmin(h.tc, app());
+    admin = await newAdmin(h.ticketClub, app());
   }, 120_000);
   afterAll(async () => {
     await h?.close();
@@ -181,7 +181,7 @@ describe('authorization', () => {
 
   it('when a session is older than 30 days, then it answers 401 on every route that needs an account', async () => {
     const fan = await newCustomer(app());
-    const adminToken = await newAdmin(h.tc, app());
+    const adminToken = await newAdmin(h.ticketClub, app());
     expect((await call(app(), 'GET', '/api/me', { token: fan.token })).status).toBe(200);
 
     clock.advance(SESSION_TTL_SECONDS * 1000 - 60_000);

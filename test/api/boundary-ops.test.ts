@@ -11,10 +11,11 @@ import { opsOf } from '../../src/server/platform/ops/index.js';
 import { ERROR_MESSAGES } from '../../src/shared/errors.js';
 import { call, createShow, newAdmin, newCustomers } from '../support/api-client.js';
 import { openTestDb, startHarness, type Harness } from '../support/harness.js';
+import { connect, emitAck } from '../support/sockets.js';
 import { spelling } from '../support/spellings.js';
 
 /** An app on in-memory PGlite with its JSON log lines captured; listening on a loopback port. */
-async function loggedApp(env: Record<string, string>): Promise<{ tc: TicketClub; url: string; lines: string[]; close(): Promise<void> }> {
+async function loggedApp(env: Record<string, string>): Promise<{ ticketClub: TicketClub; url: string; lines: string[]; close(): Promise<void> }> {
   const t = await openTestDb('pglite');
   const lines: string[] = [];
   const stream = new Writable({
@@ -33,7 +34,7 @@ async function loggedApp(env: Record<string, string>): Promise<{ tc: TicketClub;
   await tc.app.listen({ port: 0, host: '127.0.0.1' });
   const url = `http://127.0.0.1:${(tc.app.server.address() as AddressInfo).port}`;
   return {
-    tc,
+    ticketClub: tc,
     url,
     lines,
     async close() {
@@ -69,7 +70,7 @@ describe('socket handshake errors', () => {
 
   it('when authenticate fails with an unknown error, then the client gets INTERNAL with the generic message and the error is logged', async () => {
     const secret = 'relation "sessions" does not exist (host db-7.internal)';
-    const spy = vi.spyOn(app.tc.services.auth, 'authenticate').mockRejectedValueOnce(new Error(secret));
+    const spy = vi.spyOn(app.ticketClub.services.auth, 'authenticate').mockRejectedValueOnce(new Error(secret));
     try {
       const r = await refusal(app.url, 'a'.repeat(43));
       expect(r).toEqual({ message: ERROR_MESSAGES.INTERNAL, code: 'INTERNAL' });
@@ -83,13 +84,63 @@ describe('socket handshake errors', () => {
   });
 
   it('when authenticate refuses with a catalogue error, then the client gets that code and message', async () => {
-    const spy = vi.spyOn(app.tc.services.auth, 'authenticate').mockRejectedValueOnce(new AppError('UNAVAILABLE'));
+    const spy = vi.spyOn(app.ticketClub.services.auth, 'authenticate').mockRejectedValueOnce(new AppError('UNAVAILABLE'));
     try {
       expect(await refusal(app.url, 'a'.repeat(43))).toEqual({ message: ERROR_MESSAGES.UNAVAILABLE, code: 'UNAVAILABLE' });
     } finally {
       spy.mockRestore();
     }
     expect(await refusal(app.url, 'not-a-session')).toEqual({ message: ERROR_MESSAGES.UNAUTHENTICATED, code: 'UNAUTHENTICATED' });
+  });
+});
+
+describe('socket event errors', () => {
+  let app: Awaited<ReturnType<typeof loggedApp>>;
+  let admin: string;
+  let showId: string;
+  beforeAll(async () => {
+    app = await loggedApp({});
+    admin = await newAdmin(app.ticketClub, app.ticketClub.app);
+    showId = (await createShow(app.ticketClub.app, admin)).id;
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  type Logged = { level: number; msg: string; reqId?: string; event?: string; socketId?: string; err?: { message?: string } };
+
+  it.each([
+    ['queue:watch', () => vi.spyOn(app.ticketClub.services.queue, 'look')],
+    ['show:watch', () => vi.spyOn(app.ticketClub.services.catalogue, 'rules')],
+    ['stats:watch', () => vi.spyOn(app.ticketClub.services.queue, 'stats')],
+  ] as const)('when the %s handler fails with an unknown error, then the client is acked INTERNAL with nothing more and the error is logged with a request id', async (event, spyOn) => {
+    const secret = `connection to db-7.internal lost during ${event}`;
+    const spy = spyOn().mockRejectedValueOnce(new Error(secret));
+    const socket = await connect(app.url, admin);
+    try {
+      const ack = await emitAck(socket, event, showId);
+      expect(ack).toEqual({ error: { code: 'INTERNAL', message: ERROR_MESSAGES.INTERNAL } });
+      const logged = app.lines.map((l) => JSON.parse(l) as Logged).find((l) => l.msg === 'socket event failed' && l.err?.message === secret);
+      expect(logged).toMatchObject({ level: 50, event, socketId: socket.id });
+      expect(logged?.reqId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+      // The handler works again once the fault has passed.
+      expect(await emitAck(socket, event, showId)).toEqual({ ok: true });
+    } finally {
+      spy.mockRestore();
+      socket.disconnect();
+    }
+  });
+
+  it('when a handler refuses with a catalogue error, then that code is acked and nothing is logged as failed', async () => {
+    const socket = await connect(app.url, admin);
+    try {
+      const before = app.lines.length;
+      expect(await emitAck(socket, 'show:watch', '00000000-0000-4000-8000-000000000000')).toMatchObject({ error: { code: 'NOT_FOUND' } });
+      expect(await emitAck(socket, 'queue:watch', 'not-an-id')).toMatchObject({ error: { code: 'VALIDATION_FAILED' } });
+      expect(app.lines.slice(before).filter((l) => (JSON.parse(l) as Logged).msg === 'socket event failed')).toEqual([]);
+    } finally {
+      socket.disconnect();
+    }
   });
 });
 
@@ -101,7 +152,7 @@ describe('the session cookie', () => {
   const isSecure = (cookie: string) => /;\s*Secure/i.test(cookie);
   let n = 0;
   const signup = (h: Harness, headers: Record<string, string> = {}) =>
-    call(h.tc.app, 'POST', '/api/auth/signup', { body: { name: 'C', email: `cookie${Date.now()}${++n}@example.com`, password: 'password123' }, headers });
+    call(h.ticketClub.app, 'POST', '/api/auth/signup', { body: { name: 'C', email: `cookie${Date.now()}${++n}@example.com`, password: 'password123' }, headers });
 
   let demo: Harness;
   let prod: Harness;
@@ -124,7 +175,7 @@ describe('the session cookie', () => {
     expect(isSecure(cookieOf(plain.headers))).toBe(false);
     const proxied = await signup(demo, { 'x-forwarded-proto': 'https' });
     expect(isSecure(cookieOf(proxied.headers))).toBe(true);
-    const login = await call(demo.tc.app, 'POST', '/api/auth/login', {
+    const login = await call(demo.ticketClub.app, 'POST', '/api/auth/login', {
       body: { email: proxied.body.user.email, password: 'password123' },
       headers: { 'x-forwarded-proto': 'https' },
     });
@@ -137,12 +188,12 @@ describe('the session cookie', () => {
   });
 
   it('outside demo mode is Secure by default; COOKIE_SECURE=0 turns that off for plain-HTTP setups, not for HTTPS requests', async () => {
-    expect(prod.tc.app.hasRoute({ method: 'GET', url: '/metrics' })).toBe(false);
+    expect(prod.ticketClub.app.hasRoute({ method: 'GET', url: '/metrics' })).toBe(false);
     expect(isSecure(cookieOf((await signup(prod)).headers))).toBe(true);
     expect(isSecure(cookieOf((await signup(prodHttp)).headers))).toBe(false);
     expect(isSecure(cookieOf((await signup(prodHttp, { 'x-forwarded-proto': 'https' })).headers))).toBe(true);
     // The default alone does not pin browsers to HTTPS: that stays the operator's explicit call.
-    const r = await prod.tc.app.inject({ method: 'GET', url: '/api/health' });
+    const r = await prod.ticketClub.app.inject({ method: 'GET', url: '/api/health' });
     expect(r.headers['strict-transport-security']).toBeUndefined();
     expect(String(r.headers['content-security-policy'])).not.toContain('upgrade-insecure-requests');
   });
@@ -154,10 +205,10 @@ describe('/metrics', () => {
     const token = 'metrics-secret-0123456789';
     const guarded = await loggedApp({ DEMO_DATA: '0', METRICS_TOKEN: token });
     try {
-      expect((await off.tc.app.inject({ method: 'GET', url: '/metrics' })).statusCode).toBe(404);
+      expect((await off.ticketClub.app.inject({ method: 'GET', url: '/metrics' })).statusCode).toBe(404);
       expect(off.lines.some((l) => /\/metrics is off.*METRICS_TOKEN/.test(JSON.parse(l).msg))).toBe(true);
-      expect((await guarded.tc.app.inject({ method: 'GET', url: '/metrics' })).statusCode).toBe(401);
-      const ok = await guarded.tc.app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${token}` } });
+      expect((await guarded.ticketClub.app.inject({ method: 'GET', url: '/metrics' })).statusCode).toBe(401);
+      const ok = await guarded.ticketClub.app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${token}` } });
       expect(ok.statusCode).toBe(200);
       expect(guarded.lines.some((l) => /\/metrics is off/.test(JSON.parse(l).msg))).toBe(false);
     } finally {
@@ -176,8 +227,8 @@ describe('/metrics', () => {
     });
 
     it('name only real shows by their one spelling, and routes only by their pattern', async () => {
-      const app = h.tc.app;
-      const admin = await newAdmin(h.tc, app);
+      const app = h.ticketClub.app;
+      const admin = await newAdmin(h.ticketClub, app);
       const show = await createShow(app, admin, { pageCapacity: 1 });
       const fans = await newCustomers(app, admin, 6);
       // Joins under many spellings, of the show and of shows that do not exist.

@@ -25,12 +25,12 @@ for (const { db, redis } of SETUPS)
   let url: string;
   let admin: string;
   const sockets: ClientSocket[] = [];
-  const app = () => h.tc.app;
+  const app = () => h.ticketClub.app;
 
   beforeAll(async () => {
     h = await startHarness({ db, redis, jobs: true, env: { QUEUE_GRACE_SECONDS: '2', ADMITTED_GRACE_SECONDS: '2' } });
     url = await h.listen();
-    admin = await newAdmin(h.tc, app());
+    admin = await newAdmin(h.ticketClub, app());
   }, 60_000);
   afterAll(async () => {
     for (const s of sockets) s.disconnect();

@@ -29,8 +29,8 @@ describeOnEachDatabase('catalogue (%s)', (kind) => {
 
   beforeAll(async () => {
     h = await startHarness({ db: kind, clock });
-    app = h.tc.app;
-    admin = await newAdmin(h.tc, app);
+    app = h.ticketClub.app;
+    admin = await newAdmin(h.ticketClub, app);
     const v = await call(app, 'POST', '/api/admin/venues', {
       token: admin,
       body: {

@@ -22,14 +22,14 @@ describeOnEachDatabase('check-in at the door of one show (%s)', (kind) => {
 
   beforeAll(async () => {
     h = await startHarness({ db: kind, redis: kind === 'postgres' });
-    app = h.tc.app;
+    app = h.ticketClub.app;
     const db = h.db as { query: Database['query'] };
     const original = db.query.bind(h.db);
     db.query = (async (sql: string, params?: unknown[]) => {
       if (ticketDelay.ms > 0 && /\btickets\b/.test(sql)) await sleep(ticketDelay.ms);
       return original(sql, params);
     }) as Database['query'];
-    admin = await newAdmin(h.tc, app);
+    admin = await newAdmin(h.ticketClub, app);
   }, 180_000);
   afterAll(() => h?.close(), 120_000);
 

@@ -26,9 +26,9 @@ describeOnEachDatabase('demo data (%s)', (kind) => {
 
   beforeAll(async () => {
     h = await startHarness({ db: kind, clock });
-    app = h.tc.app;
+    app = h.ticketClub.app;
     emptyBefore = await isEmpty(h.db);
-    await loadDemoData({ db: h.db, admin: h.tc.services.admin, auth: h.tc.services.auth, clock });
+    await loadDemoData({ db: h.db, admin: h.ticketClub.services.admin, auth: h.ticketClub.services.auth, clock });
     const events = (await call(app, 'GET', '/api/events')).body.events as { id: string }[];
     shows = [];
     for (const e of events) shows.push(...(await call(app, 'GET', `/api/events/${e.id}`)).body.event.shows);

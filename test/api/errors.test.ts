@@ -25,8 +25,8 @@ describeOnEachDatabase('errors (%s)', (kind) => {
 
   beforeAll(async () => {
     h = await startHarness({ db: kind });
-    app = h.tc.app;
-    admin = await newAdmin(h.tc, app);
+    app = h.ticketClub.app;
+    admin = await newAdmin(h.ticketClub, app);
   }, SETUP_TIMEOUT);
   afterAll(async () => {
     await h?.close();

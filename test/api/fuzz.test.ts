@@ -72,12 +72,12 @@ describe('fuzz: malformed, oversized, wrongly typed and out-of-order input', () 
     customers: { token: string; id: string }[];
     disposable: string[];
   };
-  const app = () => h.tc.app;
+  const app = () => h.ticketClub.app;
 
   beforeAll(async () => {
     h = await startHarness({ db: 'pglite' });
     url = await h.listen();
-    admin = await newAdmin(h.tc, app());
+    admin = await newAdmin(h.ticketClub, app());
     const now = Date.now();
     const show = await createShow(app(), admin, { pageCapacity: 2, maxTicketsPerAccount: 2, areas: [{ name: 'Floor', rows: 2, seatsPerRow: 5 }] });
     const later = await createShow(app(), admin, { onSaleAt: new Date(now + 86_400_000).toISOString(), startsAt: new Date(now + 2 * 86_400_000).toISOString() });
@@ -195,6 +195,10 @@ describe('fuzz: malformed, oversized, wrongly typed and out-of-order input', () 
         return { name: 'Fuzz', email: 'fuzz@example.com', password: 'password123' };
       case 'POST /api/auth/login':
         return { email: 'fuzz@example.com', password: 'password123' };
+      case 'POST /api/auth/password-reset':
+        return { email: 'fuzz@example.com' };
+      case 'POST /api/auth/password-reset/confirm':
+        return { token: 'a'.repeat(43), password: 'password123' };
       case 'POST /api/shows/:showId/checkout':
         return { seatIds: [f.seatIds[1]] };
       case 'POST /api/orders/:orderId/pay':
@@ -256,7 +260,7 @@ describe('fuzz: malformed, oversized, wrongly typed and out-of-order input', () 
   const contentTypes = ['application/json', 'application/json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/xml', 'application/JSON', 'application/json; charset=latin1'];
 
   function requestArb(): fc.Arbitrary<FuzzRequest> {
-    const declared = declaredRoutes(h.tc.app);
+    const declared = declaredRoutes(h.ticketClub.app);
     const routes = Object.keys(declared);
     const known = fc.constantFrom(...routes).chain((key) => {
       const [method, pattern] = key.split(' ') as [Method, string];
@@ -405,7 +409,7 @@ describe('fuzz: malformed, oversized, wrongly typed and out-of-order input', () 
     );
     expect(seen.runs).toBeGreaterThanOrEqual(MIN_HTTP_RUNS);
     // Every documented endpoint was hit.
-    const served = Object.keys(declaredRoutes(h.tc.app));
+    const served = Object.keys(declaredRoutes(h.ticketClub.app));
     expect(served.length).toBeGreaterThan(20);
     for (const key of served) expect(seen.byRoute.get(key) ?? 0, key).toBeGreaterThan(10);
 

@@ -67,13 +67,13 @@ describe('operations', () => {
   let url: string;
   let admin: string;
   const sockets: ClientSocket[] = [];
-  const app = () => h.tc.app;
+  const app = () => h.ticketClub.app;
   const metrics = async () => (await app().inject({ method: 'GET', url: '/metrics' })).body;
 
   beforeAll(async () => {
     h = await startHarness({ db: 'pglite' });
     url = await h.listen();
-    admin = await newAdmin(h.tc, app());
+    admin = await newAdmin(h.ticketClub, app());
   });
   afterAll(async () => {
     for (const s of sockets) s.disconnect();
@@ -148,16 +148,16 @@ describe('operations', () => {
       const guarded = await startHarness({ env: { METRICS_TOKEN: token } });
       const off = await startHarness({ env: { METRICS_ENABLED: '0' } });
       try {
-        const anon = await guarded.tc.app.inject({ method: 'GET', url: '/metrics' });
+        const anon = await guarded.ticketClub.app.inject({ method: 'GET', url: '/metrics' });
         expect(anon.statusCode).toBe(401);
         expect(JSON.parse(anon.body).error.code).toBe('UNAUTHENTICATED');
-        const wrong = await guarded.tc.app.inject({ method: 'GET', url: '/metrics', headers: { authorization: 'Bearer nope' } });
+        const wrong = await guarded.ticketClub.app.inject({ method: 'GET', url: '/metrics', headers: { authorization: 'Bearer nope' } });
         expect(wrong.statusCode).toBe(401);
-        const ok = await guarded.tc.app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${token}` } });
+        const ok = await guarded.ticketClub.app.inject({ method: 'GET', url: '/metrics', headers: { authorization: `Bearer ${token}` } });
         expect(ok.statusCode).toBe(200);
         // Its own registry: this app has served no /api/shows request, the shared test app has.
         expect(ok.body).not.toContain('route="/api/shows/:showId"');
-        expect((await off.tc.app.inject({ method: 'GET', url: '/metrics' })).statusCode).toBe(404);
+        expect((await off.ticketClub.app.inject({ method: 'GET', url: '/metrics' })).statusCode).toBe(404);
       } finally {
         await guarded.close();
         await off.close();
@@ -342,7 +342,7 @@ describe('operations', () => {
       const limited = await startHarness({ env: { SIGNUP_RATE_LIMIT: '3' } });
       try {
         const signup = (n: number, ip: string) =>
-          call(limited.tc.app, 'POST', '/api/auth/signup', {
+          call(limited.ticketClub.app, 'POST', '/api/auth/signup', {
             headers: { 'x-forwarded-for': ip },
             body: { name: 'Fan', email: `limit${n}-${uniqueName('x')}@example.com`, password: 'password123' },
           });
@@ -462,23 +462,23 @@ describe('graceful shutdown', () => {
   it('in process: drains, lets the in-flight request finish, disconnects sockets so they reconnect, then closes the database', async () => {
     const h = await startHarness({ db: 'pglite', jobs: true });
     const url = await h.listen();
-    const adminToken = await newAdmin(h.tc, h.tc.app);
-    const fan = await newCustomer(h.tc.app);
+    const adminToken = await newAdmin(h.ticketClub, h.ticketClub.app);
+    const fan = await newCustomer(h.ticketClub.app);
     const socket = await connect(url, fan.token);
     const socketClosed = new Promise<string>((resolve) => socket.once('disconnect', (reason) => resolve(reason)));
     const steps: string[] = [];
     let exitCode: number | undefined;
     const shutdown = gracefulShutdown({
-      app: h.tc.app,
+      app: h.ticketClub.app,
       close: async () => {
-        await h.tc.close();
+        await h.ticketClub.close();
         steps.push('app closed');
       },
       closeResources: async () => {
-        steps.push(`resources closed with ${opsOf(h.tc.app)!.inFlight()} in flight`);
+        steps.push(`resources closed with ${opsOf(h.ticketClub.app)!.inFlight()} in flight`);
         await h.db.close();
       },
-      log: h.tc.app.log,
+      log: h.ticketClub.app.log,
       exit: (code) => void (exitCode = code),
     });
 
@@ -487,12 +487,12 @@ describe('graceful shutdown', () => {
       body: { count: 2000, emailPrefix: uniqueName('drain'), password: 'password123' },
     });
     await sleep(150);
-    expect(opsOf(h.tc.app)!.inFlight()).toBe(1);
+    expect(opsOf(h.ticketClub.app)!.inFlight()).toBe(1);
     const t0 = Date.now();
     const stopping = shutdown('SIGTERM');
-    expect(opsOf(h.tc.app)!.draining).toBe(true);
+    expect(opsOf(h.ticketClub.app)!.draining).toBe(true);
     // While the request runs: health sends load balancers elsewhere, and connections do not stay open.
-    const health = await h.tc.app.inject({ method: 'GET', url: '/api/health' });
+    const health = await h.ticketClub.app.inject({ method: 'GET', url: '/api/health' });
     expect(health.statusCode).toBe(503);
     expect(JSON.parse(health.body).error.code).toBe('UNAVAILABLE');
     expect(health.headers.connection).toBe('close');

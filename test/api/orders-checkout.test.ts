@@ -12,10 +12,10 @@ describeOnEachDatabase('retried checkout on %s', (kind) => {
   let admin: string;
   beforeAll(async () => {
     h = await startHarness({ db: kind, clock });
-    admin = await newAdmin(h.tc, h.tc.app);
+    admin = await newAdmin(h.ticketClub, h.ticketClub.app);
   }, 120_000);
   afterAll(() => h?.close(), 120_000);
-  const app = () => h.tc.app;
+  const app = () => h.ticketClub.app;
 
   async function buyerHolding(n: number) {
     const show = await createShow(app(), admin, { now: clock.now(), maxTicketsPerAccount: 6 });

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/server/platform/clock.js';
-import type { PaymentHooks } from '../../src/server/modules/orders/orders-service.js';
+import type { TestHooks } from '../../src/server/platform/test-hooks.js';
 import { UNKNOWN_AFTER_MS } from '../../src/server/modules/orders/orders-service.js';
 import { paymentFaultsFromEnv } from '../../src/server/modules/orders/test-faults.js';
-import { FREE_SEAT } from '../../src/server/modules/seats/seat-changes.js';
 import { DECLINED_CARD, type TestPaymentProvider } from '../../src/server/modules/payments/test-payment-provider.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { describeOnEachDatabase } from '../support/needs.js';
@@ -11,6 +10,9 @@ import { call, createShow, newAdmin, newCustomer } from '../support/api-client.j
 import { admit, checkout, DECLINED, GOOD_CARD, hold, OTHER_GOOD_CARD, pay, seatIdsOf, seatRow } from './seat-helpers.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A seat lost behind the app's back (by hand, or by a bug): free, whatever it was. */
+const FREED = `status = 'available', holder_id = NULL, hold_expires_at = NULL, order_id = NULL, admission_id = NULL`;
 
 /**
  * The payment record: an attempt is written before the card is charged, and whatever happens
@@ -20,15 +22,15 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 describeOnEachDatabase('payment attempts and the reconciler on %s', (kind) => {
   const clock = new ManualClock();
   // The hooks of the "first process"; each test sets what it needs.
-  const hooks: PaymentHooks = {};
+  const hooks: TestHooks = {};
   let h: Harness;
   /** A second app on the same database: the process started after the first one died. */
   let restarted: Harness;
   let admin: string;
   beforeAll(async () => {
-    h = await startHarness({ db: kind, clock, paymentHooks: hooks });
+    h = await startHarness({ db: kind, clock, testHooks: hooks });
     restarted = await startHarness({ sharedDb: h.db, clock });
-    admin = await newAdmin(h.tc, h.tc.app);
+    admin = await newAdmin(h.ticketClub, h.ticketClub.app);
   }, 120_000);
   afterAll(async () => {
     await restarted?.close();
@@ -40,8 +42,8 @@ describeOnEachDatabase('payment attempts and the reconciler on %s', (kind) => {
     delete hooks.afterCharge;
   };
 
-  const app = () => h.tc.app;
-  const provider = () => h.tc.services.payments as TestPaymentProvider;
+  const app = () => h.ticketClub.app;
+  const provider = () => h.ticketClub.services.payments as TestPaymentProvider;
   const chargesOf = (orderId: string) => provider().chargesOf(orderId);
 
   async function pendingOrder(n: number, o: { purchaseWindowSeconds?: number } = {}) {
@@ -84,16 +86,16 @@ describeOnEachDatabase('payment attempts and the reconciler on %s', (kind) => {
     // The window and the admission run out while nobody knows how the payment went:
     // neither the release job nor the end of the admission may give the seats away.
     clock.advance(61_000);
-    await restarted.tc.services.orders.releaseExpired();
-    await h.tc.services.queue.sweep(show.id); // the app whose in-process store has the admission
+    await restarted.ticketClub.services.orders.releaseExpired();
+    await h.ticketClub.services.queue.sweep(show.id); // the app whose in-process store has the admission
     expect((await call(app(), 'GET', `/api/shows/${show.id}/queue`, { token: buyer.token })).body.state).toBe('none');
     expect(await orderStatus(order.id)).toMatchObject({ status: 'pending' });
     for (const s of seats) expect((await seatRow(h.db, show.id, s)).status).toBe('locked');
     // Nor does the API call it expired: it may yet be paid.
-    expect((await call(restarted.tc.app, 'GET', `/api/orders/${order.id}`, { token: buyer.token })).body.order.status).toBe('pending');
+    expect((await call(restarted.ticketClub.app, 'GET', `/api/orders/${order.id}`, { token: buyer.token })).body.order.status).toBe('pending');
 
-    await restarted.tc.services.orders.reconcilePayments();
-    const got = await call(restarted.tc.app, 'GET', `/api/orders/${order.id}`, { token: buyer.token });
+    await restarted.ticketClub.services.orders.reconcilePayments();
+    const got = await call(restarted.ticketClub.app, 'GET', `/api/orders/${order.id}`, { token: buyer.token });
     expect(got.body.order.status).toBe('paid');
     expect(got.body.order.tickets).toHaveLength(2);
     for (const s of seats) expect((await seatRow(h.db, show.id, s)).status).toBe('sold');
@@ -102,7 +104,7 @@ describeOnEachDatabase('payment attempts and the reconciler on %s', (kind) => {
     expect(await attemptsOf(order.id)).toEqual([{ state: 'succeeded', charge_id: charges[0]!.chargeId }]);
 
     // Running it again (or on another instance) changes nothing.
-    await Promise.all([restarted.tc.services.orders.reconcilePayments(), h.tc.services.orders.reconcilePayments()]);
+    await Promise.all([restarted.ticketClub.services.orders.reconcilePayments(), h.ticketClub.services.orders.reconcilePayments()]);
     expect(await ticketCount(order.id)).toBe(2);
     expect(await chargesOf(order.id)).toHaveLength(1);
   });
@@ -111,7 +113,7 @@ describeOnEachDatabase('payment attempts and the reconciler on %s', (kind) => {
     const { buyer, order } = await pendingOrder(1);
     await payAndCrashAfterCharge(order.id, buyer.token);
     clock.advance(3_000);
-    const retried = await call(restarted.tc.app, 'POST', `/api/orders/${order.id}/pay`, { token: buyer.token, body: pay(OTHER_GOOD_CARD) });
+    const retried = await call(restarted.ticketClub.app, 'POST', `/api/orders/${order.id}/pay`, { token: buyer.token, body: pay(OTHER_GOOD_CARD) });
     expect(retried.status).toBe(200);
     expect(retried.body.order.status).toBe('paid');
     expect(retried.body.order.tickets).toHaveLength(1);
@@ -123,9 +125,9 @@ describeOnEachDatabase('payment attempts and the reconciler on %s', (kind) => {
     await payAndCrashAfterCharge(order.id, buyer.token);
     clock.advance(3_000);
     await Promise.all([
-      restarted.tc.services.orders.reconcilePayments(),
-      h.tc.services.orders.reconcilePayments(),
-      restarted.tc.services.orders.reconcilePayments(),
+      restarted.ticketClub.services.orders.reconcilePayments(),
+      h.ticketClub.services.orders.reconcilePayments(),
+      restarted.ticketClub.services.orders.reconcilePayments(),
     ]);
     expect((await orderStatus(order.id)).status).toBe('paid');
     expect(await ticketCount(order.id)).toBe(3);
@@ -136,7 +138,7 @@ describeOnEachDatabase('payment attempts and the reconciler on %s', (kind) => {
     const { show, seats, buyer, order } = await pendingOrder(2);
     await payAndCrashAfterCharge(order.id, buyer.token);
     // Whatever path took it: one of the order's seats is free and someone else holds it now.
-    await h.db.query(`UPDATE show_seats SET ${FREE_SEAT} WHERE show_id = $1 AND seat_id = $2`, [
+    await h.db.query(`UPDATE show_seats SET ${FREED} WHERE show_id = $1 AND seat_id = $2`, [
       show.id,
       seats[1],
     ]);
@@ -145,7 +147,7 @@ describeOnEachDatabase('payment attempts and the reconciler on %s', (kind) => {
     expect((await hold(app(), show.id, seats[1]!, other.token)).status).toBe(200);
 
     clock.advance(3_000);
-    await restarted.tc.services.orders.reconcilePayments();
+    await restarted.ticketClub.services.orders.reconcilePayments();
     expect(await chargesOf(order.id)).toMatchObject([{ status: 'succeeded', refunded: true }]);
     expect((await attemptsOf(order.id))[0]!.state).toBe('refunded');
     expect(['cancelled', 'expired']).toContain((await orderStatus(order.id)).status);
@@ -168,10 +170,10 @@ describeOnEachDatabase('payment attempts and the reconciler on %s', (kind) => {
     const paying = call(app(), 'POST', `/api/orders/${order.id}/pay`, { token: buyer.token, body: pay() });
     await charging;
     clock.advance(UNKNOWN_AFTER_MS + 1_000);
-    await restarted.tc.services.orders.reconcilePayments();
+    await restarted.ticketClub.services.orders.reconcilePayments();
     expect(await attemptsOf(order.id)).toEqual([{ state: 'failed', charge_id: null }]);
     // Written off and past its window: the order expires and the seat is sold to someone else.
-    await restarted.tc.services.orders.releaseExpired();
+    await restarted.ticketClub.services.orders.releaseExpired();
     expect((await orderStatus(order.id)).status).toBe('expired');
     const other = await newCustomer(app());
     await admit(app(), show.id, other.token);
@@ -195,17 +197,17 @@ describeOnEachDatabase('payment attempts and the reconciler on %s', (kind) => {
     expect((await call(app(), 'POST', `/api/orders/${order.id}/pay`, { token: buyer.token, body: pay() })).status).toBe(500);
     resetHooks();
     clock.advance(3_000);
-    await restarted.tc.services.orders.reconcilePayments();
+    await restarted.ticketClub.services.orders.reconcilePayments();
     // The provider knows nothing of it yet, but a charge could still be on its way.
     expect(await attemptsOf(order.id)).toEqual([{ state: 'charging', charge_id: null }]);
     expect((await seatRow(h.db, show.id, seats[0]!)).status).toBe('locked');
-    expect((await call(restarted.tc.app, 'DELETE', `/api/orders/${order.id}`, { token: buyer.token })).status).toBe(409);
+    expect((await call(restarted.ticketClub.app, 'DELETE', `/api/orders/${order.id}`, { token: buyer.token })).status).toBe(409);
 
     clock.advance(UNKNOWN_AFTER_MS);
-    await restarted.tc.services.orders.reconcilePayments();
+    await restarted.ticketClub.services.orders.reconcilePayments();
     expect(await attemptsOf(order.id)).toEqual([{ state: 'failed', charge_id: null }]);
     expect(await orderStatus(order.id)).toEqual({ status: 'pending', paying_attempt_id: null });
-    const paid = await call(restarted.tc.app, 'POST', `/api/orders/${order.id}/pay`, { token: buyer.token, body: pay() });
+    const paid = await call(restarted.ticketClub.app, 'POST', `/api/orders/${order.id}/pay`, { token: buyer.token, body: pay() });
     expect(paid.status).toBe(200);
     expect(paid.body.order.tickets).toHaveLength(1);
     expect(await chargesOf(order.id)).toHaveLength(1);
@@ -279,22 +281,22 @@ describeOnEachDatabase('payment attempts and the reconciler on %s', (kind) => {
   it('when a refund cannot reach the provider, then the reconciler gives the money back later, once', async () => {
     const { show, seats, buyer, order } = await pendingOrder(1);
     await payAndCrashAfterCharge(order.id, buyer.token);
-    await h.db.query(`UPDATE show_seats SET ${FREE_SEAT} WHERE show_id = $1 AND seat_id = $2`, [
+    await h.db.query(`UPDATE show_seats SET ${FREED} WHERE show_id = $1 AND seat_id = $2`, [
       show.id,
       seats[0],
     ]);
-    const p = restarted.tc.services.payments as TestPaymentProvider;
+    const p = restarted.ticketClub.services.payments as TestPaymentProvider;
     const refund = p.refund.bind(p);
     p.refund = () => Promise.reject(new Error('test: provider unreachable'));
     clock.advance(3_000);
     try {
-      await restarted.tc.services.orders.reconcilePayments();
+      await restarted.ticketClub.services.orders.reconcilePayments();
     } finally {
       p.refund = refund;
     }
     expect((await attemptsOf(order.id))[0]!.state).toBe('refund_due');
     expect(await chargesOf(order.id)).toMatchObject([{ refunded: false }]);
-    await Promise.all([restarted.tc.services.orders.reconcilePayments(), h.tc.services.orders.reconcilePayments()]);
+    await Promise.all([restarted.ticketClub.services.orders.reconcilePayments(), h.ticketClub.services.orders.reconcilePayments()]);
     expect((await attemptsOf(order.id))[0]!.state).toBe('refunded');
     expect(await chargesOf(order.id)).toMatchObject([{ refunded: true }]);
     const { rows } = await h.db.query<{ n: number }>(
@@ -323,7 +325,7 @@ describeOnEachDatabase('the test payment provider on %s', (kind) => {
     h = await startHarness({ db: kind });
   }, 120_000);
   afterAll(() => h?.close(), 120_000);
-  const p = () => h.tc.services.payments as TestPaymentProvider;
+  const p = () => h.ticketClub.services.payments as TestPaymentProvider;
   const req = (key: string, number = '4242424242424242') => ({
     idempotencyKey: key,
     amount: 1000,

@@ -12,12 +12,12 @@ describeOnEachDatabase('orders on %s', (kind) => {
   let admin: string;
   beforeAll(async () => {
     h = await startHarness({ db: kind, clock });
-    admin = await newAdmin(h.tc, h.tc.app);
+    admin = await newAdmin(h.ticketClub, h.ticketClub.app);
   }, 120_000); // PGlite start and migrations are slow on a busy machine
   afterAll(() => h?.close(), 120_000);
 
-  const app = () => h.tc.app;
-  const provider = () => h.tc.services.payments as TestPaymentProvider;
+  const app = () => h.ticketClub.app;
+  const provider = () => h.ticketClub.services.payments as TestPaymentProvider;
   /** Succeeded charges of the order in the provider's books. */
   const chargesFor = async (orderId: string) => (await provider().chargesOf(orderId)).filter((c) => c.status === 'succeeded');
 
@@ -240,7 +240,7 @@ describeOnEachDatabase('orders on %s', (kind) => {
     const order = (await checkout(app(), show.id, seats.slice(0, 2), first.token)).body.order;
 
     clock.advance(6_000);
-    await h.tc.services.queue.sweep(show.id);
+    await h.ticketClub.services.queue.sweep(show.id);
     for (const s of seats) expect(await seatRow(h.db, show.id, s)).toMatchObject({ status: 'available', holder_id: null });
     expect((await call(app(), 'GET', `/api/orders/${order.id}`, { token: first.token })).body.order.status).toBe('expired');
     expect((await call(app(), 'GET', `/api/shows/${show.id}/queue`, { token: next.token })).body.state).toBe('admitted');
@@ -261,14 +261,14 @@ describeOnEachDatabase('orders on %s', (kind) => {
     expect((await call(app(), 'GET', `/api/shows/${show.id}/queue`, { token: next.token })).body.state).toBe('admitted');
     // The held-but-unbought seat went back on sale with the purchase.
     expect((await seatRow(h.db, show.id, seats[1]!)).status).toBe('available');
-    expect(await h.tc.services.seats.countForAccount(show.id, first.id)).toBe(1);
+    expect(await h.ticketClub.services.seats.countForAccount(show.id, first.id)).toBe(1);
   });
 
   it('the release job expires overdue orders and frees their seats, once, from several callers at once', async () => {
     const { show, seats, buyer } = await buyerWithSeats(2, { purchaseWindowSeconds: 5 });
     const order = (await checkout(app(), show.id, seats, buyer.token)).body.order;
     clock.advance(5_001);
-    const runs = await Promise.all([1, 2, 3].map(() => h.tc.services.orders.releaseExpired()));
+    const runs = await Promise.all([1, 2, 3].map(() => h.ticketClub.services.orders.releaseExpired()));
     expect(runs.reduce((n, r) => n + r.orders, 0)).toBe(1);
     expect(runs.reduce((n, r) => n + r.seats, 0)).toBeGreaterThanOrEqual(2);
     const { rows } = await h.db.query<{ status: string }>(`SELECT status FROM orders WHERE id = $1`, [order.id]);

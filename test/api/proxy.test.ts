@@ -7,7 +7,7 @@ describe('client addresses', () => {
     const h = await startHarness({ env: { TRUST_PROXY: '0', SIGNUP_RATE_LIMIT: '2' } });
     try {
       const signup = (i: number) =>
-        call(h.tc.app, 'POST', '/api/auth/signup', {
+        call(h.ticketClub.app, 'POST', '/api/auth/signup', {
           body: { name: 'Fan', email: `proxy${Date.now()}${i}@example.com`, password: 'password123' },
           headers: { 'x-forwarded-for': `198.51.100.${i}` },
         });

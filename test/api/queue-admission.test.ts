@@ -37,11 +37,11 @@ for (const { name, db, redis } of SETUPS)
   const hooks: TestHooks = {};
   beforeAll(async () => {
     h = await startHarness({ db, redis, testHooks: hooks });
-    admin = await newAdmin(h.tc, h.tc.app);
+    admin = await newAdmin(h.ticketClub, h.ticketClub.app);
   }, 120_000);
   afterAll(() => h?.close(), 120_000);
 
-  const app = () => h.tc.app;
+  const app = () => h.ticketClub.app;
   const leave = (showId: string, token: string) => call(app(), 'DELETE', `/api/shows/${showId}/queue`, { token });
   const orderOf = async (id: string, token: string) => (await call(app(), 'GET', `/api/orders/${id}`, { token })).body.order;
 
@@ -144,7 +144,7 @@ for (const { name, db, redis } of SETUPS)
     // The order's row decided: paid once, ticketed, its seat sold; the release freed only the rest.
     expect(paid.status).toBe(200);
     expect(paid.body.order.tickets).toHaveLength(1);
-    expect(await h.tc.services.payments.chargesOf(order.id)).toMatchObject([{ status: 'succeeded', refunded: false }]);
+    expect(await h.ticketClub.services.payments.chargesOf(order.id)).toMatchObject([{ status: 'succeeded', refunded: false }]);
     expect((await orderOf(order.id, fan.token)).status).toBe('paid');
     expect(await seatRow(h.db, show.id, seat!)).toMatchObject({ status: 'sold', order_id: order.id });
     expect(await seatRow(h.db, show.id, spare!)).toMatchObject({ status: 'available', holder_id: null });

@@ -38,7 +38,7 @@ describeNeeding(['postgres', 'redis'], 'one clock for the line (Redis store, ins
     syncedClock = new RedisClock(syncedRedis, fast);
     await syncedClock.sync();
     synced = await startHarness({ sharedDb: shared.db, redis: true, redisPrefix, clock: syncedClock, storeClock: 'own' });
-    admin = await newAdmin(right.tc, right.tc.app);
+    admin = await newAdmin(right.ticketClub, right.ticketClub.app);
     aheadUrl = await ahead.listen();
   });
   afterAll(async () => {
@@ -51,11 +51,11 @@ describeNeeding(['postgres', 'redis'], 'one clock for the line (Redis store, ins
   });
 
   const queue = (h: Harness, showId: string, token: string, method: 'GET' | 'POST' = 'GET') =>
-    call(h.tc.app, method, `/api/shows/${showId}/queue`, { token });
+    call(h.ticketClub.app, method, `/api/shows/${showId}/queue`, { token });
 
   it('when one instance runs 35 s ahead, then it neither expires nor removes early what the other admitted, and both report the same times', async () => {
-    const show = await createShow(right.tc.app, admin, { pageCapacity: 1, purchaseWindowSeconds: WINDOW_S });
-    const [first, second, third] = await newCustomers(right.tc.app, admin, 3);
+    const show = await createShow(right.ticketClub.app, admin, { pageCapacity: 1, purchaseWindowSeconds: WINDOW_S });
+    const [first, second, third] = await newCustomers(right.ticketClub.app, admin, 3);
 
     const before = Date.now();
     const a = await queue(right, show.id, first!.token, 'POST');
@@ -69,7 +69,7 @@ describeNeeding(['postgres', 'redis'], 'one clock for the line (Redis store, ins
 
     // The fast instance sees the same admission, and lets the account use it.
     expect((await queue(ahead, show.id, first!.token)).body).toEqual(a.body);
-    expect((await call(ahead.tc.app, 'GET', `/api/shows/${show.id}/seats`, { token: first!.token })).status).toBe(200);
+    expect((await call(ahead.ticketClub.app, 'GET', `/api/shows/${show.id}/seats`, { token: first!.token })).status).toBe(200);
 
     // A waiter joining through the fast instance, one through the other: the same line on both.
     expect((await queue(ahead, show.id, second!.token, 'POST')).body).toMatchObject({ state: 'waiting', position: 1 });
@@ -89,14 +89,14 @@ describeNeeding(['postgres', 'redis'], 'one clock for the line (Redis store, ins
     expect(eta).toBeLessThanOrEqual(WINDOW_S + 10);
 
     // The fast instance's sweep (its clock already past the window and the grace) ends nothing.
-    expect(await ahead.tc.services.queue.sweep(show.id)).toEqual({ ended: [], admitted: [] });
+    expect(await ahead.ticketClub.services.queue.sweep(show.id)).toEqual({ ended: [], admitted: [] });
     expect((await queue(ahead, show.id, first!.token)).body.state).toBe('admitted');
     expect((await queue(right, show.id, second!.token)).body).toMatchObject({ state: 'waiting', position: 1 });
 
     // When the window really ends, either instance's sweep ends it and admits the next on the same clock.
     await sleep(Math.max(0, Date.parse(a.body.expiresAt) - Date.now()) + 20);
     const told = nextEvent(tab, 'queue:admitted', (e) => e.showId === show.id);
-    const changes = await ahead.tc.services.queue.sweep(show.id);
+    const changes = await ahead.ticketClub.services.queue.sweep(show.id);
     expect(changes.ended).toMatchObject([{ userId: first!.id, reason: 'expired' }]);
     expect(changes.admitted.map((x) => x.userId)).toEqual([second!.id]);
     const b = (await queue(right, show.id, second!.token)).body;
@@ -111,19 +111,19 @@ describeNeeding(['postgres', 'redis'], 'one clock for the line (Redis store, ins
     // The offset is measured: the fast clock reads Redis's time again (same machine: within a few ms).
     expect(Math.abs(syncedClock.now() - Date.now())).toBeLessThan(100);
 
-    const show = await createShow(right.tc.app, admin, { pageCapacity: 2, purchaseWindowSeconds: WINDOW_S });
+    const show = await createShow(right.ticketClub.app, admin, { pageCapacity: 2, purchaseWindowSeconds: WINDOW_S });
     const [seat] = await seatIdsOf(shared.db, show.id);
-    const [holder, other] = await newCustomers(right.tc.app, admin, 2);
-    await admit(right.tc.app, show.id, holder!.token);
-    expect((await hold(right.tc.app, show.id, seat!, holder!.token)).status).toBe(200);
-    await admit(synced.tc.app, show.id, other!.token);
+    const [holder, other] = await newCustomers(right.ticketClub.app, admin, 2);
+    await admit(right.ticketClub.app, show.id, holder!.token);
+    expect((await hold(right.ticketClub.app, show.id, seat!, holder!.token)).status).toBe(200);
+    await admit(synced.ticketClub.app, show.id, other!.token);
 
     // By the fast instance's own clock this hold ran out 30 s ago; by the line's it has seconds left.
-    const taken = await hold(synced.tc.app, show.id, seat!, other!.token);
+    const taken = await hold(synced.ticketClub.app, show.id, seat!, other!.token);
     expect([taken.status, taken.body.error?.code]).toEqual([409, 'SEAT_UNAVAILABLE']);
-    await synced.tc.services.orders.releaseExpired();
+    await synced.ticketClub.services.orders.releaseExpired();
     expect(await seatRow(shared.db, show.id, seat!)).toMatchObject({ status: 'selected', holder_id: holder!.id });
-    const map = await call(synced.tc.app, 'GET', `/api/shows/${show.id}/seats`, { token: other!.token });
+    const map = await call(synced.ticketClub.app, 'GET', `/api/shows/${show.id}/seats`, { token: other!.token });
     expect(map.body.seats.find((x: { id: string }) => x.id === seat)).toMatchObject({ status: 'selected', mine: false });
   });
 });

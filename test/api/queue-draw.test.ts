@@ -42,11 +42,11 @@ for (const { name, db, redis } of SETUPS)
     beforeAll(async () => {
       clock = new ManualClock(T0);
       h = await startHarness({ db, redis, redisPrefix, clock, testHooks: hooks, env: { QUEUE_GRACE_SECONDS: String(GRACE_S) } });
-      admin = await newAdmin(h.tc, h.tc.app);
+      admin = await newAdmin(h.ticketClub, h.ticketClub.app);
     }, 120_000);
     afterAll(() => h?.close(), 120_000);
 
-    const app = () => h.tc.app;
+    const app = () => h.ticketClub.app;
     const join = (showId: string, token: string) => call(app(), 'POST', `/api/shows/${showId}/queue`, { token });
     const place = (showId: string, token: string) => call(app(), 'GET', `/api/shows/${showId}/queue`, { token });
     const draw = (showId: string) => call(app(), 'GET', `/api/shows/${showId}/draw`);
@@ -105,7 +105,7 @@ for (const { name, db, redis } of SETUPS)
         /does not change/,
       );
       clock.set(onSaleAt);
-      await h.tc.services.queue.drawDue();
+      await h.ticketClub.services.queue.drawDue();
       const after = (await draw(show.id)).body;
       expect(after.commitment).toBe(before.commitment);
       expect(createHash('sha256').update(Buffer.from(after.seed, 'hex')).digest('hex')).toBe(before.commitment);
@@ -146,7 +146,7 @@ for (const { name, db, redis } of SETUPS)
       }
       expect((await place(show.id, late[0]!.token)).body.state).toBe('admitted');
       // The published draw does not change after it.
-      await h.tc.services.queue.drawDue();
+      await h.ticketClub.services.queue.drawDue();
       expect((await draw(show.id)).body).toEqual(published);
     });
 
@@ -156,7 +156,7 @@ for (const { name, db, redis } of SETUPS)
       clock.set(opensAt);
       for (const f of fans) await join(show.id, f.token);
       clock.set(onSaleAt);
-      await h.tc.services.queue.drawDue();
+      await h.ticketClub.services.queue.drawDue();
       const url = await h.listen();
       const run = promisify(execFile);
       const { stdout } = await run(process.execPath, ['--import', 'tsx', 'scripts/verify-draw.ts', url, show.id], { cwd: ROOT });
@@ -169,7 +169,7 @@ for (const { name, db, redis } of SETUPS)
       clock.set(opensAt);
       for (const f of fans.slice(0, 3)) await join(show.id, f.token);
       clock.set(onSaleAt + 2000);
-      await h.tc.services.queue.drawDue();
+      await h.ticketClub.services.queue.drawDue();
       const r = await join(show.id, fans[3]!.token);
       expect(r.body).toMatchObject({ state: 'waiting', position: 3 });
       expect((await draw(show.id)).body.entries).toHaveLength(3);
@@ -185,7 +185,7 @@ for (const { name, db, redis } of SETUPS)
       expect((await place(show.id, goes!.token)).body).toMatchObject({ state: 'none' });
       expect((await place(show.id, stays!.token)).body.entrants).toBe(1);
       clock.set(onSaleAt);
-      await h.tc.services.queue.drawDue();
+      await h.ticketClub.services.queue.drawDue();
       expect((await draw(show.id)).body.entries).toEqual([kept]);
       expect((await place(show.id, goes!.token)).body).toMatchObject({ state: 'none' });
     });
@@ -197,15 +197,15 @@ for (const { name, db, redis } of SETUPS)
       const kept = (await join(show.id, watched!.token)).body.entryId;
       await join(show.id, absent!.token);
       clock.advance((GRACE_S - 5) * 1000);
-      await h.tc.services.queue.touch(show.id, [watched!.id]);
-      await h.tc.services.queue.drawDue();
+      await h.ticketClub.services.queue.touch(show.id, [watched!.id]);
+      await h.ticketClub.services.queue.drawDue();
       expect((await place(show.id, absent!.token)).body.state).toBe('early');
       clock.advance(10_000);
-      await h.tc.services.queue.drawDue();
+      await h.ticketClub.services.queue.drawDue();
       expect((await place(show.id, absent!.token)).body).toMatchObject({ state: 'none' });
       expect((await place(show.id, watched!.token)).body.state).toBe('early');
       clock.set(onSaleAt);
-      await h.tc.services.queue.drawDue();
+      await h.ticketClub.services.queue.drawDue();
       expect((await draw(show.id)).body.entries).toEqual([kept]);
     });
 
@@ -256,10 +256,10 @@ for (const { name, db, redis } of SETUPS)
           clock.set(onSaleAt);
           const p = pausePoint();
           hooks.drawClaim = p.hook;
-          const drawing = h.tc.services.queue.drawDue();
+          const drawing = h.ticketClub.services.queue.drawDue();
           await p.entered;
           hooks.drawClaim = undefined;
-          const racing = call(slow.tc.app, 'POST', `/api/shows/${show.id}/queue`, { token: fans[3]!.token });
+          const racing = call(slow.ticketClub.app, 'POST', `/api/shows/${show.id}/queue`, { token: fans[3]!.token });
           await new Promise((r) => setTimeout(r, 300));
           p.letGo();
           await drawing;
@@ -286,11 +286,11 @@ for (const { name, db, redis } of SETUPS)
           // The other instance has claimed (or found the claim) and stops before its first chunk ...
           const p = pausePoint();
           hooks2.drawChunk = p.hook;
-          const slowMove = other.tc.services.queue.finishDraw(show.id);
+          const slowMove = other.ticketClub.services.queue.finishDraw(show.id);
           await p.entered;
           hooks2.drawChunk = undefined;
           // ... while this one puts the whole draw in line, and a drawn fan leaves the line.
-          await h.tc.services.queue.finishDraw(show.id);
+          await h.ticketClub.services.queue.finishDraw(show.id);
           const entries: string[] = (await draw(show.id)).body.entries;
           const leaver = tokenOf.get(entries[5]!)!;
           expect((await place(show.id, leaver)).body).toMatchObject({ state: 'waiting', position: 4 });

@@ -13,30 +13,30 @@ describeOnEachStore('admission expiry (%s store)', (storeKind) => {
 
   beforeAll(async () => {
     h = await startHarness({ redis: storeKind === 'redis' });
-    h.tc.services.queue.startExpiryTimers();
-    admin = await newAdmin(h.tc, h.tc.app);
+    h.ticketClub.services.queue.startExpiryTimers();
+    admin = await newAdmin(h.ticketClub, h.ticketClub.app);
   });
   afterAll(async () => {
-    await h.tc.services.queue.stopExpiryTimers();
+    await h.ticketClub.services.queue.stopExpiryTimers();
     await h.close();
   });
 
   it('when an admission window ends, then the next waiter is admitted within 200 ms of its end', async () => {
-    const show = await createShow(h.tc.app, admin, { pageCapacity: 1, purchaseWindowSeconds: 5, now: Date.now() - 1_000 });
-    const [first, second] = await newCustomers(h.tc.app, admin, 2);
-    const a = await call(h.tc.app, 'POST', `/api/shows/${show.id}/queue`, { token: first!.token });
+    const show = await createShow(h.ticketClub.app, admin, { pageCapacity: 1, purchaseWindowSeconds: 5, now: Date.now() - 1_000 });
+    const [first, second] = await newCustomers(h.ticketClub.app, admin, 2);
+    const a = await call(h.ticketClub.app, 'POST', `/api/shows/${show.id}/queue`, { token: first!.token });
     expect(a.body.state).toBe('admitted');
-    expect((await call(h.tc.app, 'POST', `/api/shows/${show.id}/queue`, { token: second!.token })).body).toMatchObject({ state: 'waiting', position: 1 });
+    expect((await call(h.ticketClub.app, 'POST', `/api/shows/${show.id}/queue`, { token: second!.token })).body).toMatchObject({ state: 'waiting', position: 1 });
 
     const endsAt = Date.parse(a.body.expiresAt);
-    let b = await call(h.tc.app, 'GET', `/api/shows/${show.id}/queue`, { token: second!.token });
+    let b = await call(h.ticketClub.app, 'GET', `/api/shows/${show.id}/queue`, { token: second!.token });
     while (b.body.state !== 'admitted' && Date.now() < endsAt + 3_000) {
       await new Promise((r) => setTimeout(r, 20));
-      b = await call(h.tc.app, 'GET', `/api/shows/${show.id}/queue`, { token: second!.token });
+      b = await call(h.ticketClub.app, 'GET', `/api/shows/${show.id}/queue`, { token: second!.token });
     }
     expect(b.body.state).toBe('admitted');
     expect(Date.parse(b.body.admittedAt) - endsAt).toBeGreaterThanOrEqual(0);
     expect(Date.parse(b.body.admittedAt) - endsAt).toBeLessThan(200);
-    expect((await call(h.tc.app, 'GET', `/api/shows/${show.id}/queue`, { token: first!.token })).body).toMatchObject({ state: 'none' });
+    expect((await call(h.ticketClub.app, 'GET', `/api/shows/${show.id}/queue`, { token: first!.token })).body).toMatchObject({ state: 'none' });
   }, 20_000);
 });

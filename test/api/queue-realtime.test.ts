@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, createShow, newAdmin, newCustomers } from '../support/api-client.js';
 import type { TestHooks } from '../../src/server/platform/test-hooks.js';
+import type { QueueStatusEvent } from '../../src/shared/realtime.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { connect, emitAck, nextEvent, sleep, type ClientSocket } from '../support/sockets.js';
 import { describeOnEachStore } from '../support/needs.js';
@@ -17,7 +18,7 @@ describeOnEachStore('waiting room over realtime (%s store)', (storeKind) => {
   beforeAll(async () => {
     h = await startHarness({ redis: storeKind === 'redis', jobs: true, env: { QUEUE_GRACE_SECONDS: '3', ADMITTED_GRACE_SECONDS: '3' }, testHooks: hooks });
     url = await h.listen();
-    admin = await newAdmin(h.tc, h.tc.app);
+    admin = await newAdmin(h.ticketClub, h.ticketClub.app);
   });
   afterAll(async () => {
     for (const s of sockets) s.disconnect();
@@ -29,13 +30,13 @@ describeOnEachStore('waiting room over realtime (%s store)', (storeKind) => {
     sockets.push(s);
     return s;
   };
-  const state = async (showId: string, token: string) => (await call(h.tc.app, 'GET', `/api/shows/${showId}/queue`, { token })).body;
+  const state = async (showId: string, token: string) => (await call(h.ticketClub.app, 'GET', `/api/shows/${showId}/queue`, { token })).body;
 
   it('when a watched tab closes, then its place is freed after the grace and the next is admitted live', async () => {
-    const show = await createShow(h.tc.app, admin, { pageCapacity: 1 });
-    const [a, b] = await newCustomers(h.tc.app, admin, 2);
-    await call(h.tc.app, 'POST', `/api/shows/${show.id}/queue`, { token: a!.token });
-    await call(h.tc.app, 'POST', `/api/shows/${show.id}/queue`, { token: b!.token });
+    const show = await createShow(h.ticketClub.app, admin, { pageCapacity: 1 });
+    const [a, b] = await newCustomers(h.ticketClub.app, admin, 2);
+    await call(h.ticketClub.app, 'POST', `/api/shows/${show.id}/queue`, { token: a!.token });
+    await call(h.ticketClub.app, 'POST', `/api/shows/${show.id}/queue`, { token: b!.token });
     const sa = await open(a!.token);
     const sb = await open(b!.token);
     const firstStatus = nextEvent(sb, 'queue:status', (e) => e.showId === show.id);
@@ -63,13 +64,54 @@ describeOnEachStore('waiting room over realtime (%s store)', (storeKind) => {
     return cond();
   };
 
+  it('when the line moves at the front, in the middle and at the back, then every waiting tab hears its true place within about a second, and no waiter who stayed in line is read again', async () => {
+    const show = await createShow(h.ticketClub.app, admin, { pageCapacity: 2 });
+    const fans = await newCustomers(h.ticketClub.app, admin, 12);
+    for (const f of fans) await call(h.ticketClub.app, 'POST', `/api/shows/${show.id}/queue`, { token: f.token });
+    const last = new Map<string, QueueStatusEvent>();
+    const placeOf = (e: QueueStatusEvent | undefined) => (e?.state === 'waiting' ? e.position : undefined);
+    for (const f of fans) {
+      const s = await open(f.token);
+      s.on('queue:status', (e) => {
+        if (e.showId === show.id) last.set(f.id, e);
+      });
+      expect(await emitAck(s, 'queue:watch', show.id)).toEqual({ ok: true });
+    }
+    await sleep(1_200); // every watch followed by a tick
+
+    // The front (an admitted fan: two waiters move up and one is admitted), the middle, the back; one rejoins.
+    for (const i of [0, 6, 11]) await call(h.ticketClub.app, 'DELETE', `/api/shows/${show.id}/queue`, { token: fans[i]!.token });
+    await call(h.ticketClub.app, 'POST', `/api/shows/${show.id}/queue`, { token: fans[6]!.token });
+    // From here on, count the waiting places the server reads from the store while its ticks run.
+    const places = h.store.places.bind(h.store);
+    let waitingReads = 0;
+    h.store.places = async (...args) => {
+      const out = await places(...args);
+      waitingReads += out.filter((p) => p.state === 'waiting').length;
+      return out;
+    };
+    try {
+      await sleep(2_500);
+    } finally {
+      h.store.places = places;
+    }
+    // Only the fan who rejoined is read as a waiter again (its ticket left the line); the others follow the line's log.
+    expect(waitingReads).toBeLessThanOrEqual(1);
+    const truth = await Promise.all(fans.map((f) => state(show.id, f.token)));
+    expect(truth.filter((t) => t.state === 'waiting').length).toBe(8);
+    fans.forEach((f, i) => {
+      if (truth[i].state === 'waiting') expect([f.id, placeOf(last.get(f.id))]).toEqual([f.id, truth[i].position]);
+      else expect(placeOf(last.get(f.id))).toBeUndefined();
+    });
+  });
+
   it.each(['admitted', 'waiting'] as const)(
     'when a tab closes while its watch is still being handled, then the %s account is removed after the grace',
     async (kind) => {
-      const show = await createShow(h.tc.app, admin, { pageCapacity: 1 });
-      const [first, second] = await newCustomers(h.tc.app, admin, 2);
-      await call(h.tc.app, 'POST', `/api/shows/${show.id}/queue`, { token: first!.token });
-      await call(h.tc.app, 'POST', `/api/shows/${show.id}/queue`, { token: second!.token });
+      const show = await createShow(h.ticketClub.app, admin, { pageCapacity: 1 });
+      const [first, second] = await newCustomers(h.ticketClub.app, admin, 2);
+      await call(h.ticketClub.app, 'POST', `/api/shows/${show.id}/queue`, { token: first!.token });
+      await call(h.ticketClub.app, 'POST', `/api/shows/${show.id}/queue`, { token: second!.token });
       const gone = kind === 'admitted' ? first! : second!;
       const other = kind === 'admitted' ? second! : first!;
       const sOther = await open(other.token);
@@ -90,7 +132,7 @@ describeOnEachStore('waiting room over realtime (%s store)', (storeKind) => {
       await entered;
       hooks.queueWatch = undefined;
       tab.disconnect();
-      expect(await eventually(async () => !h.tc.io.of('/').sockets.has(serverId), 2_000)).toBe(true);
+      expect(await eventually(async () => !h.ticketClub.io.of('/').sockets.has(serverId), 2_000)).toBe(true);
       letGo();
 
       // Grace 3 s, heartbeat every second, sweep every second: gone well within 6 s, for good.
@@ -101,10 +143,10 @@ describeOnEachStore('waiting room over realtime (%s store)', (storeKind) => {
   );
 
   it('when a tab reconnects within the grace, then it keeps its place', async () => {
-    const show = await createShow(h.tc.app, admin, { pageCapacity: 1 });
-    const [a, b] = await newCustomers(h.tc.app, admin, 2);
-    await call(h.tc.app, 'POST', `/api/shows/${show.id}/queue`, { token: a!.token });
-    await call(h.tc.app, 'POST', `/api/shows/${show.id}/queue`, { token: b!.token });
+    const show = await createShow(h.ticketClub.app, admin, { pageCapacity: 1 });
+    const [a, b] = await newCustomers(h.ticketClub.app, admin, 2);
+    await call(h.ticketClub.app, 'POST', `/api/shows/${show.id}/queue`, { token: a!.token });
+    await call(h.ticketClub.app, 'POST', `/api/shows/${show.id}/queue`, { token: b!.token });
     const sb = await open(b!.token);
     await emitAck(sb, 'queue:watch', show.id);
     let tab = await open(a!.token);
@@ -122,12 +164,12 @@ describeOnEachStore('waiting room over realtime (%s store)', (storeKind) => {
   });
 
   it('when a waiter never connects, then it is removed after the grace', async () => {
-    const show = await createShow(h.tc.app, admin, { pageCapacity: 1 });
-    const [a, b] = await newCustomers(h.tc.app, admin, 2);
-    await call(h.tc.app, 'POST', `/api/shows/${show.id}/queue`, { token: a!.token });
+    const show = await createShow(h.ticketClub.app, admin, { pageCapacity: 1 });
+    const [a, b] = await newCustomers(h.ticketClub.app, admin, 2);
+    await call(h.ticketClub.app, 'POST', `/api/shows/${show.id}/queue`, { token: a!.token });
     const sa = await open(a!.token);
     await emitAck(sa, 'queue:watch', show.id);
-    await call(h.tc.app, 'POST', `/api/shows/${show.id}/queue`, { token: b!.token });
+    await call(h.ticketClub.app, 'POST', `/api/shows/${show.id}/queue`, { token: b!.token });
     await sleep(5_000);
     expect((await state(show.id, b!.token)).state).toBe('none');
     expect((await state(show.id, a!.token)).state).toBe('admitted');
@@ -135,7 +177,7 @@ describeOnEachStore('waiting room over realtime (%s store)', (storeKind) => {
 
   it('rejects a socket without a valid token, and a watch of a malformed or unknown show', async () => {
     await expect(connect(url, 'forged-token-forged-token-forged')).rejects.toThrow();
-    const [a] = await newCustomers(h.tc.app, admin, 1);
+    const [a] = await newCustomers(h.ticketClub.app, admin, 1);
     const s = await open(a!.token);
     expect(await emitAck(s, 'queue:watch', 'nope')).toMatchObject({ error: { code: 'VALIDATION_FAILED' } });
     expect(await emitAck(s, 'queue:watch', '00000000-0000-4000-8000-000000000000')).toMatchObject({ error: { code: 'NOT_FOUND' } });
@@ -147,8 +189,8 @@ describe('connection limit', () => {
     const h = await startHarness({ env: { MAX_CONNECTIONS: '3' } });
     try {
       const url = await h.listen();
-      const admin = await newAdmin(h.tc, h.tc.app);
-      const fans = await newCustomers(h.tc.app, admin, 4);
+      const admin = await newAdmin(h.ticketClub, h.ticketClub.app);
+      const fans = await newCustomers(h.ticketClub.app, admin, 4);
       const open = await Promise.all(fans.slice(0, 3).map((f) => connect(url, f.token)));
       await expect(connect(url, fans[3]!.token)).rejects.toThrow();
       // Still serving the connections it has, and new ones once one closes.

@@ -47,7 +47,7 @@ const requestSchemas = (routes: Record<string, DeclaredRoute>): [string, z.ZodTy
 
 describe('no NUL in any request string', () => {
   let h: Harness;
-  const app = () => h.tc.app;
+  const app = () => h.ticketClub.app;
   beforeAll(async () => {
     h = await startHarness({ db: 'pglite' });
   }, 60_000);
@@ -72,7 +72,7 @@ describe('no NUL in any request string', () => {
     let fixture: Record<string, string>;
 
     beforeAll(async () => {
-      admin = await newAdmin(h.tc, app());
+      admin = await newAdmin(h.ticketClub, app());
       const show = await createShow(app(), admin, { maxTicketsPerAccount: 4 });
       const [fan] = await newCustomers(app(), admin, 1);
       await admit(app(), show.id, fan!.token);
@@ -87,6 +87,8 @@ describe('no NUL in any request string', () => {
     const validBodies = (): Record<string, unknown> => ({
       'POST /api/auth/signup': { name: 'Nul Tester', email: 'nul@example.com', password: 'password123' },
       'POST /api/auth/login': { email: 'nul@example.com', password: 'password123' },
+      'POST /api/auth/password-reset': { email: 'nul@example.com' },
+      'POST /api/auth/password-reset/confirm': { token: 'a'.repeat(43), password: 'password123' },
       'POST /api/shows/:showId/checkout': { seatIds: [fixture.seatId] },
       'POST /api/orders/:orderId/pay': { method: 'card', card: { ...GOOD_CARD } },
       'POST /api/admin/venues': { name: 'Hall', city: 'Taipei', address: 'Road 1', timeZone: 'Asia/Taipei', areas: [{ name: 'A', rows: 1, seatsPerRow: 2 }] },

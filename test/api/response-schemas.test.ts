@@ -4,13 +4,15 @@ import type { z } from 'zod';
 import { call, newAdmin, type Res } from '../support/api-client.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { describeOnEachDatabase } from '../support/needs.js';
+import { fileContentType } from '../../src/server/platform/validation.js';
 import { declaredRoutes, type DeclaredRoute } from '../support/routes.js';
 import { GOOD_CARD, seatIdsOf } from './seat-helpers.js';
 
 /*
  * Responses are documented, not filtered, by the schemas their routes declare (they go out with
  * JSON.stringify). So the schemas must say everything the server sends: each answer here must
- * parse with its route's schema and carry no field the schema does not name.
+ * parse with its route's schema and carry no field the schema does not name. A route that answers
+ * a file (PDF, CSV, .ics) must answer with the content type it declares.
  */
 
 type Def = Record<string, unknown> & { type: string };
@@ -48,9 +50,9 @@ describeOnEachDatabase('response schemas (%s)', (kind) => {
 
   beforeAll(async () => {
     h = await startHarness({ db: kind });
-    app = h.tc.app;
+    app = h.ticketClub.app;
     routes = declaredRoutes(app);
-    admin = await newAdmin(h.tc, app);
+    admin = await newAdmin(h.ticketClub, app);
   }, 120_000);
   afterAll(async () => {
     await h?.close();
@@ -72,12 +74,29 @@ describeOnEachDatabase('response schemas (%s)', (kind) => {
     return r;
   }
 
+  /** Calls a route that answers a file: a 200 with the content type its schema declares, and a body. */
+  async function file(key: string, url: string, token?: string): Promise<void> {
+    const r = await app.inject({ method: 'GET', url, headers: token ? { authorization: `Bearer ${token}` } : {} });
+    expect(r.statusCode, `${key}: ${r.body.slice(0, 200)}`).toBe(200);
+    const schema = routes[key]?.response['200'];
+    expect(schema, `${key} declares no schema for 200`).toBeDefined();
+    const declared = fileContentType(schema!);
+    expect(declared, `${key} does not declare a file's content type`).toBeDefined();
+    expect(String(r.headers['content-type']).split(';')[0]).toBe(declared);
+    expect(r.rawPayload.length).toBeGreaterThan(0);
+    seen.add(key);
+  }
+
   it('every answer of a whole sale, from signup to the door, is what its route declares, field by field', async () => {
     await checked('GET /api/health', '/api/health');
     await checked('GET /api/config', '/api/config');
     const email = `schemas${Date.now()}@example.com`;
-    const fan = (await checked('POST /api/auth/signup', '/api/auth/signup', { body: { name: 'Fan', email, password: 'password123' } })).body.token as string;
-    await checked('POST /api/auth/login', '/api/auth/login', { body: { email, password: 'password123' } });
+    await checked('POST /api/auth/signup', '/api/auth/signup', { body: { name: 'Fan', email, password: 'password123' } });
+    // Forgot password: the token is in the queued email (no transport sends it here); every session ends.
+    await checked('POST /api/auth/password-reset', '/api/auth/password-reset', { body: { email } });
+    const { rows } = await h.db.query<{ token: string }>(`SELECT payload->>'token' AS token FROM mail_outbox WHERE kind = 'password-reset' AND to_address = $1`, [email]);
+    await checked('POST /api/auth/password-reset/confirm', '/api/auth/password-reset/confirm', { body: { token: rows[0]!.token, password: 'password456' } });
+    const fan = (await checked('POST /api/auth/login', '/api/auth/login', { body: { email, password: 'password456' } })).body.token as string;
     await checked('GET /api/me', '/api/me', { token: fan });
     const [late, early] = (await checked('POST /api/admin/users/bulk', '/api/admin/users/bulk', { token: admin, body: { count: 2, emailPrefix: `s${Date.now()}-`, password: 'password123' } })).body.users as { token: string }[];
 
@@ -99,6 +118,8 @@ describeOnEachDatabase('response schemas (%s)', (kind) => {
     await checked('GET /api/events', '/api/events?q=band');
     await checked('GET /api/events/:eventId', `/api/events/${event.id}`);
     await checked('GET /api/shows/:showId', `/api/shows/${show.id}`);
+    await file('GET /api/shows/:showId/calendar.ics', `/api/shows/${show.id}/calendar.ics`);
+    await file('GET /api/shows/:showId/calendar.ics', `/api/shows/${show.id}/calendar.ics?for=onsale`);
     await checked('GET /api/admin/events', '/api/admin/events', { token: admin });
 
     expect((await checked('GET /api/shows/:showId/queue', `/api/shows/${show.id}/queue`, { token: fan })).body.state).toBe('none');
@@ -124,8 +145,14 @@ describeOnEachDatabase('response schemas (%s)', (kind) => {
     const paid = (await checked('POST /api/orders/:orderId/pay', `/api/orders/${order.id}/pay`, { token: fan, body: { method: 'card', card: GOOD_CARD } })).body.order;
     await checked('GET /api/orders', '/api/orders', { token: fan });
     await checked('GET /api/orders/:orderId', `/api/orders/${order.id}`, { token: fan });
+    await file('GET /api/orders/:orderId/tickets.pdf', `/api/orders/${order.id}/tickets.pdf`, fan);
     await checked('POST /api/admin/checkin', '/api/admin/checkin', { token: admin, body: { code: paid.tickets[0].code, showId: show.id } });
     await checked('GET /api/admin/shows/:showId/stats', `/api/admin/shows/${show.id}/stats`, { token: admin });
+    await checked('GET /api/admin/shows/:showId/stats/history', `/api/admin/shows/${show.id}/stats/history?minutes=5`, { token: admin });
+    await file('GET /api/admin/shows/:showId/orders.csv', `/api/admin/shows/${show.id}/orders.csv`, admin);
+    await file('GET /api/admin/shows/:showId/attendees.csv', `/api/admin/shows/${show.id}/attendees.csv`, admin);
+    // The outbox: the reset email and the paid order's tickets.
+    expect((await checked('GET /api/admin/mail', '/api/admin/mail', { token: admin })).body.messages.length).toBeGreaterThanOrEqual(2);
 
     await checked('GET /api/pages/:slug', '/api/pages/help');
     await checked('GET /api/admin/pages', '/api/admin/pages', { token: admin });

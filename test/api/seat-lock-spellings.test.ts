@@ -50,10 +50,10 @@ for (const redis of [false, true])
   });
 
   it('when one account holds seats under six spellings of the show id at once, then the limit of 2 holds', async () => {
-    const admin = await newAdmin(h.tc, h.tc.app);
-    const show = await createShow(h.tc.app, admin, { maxTicketsPerAccount: 2, pageCapacity: 10 });
-    const [fan] = await newCustomers(h.tc.app, admin, 1);
-    const { queue, seats } = h.tc.services;
+    const admin = await newAdmin(h.ticketClub, h.ticketClub.app);
+    const show = await createShow(h.ticketClub.app, admin, { maxTicketsPerAccount: 2, pageCapacity: 10 });
+    const [fan] = await newCustomers(h.ticketClub.app, admin, 1);
+    const { queue, seats } = h.ticketClub.services;
     const names = [0, 1, 2, 3, 0b1010, 0xff].map((m) => spelling(show.id, m));
     expect(new Set(names).size).toBe(names.length);
     // Admitted under every spelling, as a client past the door could have been.

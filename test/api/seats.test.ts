@@ -12,11 +12,11 @@ describeOnEachDatabase('seats on %s', (kind) => {
   let admin: string;
   beforeAll(async () => {
     h = await startHarness({ db: kind });
-    admin = await newAdmin(h.tc, h.tc.app);
+    admin = await newAdmin(h.ticketClub, h.ticketClub.app);
   }, 120_000); // PGlite start and migrations are slow on a busy machine
   afterAll(() => h?.close(), 120_000);
 
-  const app = () => h.tc.app;
+  const app = () => h.ticketClub.app;
 
   it('when 60 admitted buyers race for the same 10 seats, then each seat has exactly one holder', async () => {
     const show = await createShow(app(), admin, { pageCapacity: 100, areas: [{ name: 'Front', rows: 1, seatsPerRow: 10 }] });
@@ -224,12 +224,12 @@ describeOnEachDatabase('seat holds over time on %s', (kind) => {
   let admin: string;
   beforeAll(async () => {
     h = await startHarness({ db: kind, clock });
-    admin = await newAdmin(h.tc, h.tc.app);
+    admin = await newAdmin(h.ticketClub, h.ticketClub.app);
   }, 120_000); // PGlite start and migrations are slow on a busy machine
   afterAll(() => h?.close(), 120_000);
 
   it('when a hold runs out, then another buyer can take the seat, and the release job frees the rest', async () => {
-    const app = h.tc.app;
+    const app = h.ticketClub.app;
     const show = await createShow(app, admin, { purchaseWindowSeconds: 5, now: clock.now() });
     const [s1, s2] = await seatIdsOf(h.db, show.id);
     const a = await newCustomer(app);
@@ -245,11 +245,11 @@ describeOnEachDatabase('seat holds over time on %s', (kind) => {
     expect((await hold(app, show.id, s1!, b.token)).status).toBe(200);
     expect(await seatRow(h.db, show.id, s1!)).toMatchObject({ status: 'selected', holder_id: b.id });
     // The expired hold no longer counts towards A's limit either.
-    expect(await h.tc.services.seats.countForAccount(show.id, a.id)).toBe(0);
+    expect(await h.ticketClub.services.seats.countForAccount(show.id, a.id)).toBe(0);
 
     // s2 still says selected in the table until the job runs; then it is free for everyone.
     expect((await seatRow(h.db, show.id, s2!)).status).toBe('selected');
-    const released = await h.tc.services.orders.releaseExpired();
+    const released = await h.ticketClub.services.orders.releaseExpired();
     expect(released.seats).toBeGreaterThanOrEqual(1);
     expect(await seatRow(h.db, show.id, s2!)).toMatchObject({ status: 'available', holder_id: null });
     expect(await seatRow(h.db, show.id, s1!)).toMatchObject({ status: 'selected', holder_id: b.id });

@@ -137,14 +137,14 @@ describeOnEachDatabase('show page age (%s)', (kind) => {
     const clock = new ManualClock(Date.now());
     const h = await startHarness({ db: kind, clock });
     try {
-      const adminToken = await newAdmin(h.tc, h.tc.app);
-      const show = await createShow(h.tc.app, adminToken, { now: clock.now(), areas: [{ name: 'A', rows: 1, seatsPerRow: 2 }] });
-      const [buyer] = await newCustomers(h.tc.app, adminToken, 1);
-      await admit(h.tc.app, show.id, buyer!.token);
-      const held = await hold(h.tc.app, show.id, (await seatIdsOf(h.db, show.id))[0]!, buyer!.token);
+      const adminToken = await newAdmin(h.ticketClub, h.ticketClub.app);
+      const show = await createShow(h.ticketClub.app, adminToken, { now: clock.now(), areas: [{ name: 'A', rows: 1, seatsPerRow: 2 }] });
+      const [buyer] = await newCustomers(h.ticketClub.app, adminToken, 1);
+      await admit(h.ticketClub.app, show.id, buyer!.token);
+      const held = await hold(h.ticketClub.app, show.id, (await seatIdsOf(h.db, show.id))[0]!, buyer!.token);
       expect(held.status).toBe(200);
       const page = async () => {
-        const r = await call(h.tc.app, 'GET', `/api/shows/${show.id}`);
+        const r = await call(h.ticketClub.app, 'GET', `/api/shows/${show.id}`);
         expect(r.status, JSON.stringify(r.body)).toBe(200);
         return available(r.body.show);
       };

@@ -21,8 +21,8 @@ describeOnEachDatabase('site pages (%s)', (kind) => {
 
   beforeAll(async () => {
     h = await startHarness({ db: kind });
-    app = h.tc.app;
-    admin = await newAdmin(h.tc, app);
+    app = h.ticketClub.app;
+    admin = await newAdmin(h.ticketClub, app);
     fan = (await newCustomer(app)).token;
   }, SETUP_TIMEOUT);
   afterAll(async () => {

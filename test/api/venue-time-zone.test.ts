@@ -21,8 +21,8 @@ describeOnEachDatabase('venue time zones (%s)', (kind) => {
 
   beforeAll(async () => {
     h = await startHarness({ db: kind });
-    app = h.tc.app;
-    admin = await newAdmin(h.tc, app);
+    app = h.ticketClub.app;
+    admin = await newAdmin(h.ticketClub, app);
     dflt = await startHarness({ db: kind, env: { DEFAULT_TIME_ZONE: 'Europe/Berlin' } });
   }, SETUP_TIMEOUT);
   afterAll(async () => {
@@ -83,12 +83,12 @@ describeOnEachDatabase('venue time zones (%s)', (kind) => {
     expect(r.status).toBe(201);
     expect(r.body.venue.timeZone).toBe('UTC');
 
-    const otherAdmin = await newAdmin(dflt.tc, dflt.tc.app);
-    const b = await call(dflt.tc.app, 'POST', '/api/admin/venues', { token: otherAdmin, body: { name: 'Berlin Hall', city: 'Berlin', areas: AREAS } });
+    const otherAdmin = await newAdmin(dflt.ticketClub, dflt.ticketClub.app);
+    const b = await call(dflt.ticketClub.app, 'POST', '/api/admin/venues', { token: otherAdmin, body: { name: 'Berlin Hall', city: 'Berlin', areas: AREAS } });
     expect(b.status).toBe(201);
     expect(b.body.venue.timeZone).toBe('Europe/Berlin');
-    const { showId } = await showAt(b.body.venue.id, b.body.venue.areas[0].id, otherAdmin, dflt.tc.app);
-    expect((await call(dflt.tc.app, 'GET', `/api/shows/${showId}`)).body.show.venue.timeZone).toBe('Europe/Berlin');
+    const { showId } = await showAt(b.body.venue.id, b.body.venue.areas[0].id, otherAdmin, dflt.ticketClub.app);
+    expect((await call(dflt.ticketClub.app, 'GET', `/api/shows/${showId}`)).body.show.venue.timeZone).toBe('Europe/Berlin');
   });
 
   it.each([['Mars/Olympus_Mons'], ['Asia/Taipeh'], ['+08:00'], ['GMT+8:00'], [''], ['Asia/Taipei\u0000'], [8], [null]])(

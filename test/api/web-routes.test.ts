@@ -22,7 +22,7 @@ describe('web addresses', () => {
     mkdirSync(path.join(dist, 'assets'));
     writeFileSync(path.join(dist, 'assets', 'app.js'), 'console.log(1)');
     h = await startHarness({ env: { WEB_DIST: dist } });
-    app = h.tc.app;
+    app = h.ticketClub.app;
   }, SETUP_TIMEOUT);
   afterAll(async () => {
     await h?.close();

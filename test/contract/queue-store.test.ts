@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it, onTestFinished } from 'vitest';
 import { MemoryQueueStore } from '../../src/server/adapters/memory/memory-queue-store.js';
 import { RedisQueueStore } from '../../src/server/adapters/redis/redis-queue-store.js';
 import { ManualClock } from '../../src/server/platform/clock.js';
+import { LineFollower } from '../../src/server/modules/queue/line-follower.js';
 import type { Place, QueueLimits, QueueStore } from '../../src/server/modules/queue/queue-store.js';
 import { REDIS_URL, uniqueName } from '../support/harness.js';
 import { describeOnEachStore, type StoreKind } from '../support/needs.js';
@@ -67,7 +68,7 @@ class Model {
     for (const u of users) if (this.seen.has(u)) this.seen.set(u, now);
   }
   /** The place as the store reports it, but for the admission's id (checked apart: unique per admission). */
-  place(u: string, now: number): Place | Omit<Place & { state: 'admitted' }, 'admissionId'> {
+  place(u: string, now: number): { state: Place['state'] } & Record<string, unknown> {
     const a = this.admitted.find((x) => x.userId === u);
     if (a) return { state: 'admitted', ...a, at: now };
     const i = this.waiting.indexOf(u);
@@ -94,7 +95,12 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   { weight: 1, arbitrary: fc.constant({ kind: 'endWaits' as const }) },
 );
 
-const withoutId = (p: Place) => {
+/** The place but for what is checked apart: the admission's id (unique), a waiter's ticket and mark. */
+const withoutId = (p: Place): object => {
+  if (p.state === 'waiting') {
+    const { ticket: _t, mark: _m, ...rest } = p;
+    return rest;
+  }
   if (p.state !== 'admitted') return p;
   const { admissionId: _id, ...rest } = p;
   return rest;
@@ -191,6 +197,8 @@ async function check(store: QueueStore, clock: ManualClock, ops: Op[], capacity:
     const places = await store.places(showId, users, capacity);
     expect(places.map(withoutId)).toEqual(users.map((u) => model.place(u, now)));
     for (const p of places) if (p.state === 'admitted') expect(p.admissionId).toBe(admissionIds.get(p.userId));
+    // A waiter's ticket is the one it joined with (a rejoin gets a new one).
+    for (const p of places) if (p.state === 'waiting') expect(p.ticket).toBe(ticketOf.get(p.userId));
     // Live only while the window is open by the line's clock.
     for (const u of users) {
       const m = model.admitted.find((a) => a.userId === u);
@@ -208,13 +216,160 @@ async function check(store: QueueStore, clock: ManualClock, ops: Op[], capacity:
   }
 }
 
-const stores: Record<StoreKind, (clock: ManualClock) => { store: QueueStore; close(): Promise<void> }> = {
-  memory: (clock) => ({ store: new MemoryQueueStore(clock), close: async () => undefined }),
-  redis: (clock) => {
+const stores: Record<StoreKind, (clock: ManualClock, lineLogKeep?: number) => { store: QueueStore; close(): Promise<void> }> = {
+  memory: (clock, lineLogKeep) => ({ store: new MemoryQueueStore(clock, lineLogKeep), close: async () => undefined }),
+  redis: (clock, lineLogKeep) => {
     const redis = new Redis(REDIS_URL);
-    return { store: new RedisQueueStore(redis, uniqueName('tcq'), { testClock: clock }), close: async () => void redis.disconnect() };
+    return { store: new RedisQueueStore(redis, uniqueName('tcq'), { testClock: clock, lineLogKeep }), close: async () => void redis.disconnect() };
   },
 };
+
+type LineOp =
+  | { kind: 'join' | 'leave' | 'follow' | 'unfollow'; user: number }
+  | { kind: 'sweep'; ms: number; seen: number }
+  | { kind: 'endWaits' | 'begin' | 'finish' };
+
+const LINE_USERS = 16;
+const lineOpArb: fc.Arbitrary<LineOp> = fc.oneof(
+  { weight: 10, arbitrary: fc.record({ kind: fc.constant('join' as const), user: fc.nat(LINE_USERS - 1) }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('leave' as const), user: fc.nat(LINE_USERS - 1) }) },
+  // A connection (re)connects and its place is read, or it goes away.
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant('follow' as const), user: fc.nat(LINE_USERS - 1) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('unfollow' as const), user: fc.nat(LINE_USERS - 1) }) },
+  // Time passes (windows run out) and only some accounts are seen: expiries, admissions, removals.
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('sweep' as const), ms: fc.integer({ min: 0, max: 15_000 }), seen: fc.nat((1 << LINE_USERS) - 1) }) },
+  { weight: 1, arbitrary: fc.constant({ kind: 'endWaits' as const }) },
+  // A tick starts (taking the places read so far), and later reads the log and applies it; a
+  // history without `finish` for a while is an instance that missed ticks.
+  { weight: 2, arbitrary: fc.constant({ kind: 'begin' as const }) },
+  { weight: 4, arbitrary: fc.constant({ kind: 'finish' as const }) },
+);
+
+/**
+ * One instance following the line over a random history: after every tick, each place it holds is
+ * the store's rank of that account; each account it lost has left the line; none it followed
+ * before the tick is missing. The lost are read again, as the gateway does.
+ */
+async function checkFollowing(store: QueueStore, clock: ManualClock, ops: LineOp[], capacity: number): Promise<number> {
+  const limits: QueueLimits = { capacity, windowMs: 30_000, graceMs: 20_000, admittedGraceMs: 10_000 };
+  let checked = 0;
+  const showId = randomUUID();
+  const users = Array.from({ length: LINE_USERS }, () => randomUUID());
+  let now = Date.parse('2030-05-01T00:00:00Z');
+  clock.set(now);
+  const line = new LineFollower();
+  /** The ticket each followed account was followed with, and which follow that was. */
+  const followedWith = new Map<string, { ticket: number; n: number }>();
+  let follows = 0;
+  let tick: { since: number | null; before: Map<string, { ticket: number; n: number }> } | null = null;
+  const readAndFollow = async (us: string[]) => {
+    const places = await store.places(showId, us, capacity);
+    for (const p of places) {
+      if (p.state === 'waiting') {
+        line.follow(p.userId, p);
+        followedWith.set(p.userId, { ticket: p.ticket, n: ++follows });
+      } else {
+        line.unfollow(p.userId);
+        followedWith.delete(p.userId);
+      }
+    }
+  };
+  for (const op of [...ops, { kind: 'begin' } as const, { kind: 'finish' } as const]) {
+    if (op.kind === 'join') {
+      // The fan joins, then its page watches (a read on a connection of this instance).
+      await store.join(showId, users[op.user]!, limits);
+      await readAndFollow([users[op.user]!]);
+    } else if (op.kind === 'leave') await store.leave(showId, users[op.user]!, 'left', limits);
+    else if (op.kind === 'follow') await readAndFollow([users[op.user]!]);
+    else if (op.kind === 'unfollow') {
+      line.unfollow(users[op.user]!);
+      followedWith.delete(users[op.user]!);
+    } else if (op.kind === 'sweep') {
+      await store.touch(showId, users.filter((_, i) => (op.seen >> i) & 1));
+      now += op.ms;
+      clock.set(now);
+      await store.sweep(showId, limits);
+    } else if (op.kind === 'endWaits') await store.endWaits(showId, 'sold_out');
+    else if (op.kind === 'begin') {
+      if (!tick) tick = { before: new Map(followedWith), since: line.begin() };
+    } else if (tick) {
+      const { since, before } = tick;
+      tick = null;
+      if (since === null) continue;
+      const t = await store.lineTick(showId, since);
+      const result = line.apply(since, t);
+      checked += result.places.length;
+      const truth = new Map((await store.places(showId, users, capacity)).map((p) => [p.userId, p]));
+      for (const p of result.places) {
+        const real = truth.get(p.userId)!;
+        expect(real.state === 'waiting' ? real.position : real.state).toBe(p.position);
+      }
+      for (const u of result.lost) {
+        // Its ticket left the line, or the log no longer reaches back (trimmed, or a sell-out).
+        const real = truth.get(u)!;
+        if (t.gone !== null) expect(real.state !== 'waiting' || real.ticket !== before.get(u)?.ticket).toBe(true);
+        followedWith.delete(u);
+      }
+      // Every account followed before the tick, and not followed again since, is accounted for.
+      const told = new Set([...result.places.map((p) => p.userId), ...result.lost]);
+      for (const [u, f] of before) if (followedWith.get(u)?.n === f.n) expect(told.has(u)).toBe(true);
+      await readAndFollow(result.lost);
+    }
+  }
+  return checked;
+}
+
+describeOnEachStore('line ticks (%s)', (name) => {
+  const clock = new ManualClock();
+  let store: QueueStore;
+  let close: () => Promise<void> = async () => undefined;
+  beforeAll(() => {
+    // A log that keeps only a few tickets is trimmed often: instances that missed ticks read again.
+    ({ store, close } = stores[name](clock, 8));
+  });
+  afterAll(() => close());
+
+  it('over random histories of joins, leaves, admissions, expiries, removals, sell-outs, missed ticks and reconnects, every place a tick gives is the store\'s rank', async () => {
+    let checked = 0;
+    const numRuns = name === 'redis' ? 60 : 400;
+    await fc.assert(
+      fc.asyncProperty(fc.array(lineOpArb, { minLength: 10, maxLength: 80, size: 'max' }), fc.integer({ min: 1, max: 3 }), async (ops, capacity) => {
+        checked += await checkFollowing(store, clock, ops, capacity);
+      }),
+      { numRuns },
+    );
+    // Not vacuous: the histories had followed waiters at their ticks.
+    expect(checked).toBeGreaterThan(numRuns * 2);
+  });
+
+  it('a tick reads the log since a mark: the tickets that left in order, the page\'s admission times, and null once trimmed', async () => {
+    const own = stores[name](clock, 3);
+    const store = own.store;
+    onTestFinished(() => own.close());
+    const limits: QueueLimits = { capacity: 1, windowMs: 60_000, graceMs: 20_000, admittedGraceMs: 20_000 };
+    const showId = randomUUID();
+    const t0 = Date.parse('2030-06-01T00:00:00Z');
+    clock.set(t0);
+    const users = Array.from({ length: 8 }, () => randomUUID());
+    for (const u of users) await store.join(showId, u, limits); // the first is admitted: ticket 1 left the line
+    const [p] = await store.places(showId, [users[7]!], 1);
+    expect(p).toMatchObject({ state: 'waiting', position: 7, ticket: 8, mark: 1 });
+    await store.leave(showId, users[4]!, 'left', limits); // ticket 5
+    clock.advance(1_000);
+    await store.leave(showId, users[0]!, 'purchased', limits); // admits ticket 2
+    expect(await store.lineTick(showId, 1)).toEqual({ mark: 3, gone: [5, 2], page: [t0 + 1_000], at: t0 + 1_000 });
+    expect((await store.lineTick(showId, 3)).gone).toEqual([]);
+    // Kept: at least 3 (trimmed in bulk at 6); a mark from before the trimmed part gets null.
+    for (const u of users.slice(5)) await store.leave(showId, u, 'left', limits);
+    expect((await store.lineTick(showId, 0)).gone).toBeNull();
+    expect(await store.lineTick(showId, 3)).toMatchObject({ mark: 6, gone: [6, 7, 8] });
+    // A sell-out ends every wait at once: every earlier mark reads again.
+    await store.join(showId, randomUUID(), limits);
+    await store.endWaits(showId, 'sold_out');
+    expect(await store.lineTick(showId, 6)).toMatchObject({ mark: 7, gone: null });
+    expect((await store.lineTick(showId, 7)).gone).toEqual([]);
+  });
+});
 
 describeOnEachStore('queue store contract (%s)', (name) => {
   const clock = new ManualClock();

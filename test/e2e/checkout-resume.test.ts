@@ -49,9 +49,9 @@ describeNeeding(['browser'], 'resuming a checkout in Chromium', () => {
     const show = await saleShow(h, admin);
     const [fan] = await fans(h, admin, 1);
     expect((await joinQueue(h, fan!.token, show.id)).state).toBe('admitted');
-    const seats = (await call(h.tc.app, 'GET', `/api/shows/${show.id}/seats`, { token: fan!.token })).body.seats.slice(0, 1) as { id: string }[];
-    expect((await call(h.tc.app, 'POST', `/api/shows/${show.id}/seats/${seats[0]!.id}/hold`, { token: fan!.token })).status).toBe(200);
-    const co = await call(h.tc.app, 'POST', `/api/shows/${show.id}/checkout`, { token: fan!.token, body: { seatIds: [seats[0]!.id] } });
+    const seats = (await call(h.ticketClub.app, 'GET', `/api/shows/${show.id}/seats`, { token: fan!.token })).body.seats.slice(0, 1) as { id: string }[];
+    expect((await call(h.ticketClub.app, 'POST', `/api/shows/${show.id}/seats/${seats[0]!.id}/hold`, { token: fan!.token })).status).toBe(200);
+    const co = await call(h.ticketClub.app, 'POST', `/api/shows/${show.id}/checkout`, { token: fan!.token, body: { seatIds: [seats[0]!.id] } });
     expect(co.status).toBe(201);
 
     const context = await contextWithSession(browser, url, fan!.token, { width: 1280, height: 860 });

@@ -106,6 +106,12 @@ describeNeeding(['browser'], 'the organizer console', () => {
     await expect.poll(() => textOf(page, 'stat-mean-wait'), WAIT).not.toBe('—');
     await expect.poll(async () => Number(await page.getByTestId('chart-line-length').getAttribute('data-latest')), WAIT).toBe(6);
     await docScreenshot(page, 'console-dashboard');
+    await expect.poll(() => textOf(page, 'stat-paid-orders'), WAIT).toBe('1');
+    await expect.poll(() => textOf(page, 'stat-revenue'), WAIT).toMatch(/^NT\$[\d,]+$/);
+    // The sales chart comes from the server: a reload shows the whole last hour at once.
+    await page.reload();
+    await expect.poll(async () => Number(await page.getByTestId('chart-sold').getAttribute('data-points')), WAIT).toBe(60);
+    expect(await page.getByTestId('export-orders').getAttribute('href')).toBe(`/api/admin/shows/${showId}/orders.csv`);
 
     // ---- Editing the show: a refused change is explained; an allowed one is saved
     await page.getByRole('link', { name: 'Edit show' }).click();
@@ -123,7 +129,7 @@ describeNeeding(['browser'], 'the organizer console', () => {
     await expect.poll(() => row.textContent(), WAIT).toContain('5 minutes to buy');
 
     // ---- Check-in at the door of one show: today's first show is picked; every scan says event, date and seat
-    const { body: listed } = await call(h.tc.app, 'GET', '/api/admin/events', { token: admin });
+    const { body: listed } = await call(h.ticketClub.app, 'GET', '/api/admin/events', { token: admin });
     const allShows = (listed.events as { title: string; shows: { id: string; startsAt: string }[] }[])
       .flatMap((e) => e.shows.map((s) => ({ ...s, title: e.title })))
       .sort((x, y) => Date.parse(x.startsAt) - Date.parse(y.startsAt));

@@ -43,7 +43,7 @@ describeNeeding(['browser'], 'the pre-queue and the draw in a browser', () => {
     await joinQueue(h, third!.token, show.id);
     await expect.poll(() => textOf(page, 'draw-entrants'), WAIT).toBe('3');
     expect(clockSeconds(await textOf(page, 'draw-countdown'))).toBeLessThan(first);
-    const entry = (await call(h.tc.app, 'GET', `/api/shows/${show.id}/queue`, { token: me!.token })).body.entryId as string;
+    const entry = (await call(h.ticketClub.app, 'GET', `/api/shows/${show.id}/queue`, { token: me!.token })).body.entryId as string;
     expect(await textOf(page, 'draw-entry')).toBe(entry);
     await screenshot(page, 'pre-queue');
 
@@ -51,14 +51,14 @@ describeNeeding(['browser'], 'the pre-queue and the draw in a browser', () => {
     // The same browser: the page remembers the fan's entry for after the draw.
     const drawPage = await page.context().newPage();
     await drawPage.goto(`${url}/shows/${show.id}/draw`);
-    const commitment = (await call(h.tc.app, 'GET', `/api/shows/${show.id}/draw`)).body.commitment as string;
+    const commitment = (await call(h.ticketClub.app, 'GET', `/api/shows/${show.id}/draw`)).body.commitment as string;
     await expect.poll(() => textOf(drawPage, 'draw-commitment'), WAIT).toBe(commitment);
     expect(await textOf(drawPage, 'draw-seed')).toBe('published at the draw');
     expect(await textOf(drawPage, 'draw-my-entry')).toBe(entry);
 
     // After the draw the waiting page becomes a place in line or the selling page by itself.
     await expect.poll(async () => (await page.getByTestId('draw-countdown').count()) === 0, { timeout: 30_000, interval: 250 }).toBe(true);
-    const published = (await call(h.tc.app, 'GET', `/api/shows/${show.id}/draw`)).body;
+    const published = (await call(h.ticketClub.app, 'GET', `/api/shows/${show.id}/draw`)).body;
     expect(published.entries).toHaveLength(3);
     // The draw page finds the seed on its own and recomputes the order in the browser.
     await expect.poll(() => textOf(drawPage, 'draw-check'), { timeout: 20_000, interval: 250 }).toMatch(/^Verified in your browser/);

@@ -28,7 +28,7 @@ describeNeeding(['browser'], 'the fan\'s side of the site', () => {
   }
 
   async function eventId(title: string): Promise<string> {
-    const events = (await call(h.tc.app, 'GET', `/api/events?q=${encodeURIComponent(title)}`)).body.events as { id: string; title: string }[];
+    const events = (await call(h.ticketClub.app, 'GET', `/api/events?q=${encodeURIComponent(title)}`)).body.events as { id: string; title: string }[];
     return events.find((e) => e.title === title)!.id;
   }
 
@@ -65,7 +65,7 @@ describeNeeding(['browser'], 'the fan\'s side of the site', () => {
 
     await form.getByTestId('show-starts').fill('2031-01-15T19:30');
     await form.getByTestId('show-submit').click();
-    await expect.poll(async () => (await call(h.tc.app, 'GET', `/api/shows/${showId}`)).body.show.startsAt, WAIT).toBe('2031-01-15T11:30:00.000Z');
+    await expect.poll(async () => (await call(h.ticketClub.app, 'GET', `/api/shows/${showId}`)).body.show.startsAt, WAIT).toBe('2031-01-15T11:30:00.000Z');
 
     // The venue's zone is on its card, with a form to change it that suggests every zone.
     await page.goto(`${url}/admin/venues`);
@@ -150,7 +150,7 @@ describeNeeding(['browser'], 'the fan\'s side of the site', () => {
 
   it('when a fan has tickets for a show to come and one played, then the profile lists them under Upcoming and Past', async () => {
     const fan = await loginToken(h, DEMO_FAN);
-    const shows = (await call(h.tc.app, 'GET', `/api/events/${await eventId('Midnight Tides Tour')}`)).body.event.shows as { id: string }[];
+    const shows = (await call(h.ticketClub.app, 'GET', `/api/events/${await eventId('Midnight Tides Tour')}`)).body.event.shows as { id: string }[];
     for (const s of shows) {
       expect((await joinQueue(h, fan, s.id)).state).toBe('admitted');
       await buyAdmitted(h, fan, s.id, 1);
@@ -172,7 +172,10 @@ describeNeeding(['browser'], 'the fan\'s side of the site', () => {
 
     await page.getByTestId('forgot-password-link').click();
     await page.waitForURL(`${url}/forgot-password`);
-    await expect.poll(() => page.getByTestId('forgot-password-text').textContent(), WAIT).toMatch(/cannot send password-reset emails yet/);
+    await expect.poll(() => page.getByTestId('forgot-password-text').textContent(), WAIT).toMatch(/send you a link/);
+    await page.getByLabel('Email').fill(DEMO_FAN.email);
+    await page.getByTestId('forgot-password-submit').click();
+    await expect.poll(() => page.getByTestId('forgot-password-text').textContent(), WAIT).toMatch(/on its way/);
     await page.close();
   });
 });

@@ -40,14 +40,14 @@ export function siteInChromium(use: (s: SiteInChromium) => void): void {
 }
 
 export async function loginToken(h: Harness, who: { email: string; password: string }): Promise<string> {
-  const r = await call(h.tc.app, 'POST', '/api/auth/login', { body: who });
+  const r = await call(h.ticketClub.app, 'POST', '/api/auth/login', { body: who });
   if (r.status !== 200) throw new Error(`login ${who.email}: ${r.status} ${JSON.stringify(r.body)}`);
   return r.body.token as string;
 }
 
 /** Fan accounts made in one go (one password hash) through the load-test endpoint. */
 export async function fans(h: Harness, adminToken: string, count: number): Promise<{ id: string; token: string }[]> {
-  return newCustomers(h.tc.app, adminToken, count);
+  return newCustomers(h.ticketClub.app, adminToken, count);
 }
 
 export interface SaleShowOptions extends ShowOptions {
@@ -59,7 +59,7 @@ export interface SaleShowOptions extends ShowOptions {
 
 /** A venue, an event and one show on sale now, made through the admin API (as GET /api/shows/:id gives it). */
 export function saleShow(h: Harness, adminToken: string, o: SaleShowOptions = {}): Promise<ShowDetail> {
-  return createShow(h.tc.app, adminToken, {
+  return createShow(h.ticketClub.app, adminToken, {
     ...o,
     venueName: o.venueName ?? 'Riverside Hall',
     areas: o.areas ?? [{ name: 'Stalls', rows: 4, seatsPerRow: 10 }],
@@ -76,25 +76,25 @@ export function saleShow(h: Harness, adminToken: string, o: SaleShowOptions = {}
 /** A customer account with a real name (a password hash: slower than `fans`). */
 export async function signUp(h: Harness, name: string): Promise<{ id: string; token: string }> {
   const email = `${name.toLowerCase().replace(/[^a-z]+/g, '.')}.${Date.now()}${Math.floor(Math.random() * 1e4)}@example.com`;
-  const r = await call(h.tc.app, 'POST', '/api/auth/signup', { body: { name, email, password: 'password123' } });
+  const r = await call(h.ticketClub.app, 'POST', '/api/auth/signup', { body: { name, email, password: 'password123' } });
   if (r.status !== 201) throw new Error(`signup: ${r.status} ${JSON.stringify(r.body)}`);
   return { id: r.body.user.id, token: r.body.token };
 }
 
 export async function joinQueue(h: Harness, token: string, showId: string): Promise<{ state: string; position?: number }> {
-  const r = await call(h.tc.app, 'POST', `/api/shows/${showId}/queue`, { token });
+  const r = await call(h.ticketClub.app, 'POST', `/api/shows/${showId}/queue`, { token });
   if (r.status !== 200) throw new Error(`join: ${r.status} ${JSON.stringify(r.body)}`);
   return r.body;
 }
 
 export async function leaveQueue(h: Harness, token: string, showId: string): Promise<void> {
-  const r = await call(h.tc.app, 'DELETE', `/api/shows/${showId}/queue`, { token });
+  const r = await call(h.ticketClub.app, 'DELETE', `/api/shows/${showId}/queue`, { token });
   if (r.status !== 204) throw new Error(`leave: ${r.status} ${JSON.stringify(r.body)}`);
 }
 
 /** Buys `count` seats for an account that is admitted: hold, checkout, pay. Returns the ticket codes. */
 export async function buyAdmitted(h: Harness, token: string, showId: string, count = 1): Promise<string[]> {
-  const { app } = h.tc;
+  const { app } = h.ticketClub;
   const seats = await call(app, 'GET', `/api/shows/${showId}/seats`, { token });
   if (seats.status !== 200) throw new Error(`seats: ${seats.status} ${JSON.stringify(seats.body)}`);
   const free = (seats.body.seats as { id: string; status: string }[]).filter((s) => s.status === 'available').slice(0, count);
@@ -114,7 +114,7 @@ export async function buyAdmitted(h: Harness, token: string, showId: string, cou
 
 /** The orders of an account as the API has them. */
 export async function ordersOf(h: Harness, token: string): Promise<{ id: string; status: string }[]> {
-  const r = await call(h.tc.app, 'GET', '/api/orders', { token });
+  const r = await call(h.ticketClub.app, 'GET', '/api/orders', { token });
   return r.body.orders;
 }
 

@@ -34,15 +34,15 @@ describeNeeding(['browser'], 'the stock on the buying pages', () => {
     await expect.poll(() => textOf(waiting, 'queue-seats-left'), WAIT).toBe('2 seats left');
     expect(await selling.getByTestId('nothing-left').count()).toBe(0);
 
-    const seats = (await call(h.tc.app, 'GET', `/api/shows/${show.id}/seats`, { token: buyer!.token })).body.seats as { id: string }[];
-    for (const s of seats) expect((await call(h.tc.app, 'POST', `/api/shows/${show.id}/seats/${s.id}/hold`, { token: buyer!.token })).status).toBe(200);
+    const seats = (await call(h.ticketClub.app, 'GET', `/api/shows/${show.id}/seats`, { token: buyer!.token })).body.seats as { id: string }[];
+    for (const s of seats) expect((await call(h.ticketClub.app, 'POST', `/api/shows/${show.id}/seats/${s.id}/hold`, { token: buyer!.token })).status).toBe(200);
     await expect.poll(() => textOf(waiting, 'queue-seats-left'), WAIT).toBe('All remaining seats are held by other fans — they may come back');
     await expect.poll(() => textOf(selling, 'nothing-left'), WAIT).toBe("Everything left is in other fans' baskets right now — seats may come back if they don't buy.");
     await screenshot(waiting, 'stock-waiting-held');
     await screenshot(selling, 'stock-selling-held');
 
-    const order = await call(h.tc.app, 'POST', `/api/shows/${show.id}/checkout`, { token: buyer!.token, body: { seatIds: seats.map((s) => s.id) } });
-    const paid = await call(h.tc.app, 'POST', `/api/orders/${order.body.order.id}/pay`, {
+    const order = await call(h.ticketClub.app, 'POST', `/api/shows/${show.id}/checkout`, { token: buyer!.token, body: { seatIds: seats.map((s) => s.id) } });
+    const paid = await call(h.ticketClub.app, 'POST', `/api/orders/${order.body.order.id}/pay`, {
       token: buyer!.token,
       body: { method: 'card', card: { number: '4242424242424242', expMonth: 12, expYear: new Date().getFullYear() + 2, cvc: '123' } },
     });
@@ -62,12 +62,12 @@ describeNeeding(['browser'], 'the stock on the buying pages', () => {
     expect((await joinQueue(h, ahead!.token, show.id)).state).toBe('admitted');
     expect((await joinQueue(h, fan!.token, show.id)).state).toBe('waiting');
     // What the sweep does to a waiter away longer than the grace.
-    await h.tc.services.queue.endAdmission(show.id, fan!.id, 'removed');
+    await h.ticketClub.services.queue.endAdmission(show.id, fan!.id, 'removed');
 
     const page = await pageAs(fan!.token);
     await page.goto(`${url}/shows/${show.id}`);
     await expect.poll(() => page.getByTestId('ended-reason').getAttribute('data-reason', { timeout: 5_000 }).catch(() => null), WAIT).toBe('removed');
-    expect((await call(h.tc.app, 'GET', `/api/shows/${show.id}/queue`, { token: fan!.token })).body.state).toBe('none');
+    expect((await call(h.ticketClub.app, 'GET', `/api/shows/${show.id}/queue`, { token: fan!.token })).body.state).toBe('none');
     await page.getByTestId('rejoin-button').click();
     await expect.poll(() => textOf(page, 'queue-position'), WAIT).toBe('1');
   }, 60_000);

@@ -4,12 +4,12 @@ import { openPostgres } from '../../src/server/adapters/postgres/postgres-databa
 import { memoryLimiters } from '../../src/server/adapters/memory/memory-limiter.js';
 import { MemoryQueueStore } from '../../src/server/adapters/memory/memory-queue-store.js';
 import { connectRedis } from '../../src/server/adapters/redis/redis-connection.js';
+import { mailTransportOf } from '../../src/server/adapters/mail/mail-transports.js';
 import { buildApp, type AppDeps, type TicketClub } from '../../src/server/app.js';
 import type { Clock } from '../../src/server/platform/clock.js';
 import { loadConfig } from '../../src/server/platform/config.js';
 import { migrate, type Database } from '../../src/server/platform/database.js';
 import type { QueueStore } from '../../src/server/modules/queue/queue-store.js';
-import type { PaymentHooks } from '../../src/server/modules/orders/orders-service.js';
 import type { TestHooks } from '../../src/server/platform/test-hooks.js';
 
 import { PG_URL, REDIS_URL, uniqueName } from './harness-env.js';
@@ -40,7 +40,8 @@ export async function openTestDb(kind: DbKind, schema = uniqueName('t')): Promis
 }
 
 export interface Harness {
-  tc: TicketClub;
+  /** The app under test: its Fastify instance, Socket.IO server and services. */
+  ticketClub: TicketClub;
   db: Database;
   store: QueueStore;
   /** Listens on a random loopback port; returns the base URL. */
@@ -67,7 +68,6 @@ export interface HarnessOptions {
   /** Rate limits in Redis (under a prefix of this harness's own) instead of in process; needs `redis`. */
   redisLimiters?: boolean;
   loginDelay?: AppDeps['loginDelay'];
-  paymentHooks?: PaymentHooks;
 }
 
 export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
@@ -95,14 +95,14 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     limiters: redis && opts.redisLimiters ? redis.limiters : memoryLimiters,
     clock: opts.clock,
     loginDelay: opts.loginDelay,
-    paymentHooks: opts.paymentHooks,
     configureIo: redis?.configureIo,
     testHooks: opts.testHooks,
+    mailTransport: mailTransportOf(config),
   });
   await tc.app.ready();
   if (opts.jobs) tc.startJobs();
   return {
-    tc,
+    ticketClub: tc,
     db,
     store,
     async listen() {

@@ -10,7 +10,7 @@ export async function startWebServer(env: Record<string, string> = {}): Promise<
   if (!existsSync(`${WEB_DIST}/index.html`)) throw new Error('Build the web app first: npm run build:web (npm test does)');
   const h = await startHarness({ jobs: true, env: { WEB_DIST, ...env } });
   if (await isEmpty(h.db)) {
-    const { admin, auth } = h.tc.services;
+    const { admin, auth } = h.ticketClub.services;
     await loadDemoData({ db: h.db, admin, auth, clock: systemClock });
   }
   const url = await h.listen();

@@ -106,6 +106,20 @@ describe('loadConfig', () => {
     expect(configError({ ADMITTED_GRACE_SECONDS: v }).message).toMatch(/\bADMITTED_GRACE_SECONDS\b/);
   });
 
+  it('when the login limits are unset, then 10 failures per email and address and 100 per address apply; set, they are read', () => {
+    expect(loadConfig({})).toMatchObject({ LOGIN_PAIR_RATE_LIMIT: 10, LOGIN_IP_RATE_LIMIT: 100 });
+    expect(loadConfig({ LOGIN_PAIR_RATE_LIMIT: '3', LOGIN_IP_RATE_LIMIT: '50' })).toMatchObject({ LOGIN_PAIR_RATE_LIMIT: 3, LOGIN_IP_RATE_LIMIT: 50 });
+  });
+
+  it.each([
+    ['LOGIN_PAIR_RATE_LIMIT', '0'],
+    ['LOGIN_PAIR_RATE_LIMIT', 'ten'],
+    ['LOGIN_IP_RATE_LIMIT', '0'],
+    ['LOGIN_IP_RATE_LIMIT', '-1'],
+  ])('when %s is %j (login throttling is never off), then it throws a ConfigError naming it', (name, v) => {
+    expect(configError({ [name]: v }).message).toMatch(new RegExp(`\\b${name}\\b`));
+  });
+
   it.each(['mysql://localhost/db', 'localhost:5432', 'http://db:5432/x', 'not a url'])('when DATABASE_URL is %j, then it throws a ConfigError naming DATABASE_URL', (v) => {
     expectNames(configError({ DATABASE_URL: v }), 'DATABASE_URL');
   });
@@ -165,5 +179,32 @@ describe('DEFAULT_TIME_ZONE', () => {
     const err = configError({ DEFAULT_TIME_ZONE: zone });
     expect(err.message).toMatch(/\bDEFAULT_TIME_ZONE\b/);
     expect(err.message).toMatch(/IANA time zone/);
+  });
+});
+
+describe('SMTP_URL, MAIL_FROM and PUBLIC_URL', () => {
+  it('when unset, then there is no SMTP server (files in DATA_DIR/mail), a default sender, and links point at localhost:PORT', () => {
+    const c = loadConfig({ PORT: '4000' });
+    expect(c.SMTP_URL).toBeUndefined();
+    expect(c.MAIL_FROM).toBe('TicketClub <tickets@localhost>');
+    expect(c.publicUrl).toBe('http://localhost:4000');
+  });
+
+  it('when set, then they are read (PUBLIC_URL without its trailing slash)', () => {
+    const c = loadConfig({ SMTP_URL: 'smtps://user:secret@mail.example.com:465', MAIL_FROM: 'tickets@example.com', PUBLIC_URL: 'https://tickets.example.com/' });
+    expect(c.SMTP_URL).toBe('smtps://user:secret@mail.example.com:465');
+    expect(c.MAIL_FROM).toBe('tickets@example.com');
+    expect(c.publicUrl).toBe('https://tickets.example.com');
+  });
+
+  it.each([
+    ['SMTP_URL', 'mail.example.com:25'],
+    ['SMTP_URL', 'http://mail.example.com'],
+    ['SMTP_URL', 'smtp://'],
+    ['MAIL_FROM', 'not an address'],
+    ['MAIL_FROM', 'Evil <a@b>\r\nBcc: x@y'],
+    ['PUBLIC_URL', 'tickets.example.com'],
+  ])('when %s is %j, then the start stops naming it', (name, value) => {
+    expect(configError({ [name]: value }).message).toMatch(new RegExp(`\\b${name}\\b`));
   });
 });

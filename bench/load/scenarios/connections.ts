@@ -10,7 +10,8 @@ import type { Context } from '../context.js';
 import type { ConnectionsInit, ConnectionsProgress, ConnectionsResult } from '../protocol.js';
 import { WorkerPool } from '../pool.js';
 import { table, writeReport, type ReportFiles } from '../report.js';
-import { treeRssKb } from '../servers.js';
+import { Redis } from 'ioredis';
+import { treeCpuMs, treeRssKb } from '../servers.js';
 import { prepareRun } from '../setup.js';
 import { Histogram, fmt, fmtMs, mib, round, sleep } from '../util.js';
 
@@ -56,11 +57,17 @@ export async function runConnections(ctx: Context, o: ConnectionsOptions): Promi
   try {
     const { rampEnd, rssAfter, heldAtRampEnd } = await ramp(ctx, o, pool, tracked);
     sampler.holding = true;
+    const cpuBefore = serverCpuMs(ctx);
     const moved = await moveTheLine(ctx, o, pool, tracked, show.showId, accounts);
+    // The line stops; 3 s later, is every connection's last place the true one?
+    await sleep(3_000);
     await pool.finish();
+    const cpuAfter = serverCpuMs(ctx);
+    const places = await placesAfterStop(ctx, show.showId, accounts, [...pool.results.values()] as ConnectionsResult[]);
+    const serverCpu = cpuBefore !== undefined && cpuAfter !== undefined ? cpuAfter - cpuBefore : undefined;
     sampler.sampling = false;
     await sampler.done;
-    const run: ConnectionsRun = { ctx, o, show, addrs, t0, rampEnd, rss: { rssBefore, rssAfter }, heldAtRampEnd, moved, sampler, tracked, pool };
+    const run: ConnectionsRun = { ctx, o, show, addrs, t0, rampEnd, rss: { rssBefore, rssAfter }, heldAtRampEnd, moved, sampler, tracked, pool, places, serverCpu };
     const measured = measure(run, [...pool.results.values()] as ConnectionsResult[]);
     const { data, ok } = connectionsData(run, measured);
     const charts = connectionsCharts(run, measured, data);
@@ -70,6 +77,50 @@ export async function runConnections(ctx: Context, o: ConnectionsOptions): Promi
   } finally {
     sampler.sampling = false;
     await pool.kill(0);
+  }
+}
+
+/** CPU time of every server process tree (undefined when one has no local pid). */
+function serverCpuMs(ctx: Context): number | undefined {
+  let total = 0;
+  for (const inst of ctx.instances) {
+    const ms = treeCpuMs(inst.pid);
+    if (ms === undefined) return undefined;
+    total += ms;
+  }
+  return total;
+}
+
+/**
+ * Each account's last heard place against its true one, read from Redis (ZRANK in the line) once
+ * the line has stopped: how many of the waiting connections were told their true place.
+ */
+async function placesAfterStop(ctx: Context, showId: string, accounts: { id: string }[], results: ConnectionsResult[]) {
+  if (!ctx.redisUrl) return undefined;
+  const redis = new Redis(ctx.redisUrl, { maxRetriesPerRequest: 2 });
+  try {
+    const heard = results.flatMap((r) => r.lastPlaces);
+    const ranks: (number | null)[] = [];
+    for (let i = 0; i < heard.length; i += 5_000) {
+      const pipe = redis.pipeline();
+      // The servers' queue prefix names their schema (src/server/main.ts).
+      const prefix = ctx.db?.schema ? `tc:q:${ctx.db.schema}` : 'tc:q';
+      for (const [g] of heard.slice(i, i + 5_000)) pipe.zrank(`${prefix}:{${showId}}:wait`, accounts[g]!.id);
+      for (const [, r] of (await pipe.exec()) ?? []) ranks.push(typeof r === 'number' ? r : null);
+    }
+    let waiting = 0;
+    let right = 0;
+    const off = new Histogram();
+    heard.forEach(([, pos], k) => {
+      const rank = ranks[k];
+      if (rank === null || rank === undefined) return;
+      waiting++;
+      if (pos === rank + 1) right++;
+      off.add(Math.abs(pos - (rank + 1)));
+    });
+    return { waiting, right, fraction: waiting > 0 ? round(right / waiting, 4) : null, errorP50: off.quantile(50), errorP99: off.quantile(99) };
+  } finally {
+    redis.disconnect();
   }
 }
 
@@ -209,6 +260,9 @@ interface ConnectionsRun {
   sampler: LineSampler;
   tracked: Tracked;
   pool: WorkerPool;
+  places: Awaited<ReturnType<typeof placesAfterStop>>;
+  /** CPU time of the servers from the start of the hold to the end of the settle. */
+  serverCpu: number | undefined;
 }
 
 /** The clients' histograms and counters as one, and the memory per connection. */
@@ -303,6 +357,21 @@ function connectionsData(run: ConnectionsRun, m: Measured) {
       frontMeans: `position <= 2 x capacity + 100 = ${2 * show.pageCapacity + 100}`,
     },
     lineMoves: moved,
+    places: {
+      ageMs: q(Histogram.from(results.map((r) => r.placeAge))),
+      afterStop: run.places ?? null,
+    },
+    cpu: (() => {
+      const statuses = results.reduce((n, r) => n + r.statusesWhileMeasuring, 0);
+      const clientMs = results.reduce((n, r) => n + r.cpuMsMeasuring, 0);
+      return {
+        statuses,
+        serverMs: run.serverCpu ?? null,
+        clientMs: round(clientMs, 0),
+        serverUsPerStatus: run.serverCpu !== undefined && statuses > 0 ? round((run.serverCpu * 1000) / statuses, 1) : null,
+        clientUsPerStatus: statuses > 0 ? round((clientMs * 1000) / statuses, 1) : null,
+      };
+    })(),
     clientRssKb: results.map((r) => r.clientRssKb),
     clientKbPerConnection: round(results.reduce((n, r) => n + r.clientRssKb - r.clientRssBeforeKb, 0) / Math.max(1, connected), 1),
     peakAdmitted,
@@ -396,6 +465,12 @@ function connectionsReport(run: ConnectionsRun, m: Measured, data: ConnectionsDa
     ['status gap p50 / p99 (front)', `${fmtMs(data.staleness.gapMs.front.p50)} / ${fmtMs(data.staleness.gapMs.front.p99)}`],
     ['status gap p50 / p99 (back)', `${fmtMs(data.staleness.gapMs.back.p50)} / ${fmtMs(data.staleness.gapMs.back.p99)}`],
     ['statuses received during hold', `${fmt(data.staleness.statuses)} (${fmt(data.staleness.statusesPerSecond, 0)}/s)`],
+    ['age of each waiting connection\'s last place p50 / p99 (sampled each second)', `${fmtMs(data.places.ageMs.p50)} / ${fmtMs(data.places.ageMs.p99)}`],
+    [
+      'true place 3 s after the line stopped',
+      data.places.afterStop ? `${fmt(data.places.afterStop.right)} of ${fmt(data.places.afterStop.waiting)} waiting (error p50 ${fmt(data.places.afterStop.errorP50, 0)}, p99 ${fmt(data.places.afterStop.errorP99, 0)} places)` : 'n/a (no Redis)',
+    ],
+    ['CPU per status (server / client)', `${data.cpu.serverUsPerStatus ?? 'n/a'} µs / ${data.cpu.clientUsPerStatus ?? 'n/a'} µs (${fmt(data.cpu.statuses)} statuses from the hold to 3 s after it)`],
     ['line moved', `${fmt(leaves)} leaves in ${fmt(holdSeconds, 0)} s (${fmt(moved.perSecond, 1)}/s, asked ${o.moveRate}/s)`],
   ];
   const summary = table(['connections', 'result'], summaryRows, ['l', 'l']);

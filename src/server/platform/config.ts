@@ -14,6 +14,8 @@ const int = (min: number, max: number) =>
     .transform(Number)
     .pipe(z.number().int().min(min).max(max));
 
+const str = () => z.string().trim().min(1);
+
 const schema = z.object({
   PORT: int(0, 65535).default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
@@ -48,6 +50,25 @@ const schema = z.object({
   TRUST_PROXY: flag.default(false),
   WEB_DIST: z.string().min(1).default('./dist/web'),
   WORKERS: int(1, 64).default(1),
+  /** smtp://user:pass@host:port (smtps:// for TLS): email goes out through it; unset: files in DATA_DIR/mail. */
+  SMTP_URL: z
+    .string()
+    .trim()
+    .regex(/^smtps?:\/\/[^\s/]+/, 'must be smtp://host:port or smtps://host:port')
+    .refine((v) => URL.canParse(v), 'must be a valid URL such as smtp://user:pass@mail.example.com:587')
+    .optional(),
+  /** The sender of every email: an address, or a name and an address ("TicketClub <tickets@example.com>"). */
+  MAIL_FROM: str()
+    .regex(/^[^<>\r\n]*<[^\s@<>]+@[^\s@<>]+>$|^[^\s@<>]+@[^\s@<>]+$/, 'must be an email address or "Name <address>"')
+    .default('TicketClub <tickets@localhost>'),
+  /** The site's address as fans reach it, for links in emails; unset: http://localhost:PORT. */
+  PUBLIC_URL: z
+    .string()
+    .trim()
+    .regex(/^https?:\/\/[^\s]+$/, 'must be an http:// or https:// address')
+    .refine((v) => URL.canParse(v), 'must be a valid URL')
+    .transform((v) => v.replace(/\/+$/, ''))
+    .optional(),
   /**
    * GET /metrics (Prometheus); with METRICS_TOKEN it needs `Authorization: Bearer <token>`.
    * Outside demo mode it is served only with a token.
@@ -57,6 +78,9 @@ const schema = z.object({
   /** Signups per client IP per 10 minutes, and queue joins per account per 10 seconds; 0 = no limit. */
   SIGNUP_RATE_LIMIT: int(0, 1_000_000).default(300),
   QUEUE_JOIN_RATE_LIMIT: int(0, 1_000_000).default(60),
+  /** Failed logins per (email, client IP), and per client IP, in 15 minutes; past either that IP gets 429. Never off. */
+  LOGIN_PAIR_RATE_LIMIT: int(1, 1_000_000).default(10),
+  LOGIN_IP_RATE_LIMIT: int(1, 1_000_000).default(100),
   /** The time zone of a venue created without one (an IANA name such as Asia/Taipei). */
   DEFAULT_TIME_ZONE: z
     .string()
@@ -70,6 +94,8 @@ export type Config = z.infer<typeof schema> & {
   demoData: boolean;
   /** Whether the session cookie is always Secure: COOKIE_SECURE, else outside demo mode. */
   cookieSecure: boolean;
+  /** PUBLIC_URL, else http://localhost:PORT: where links in emails point. */
+  publicUrl: string;
 };
 
 export class ConfigError extends Error {}
@@ -92,5 +118,5 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const demoData = c.DEMO_DATA ?? c.DATABASE_URL === undefined;
   // A real deployment is behind HTTPS; a demo on a laptop is plain http://localhost.
-  return { ...c, demoData, cookieSecure: c.COOKIE_SECURE ?? !demoData };
+  return { ...c, demoData, cookieSecure: c.COOKIE_SECURE ?? !demoData, publicUrl: c.PUBLIC_URL ?? `http://localhost:${c.PORT}` };
 }

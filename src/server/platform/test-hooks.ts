@@ -1,7 +1,9 @@
 /**
  * Places where a test widens a race window on purpose (a delay, or a pause until the test lets
- * go), so a race is proven by construction rather than by luck. buildApp takes them from its deps;
- * main.ts never sets them, so a server runs straight through.
+ * go), so a race is proven by construction rather than by luck, or a crash is staged. buildApp
+ * takes them from its deps and hands the one object on, never a copy: tests set hooks on it after
+ * the app is built. main.ts sets them only with NODE_ENV=test (test-faults.ts, draw.ts), so a
+ * server runs straight through.
  */
 export interface TestHooks {
   /** queue:watch, after the socket is registered as watching and before the watch completes. */
@@ -16,4 +18,10 @@ export interface TestHooks {
   drawClaim?(): Promise<void>;
   /** Putting a draw in line, before each chunk (`offset`: its first position). */
   drawChunk?(showId: string, offset: number): Promise<void>;
+  /** A payment: the order was read as payable; its attempt is not recorded yet. */
+  beforeAttempt?(orderId: string): void | Promise<void>;
+  /** A payment: the attempt is recorded, the provider not asked yet. */
+  beforeCharge?(orderId: string): void | Promise<void>;
+  /** A payment: the provider charged the card; nothing of it is written on our side yet (a crash hurts most here). */
+  afterCharge?(orderId: string): void | Promise<void>;
 }

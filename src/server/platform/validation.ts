@@ -1,6 +1,5 @@
 import type { FastifyInstance, FastifyTypeProvider } from 'fastify';
-import type { z } from 'zod';
-import { ShowPayload } from '../../shared/api.js';
+import { z } from 'zod';
 import type { ErrorCode } from '../../shared/errors.js';
 import { AppError } from './errors.js';
 
@@ -23,6 +22,20 @@ declare module 'fastify' {
 export interface ZodTypeProvider extends FastifyTypeProvider {
   validator: this['schema'] extends z.ZodType ? z.output<this['schema']> : unknown;
   serializer: this['schema'] extends z.ZodType ? z.input<this['schema']> : unknown;
+}
+
+/**
+ * The answer of a route that sends a file, not JSON (application/pdf, text/csv, text/calendar):
+ * the handler sends a Buffer or a string with that content type, and /docs shows it as such.
+ */
+export function fileResponse(contentType: string, description: string) {
+  return z.custom<Buffer | string>((v) => typeof v === 'string' || v instanceof Uint8Array).meta({ contentType, description });
+}
+
+/** The content type a response schema declares (fileResponse), or undefined for JSON. */
+export function fileContentType(schema: z.ZodType): string | undefined {
+  const ct = schema.meta()?.contentType;
+  return typeof ct === 'string' ? ct : undefined;
 }
 
 /** A zod mismatch as the API answers it: 400 VALIDATION_FAILED naming the fields. */
@@ -54,10 +67,3 @@ export function useZodSchemas(app: FastifyInstance): void {
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
 }
 
-/**
- * The show a socket event is about, from its `{showId}` payload, in the one spelling every other
- * part of the code uses (socket payloads are input like any HTTP body); else VALIDATION_FAILED.
- */
-export function showIdOf(msg: unknown): string {
-  return parse(ShowPayload, msg).showId;
-}

@@ -1,4 +1,5 @@
 import { lazy } from 'react';
+import { useTranslation } from 'react-i18next';
 import { BrowserRouter, Link, Route, Routes } from 'react-router-dom';
 import { PageMessage } from '../components/PageMessage.js';
 import { EventPage } from '../features/catalogue/EventPage.js';
@@ -16,7 +17,8 @@ const ProfilePage = lazy(() => import('../features/orders/ProfilePage.js').then(
 const OrderPage = lazy(() => import('../features/orders/OrderPage.js').then((m) => ({ default: m.OrderPage })));
 const BuyPage = lazy(() => import('../pages/buying/BuyPage.js').then((m) => ({ default: m.BuyPage })));
 const SitePage = lazy(() => import('../features/site/SitePage.js').then((m) => ({ default: m.SitePage })));
-const ForgotPasswordPage = lazy(() => import('../features/site/SitePage.js').then((m) => ({ default: m.ForgotPasswordPage })));
+const ForgotPasswordPage = lazy(() => import('../features/auth/PasswordResetPages.js').then((m) => ({ default: m.ForgotPasswordPage })));
+const ResetPasswordPage = lazy(() => import('../features/auth/PasswordResetPages.js').then((m) => ({ default: m.ResetPasswordPage })));
 const DrawPage = lazy(() => import('../features/waiting-room/DrawPage.js').then((m) => ({ default: m.DrawPage })));
 const AdminPage = lazy(() => import('../features/admin/AdminPage.js').then((m) => ({ default: m.AdminPage })));
 
@@ -32,6 +34,7 @@ export function App() {
             <Route path={R.login} element={<LoginPage />} />
             <Route path={R.signup} element={<SignupPage />} />
             <Route path={R.forgotPassword} element={<ForgotPasswordPage />} />
+            <Route path={R.resetPassword} element={<ResetPasswordPage />} />
             <Route path={R.draw} element={<DrawPage />} />
             <Route path={R.help} element={<SitePage slug="help" />} />
             <Route path={R.terms} element={<SitePage slug="terms" />} />
@@ -78,18 +81,19 @@ export function App() {
 }
 
 function NotFound() {
-  useDocumentTitle('Page not found');
+  const { t } = useTranslation();
+  useDocumentTitle(t('notFound.title'));
   return (
     <div className="container narrow">
       <PageMessage
-        title="Page not found"
+        title={t('notFound.title')}
         actions={
           <Link to="/" className="btn btn-primary">
-            Browse events
+            {t('common.browseEvents')}
           </Link>
         }
       >
-        <p>The page you were looking for does not exist or has moved.</p>
+        <p>{t('notFound.text')}</p>
       </PageMessage>
     </div>
   );

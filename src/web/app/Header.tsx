@@ -1,18 +1,20 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { Link, NavLink, useLocation, useNavigate, useSearchParams } from 'react-router-dom';
 import { useDebounced } from '../lib/hooks.js';
 import { useAuth } from './auth.js';
 
 export function Header() {
+  const { t } = useTranslation();
   return (
     <header className="site-header">
       <div className="container header-inner">
-        <Link to="/" className="logo" aria-label="TicketClub home">
+        <Link to="/" className="logo" aria-label={t('header.home')}>
           <img src="/logo.svg" alt="" width="32" height="32" />
           <span>TicketClub</span>
         </Link>
         <SearchBox />
-        <nav className="header-nav" aria-label="Account">
+        <nav className="header-nav" aria-label={t('header.account')}>
           <AccountArea />
         </nav>
       </div>
@@ -26,6 +28,7 @@ function SearchBox() {
   const location = useLocation();
   const navigate = useNavigate();
   const onHome = location.pathname === '/';
+  const { t } = useTranslation();
   const urlQ = onHome ? (params.get('q') ?? '') : '';
   const [text, setText] = useState(urlQ);
   const debounced = useDebounced(text, 300);
@@ -67,8 +70,8 @@ function SearchBox() {
         name="q"
         value={text}
         onChange={(e) => setText(e.target.value)}
-        placeholder="Search artists or events"
-        aria-label="Search artists or events"
+        placeholder={t('header.search')}
+        aria-label={t('header.search')}
         autoComplete="off"
         maxLength={100}
         data-testid="search-input"
@@ -80,6 +83,7 @@ function SearchBox() {
 function AccountArea() {
   const { user } = useAuth();
   const location = useLocation();
+  const { t } = useTranslation();
   if (user === undefined) return <span className="header-placeholder" aria-hidden="true" />;
   if (!user) {
     const here = location.pathname + location.search;
@@ -87,10 +91,10 @@ function AccountArea() {
     return (
       <div className="header-auth">
         <NavLink to={`/login${next}`} className="btn btn-ghost btn-sm">
-          Log in
+          {t('header.logIn')}
         </NavLink>
         <NavLink to={`/signup${next}`} className="btn btn-primary btn-sm">
-          Sign up
+          {t('header.signUp')}
         </NavLink>
       </div>
     );
@@ -100,6 +104,7 @@ function AccountArea() {
 
 function UserMenu({ name, isAdmin }: { name: string; isAdmin: boolean }) {
   const { logout } = useAuth();
+  const { t } = useTranslation();
   const navigate = useNavigate();
   const location = useLocation();
   const [open, setOpen] = useState(false);
@@ -159,18 +164,18 @@ function UserMenu({ name, isAdmin }: { name: string; isAdmin: boolean }) {
       </button>
       <div className="user-menu-list" id={menuId} hidden={!open}>
         <p className="user-menu-signed">
-          Signed in as <strong>{name}</strong>
+          <Trans i18nKey="header.signedInAs" values={{ name }} components={{ strong: <strong /> }} />
         </p>
         <Link to="/profile" className="user-menu-item">
-          Profile &amp; tickets
+          {t('header.profile')}
         </Link>
         {isAdmin && (
           <Link to="/admin" className="user-menu-item">
-            Admin
+            {t('header.admin')}
           </Link>
         )}
         <button type="button" className="user-menu-item" onClick={doLogout} data-testid="logout-button">
-          Log out
+          {t('header.logOut')}
         </button>
       </div>
     </div>

@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 import { toApiError } from '../lib/api.js';
 
 /** An error shown to people: the API's human sentence, never raw HTML. */
@@ -27,11 +28,12 @@ export function Notice({ children, tone = 'info' }: { children: ReactNode; tone?
 
 /** What failed to load, and a way to try again. */
 export function RetryableError({ error, onRetry }: { error: unknown; onRetry: () => void }) {
+  const { t } = useTranslation();
   return (
     <div className="stack">
       <ErrorMessage error={error} />
       <button type="button" className="btn btn-secondary" onClick={onRetry}>
-        Try again
+        {t('common.tryAgain')}
       </button>
     </div>
   );

@@ -1,3 +1,5 @@
+import type { TFunction } from 'i18next';
+import { useTranslation } from 'react-i18next';
 import type { Order, OrderItem, Ticket } from '../../shared/api.js';
 import { QrCode } from './QrCode.js';
 import { formatDateTime, formatMoney } from '../lib/format.js';
@@ -6,8 +8,8 @@ import { formatDateTime, formatMoney } from '../lib/format.js';
 export const orderZone = (order: Order): string | undefined => order.show?.venueTimeZone;
 
 /** What the order is for, as one line of text. */
-export function orderTitle(order: Order): string {
-  return order.show?.eventTitle ?? 'Concert tickets';
+export function orderTitle(order: Order, t: TFunction): string {
+  return order.show?.eventTitle ?? t('order.fallbackTitle');
 }
 
 export function OrderShowLine({ order }: { order: Order }) {
@@ -23,22 +25,23 @@ export function OrderShowLine({ order }: { order: Order }) {
   );
 }
 
-export const seatLabel = (i: { areaName?: string | undefined; row?: number | undefined; number?: number | undefined }): string =>
-  [i.areaName, i.row !== undefined ? `Row ${i.row}` : '', i.number !== undefined ? `Seat ${i.number}` : '']
+export const seatLabel = (i: { areaName?: string | undefined; row?: number | undefined; number?: number | undefined }, t: TFunction): string =>
+  [i.areaName, i.row !== undefined ? t('order.rowN', { n: i.row }) : '', i.number !== undefined ? t('order.seatN', { n: i.number }) : '']
     .filter(Boolean)
     .join(' · ');
 
 export function OrderItems({ order }: { order: Order }) {
+  const { t } = useTranslation();
   const items = [...order.items].sort(byPlace);
   return (
     <table className="order-items">
       <thead>
         <tr>
-          <th scope="col">Area</th>
-          <th scope="col">Row</th>
-          <th scope="col">Seat</th>
+          <th scope="col">{t('order.area')}</th>
+          <th scope="col">{t('order.row')}</th>
+          <th scope="col">{t('order.seat')}</th>
           <th scope="col" className="num">
-            Price
+            {t('order.price')}
           </th>
         </tr>
       </thead>
@@ -55,7 +58,7 @@ export function OrderItems({ order }: { order: Order }) {
       <tfoot>
         <tr>
           <th scope="row" colSpan={3}>
-            Total
+            {t('order.total')}
           </th>
           <td className="num total">{formatMoney(order.total, order.currency)}</td>
         </tr>
@@ -70,24 +73,25 @@ function byPlace(a: OrderItem, b: OrderItem): number {
 
 /** The paid order's tickets, each with its QR code; the seat comes from the ticket or the matching item. */
 export function TicketList({ order, size = 132, variant = 'compact' }: { order: Order; size?: number; variant?: 'compact' | 'large' }) {
+  const { t: tr } = useTranslation();
   const itemsBySeat = new Map(order.items.map((i) => [i.seatId, i]));
-  const tickets = order.tickets.map((t) => ({ t, where: placeOf(t, itemsBySeat.get(t.seatId)) }));
+  const tickets = order.tickets.map((t) => ({ t, where: placeOf(t, itemsBySeat.get(t.seatId), tr) }));
   return (
     <ul className={`ticket-list ticket-list-${variant}`}>
       {tickets.map(({ t, where }) => (
         <li key={t.id} className="ticket" data-testid="ticket" data-ticket-id={t.id}>
           <div className="ticket-qr">
-            <QrCode value={t.code} size={size} label={`QR code for ticket ${where || t.id}`} />
+            <QrCode value={t.code} size={size} label={tr('order.qrFor', { what: where || t.id })} />
           </div>
           <div className="ticket-info">
-            <p className="ticket-event">{orderTitle(order)}</p>
+            <p className="ticket-event">{orderTitle(order, tr)}</p>
             <p className="ticket-seat">{where}</p>
             {order.show && <p className="ticket-when">{formatDateTime(order.show.startsAt, order.show.venueTimeZone)}</p>}
             <p className="ticket-code">
-              <span className="visually-hidden">Ticket code </span>
+              <span className="visually-hidden">{tr('order.ticketCode')}</span>
               <code>{t.code}</code>
             </p>
-            {t.checkedInAt && <p className="ticket-used">Checked in {formatDateTime(t.checkedInAt, orderZone(order))}</p>}
+            {t.checkedInAt && <p className="ticket-used">{tr('order.checkedIn', { date: formatDateTime(t.checkedInAt, orderZone(order)) })}</p>}
           </div>
         </li>
       ))}
@@ -95,10 +99,13 @@ export function TicketList({ order, size = 132, variant = 'compact' }: { order: 
   );
 }
 
-function placeOf(t: Ticket, item: OrderItem | undefined): string {
-  return seatLabel({
-    areaName: t.areaName ?? item?.areaName,
-    row: t.row ?? item?.row,
-    number: t.number ?? item?.number,
-  });
+function placeOf(t: Ticket, item: OrderItem | undefined, tr: TFunction): string {
+  return seatLabel(
+    {
+      areaName: t.areaName ?? item?.areaName,
+      row: t.row ?? item?.row,
+      number: t.number ?? item?.number,
+    },
+    tr,
+  );
 }

@@ -18,6 +18,9 @@ import type {
   DrawResponse,
   Event,
   PublicConfig as DeploymentConfig,
+  MailMessage,
+  SalesHistory,
+  MailList,
   Seat,
   ShowDetail,
   ShowStats,
@@ -136,6 +139,9 @@ export type UpdateShowBody = Partial<
 /** A sample of the line, for the dashboard's charts. */
 export type StatsSample = NonNullable<ShowStatsEvent['history']>[number];
 /** The live figures of a sale: GET /api/admin/shows/:id/stats and the `stats:update` event. */
+/** One email of the outbox, as the console's Mail page lists it. */
+export type OutboxMessage = MailMessage;
+
 export type LiveStats = ShowStats & Partial<Omit<ShowStatsEvent, keyof ShowStats>>;
 
 const enc = encodeURIComponent;
@@ -152,6 +158,9 @@ export const adminApi = {
   createShow: (body: CreateShowBody) => request<{ show: ShowDetail }>('POST', '/api/admin/shows', body),
   updateShow: (showId: string, body: UpdateShowBody) => request<{ show: ShowDetail }>('PATCH', `/api/admin/shows/${enc(showId)}`, body),
   stats: (showId: string) => request<LiveStats>('GET', `/api/admin/shows/${enc(showId)}/stats`),
+  salesHistory: (showId: string, minutes = 60) =>
+    request<SalesHistory>('GET', `/api/admin/shows/${enc(showId)}/stats/history?minutes=${minutes}`),
+  mail: () => request<MailList>('GET', '/api/admin/mail'),
   checkin: (code: string, showId: string) => request<{ ticket: CheckinTicket }>('POST', '/api/admin/checkin', { code, showId }),
 };
 
@@ -161,12 +170,16 @@ export const api = {
   signup: (body: SignupRequest) => request<AuthResponse>('POST', '/api/auth/signup', body),
   login: (body: LoginRequest) => request<AuthResponse>('POST', '/api/auth/login', body),
   logout: () => request<void>('POST', '/api/auth/logout'),
+  requestPasswordReset: (email: string) => request<{ message: string }>('POST', '/api/auth/password-reset', { email }),
+  confirmPasswordReset: (token: string, password: string) => request<void>('POST', '/api/auth/password-reset/confirm', { token, password }),
 
   // ---- Catalogue
   events: (q?: string, signal?: AbortSignal) =>
     request<{ events: EventSummary[] }>('GET', `/api/events${q ? `?q=${encodeURIComponent(q)}` : ''}`, undefined, signal),
   event: (eventId: string) => request<{ event: EventDetail }>('GET', `/api/events/${encodeURIComponent(eventId)}`),
   show: (showId: string) => request<{ show: ShowDetail }>('GET', `/api/shows/${encodeURIComponent(showId)}`),
+  /** An .ics file to download (a link, not a fetch). */
+  calendarUrl: (showId: string, kind: 'onsale' | 'show') => `/api/shows/${encodeURIComponent(showId)}/calendar.ics?for=${kind}`,
 
   // ---- Waiting room
   joinQueue: (showId: string) => request<QueueResponse>('POST', `/api/shows/${encodeURIComponent(showId)}/queue`),

@@ -1,11 +1,21 @@
 /** Display formatting: money, dates on the venue's clock, durations. */
 
-const LOCALE = 'en-US';
+/** The Intl locale of every format here: the web app's language (i18n/index.ts sets it). */
+let LOCALE = 'en-US';
 
 /** Currencies whose smallest unit in practice is the whole unit (TWD prices are whole dollars). */
 const WHOLE_UNIT_CURRENCIES = new Set(['TWD', 'JPY', 'KRW', 'VND', 'CLP', 'ISK', 'HUF']);
 
 const moneyFormats = new Map<string, Intl.NumberFormat>();
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** Formats from now on in `locale` ("en-US", "zh-TW"); the zone stays the venue's. */
+export function setFormatLocale(locale: string): void {
+  if (locale === LOCALE) return;
+  LOCALE = locale;
+  moneyFormats.clear();
+  dateFormats.clear();
+}
 
 /** `amount` is an integer in the smallest unit of `currency`: formatMoney(3000, 'TWD') → "NT$3,000". */
 export function formatMoney(amount: number, currency = 'TWD'): string {
@@ -42,7 +52,6 @@ const STYLES: Record<Style, Intl.DateTimeFormatOptions> = {
   month: { month: 'short' },
   day: { day: 'numeric' },
 };
-const dateFormats = new Map<string, Intl.DateTimeFormat>();
 
 function dateFormat(style: Style, timeZone: string | undefined): Intl.DateTimeFormat {
   const key = `${style} ${timeZone ?? ''}`;
@@ -100,6 +109,23 @@ export function formatApproxWait(totalSeconds: number): string {
   const s = Math.max(0, totalSeconds);
   if (s < 60) return 'under a minute';
   return `about ${formatDurationWords(s)}`;
+}
+
+/**
+ * A wait as honest as its two estimates: the likely one (from the pace so far) and the worst case
+ * (everyone ahead uses their full time). "about 2–10 minutes" when they differ, "about 3 minutes"
+ * when they agree, "under a minute" near the front.
+ */
+export function formatWaitRange(likelySeconds: number | undefined, worstSeconds: number): string {
+  const hi = Math.max(0, worstSeconds);
+  const lo = Math.min(hi, Math.max(0, likelySeconds ?? hi));
+  if (hi < 60) return 'under a minute';
+  const loM = Math.max(1, Math.round(lo / 60));
+  const hiM = Math.max(loM, Math.ceil(hi / 60));
+  if (hiM - loM <= Math.max(1, loM * 0.25)) return formatApproxWait(hi);
+  if (lo < 60 && hiM < 60) return `under a minute to ${hiM} minutes`;
+  if (hiM < 60) return `about ${loM}–${hiM} minutes`;
+  return `about ${lo < 60 ? 'a minute' : formatDurationWords(lo)} to ${formatDurationWords(hi)}`;
 }
 
 export const plural = (n: number, one: string, many = `${one}s`): string => `${n.toLocaleString(LOCALE)} ${n === 1 ? one : many}`;

@@ -42,5 +42,49 @@ export const firstPlaceMemory = {
     return Number.isInteger(n) && n > 0 ? n : null;
   },
   set: (showId: string, position: number) => set(`tc:first-place:${showId}`, String(position)),
-  clear: (showId: string) => set(`tc:first-place:${showId}`, null),
+  /** The furthest progress shown for this place: a bar that went forward never goes back (a refresh, a late status). */
+  progress(showId: string, computed: number): number {
+    const shown = Math.max(computed, Number(get(`tc:progress:${showId}`)) || 0);
+    set(`tc:progress:${showId}`, String(shown));
+    return shown;
+  },
+  clear: (showId: string) => {
+    set(`tc:first-place:${showId}`, null);
+    set(`tc:progress:${showId}`, null);
+  },
+};
+
+/** A running admission, so any page can offer to resume it (checked with the server before it is shown). */
+export interface RememberedAdmission {
+  showId: string;
+  title: string;
+  expiresAt: string;
+}
+const ADMISSION_KEY = 'tc:admission';
+export const admissionMemory = {
+  get(): RememberedAdmission | null {
+    try {
+      const v = JSON.parse(localStorage.getItem(ADMISSION_KEY) ?? 'null') as Partial<RememberedAdmission> | null;
+      return v && typeof v.showId === 'string' && typeof v.title === 'string' && typeof v.expiresAt === 'string'
+        ? { showId: v.showId, title: v.title, expiresAt: v.expiresAt }
+        : null;
+    } catch {
+      return null;
+    }
+  },
+  set(a: RememberedAdmission): void {
+    try {
+      localStorage.setItem(ADMISSION_KEY, JSON.stringify(a));
+    } catch {
+      // Private mode: no resume bar, the buying page still works.
+    }
+  },
+  /** Forgets it (only if it is of `showId`, when given). */
+  clear(showId?: string): void {
+    try {
+      if (showId === undefined || admissionMemory.get()?.showId === showId) localStorage.removeItem(ADMISSION_KEY);
+    } catch {
+      // As above.
+    }
+  },
 };

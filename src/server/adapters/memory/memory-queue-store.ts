@@ -2,8 +2,10 @@ import type { EndReason } from '../../../shared/realtime.js';
 import { systemClock, type Clock } from '../../platform/clock.js';
 import {
   ACTIVE_TTL_MS,
+  LINE_LOG_KEEP,
   RECENT_END_MS,
   type LastEnd,
+  type LineTick,
   RATE_BUCKET_MS,
   RATE_PERIOD_MS,
   WAIT_SAMPLES,
@@ -31,6 +33,9 @@ interface ShowLine {
   notes: Map<string, JoinNote>;
   waits: WaitSample[];
   ends: Map<string, LastEnd>;
+  /** The line log (QueueStore.lineTick): tickets that left the waiting line, the first `gone0` trimmed. */
+  gone: number[];
+  gone0: number;
 }
 
 /**
@@ -45,12 +50,16 @@ export class MemoryQueueStore implements QueueStore {
   private admissions = 0;
   private readonly epoch = Date.now().toString(36);
 
-  constructor(private readonly clock: Clock = systemClock) {}
+  constructor(
+    private readonly clock: Clock = systemClock,
+    /** How many gone tickets the line log keeps at least (tests make it small to trim it often). */
+    private readonly lineLogKeep = LINE_LOG_KEEP,
+  ) {}
 
   private line(showId: string): ShowLine {
     let line = this.shows.get(showId);
     if (!line) {
-      line = { seq: 0, waiting: [], waitSeq: [], seqOf: new Map(), admitted: [], seen: new Map(), buckets: new Map(), activeAt: 0, notes: new Map(), waits: [], ends: new Map() };
+      line = { seq: 0, waiting: [], waitSeq: [], seqOf: new Map(), admitted: [], seen: new Map(), buckets: new Map(), activeAt: 0, notes: new Map(), waits: [], ends: new Map(), gone: [], gone0: 0 };
       this.shows.set(showId, line);
     }
     return line;
@@ -75,9 +84,22 @@ export class MemoryQueueStore implements QueueStore {
     const r = this.rank(line, userId);
     if (r < 0) return false;
     line.waiting.splice(r, 1);
-    line.waitSeq.splice(r, 1);
+    this.logGone(line, line.waitSeq.splice(r, 1)[0]!);
     line.seqOf.delete(userId);
     return true;
+  }
+
+  /** Appends a ticket to the line log; trims it in bulk, so each append costs O(1) on average. */
+  private logGone(line: ShowLine, ticket: number): void {
+    line.gone.push(ticket);
+    if (line.gone.length >= 2 * this.lineLogKeep) {
+      line.gone.splice(0, this.lineLogKeep);
+      line.gone0 += this.lineLogKeep;
+    }
+  }
+
+  private mark(line: ShowLine): number {
+    return line.gone0 + line.gone.length;
   }
 
   private removeAdmitted(line: ShowLine, userId: string): boolean {
@@ -92,7 +114,7 @@ export class MemoryQueueStore implements QueueStore {
     let promoted = 0;
     while (line.admitted.length < limits.capacity && line.waiting.length > 0) {
       const userId = line.waiting.shift()!;
-      line.waitSeq.shift();
+      this.logGone(line, line.waitSeq.shift()!);
       line.seqOf.delete(userId);
       const entry = { userId, admissionId: `${this.epoch}-${++this.admissions}`, admittedAt: now, expiresAt: now + limits.windowMs };
       line.admitted.push(entry);
@@ -114,7 +136,8 @@ export class MemoryQueueStore implements QueueStore {
     const r = this.rank(line, userId);
     if (r < 0) return { state: 'none', userId, at: now };
     const ref = line.admitted[r % capacity];
-    return { state: 'waiting', userId, position: r + 1, refAdmittedAt: ref ? ref.admittedAt : null, at: now };
+    const ticket = line.waitSeq[r]!;
+    return { state: 'waiting', userId, position: r + 1, ticket, mark: this.mark(line), refAdmittedAt: ref ? ref.admittedAt : null, at: now };
   }
 
   async join(showId: string, userId: string, limits: QueueLimits) {
@@ -180,6 +203,13 @@ export class MemoryQueueStore implements QueueStore {
     return userIds.map((u) => this.placeOf(line, u, capacity, now));
   }
 
+  async lineTick(showId: string, since: number): Promise<LineTick> {
+    const line = this.line(showId);
+    const mark = this.mark(line);
+    const gone = since >= line.gone0 && since <= mark ? line.gone.slice(since - line.gone0) : null;
+    return { mark, gone, page: line.admitted.map((a) => a.admittedAt), at: this.clock.now() };
+  }
+
   async liveAdmission(showId: string, userId: string): Promise<AdmittedEntry | null> {
     const a = this.shows.get(showId)?.admitted.find((x) => x.userId === userId);
     return a && a.expiresAt > this.clock.now() ? { ...a } : null;
@@ -221,6 +251,9 @@ export class MemoryQueueStore implements QueueStore {
     line.waiting = [];
     line.waitSeq = [];
     line.seqOf.clear();
+    // Every wait ended at once: one step past the log, so every follower reads its places again.
+    line.gone0 = this.mark(line) + 1;
+    line.gone = [];
     return changes;
   }
 

@@ -3,8 +3,10 @@ import type { EndReason } from '../../../shared/realtime.js';
 import type { Clock } from '../../platform/clock.js';
 import {
   ACTIVE_TTL_MS,
+  LINE_LOG_KEEP,
   RECENT_END_MS,
   type LastEnd,
+  type LineTick,
   RATE_BUCKET_MS,
   RATE_PERIOD_MS,
   WAIT_SAMPLES,
@@ -26,6 +28,8 @@ import {
  *   info  HASH user -> "admittedAt:expiresAt:admissionId"
  *   exp   ZSET user -> expiresAt     seen  ZSET user -> last time a connection watched
  *   rate  HASH 10 s bucket -> admissions from the line in it (observed rate)
+ *   gone  LIST tickets that left the waiting line, in order (the line log, QueueStore.lineTick)
+ *   gone0 how many of the log's first entries were trimmed (gone0 + LLEN gone = the mark)
  * Every step is one Lua script: no other client sees a half-done admission. Per admission the
  * scripts do O(log N) work; nothing loops over the waiting accounts.
  *
@@ -35,6 +39,7 @@ import {
  */
 const PRELUDE = `
 local K_SEQ, K_WAIT, K_ADM, K_ASEQ, K_INFO, K_EXP, K_SEEN, K_RATE = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8]
+local K_GONE, K_GONE0 = KEYS[9], KEYS[10]
 local function clock()
   if ARGV[1] ~= '' then return tonumber(ARGV[1]) end
   local t = redis.call('TIME')
@@ -43,6 +48,25 @@ end
 local now = clock()
 local NOW = string.format('%d', now)
 local RATE_BUCKET_MS, RATE_BUCKETS = ${RATE_BUCKET_MS}, ${RATE_PERIOD_MS / RATE_BUCKET_MS}
+local function mark()
+  return tonumber(redis.call('GET', K_GONE0) or '0') + redis.call('LLEN', K_GONE)
+end
+-- A ticket left the waiting line. The log is trimmed in bulk: O(1) per append on average.
+local function log_gone(ticket)
+  local keep = __LINE_LOG_KEEP__
+  if redis.call('RPUSH', K_GONE, ticket) >= 2 * keep then
+    redis.call('LTRIM', K_GONE, keep, -1)
+    redis.call('INCRBY', K_GONE0, keep)
+  end
+end
+-- Removes a waiter from the line (and logs its ticket); false when it was not waiting.
+local function remove_waiting(u)
+  local t = redis.call('ZSCORE', K_WAIT, u)
+  if not t then return false end
+  redis.call('ZREM', K_WAIT, u)
+  log_gone(t)
+  return true
+end
 local function fill(cap, window_ms, observed)
   local out = {}
   local exp_at = string.format('%d', now + window_ms)
@@ -50,6 +74,7 @@ local function fill(cap, window_ms, observed)
     local popped = redis.call('ZPOPMIN', K_WAIT)
     if #popped == 0 then break end
     local u = popped[1]
+    log_gone(popped[2])
     local n = redis.call('INCR', K_ASEQ)
     local id = NOW .. '-' .. n
     redis.call('ZADD', K_ADM, n, u)
@@ -79,7 +104,7 @@ local function place(u, cap)
   local ref = redis.call('ZRANGE', K_ADM, idx, idx)
   local ref_info = ''
   if ref[1] then ref_info = redis.call('HGET', K_INFO, ref[1]) or '' end
-  return {'waiting', tostring(r + 1), ref_info}
+  return {'waiting', tostring(r + 1), ref_info, redis.call('ZSCORE', K_WAIT, u), tostring(mark())}
 end
 local function remove_admitted(u)
   local info = redis.call('HGET', K_INFO, u)
@@ -107,12 +132,12 @@ end
 return {place(u, cap), admitted, NOW}
 `;
 
-// KEYS[9]: how many drawn entries are in line. ARGV: testNow, offset, cap, windowMs, users...
+// KEYS[11]: how many drawn entries are in line. ARGV: testNow, offset, cap, windowMs, users...
 // At most a chunk of users per call, so Redis is never blocked long (bench/draw.ts measures it).
 const PUT_DRAWN = `${PRELUDE}
 local offset, cap, window_ms = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
 local n = #ARGV - 4
-local taken = tonumber(redis.call('GET', KEYS[9]) or '0')
+local taken = tonumber(redis.call('GET', KEYS[11]) or '0')
 if taken < offset or taken >= offset + n then return {taken, {}} end
 -- Batched ZADDs (NX: someone already waiting keeps their place); tickets past the counter keep the order.
 local seq = tonumber(redis.call('GET', K_SEQ) or '0')
@@ -131,7 +156,7 @@ for i = taken - offset + 1, n do
   end
 end
 redis.call('SET', K_SEQ, seq)
-redis.call('SET', KEYS[9], offset + n)
+redis.call('SET', KEYS[11], offset + n)
 return {offset + n, fill(cap, window_ms, false)}
 `;
 
@@ -144,7 +169,7 @@ if only ~= '' then
   if info and admission_id(info) == only then remove_admitted(u); was = 'admitted'; ended_id = only end
 elseif info then
   remove_admitted(u); was = 'admitted'; ended_id = admission_id(info)
-elseif redis.call('ZREM', K_WAIT, u) == 1 then was = 'waiting' end
+elseif remove_waiting(u) then was = 'waiting' end
 local admitted = {}
 if was ~= 'none' then
   redis.call('ZREM', K_SEEN, u)
@@ -173,7 +198,7 @@ end
 -- Waiters by the queue grace; admitted accounts in this range were judged above by theirs.
 local stale_before = string.format('%d', now - grace_ms)
 for _, u in ipairs(redis.call('ZRANGEBYSCORE', K_SEEN, '-inf', '(' .. stale_before, 'LIMIT', 0, limit + cap)) do
-  if redis.call('ZREM', K_WAIT, u) == 1 then
+  if remove_waiting(u) then
     redis.call('ZREM', K_SEEN, u)
     ended[#ended + 1] = u .. ':removed:0:'
   end
@@ -188,6 +213,23 @@ local cap = tonumber(ARGV[2])
 local out = {}
 for i = 3, #ARGV do out[#out + 1] = place(ARGV[i], cap) end
 return {out, NOW}
+`;
+
+// ARGV: testNow, since. The log since the mark, the page's admission times in order, the clock.
+const LINE_TICK = `${PRELUDE}
+local since = tonumber(ARGV[2])
+local g0 = tonumber(redis.call('GET', K_GONE0) or '0')
+local m = g0 + redis.call('LLEN', K_GONE)
+local kept, gone = 0, {}
+if since >= g0 and since <= m then
+  kept = 1
+  gone = redis.call('LRANGE', K_GONE, since - g0, -1)
+end
+local page = {}
+for _, u in ipairs(redis.call('ZRANGE', K_ADM, 0, -1)) do
+  page[#page + 1] = string.match(redis.call('HGET', K_INFO, u) or '', '^([^:]*)')
+end
+return {m, kept, gone, page, NOW}
 `;
 
 // ARGV: testNow, user. The admission only while its window is open by the line's clock.
@@ -208,6 +250,10 @@ for _, u in ipairs(redis.call('ZRANGE', K_WAIT, 0, -1)) do
   ended[#ended + 1] = u
 end
 redis.call('DEL', K_WAIT)
+-- Every wait ended at once: one step past the log, so every follower reads its places again.
+local m = mark()
+redis.call('DEL', K_GONE)
+redis.call('SET', K_GONE0, m + 1)
 return ended
 `;
 
@@ -252,6 +298,8 @@ export interface RedisQueueStoreOptions {
    * time by hand. Production never sets it: every instance must count on Redis's clock.
    */
   testClock?: Clock;
+  /** How many gone tickets the line log keeps at least (tests make it small to trim it often). */
+  lineLogKeep?: number;
 }
 
 export class RedisQueueStore implements QueueStore {
@@ -260,21 +308,24 @@ export class RedisQueueStore implements QueueStore {
     private readonly prefix = 'tc:q',
     private readonly opts: RedisQueueStoreOptions = {},
   ) {
-    redis.defineCommand('tcJoin', { numberOfKeys: 8, lua: JOIN });
-    redis.defineCommand('tcLeave', { numberOfKeys: 8, lua: LEAVE });
-    redis.defineCommand('tcSweep', { numberOfKeys: 8, lua: SWEEP });
-    redis.defineCommand('tcPlaces', { numberOfKeys: 8, lua: PLACES });
-    redis.defineCommand('tcLive', { numberOfKeys: 8, lua: LIVE });
-    redis.defineCommand('tcEndWaits', { numberOfKeys: 8, lua: END_WAITS });
-    redis.defineCommand('tcTouch', { numberOfKeys: 8, lua: TOUCH });
-    redis.defineCommand('tcCounts', { numberOfKeys: 8, lua: COUNTS });
-    redis.defineCommand('tcActive', { numberOfKeys: 1, lua: ACTIVE });
-    redis.defineCommand('tcPutDrawn', { numberOfKeys: 9, lua: PUT_DRAWN });
+    const keep = String(opts.lineLogKeep ?? LINE_LOG_KEEP);
+    const define = (name: string, numberOfKeys: number, lua: string) => redis.defineCommand(name, { numberOfKeys, lua: lua.replace('__LINE_LOG_KEEP__', keep) });
+    define('tcJoin', 10, JOIN);
+    define('tcLeave', 10, LEAVE);
+    define('tcSweep', 10, SWEEP);
+    define('tcPlaces', 10, PLACES);
+    define('tcLineTick', 10, LINE_TICK);
+    define('tcLive', 10, LIVE);
+    define('tcEndWaits', 10, END_WAITS);
+    define('tcTouch', 10, TOUCH);
+    define('tcCounts', 10, COUNTS);
+    define('tcActive', 1, ACTIVE);
+    define('tcPutDrawn', 11, PUT_DRAWN);
   }
 
   private keys(showId: string): string[] {
     const p = `${this.prefix}:{${showId}}:`;
-    return ['seq', 'wait', 'adm', 'aseq', 'info', 'exp', 'seen', 'rate'].map((k) => p + k);
+    return ['seq', 'wait', 'adm', 'aseq', 'info', 'exp', 'seen', 'rate', 'gone', 'gone0'].map((k) => p + k);
   }
 
   private call(name: string, keys: string[], args: (string | number)[]): Promise<Raw> {
@@ -306,7 +357,7 @@ export class RedisQueueStore implements QueueStore {
     if (r[0] === 'admitted') return { state: 'admitted', ...RedisQueueStore.entry(userId, r[1]!), at };
     if (r[0] === 'waiting') {
       const ref = r[2] ? Number(r[2].split(':')[0]) : null;
-      return { state: 'waiting', userId, position: Number(r[1]), refAdmittedAt: ref, at };
+      return { state: 'waiting', userId, position: Number(r[1]), ticket: Number(r[3]), mark: Number(r[4]), refAdmittedAt: ref, at };
     }
     return { state: 'none', userId, at };
   }
@@ -332,6 +383,11 @@ export class RedisQueueStore implements QueueStore {
     if (userIds.length === 0) return [];
     const [list, at] = (await this.call('tcPlaces', this.keys(showId), [capacity, ...userIds])) as [Raw[], string];
     return list.map((r, i) => RedisQueueStore.parsePlace(userIds[i]!, r, Number(at)));
+  }
+
+  async lineTick(showId: string, since: number): Promise<LineTick> {
+    const [mark, kept, gone, page, at] = (await this.call('tcLineTick', this.keys(showId), [since])) as [number, number, string[], string[], string];
+    return { mark: Number(mark), gone: kept === 1 ? gone.map(Number) : null, page: page.map(Number), at: Number(at) };
   }
 
   async liveAdmission(showId: string, userId: string): Promise<AdmittedEntry | null> {

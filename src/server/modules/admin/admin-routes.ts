@@ -11,9 +11,11 @@ import {
   CreateVenueRequest,
   Event,
   EventParams,
+  SalesHistory,
   SaleStats,
   ShowDetail,
   ShowParams,
+  StatsHistoryQuery,
   UpdateEventRequest,
   UpdateShowRequest,
   UpdateVenueRequest,
@@ -22,13 +24,14 @@ import {
 } from '../../../shared/api.js';
 import type { Clock } from '../../platform/clock.js';
 import { AppError } from '../../platform/errors.js';
-import type { ZodTypeProvider } from '../../platform/validation.js';
+import { fileResponse, type ZodTypeProvider } from '../../platform/validation.js';
 import type { AuthGuards } from '../auth/auth-context.js';
 import type { AuthService } from '../auth/auth-service.js';
 import type { CatalogueService } from '../catalogue/catalogue-service.js';
 import type { QueueService } from '../queue/queue-service.js';
 import type { AdminService } from './admin-service.js';
 import type { CheckinService } from './checkin-service.js';
+import type { ExportsService } from './exports-service.js';
 
 const tags = ['Admin'];
 const VenueResponse = z.object({ venue: Venue }).describe('The venue');
@@ -40,6 +43,7 @@ export function adminRoutes(
   deps: {
     admin: AdminService;
     checkin: CheckinService;
+    exports: ExportsService;
     catalogue: CatalogueService;
     auth: AuthService;
     queue: QueueService;
@@ -61,9 +65,71 @@ export function adminRoutes(
       await guards.requireAdmin(req);
       const { showId } = req.params;
       const line = await queue.stats(showId); // 404 for an unknown show
-      return { ...line, ...(await admin.seatCounts(showId, deps.clock.now())) };
+      return { ...line, ...(await admin.seatCounts(showId, deps.clock.now())), ...(await admin.sales(showId)) };
     },
   );
+
+  app.get(
+    '/api/admin/shows/:showId/stats/history',
+    {
+      schema: {
+        tags,
+        summary: "The sale minute by minute from the database (tickets sold, orders paid, revenue): the dashboard's charts after a reload",
+        description: '`minutes` back from now (1..1440, default 60); every minute is listed, oldest first.',
+        params: ShowParams,
+        querystring: StatsHistoryQuery,
+        response: { 200: SalesHistory.describe('Per-minute points') },
+      },
+      config: { access: 'admin', refusals: ['NOT_FOUND'] },
+    },
+    async (req) => {
+      await guards.requireAdmin(req);
+      const { showId } = req.params;
+      const minutes = Number(req.query.minutes ?? 60);
+      await catalogue.rules(showId); // 404 for an unknown show
+      const { currency } = await admin.sales(showId);
+      return { currency, points: await admin.salesHistory(showId, deps.clock.now(), minutes) };
+    },
+  );
+
+  const formulas = 'A cell that a spreadsheet would run as a formula starts with an apostrophe.';
+  const csv = {
+    orders: {
+      summary: "The show's orders as CSV, one row per order (not those still in checkout)",
+      description: `Columns: order_id, status, buyer_name, buyer_email, tickets, total, currency, created_at, paid_at. ${formulas}`,
+    },
+    attendees: {
+      summary: "The show's attendees as CSV, one row per ticket",
+      description: `Columns: ticket_id, order_id, order_status, name, email, area, row, seat, checked_in_at. ${formulas}`,
+    },
+  };
+  for (const [file, make] of [
+    ['orders', (id: string) => deps.exports.ordersCsv(id)],
+    ['attendees', (id: string) => deps.exports.attendeesCsv(id)],
+  ] as const) {
+    app.get(
+      `/api/admin/shows/:showId/${file}.csv`,
+      {
+        schema: {
+          tags,
+          ...csv[file],
+          params: ShowParams,
+          response: { 200: fileResponse('text/csv', 'text/csv (`content-disposition: attachment`)') },
+        },
+        config: { access: 'admin', refusals: ['NOT_FOUND'] },
+      },
+      async (req, reply) => {
+        await guards.requireAdmin(req);
+        const { showId } = req.params;
+        const body = await make(showId); // 404 for an unknown show
+        return reply
+          .header('content-type', 'text/csv; charset=utf-8')
+          .header('content-disposition', `attachment; filename="${file}-${showId}.csv"`)
+          .header('cache-control', 'private, no-store')
+          .send(body);
+      },
+    );
+  }
 
   app.get(
     '/api/admin/venues',

@@ -1,17 +1,23 @@
-import { QUEUE_OPENS_BEFORE_MS, type CreateEventRequest, type CreateShowRequest, type CreateVenueRequest, type UpdateShowRequest, type UpdateVenueRequest } from '../../../shared/api.js';
+import { QUEUE_OPENS_BEFORE_MS, type CreateEventRequest, type CreateShowRequest, type CreateVenueRequest, type UpdateShowRequest, type UpdateVenueRequest, type SalesMinute } from '../../../shared/api.js';
 // The venue and event as the API answers them (src/shared/api.ts).
 import type { Event as EventOut, Venue as VenueOut } from '../../../shared/api.js';
 import { canonicalTimeZone } from '../../../shared/time-zones.js';
 import type { Database } from '../../platform/database.js';
 import { AppError } from '../../platform/errors.js';
+import { catalogueSteps } from '../catalogue/catalogue-service.js';
+import { seatSteps } from '../seats/seats-service.js';
 
 /** What organizers create: venues with their seat grids, events, and shows with a price per area. */
 export class AdminService {
+  private readonly tables: ReturnType<typeof catalogueSteps>;
+
   constructor(
     private readonly db: Database,
     /** The zone of a venue created without one (DEFAULT_TIME_ZONE). */
     private readonly defaultTimeZone = 'UTC',
-  ) {}
+  ) {
+    this.tables = catalogueSteps(db);
+  }
 
   /** The request's zone in its canonical spelling, so one zone is stored one way. */
   private zoneOf(name: string): string {
@@ -23,23 +29,12 @@ export class AdminService {
   async createVenue(input: CreateVenueRequest): Promise<VenueOut> {
     const timeZone = this.zoneOf(input.timeZone ?? this.defaultTimeZone);
     return this.db.transaction(async (tx) => {
-      const { rows } = await tx.query<{ id: string }>(
-        `INSERT INTO venues (name, city, address, time_zone) VALUES ($1, $2, $3, $4) RETURNING id`,
-        [input.name, input.city, input.address, timeZone],
-      );
-      const venueId = rows[0]!.id;
+      const { venues, areas: areaTable, seats } = catalogueSteps(tx);
+      const venueId = await venues.create({ name: input.name, city: input.city, address: input.address, timeZone });
       const areas: VenueOut['areas'] = [];
       for (const [position, a] of input.areas.entries()) {
-        const { rows: ar } = await tx.query<{ id: string }>(
-          `INSERT INTO areas (venue_id, name, rows, seats_per_row, position) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-          [venueId, a.name, a.rows, a.seatsPerRow, position],
-        );
-        const areaId = ar[0]!.id;
-        await tx.query(
-          `INSERT INTO seats (area_id, row_number, seat_number)
-             SELECT $1, r, n FROM generate_series(1, $2::int) r, generate_series(1, $3::int) n`,
-          [areaId, a.rows, a.seatsPerRow],
-        );
+        const areaId = await areaTable.create({ venueId, name: a.name, rows: a.rows, seatsPerRow: a.seatsPerRow, position });
+        await seats.createGrid(areaId, a.rows, a.seatsPerRow);
         areas.push({ id: areaId, name: a.name, rows: a.rows, seatsPerRow: a.seatsPerRow });
       }
       return { id: venueId, name: input.name, city: input.city, address: input.address, timeZone, areas };
@@ -49,98 +44,95 @@ export class AdminService {
   /** Renames, moves or re-zones a venue; its seat grid stays (shows and tickets point at its seats). */
   async updateVenue(id: string, input: UpdateVenueRequest): Promise<VenueOut> {
     const timeZone = input.timeZone === undefined ? null : this.zoneOf(input.timeZone);
-    const { rowCount } = await this.db.query(
-      `UPDATE venues SET name = coalesce($2, name), city = coalesce($3, city), address = coalesce($4, address),
-              time_zone = coalesce($5, time_zone)
-        WHERE id = $1`,
-      [id, input.name ?? null, input.city ?? null, input.address ?? null, timeZone],
-    );
-    if (rowCount === 0) throw new AppError('NOT_FOUND', 'No such venue');
+    const found = await this.tables.venues.update(id, { name: input.name ?? null, city: input.city ?? null, address: input.address ?? null, timeZone });
+    if (!found) throw new AppError('NOT_FOUND', 'No such venue');
     return (await this.listVenues(id))[0]!;
   }
 
   async listVenues(only: string | null = null): Promise<VenueOut[]> {
-    const { rows } = await this.db.query<VenueOut>(
-      `SELECT v.id, v.name, v.city, v.address, v.time_zone AS "timeZone",
-              coalesce(json_agg(json_build_object('id', a.id, 'name', a.name, 'rows', a.rows, 'seatsPerRow', a.seats_per_row)
-                                ORDER BY a.position) FILTER (WHERE a.id IS NOT NULL), '[]') AS areas
-         FROM venues v LEFT JOIN areas a ON a.venue_id = v.id
-        WHERE $1::uuid IS NULL OR v.id = $1::uuid
-        GROUP BY v.id ORDER BY v.created_at, v.name`,
-      [only],
-    );
-    return rows;
+    return this.tables.venues.list(only);
   }
 
   async createEvent(input: CreateEventRequest): Promise<EventOut> {
-    const { rows } = await this.db.query<EventOut>(
-      `INSERT INTO events (title, artist, description, image_url) VALUES ($1, $2, $3, $4)
-       RETURNING id, title, artist, description, image_url AS "imageUrl"`,
-      [input.title, input.artist, input.description, input.imageUrl ?? null],
-    );
-    return rows[0]!;
+    return this.tables.events.create({ title: input.title, artist: input.artist, description: input.description, imageUrl: input.imageUrl ?? null });
   }
 
   async updateEvent(id: string, input: Partial<CreateEventRequest>): Promise<EventOut> {
-    const { rows } = await this.db.query<EventOut>(
-      `UPDATE events SET title = coalesce($2, title), artist = coalesce($3, artist),
-              description = coalesce($4, description), image_url = coalesce($5, image_url)
-        WHERE id = $1 RETURNING id, title, artist, description, image_url AS "imageUrl"`,
-      [id, input.title ?? null, input.artist ?? null, input.description ?? null, input.imageUrl ?? null],
-    );
-    if (!rows[0]) throw new AppError('NOT_FOUND', 'No such event');
-    return rows[0];
+    const event = await this.tables.events.update(id, {
+      title: input.title ?? null,
+      artist: input.artist ?? null,
+      description: input.description ?? null,
+      imageUrl: input.imageUrl ?? null,
+    });
+    if (!event) throw new AppError('NOT_FOUND', 'No such event');
+    return event;
   }
 
   /** Seats of a show by sale state at `now` (an expired selection counts as available). */
   async seatCounts(showId: string, now: number): Promise<{ sold: number; held: number; available: number }> {
-    const { rows } = await this.db.query<{ sold: number; held: number; available: number }>(
-      `SELECT count(*) FILTER (WHERE status = 'sold')::int AS sold,
-              count(*) FILTER (WHERE status = 'locked' OR (status = 'selected' AND hold_expires_at > $2))::int AS held,
-              count(*) FILTER (WHERE status = 'available' OR (status = 'selected' AND hold_expires_at <= $2))::int AS available
-         FROM show_seats WHERE show_id = $1`,
-      [showId, new Date(now)],
+    return seatSteps(this.db).counts(showId, new Date(now));
+  }
+
+  /** The show's paid orders and their revenue (the currency of its prices when nothing is paid yet). */
+  async sales(showId: string): Promise<{ paidOrders: number; revenue: number; currency: string }> {
+    const { rows } = await this.db.query<{ paid_orders: number; revenue: number; currency: string | null }>(
+      `SELECT count(*)::int AS paid_orders, coalesce(sum(total), 0)::int AS revenue,
+              coalesce(min(currency), (SELECT min(currency) FROM show_prices WHERE show_id = $1)) AS currency
+         FROM orders WHERE show_id = $1 AND status = 'paid'`,
+      [showId],
     );
-    return rows[0]!;
+    const r = rows[0]!;
+    return { paidOrders: r.paid_orders, revenue: r.revenue, currency: r.currency ?? 'TWD' };
+  }
+
+  /**
+   * The sale minute by minute over the last `minutes` up to `now`, from the orders themselves (so
+   * the dashboard's charts survive a reload or a restart): tickets sold, orders paid, revenue.
+   * Every minute is listed, zero or not, oldest first.
+   */
+  async salesHistory(showId: string, now: number, minutes: number): Promise<SalesMinute[]> {
+    const end = Math.floor(now / 60_000) * 60_000;
+    const start = end - (minutes - 1) * 60_000;
+    const { rows } = await this.db.query<{ minute: Date; sold: number; paid_orders: number; revenue: number }>(
+      `SELECT date_trunc('minute', o.paid_at) AS minute, sum(n.items)::int AS sold, count(*)::int AS paid_orders, sum(o.total)::int AS revenue
+         FROM orders o
+         CROSS JOIN LATERAL (SELECT count(*) AS items FROM order_items oi WHERE oi.order_id = o.id) n
+        WHERE o.show_id = $1 AND o.status = 'paid' AND o.paid_at >= $2 AND o.paid_at < $3
+        GROUP BY 1`,
+      [showId, new Date(start), new Date(end + 60_000)],
+    );
+    const byMinute = new Map(rows.map((r) => [new Date(r.minute).getTime(), r]));
+    return Array.from({ length: minutes }, (_, i) => {
+      const t = start + i * 60_000;
+      const r = byMinute.get(t);
+      return { at: new Date(t).toISOString(), sold: r?.sold ?? 0, paidOrders: r?.paid_orders ?? 0, revenue: r?.revenue ?? 0 };
+    });
   }
 
   /** Creates a show and one sale-state row per seat of every priced area. Returns the show id. */
   async createShow(input: CreateShowRequest): Promise<string> {
     return this.db.transaction(async (tx) => {
-      const ev = await tx.query(`SELECT 1 FROM events WHERE id = $1`, [input.eventId]);
-      if (ev.rowCount === 0) throw new AppError('NOT_FOUND', 'No such event');
-      const { rows: areas } = await tx.query<{ id: string }>(`SELECT id FROM areas WHERE venue_id = $1`, [input.venueId]);
-      if (areas.length === 0) throw new AppError('NOT_FOUND', 'No such venue');
-      const own = new Set(areas.map((a) => a.id));
+      const { events, areas, shows, prices } = catalogueSteps(tx);
+      if (!(await events.get(input.eventId))) throw new AppError('NOT_FOUND', 'No such event');
+      const own = new Set(await areas.idsOfVenue(input.venueId));
+      if (own.size === 0) throw new AppError('NOT_FOUND', 'No such venue');
       const ids = input.prices.map((p) => p.areaId);
       if (new Set(ids).size !== ids.length) throw new AppError('VALIDATION_FAILED', 'prices: one price per area');
       const foreign = ids.find((a) => !own.has(a));
       if (foreign) throw new AppError('VALIDATION_FAILED', `prices: area ${foreign} is not in this venue`);
 
-      const { rows } = await tx.query<{ id: string }>(
-        `INSERT INTO shows (event_id, venue_id, starts_at, on_sale_at, page_capacity, purchase_window_seconds, max_tickets_per_account, queue_opens_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-        [
-          input.eventId,
-          input.venueId,
-          input.startsAt,
-          input.onSaleAt,
-          input.pageCapacity,
-          input.purchaseWindowSeconds,
-          input.maxTicketsPerAccount,
-          input.queueOpensAt ?? new Date(Date.parse(input.onSaleAt) - QUEUE_OPENS_BEFORE_MS),
-        ],
-      );
-      const showId = rows[0]!.id;
-      await tx.query(
-        `INSERT INTO show_prices (show_id, area_id, price) SELECT $1, a, p FROM unnest($2::uuid[], $3::int[]) AS x(a, p)`,
-        [showId, ids, input.prices.map((p) => p.price)],
-      );
-      await tx.query(
-        `INSERT INTO show_seats (show_id, seat_id, area_id)
-           SELECT $1, s.id, s.area_id FROM seats s WHERE s.area_id = ANY($2::uuid[])`,
-        [showId, ids],
-      );
+      const showId = await shows.create({
+        eventId: input.eventId,
+        venueId: input.venueId,
+        startsAt: input.startsAt,
+        onSaleAt: input.onSaleAt,
+        pageCapacity: input.pageCapacity,
+        purchaseWindowSeconds: input.purchaseWindowSeconds,
+        maxTicketsPerAccount: input.maxTicketsPerAccount,
+        queueOpensAt: input.queueOpensAt ?? new Date(Date.parse(input.onSaleAt) - QUEUE_OPENS_BEFORE_MS),
+      });
+      await prices.set(showId, input.prices);
+      await seatSteps(tx).addAreas(showId, ids);
       return showId;
     });
   }
@@ -151,11 +143,9 @@ export class AdminService {
    */
   async updateShow(showId: string, input: UpdateShowRequest): Promise<void> {
     await this.db.transaction(async (tx) => {
-      const { rows } = await tx.query<{ venue_id: string; starts_at: Date; on_sale_at: Date; queue_opens_at: Date | null }>(
-        `SELECT venue_id, starts_at, on_sale_at, queue_opens_at FROM shows WHERE id = $1 FOR UPDATE`,
-        [showId],
-      );
-      const show = rows[0];
+      const { areas, shows, prices } = catalogueSteps(tx);
+      const seats = seatSteps(tx);
+      const show = await shows.lockForChange(showId);
       if (!show) throw new AppError('NOT_FOUND', 'No such show');
       const startsAt = input.startsAt ? Date.parse(input.startsAt) : show.starts_at.getTime();
       const onSaleAt = input.onSaleAt ? Date.parse(input.onSaleAt) : show.on_sale_at.getTime();
@@ -164,48 +154,30 @@ export class AdminService {
       const keptLead = show.on_sale_at.getTime() - (show.queue_opens_at ?? show.on_sale_at).getTime();
       const queueOpensAt = input.queueOpensAt ? Date.parse(input.queueOpensAt) : onSaleAt - keptLead;
       if (queueOpensAt > onSaleAt) throw new AppError('VALIDATION_FAILED', 'queueOpensAt: must not be after onSaleAt');
-      await tx.query(
-        `UPDATE shows SET starts_at = $2, on_sale_at = $3, queue_opens_at = $7,
-                page_capacity = coalesce($4, page_capacity),
-                purchase_window_seconds = coalesce($5, purchase_window_seconds),
-                max_tickets_per_account = coalesce($6, max_tickets_per_account)
-          WHERE id = $1`,
-        [showId, new Date(startsAt), new Date(onSaleAt), input.pageCapacity ?? null, input.purchaseWindowSeconds ?? null, input.maxTicketsPerAccount ?? null, new Date(queueOpensAt)],
-      );
+      await shows.update(showId, {
+        startsAt: new Date(startsAt),
+        onSaleAt: new Date(onSaleAt),
+        queueOpensAt: new Date(queueOpensAt),
+        pageCapacity: input.pageCapacity ?? null,
+        purchaseWindowSeconds: input.purchaseWindowSeconds ?? null,
+        maxTicketsPerAccount: input.maxTicketsPerAccount ?? null,
+      });
       if (!input.prices) return;
 
       const ids = input.prices.map((p) => p.areaId);
       if (new Set(ids).size !== ids.length) throw new AppError('VALIDATION_FAILED', 'prices: one price per area');
-      const { rows: own } = await tx.query<{ id: string }>(`SELECT id FROM areas WHERE venue_id = $1`, [show.venue_id]);
-      const ownIds = new Set(own.map((a) => a.id));
+      const ownIds = new Set(await areas.idsOfVenue(show.venue_id));
       const foreign = ids.find((a) => !ownIds.has(a));
       if (foreign) throw new AppError('VALIDATION_FAILED', `prices: area ${foreign} is not in this venue`);
 
-      const { rows: removed } = await tx.query<{ area_id: string; name: string; busy: number }>(
-        `SELECT p.area_id, a.name,
-                (SELECT count(*) FROM show_seats ss WHERE ss.show_id = p.show_id AND ss.area_id = p.area_id
-                   AND (ss.status <> 'available' OR EXISTS (
-                     SELECT 1 FROM order_items oi WHERE oi.show_id = ss.show_id AND oi.seat_id = ss.seat_id)))::int AS busy
-           FROM show_prices p JOIN areas a ON a.id = p.area_id
-          WHERE p.show_id = $1 AND NOT (p.area_id = ANY($2::uuid[]))`,
-        [showId, ids],
-      );
+      const removed = await prices.othersWithBusySeats(showId, ids);
       const busy = removed.find((r) => r.busy > 0);
       if (busy) throw new AppError('CONFLICT', `Area ${busy.name} has seats that are held, sold or ordered: it cannot be taken off sale`);
       const gone = removed.map((r) => r.area_id);
-      await tx.query(`DELETE FROM show_seats WHERE show_id = $1 AND area_id = ANY($2::uuid[])`, [showId, gone]);
-      await tx.query(`DELETE FROM show_prices WHERE show_id = $1 AND area_id = ANY($2::uuid[])`, [showId, gone]);
-      await tx.query(
-        `INSERT INTO show_prices (show_id, area_id, price) SELECT $1, a, p FROM unnest($2::uuid[], $3::int[]) AS x(a, p)
-         ON CONFLICT (show_id, area_id) DO UPDATE SET price = EXCLUDED.price`,
-        [showId, ids, input.prices.map((p) => p.price)],
-      );
-      await tx.query(
-        `INSERT INTO show_seats (show_id, seat_id, area_id)
-           SELECT $1, s.id, s.area_id FROM seats s WHERE s.area_id = ANY($2::uuid[])
-         ON CONFLICT (show_id, seat_id) DO NOTHING`,
-        [showId, ids],
-      );
+      await seats.removeAreas(showId, gone);
+      await prices.remove(showId, gone);
+      await prices.set(showId, input.prices);
+      await seats.addAreas(showId, ids);
     });
   }
 }

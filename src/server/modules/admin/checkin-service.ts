@@ -2,35 +2,9 @@ import type { CheckinTicket } from '../../../shared/api.js';
 import type { Clock } from '../../platform/clock.js';
 import type { Database } from '../../platform/database.js';
 import { AppError } from '../../platform/errors.js';
-
-interface CheckinRow {
-  id: string;
-  show_id: string;
-  seat_id: string;
-  code: string;
-  checked_in_at: Date | null;
-  order_status: string;
-  area_name: string;
-  row_number: number;
-  seat_number: number;
-  event_title: string;
-  artist: string;
-  venue_name: string;
-  venue_time_zone: string;
-  starts_at: Date;
-}
-
-const CHECKIN_SELECT = `
-  SELECT t.id, t.show_id, t.seat_id, t.code, t.checked_in_at, o.status AS order_status,
-         a.name AS area_name, s.row_number, s.seat_number,
-         e.title AS event_title, e.artist, v.name AS venue_name, v.time_zone AS venue_time_zone, sh.starts_at
-    FROM tickets t
-    JOIN orders o ON o.id = t.order_id
-    JOIN seats s ON s.id = t.seat_id
-    JOIN areas a ON a.id = s.area_id
-    JOIN shows sh ON sh.id = t.show_id
-    JOIN events e ON e.id = sh.event_id
-    JOIN venues v ON v.id = sh.venue_id`;
+import { catalogueSteps } from '../catalogue/catalogue-service.js';
+import type { CheckinRow } from '../orders/tickets-repository.js';
+import { ticketsAtTheDoor } from '../orders/orders-service.js';
 
 const toCheckinTicket = (r: CheckinRow): CheckinTicket => ({
   id: r.id,
@@ -56,28 +30,16 @@ export class CheckinService {
   ) {}
 
   async checkIn(code: string, showId: string): Promise<CheckinTicket> {
-    const { rows: shows } = await this.db.query<{ id: string }>(`SELECT id FROM shows WHERE id = $1`, [showId]);
-    const show = shows[0];
+    const show = await catalogueSteps(this.db).shows.idOf(showId);
     if (!show) throw new AppError('NOT_FOUND', 'No such show');
-    // One conditional UPDATE decides: of two scans of one ticket at once exactly one sets checked_in_at.
-    // Only a paid order's ticket lets anyone in (a refunded or cancelled one is void).
-    const { rows } = await this.db.query<{ id: string }>(
-      `UPDATE tickets t SET checked_in_at = $3
-         FROM orders o
-        WHERE t.code = $1 AND t.show_id = $2 AND t.checked_in_at IS NULL
-          AND o.id = t.order_id AND o.status = 'paid'
-        RETURNING t.id`,
-      [code, show.id, new Date(this.clock.now())],
-    );
-    const { rows: found } = await this.db.query<CheckinRow>(`${CHECKIN_SELECT} WHERE ${rows[0] ? 't.id = $1' : 't.code = $1'}`, [
-      rows[0]?.id ?? code,
-    ]);
-    const row = found[0];
+    const tickets = ticketsAtTheDoor(this.db);
+    const admitted = await tickets.checkIn(code, show, new Date(this.clock.now()));
+    const row = await tickets.forDoor(admitted ? { id: admitted } : { code });
     if (!row) throw new AppError('NOT_FOUND', 'No ticket with this code');
     const ticket = toCheckinTicket(row);
-    if (rows[0]) return ticket;
+    if (admitted) return ticket;
     // Why not: the other show first (the door must send them elsewhere), then void, then used.
-    if (row.show_id !== show.id) {
+    if (row.show_id !== show) {
       throw new AppError('WRONG_SHOW', undefined, { showId: row.show_id, ticket });
     }
     if (row.order_status !== 'paid') throw new AppError('TICKET_VOID', undefined, { ticket });

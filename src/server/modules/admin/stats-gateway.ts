@@ -1,8 +1,8 @@
 import { ShowPayload } from '../../../shared/api.js';
 import type { ShowStatsEvent } from '../../../shared/realtime.js';
-import { AppError, isAppError } from '../../platform/errors.js';
+import { AppError } from '../../platform/errors.js';
 import { rooms, type IoServer, type IoSocket } from '../../platform/realtime.js';
-import { showIdOf } from '../../platform/validation.js';
+import { onSocketEvent, type SocketErrorLog } from '../../platform/socket-events.js';
 
 export interface StatsPoint {
   at: string;
@@ -25,29 +25,40 @@ export class StatsGateway {
     private readonly io: IoServer,
     private readonly stats: (showId: string) => Promise<Omit<ShowStatsEvent, 'showId' | 'at' | 'history'>>,
     private readonly now: () => number,
-    private readonly onError: (err: unknown, what: string) => void = () => undefined,
+    private readonly onError: (err: unknown, what: string) => void,
+    /** Errors of a client's event that the catalogue does not cover. */
+    private readonly logEventError: SocketErrorLog,
   ) {}
 
   attach(socket: IoSocket): void {
-    socket.on('stats:watch', async (msg, ack) => {
-      const reply = typeof ack === 'function' ? ack : () => undefined;
-      try {
-        if (socket.data.user.role !== 'admin') throw new AppError('FORBIDDEN');
-        const showId = showIdOf(msg);
-        const first = await this.sample(showId); // 404 for an unknown show
-        await socket.join(rooms.stats(showId));
-        reply({ ok: true });
-        socket.emit('stats:update', { ...first, history: this.history.get(showId) ?? [] });
-      } catch (e) {
-        const err = isAppError(e) ? e : new AppError('INTERNAL');
-        reply({ error: { code: err.code, message: err.message } });
-      }
-    });
-    socket.on('stats:unwatch', (msg, ack) => {
-      const parsed = ShowPayload.safeParse(msg);
-      if (parsed.success) void socket.leave(rooms.stats(parsed.data.showId));
-      if (typeof ack === 'function') ack({ ok: true });
-    });
+    onSocketEvent(
+      socket,
+      'stats:watch',
+      {
+        schema: ShowPayload,
+        allow: () => {
+          if (socket.data.user.role !== 'admin') throw new AppError('FORBIDDEN');
+        },
+        handle: async ({ showId }) => {
+          const first = await this.sample(showId); // 404 for an unknown show
+          await socket.join(rooms.stats(showId));
+          return () => socket.emit('stats:update', { ...first, history: this.history.get(showId) ?? [] });
+        },
+      },
+      this.logEventError,
+    );
+    onSocketEvent(
+      socket,
+      'stats:unwatch',
+      {
+        // Unwatching garbage changes nothing and is acked like any unwatch.
+        schema: ShowPayload.optional().catch(undefined),
+        handle: (msg) => {
+          if (msg !== undefined) void socket.leave(rooms.stats(msg.showId));
+        },
+      },
+      this.logEventError,
+    );
   }
 
   private async sample(showId: string): Promise<ShowStatsEvent> {

@@ -1,17 +1,29 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { AuthResponse, LoginRequest, SignupRequest, User } from '../../../shared/api.js';
+import { AuthResponse, LoginRequest, PasswordResetAccepted, PasswordResetConfirmRequest, PasswordResetRequest, SignupRequest, User } from '../../../shared/api.js';
+import { rateLimit, type LimiterFactory } from '../../platform/rate-limits.js';
 import type { ZodTypeProvider } from '../../platform/validation.js';
 import { setSessionCookie, type AuthGuards } from './auth-context.js';
 import type { AuthService } from './auth-service.js';
+import type { PasswordResets } from './password-reset.js';
 import { SESSION_COOKIE, SESSION_TTL_SECONDS } from './sessions.js';
 
-export function authRoutes(fastify: FastifyInstance, auth: AuthService, guards: AuthGuards, cookieSecure: boolean): void {
+export interface AuthRoutesOptions {
+  /** Session cookies are always Secure (config.cookieSecure). */
+  cookieSecure: boolean;
+  limiters: LimiterFactory;
+  /** Signups per client IP per 10 minutes (every signup costs a password hash); 0: no limit. */
+  signupsPerIp: number;
+}
+
+export function authRoutes(fastify: FastifyInstance, auth: AuthService, guards: AuthGuards, o: AuthRoutesOptions, resets: PasswordResets): void {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
+  const { cookieSecure } = o;
   // A request that came over HTTPS (directly, or per X-Forwarded-Proto from a trusted proxy) gets a
   // Secure cookie whatever the setting: a browser would never send it back over plain HTTP.
   const secureFor = (req: FastifyRequest) => cookieSecure || req.protocol === 'https';
 
+  const signupLimit = rateLimit(o.limiters, { keyPrefix: 'signup-ip', points: o.signupsPerIp, durationSeconds: 600 }, (req) => req.ip);
   app.post(
     '/api/auth/signup',
     {
@@ -23,6 +35,7 @@ export function authRoutes(fastify: FastifyInstance, auth: AuthService, guards: 
         response: { 201: AuthResponse.describe('Signed up and logged in') },
       },
       config: { access: 'public', refusals: ['EMAIL_TAKEN', 'RATE_LIMITED'] },
+      preValidation: signupLimit,
     },
     async (req, reply) => {
       const result = await auth.signup(req.body);
@@ -71,5 +84,40 @@ export function authRoutes(fastify: FastifyInstance, auth: AuthService, guards: 
       config: { access: 'user' },
     },
     async (req) => ({ user: await guards.requireUser(req) }),
+  );
+
+  app.post(
+    '/api/auth/password-reset',
+    {
+      schema: {
+        tags: ['Accounts'],
+        summary: 'Forgot password: email a single-use link (valid 60 minutes) if an account has this email',
+        description: 'Always 202, account or not. Limited per client IP (429) and, silently, per account.',
+        body: PasswordResetRequest,
+        response: { 202: PasswordResetAccepted.describe('Accepted (whether or not the email has an account)') },
+      },
+      config: { access: 'public', refusals: ['RATE_LIMITED'] },
+    },
+    async (req, reply) => {
+      await resets.request(req.body.email, req.ip);
+      return reply.status(202).send({ message: 'If an account has this email, a link to choose a new password is on its way.' });
+    },
+  );
+
+  app.post(
+    '/api/auth/password-reset/confirm',
+    {
+      schema: {
+        tags: ['Accounts'],
+        summary: 'Set a new password with the emailed token; every session of the account ends',
+        body: PasswordResetConfirmRequest,
+        response: { 204: z.undefined().describe('Password changed') },
+      },
+      config: { access: 'public', refusals: ['RESET_TOKEN_INVALID'] },
+    },
+    async (req, reply) => {
+      await resets.confirm(req.body.token, req.body.password);
+      return reply.status(204).send();
+    },
   );
 }

@@ -5,15 +5,11 @@ import { AppError } from '../../platform/errors.js';
 import type { LoginLimiter } from './login-limiter.js';
 import { dummyHash, hashPassword, verifyPassword } from './passwords.js';
 import { SessionCache } from './session-cache.js';
+import { SessionsRepository } from './sessions-repository.js';
 import { SESSION_TTL_SECONDS, hashToken, newToken } from './sessions.js';
+import { UsersRepository, type UserRow } from './users-repository.js';
 
-interface UserRow {
-  id: string;
-  name: string;
-  email: string;
-  role: 'customer' | 'admin';
-  password_hash: string;
-}
+const tablesOn = (q: Queryable) => ({ users: new UsersRepository(q), sessions: new SessionsRepository(q) });
 
 const toUser = (r: UserRow): User => ({ id: r.id, name: r.name, email: r.email, role: r.role });
 
@@ -65,11 +61,7 @@ export class AuthService {
     const hash = await hashPassword(input.password);
     try {
       return await this.db.transaction(async (tx) => {
-        const { rows } = await tx.query<UserRow>(
-          `INSERT INTO users (name, email, password_hash) VALUES ($1, $2, $3) RETURNING *`,
-          [input.name, input.email.trim(), hash],
-        );
-        const user = toUser(rows[0]!);
+        const user = toUser(await tablesOn(tx).users.create({ name: input.name, email: input.email.trim(), passwordHash: hash }));
         return { user, token: await this.createSession(tx, user.id) };
       });
     } catch (e) {
@@ -80,8 +72,7 @@ export class AuthService {
 
   async login(email: string, password: string, ip: string): Promise<{ user: User; token: string }> {
     await this.limiter.begin(email, ip);
-    const { rows } = await this.db.query<UserRow>(`SELECT * FROM users WHERE lower(email) = lower($1)`, [email.trim()]);
-    const row = rows[0];
+    const row = await tablesOn(this.db).users.byEmail(email.trim());
     const ok = await verifyPassword(row?.password_hash ?? (await dummyHash()), password);
     // A failure keeps the point begin() took.
     if (!row || !ok) throw new AppError('INVALID_CREDENTIALS');
@@ -92,7 +83,7 @@ export class AuthService {
   /** Ends the session here and on every instance (cached copies and open sockets) before answering. */
   async logout(token: string): Promise<void> {
     const tokenHash = hashToken(token);
-    await this.db.query(`DELETE FROM sessions WHERE token_hash = $1`, [tokenHash]);
+    await tablesOn(this.db).sessions.delete(tokenHash);
     await this.endSessions([tokenHash]);
   }
 
@@ -102,17 +93,30 @@ export class AuthService {
    */
   private async deleteSessions(q: Queryable, userIds: string[], keepTokenHash: string | null = null): Promise<string[]> {
     if (userIds.length === 0) return [];
-    const { rows } = await q.query<{ token_hash: string }>(
-      `DELETE FROM sessions WHERE user_id = ANY($1::uuid[]) AND ($2::text IS NULL OR token_hash <> $2::text) RETURNING token_hash`,
-      [userIds, keepTokenHash],
-    );
-    return rows.map((r) => r.token_hash);
+    return tablesOn(q).sessions.deleteOfUsers(userIds, keepTokenHash);
   }
 
   private async endSessions(tokenHashes: string[]): Promise<void> {
     if (tokenHashes.length === 0) return;
     for (const h of tokenHashes) this.forgetSession(h);
     await this.ended?.(tokenHashes);
+  }
+
+  /**
+   * Sets a new password for the account `claim` names inside the same transaction (null: nothing
+   * changes), and ends every session of that account here and on every instance. Says whether it did.
+   */
+  async replacePassword(password: string, claim: (tx: Queryable) => Promise<string | null>): Promise<boolean> {
+    const hash = await hashPassword(password);
+    const revoked = await this.db.transaction(async (tx) => {
+      const userId = await claim(tx);
+      if (!userId) return null;
+      await tx.query(`UPDATE users SET password_hash = $2 WHERE id = $1`, [userId, hash]);
+      return this.deleteSessions(tx, [userId]);
+    });
+    if (revoked === null) return false;
+    await this.endSessions(revoked);
+    return true;
   }
 
   /** The account a token belongs to, or null when it is unknown, logged out or expired. */
@@ -122,12 +126,7 @@ export class AuthService {
     const now = this.clock.now();
     const cached = this.sessions.get(tokenHash, now);
     if (cached) return cached;
-    const { rows } = await this.db.query<UserRow & { session_expires_at: Date }>(
-      `SELECT u.*, s.expires_at AS session_expires_at FROM sessions s JOIN users u ON u.id = s.user_id
-        WHERE s.token_hash = $1 AND s.expires_at > $2`,
-      [tokenHash, new Date(now)],
-    );
-    const row = rows[0];
+    const row = await tablesOn(this.db).sessions.userOf(tokenHash, new Date(now));
     // Read just before a logout deleted it: the session is over all the same.
     if (!row || this.wasRevoked(tokenHash)) return null;
     const user = toUser(row);
@@ -137,11 +136,7 @@ export class AuthService {
 
   async createSession(q: Queryable, userId: string): Promise<string> {
     const token = newToken();
-    await q.query(`INSERT INTO sessions (token_hash, user_id, expires_at) VALUES ($1, $2, $3)`, [
-      hashToken(token),
-      userId,
-      new Date(this.clock.now() + SESSION_TTL_SECONDS * 1000),
-    ]);
+    await tablesOn(q).sessions.create(hashToken(token), userId, new Date(this.clock.now() + SESSION_TTL_SECONDS * 1000));
     return token;
   }
 
@@ -153,25 +148,14 @@ export class AuthService {
   async ensureAccount(input: { name: string; email: string; password: string; role: 'customer' | 'admin' }): Promise<EnsuredAccount> {
     const hash = await hashPassword(input.password);
     const result = await this.db.transaction(async (tx) => {
-      const inserted = await tx.query<{ id: string }>(
-        `INSERT INTO users (name, email, password_hash, role) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (lower(email)) DO NOTHING RETURNING id`,
-        [input.name, input.email, hash, input.role],
-      );
-      if (inserted.rows[0]) return { userId: inserted.rows[0].id, created: true, passwordChanged: false, revoked: [] as string[] };
-      const { rows } = await tx.query<Pick<UserRow, 'id' | 'role' | 'password_hash'>>(
-        `SELECT id, role, password_hash FROM users WHERE lower(email) = lower($1) FOR UPDATE`,
-        [input.email],
-      );
-      const row = rows[0]!;
+      const { users } = tablesOn(tx);
+      const created = await users.createIfNew({ name: input.name, email: input.email, passwordHash: hash, role: input.role });
+      if (created) return { userId: created, created: true, passwordChanged: false, revoked: [] as string[] };
+      const row = (await users.lockByEmail(input.email))!;
       const passwordChanged = !(await verifyPassword(row.password_hash, input.password));
       const roleChanged = row.role !== input.role;
       if (!passwordChanged && !roleChanged) return { userId: row.id, created: false, passwordChanged, revoked: [] };
-      await tx.query(`UPDATE users SET password_hash = $2, role = $3 WHERE id = $1`, [
-        row.id,
-        passwordChanged ? hash : row.password_hash,
-        input.role,
-      ]);
+      await users.setPasswordAndRole(row.id, passwordChanged ? hash : row.password_hash, input.role);
       const revoked = await this.deleteSessions(tx, [row.id]);
       return { userId: row.id, created: false, passwordChanged, roleChangedFrom: roleChanged ? row.role : undefined, revoked };
     });
@@ -189,23 +173,17 @@ export class AuthService {
     const hash = await hashPassword(password);
     const emails = Array.from({ length: count }, (_, i) => `${prefix}${i + 1}@load.test`.toLowerCase());
     const { users, revoked } = await this.db.transaction(async (tx) => {
-      // xmax is 0 only for a row this statement inserted: the others existed and got a new password.
-      const { rows } = await tx.query<{ id: string; email: string; existed: boolean }>(
-        `INSERT INTO users (name, email, password_hash)
-           SELECT split_part(e, '@', 1), e, $2 FROM unnest($1::text[]) AS e
-         ON CONFLICT (lower(email)) DO UPDATE SET password_hash = EXCLUDED.password_hash
-         RETURNING id, email, (xmax <> 0) AS existed`,
-        [emails, hash],
-      );
+      const { users, sessions } = tablesOn(tx);
+      const rows = await users.upsertWithPassword(emails, hash);
       const revoked = await this.deleteSessions(
         tx,
         rows.filter((r) => r.existed).map((r) => r.id),
       );
       const tokens = rows.map(() => newToken());
-      await tx.query(
-        `INSERT INTO sessions (token_hash, user_id, expires_at)
-           SELECT t, u, $3 FROM unnest($1::text[], $2::uuid[]) AS x(t, u)`,
-        [tokens.map(hashToken), rows.map((r) => r.id), new Date(this.clock.now() + SESSION_TTL_SECONDS * 1000)],
+      await sessions.createMany(
+        tokens.map(hashToken),
+        rows.map((r) => r.id),
+        new Date(this.clock.now() + SESSION_TTL_SECONDS * 1000),
       );
       // An existing account may spell its email with capitals: match case-insensitively.
       const byEmail = new Map(rows.map((r, i) => [r.email.toLowerCase(), { id: r.id, email: r.email, token: tokens[i]! }]));

@@ -1,5 +1,6 @@
 import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { AppError } from '../../platform/errors.js';
+import type { LimiterFactory } from '../../platform/rate-limits.js';
 
 /** How the growing per-account delay is scaled; tests shrink it or record it. */
 export interface LoginDelay {
@@ -29,6 +30,24 @@ export interface LoginLimiters {
   perIp: RateLimiterAbstract;
   /** Failures of one email from anywhere: never refuses, only slows (see LoginDelay). */
   perEmail: RateLimiterAbstract;
+}
+
+/** Failed logins allowed per window: per (email, address) and per address (LOGIN_PAIR_RATE_LIMIT, LOGIN_IP_RATE_LIMIT). */
+export interface LoginLimits {
+  perPair: number;
+  perIp: number;
+}
+
+const LOGIN_WINDOW_SECONDS = 15 * 60;
+
+/** The three counters of the login limiter, on the configured store. */
+export function loginLimiters(limiters: LimiterFactory, limits: LoginLimits): LoginLimiters {
+  return {
+    perPair: limiters({ keyPrefix: 'login-pair', points: limits.perPair, durationSeconds: LOGIN_WINDOW_SECONDS }),
+    perIp: limiters({ keyPrefix: 'login-ip', points: limits.perIp, durationSeconds: LOGIN_WINDOW_SECONDS }),
+    // Counts only, never refuses: the count sets the delay.
+    perEmail: limiters({ keyPrefix: 'login-email-failures', points: 1_000_000_000, durationSeconds: LOGIN_WINDOW_SECONDS }),
+  };
 }
 
 /**

@@ -1,47 +1,7 @@
 import type { Order, OrderItem, Ticket } from '../../../shared/api.js';
 import type { Queryable } from '../../platform/database.js';
-
-interface OrderRow {
-  id: string;
-  show_id: string;
-  status: Order['status'];
-  total: number;
-  currency: string;
-  expires_at: Date;
-  created_at: Date;
-  paid_at: Date | null;
-  paying_attempt_id: string | null;
-  starts_at: Date;
-  event_title: string;
-  artist: string;
-  venue_name: string;
-  venue_time_zone: string;
-}
-
-interface ItemRow {
-  order_id: string;
-  seat_id: string;
-  area_name: string;
-  row_number: number;
-  seat_number: number;
-  price: number;
-}
-
-interface TicketRow {
-  id: string;
-  order_id: string;
-  show_id: string;
-  seat_id: string;
-  code: string;
-  checked_in_at: Date | null;
-  area_name: string;
-  row_number: number;
-  seat_number: number;
-}
-
-export const TICKET_SELECT = `
-  SELECT t.id, t.order_id, t.show_id, t.seat_id, t.code, t.checked_in_at, a.name AS area_name, s.row_number, s.seat_number
-    FROM tickets t JOIN seats s ON s.id = t.seat_id JOIN areas a ON a.id = s.area_id`;
+import { OrdersRepository } from './orders-repository.js';
+import { TicketsRepository, type TicketRow } from './tickets-repository.js';
 
 export const toTicket = (t: TicketRow): Ticket => ({
   id: t.id,
@@ -60,32 +20,13 @@ export const toTicket = (t: TicketRow): Ticket => ({
  * (unless its payment is in flight).
  */
 export async function readOrders(q: Queryable, userId: string, now: Date, orderId: string | null = null, limit = 100): Promise<Order[]> {
-  const { rows } = await q.query<OrderRow>(
-    `SELECT o.id, o.show_id, o.status, o.total, o.currency, o.expires_at, o.created_at, o.paid_at, o.paying_attempt_id,
-            sh.starts_at, e.title AS event_title, e.artist, v.name AS venue_name, v.time_zone AS venue_time_zone
-       FROM orders o
-       JOIN shows sh ON sh.id = o.show_id
-       JOIN events e ON e.id = sh.event_id
-       JOIN venues v ON v.id = sh.venue_id
-      WHERE o.user_id = $1 AND ($2::uuid IS NULL OR o.id = $2::uuid)
-      ORDER BY o.created_at DESC, o.id DESC
-      LIMIT $3`,
-    [userId, orderId, limit],
-  );
+  const orders = new OrdersRepository(q);
+  const rows = await orders.listForAccount(userId, orderId, limit);
   if (rows.length === 0) return [];
   const ids = rows.map((o) => o.id);
-  const [items, tickets] = await Promise.all([
-    q.query<ItemRow>(
-      `SELECT oi.order_id, oi.seat_id, a.name AS area_name, s.row_number, s.seat_number, oi.price
-         FROM order_items oi JOIN seats s ON s.id = oi.seat_id JOIN areas a ON a.id = s.area_id
-        WHERE oi.order_id = ANY($1::uuid[])
-        ORDER BY a.position, s.row_number, s.seat_number`,
-      [ids],
-    ),
-    q.query<TicketRow>(`${TICKET_SELECT} WHERE t.order_id = ANY($1::uuid[]) ORDER BY a.position, s.row_number, s.seat_number`, [ids]),
-  ]);
-  const itemsOf = group(items.rows, (i) => i.order_id);
-  const ticketsOf = group(tickets.rows, (t) => t.order_id);
+  const [items, tickets] = await Promise.all([orders.linesOf(ids), new TicketsRepository(q).ofOrders(ids)]);
+  const itemsOf = group(items, (i) => i.order_id);
+  const ticketsOf = group(tickets, (t) => t.order_id);
   return rows.map(
     (o): Order => ({
       id: o.id,

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { CheckoutRequest, Order, OrderParams, PayRequest, ShowParams } from '../../../shared/api.js';
-import type { ZodTypeProvider } from '../../platform/validation.js';
+import { fileResponse, type ZodTypeProvider } from '../../platform/validation.js';
 import type { AuthGuards } from '../auth/auth-context.js';
 import type { OrdersService } from './orders-service.js';
 
@@ -77,6 +77,30 @@ export function ordersRoutes(fastify: FastifyInstance, orders: OrdersService, gu
     async (req) => {
       const user = await guards.requireUser(req);
       return { orders: await orders.list(user.id) };
+    },
+  );
+
+  app.get(
+    '/api/orders/:orderId/tickets.pdf',
+    {
+      schema: {
+        tags: ['Seats and orders'],
+        summary: "The tickets of one of the caller's paid orders as a PDF: one page per ticket with its QR code, event, venue, seat and time in the venue's zone",
+        description: "Another account's order, or one that is not paid, is a 404.",
+        params: OrderParams,
+        response: { 200: fileResponse('application/pdf', 'The PDF (`content-disposition: attachment`)') },
+      },
+      config: { access: 'user', refusals: ['NOT_FOUND'] },
+    },
+    async (req, reply) => {
+      const user = await guards.requireUser(req);
+      const { orderId } = req.params;
+      const pdf = await orders.ticketsPdf(orderId, user.id);
+      return reply
+        .header('content-type', 'application/pdf')
+        .header('content-disposition', `attachment; filename="tickets-${orderId.slice(0, 8)}.pdf"`)
+        .header('cache-control', 'private, no-store')
+        .send(pdf);
     },
   );
 

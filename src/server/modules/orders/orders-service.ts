@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { Order, PayRequest } from '../../../shared/api.js';
 import type { Clock } from '../../platform/clock.js';
 import type { Database, Queryable } from '../../platform/database.js';
@@ -8,44 +8,25 @@ import type { TestHooks } from '../../platform/test-hooks.js';
 import { checkCard } from '../payments/card.js';
 import type { PaymentProvider } from '../payments/payment-provider.js';
 import type { AdmissionGate } from '../queue/admission.js';
-import { changesOf, FREE_SEAT, freeSeatsOfOrders, lockAccountSeats, publishSeatChanges, type SeatChange } from '../seats/seat-changes.js';
+import { publishSeatChanges } from '../seats/seats-gateway.js';
+import { seatSteps } from '../seats/seats-service.js';
+import type { SeatChange } from '../seats/show-seats-repository.js';
 import { readOrders } from './order-views.js';
-import { attempts, NO_PAYMENT_IN_FLIGHT, type Attempt } from './payment-attempts.js';
+import { OrdersRepository, type OrderState } from './orders-repository.js';
+import { PaymentAttemptsRepository, type Attempt } from './payment-attempts-repository.js';
+import { outbox } from '../mail/outbox.js';
+import { ticketPdf } from './ticket-pdf.js';
+import { readTicketSheet } from './ticket-sheet.js';
 import { releaseExpired, type Released } from './release-expired.js';
+import { TicketsRepository } from './tickets-repository.js';
 
 export interface OrdersEvents {
   onPaid?(showId: string, seats: number): void;
   onError?(err: unknown, what: string): void;
 }
 
-interface OrderState {
-  id: string;
-  show_id: string;
-  user_id: string;
-  status: Order['status'];
-  total: number;
-  currency: string;
-  expires_at: Date;
-  payment_ref: string | null;
-  paying_attempt_id: string | null;
-  /** The admission the order was made in (null: made before admissions had ids). */
-  admission_id: string | null;
-}
-
-type ChangedRow = { show_id: string; seat_id: string; area_id: string };
-
 /** Unguessable: 256 random bits. The ticket's QR code carries it; check-in looks it up. */
 const newTicketCode = (): string => randomBytes(32).toString('base64url');
-
-/** Test-only: called at the steps of a payment where a crash or a slow provider hurts most. */
-export interface PaymentHooks {
-  /** The order was read as payable; its attempt is not recorded yet. */
-  beforeAttempt?(orderId: string): void | Promise<void>;
-  /** The attempt is recorded, the provider not asked yet. */
-  beforeCharge?(orderId: string): void | Promise<void>;
-  /** The provider charged the card; nothing of it is written on our side yet. */
-  afterCharge?(orderId: string): void | Promise<void>;
-}
 
 /** How long a pay call waits for another attempt at the same order (a double click, a second tab). */
 const AWAIT_ATTEMPT_MS = 10_000;
@@ -64,8 +45,22 @@ class SeatsGone extends Error {}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** The ticket steps of the door (admin/checkin-service.ts), on `q`. */
+export const ticketsAtTheDoor = (q: Queryable): Pick<TicketsRepository, 'checkIn' | 'forDoor'> => new TicketsRepository(q);
+
+/** The steps a use case takes on `q` (the database, or one transaction for several steps). */
+const stepsOn = (q: Queryable) => ({
+  seats: seatSteps(q),
+  orders: new OrdersRepository(q),
+  attempts: new PaymentAttemptsRepository(q),
+  tickets: new TicketsRepository(q),
+});
+
 /** Buying the held seats: check out, pay (or cancel), get tickets (checked in by admin/checkin-service.ts). */
 export class OrdersService {
+  private readonly orders: OrdersRepository;
+  private readonly attempts: PaymentAttemptsRepository;
+
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
@@ -73,9 +68,12 @@ export class OrdersService {
     private readonly gate: AdmissionGate,
     private readonly payments: PaymentProvider,
     private readonly events: OrdersEvents = {},
-    private readonly hooks: PaymentHooks = {},
-    private readonly testHooks: TestHooks = {},
-  ) {}
+    /** Read field by field when called: tests set them after the app is built. */
+    private readonly hooks: TestHooks = {},
+  ) {
+    this.orders = new OrdersRepository(db);
+    this.attempts = new PaymentAttemptsRepository(db);
+  }
 
   private now(): Date {
     return new Date(this.clock.now());
@@ -91,58 +89,23 @@ export class OrdersService {
     // One seat however its id is spelled: [a, A] is the seat a, once.
     const seatIds = [...new Set(requested.map((id) => id.toLowerCase()))];
     const admission = await this.gate.requireAdmission(showId, userId);
-    await this.testHooks.checkout?.();
+    await this.hooks.checkout?.();
     const now = this.now();
     const expiresAt = new Date(admission.expiresAt);
     const { orderId, changes } = await this.db.transaction(async (tx) => {
+      const { seats, orders } = stepsOn(tx);
       // Under the account's lock, so a double-clicked checkout finds the order the first click made.
-      await lockAccountSeats(tx, showId, userId);
+      await seats.lockAccount(showId, userId);
       // Again under the account's lock, which the release of an ended admission takes too: no
       // order is made for an admission that has ended (see SeatsService.hold).
       await this.gate.requireSameAdmission(showId, userId, admission.admissionId);
-      const { rows: same } = await tx.query<{ id: string }>(
-        `SELECT o.id FROM orders o
-          WHERE o.user_id = $1 AND o.show_id = $2 AND o.status = 'pending' AND o.expires_at > $4
-            AND ARRAY(SELECT oi.seat_id FROM order_items oi WHERE oi.order_id = o.id ORDER BY oi.seat_id)
-              = ARRAY(SELECT x FROM unnest($3::uuid[]) AS x ORDER BY x)
-          LIMIT 1`,
-        [userId, showId, seatIds, now],
-      );
-      if (same[0]) return { orderId: same[0].id, changes: [] };
-      const { rows: created } = await tx.query<{ id: string }>(
-        `INSERT INTO orders (user_id, show_id, status, total, expires_at, created_at, admission_id)
-         VALUES ($1, $2, 'pending', 0, $3, $4, $5) RETURNING id`,
-        [userId, showId, expiresAt, now, admission.admissionId],
-      );
-      const orderId = created[0]!.id;
-      // Only seats held in this admission: one left over from an ended one is not for sale to it.
-      const { rows: locked } = await tx.query<ChangedRow>(
-        `UPDATE show_seats SET status = 'locked', order_id = $4, hold_expires_at = $5, updated_at = $6
-          WHERE show_id = $1 AND seat_id = ANY($2::uuid[])
-            AND status = 'selected' AND holder_id = $3 AND hold_expires_at > $6
-            AND (admission_id = $7 OR admission_id IS NULL)
-          RETURNING show_id, seat_id, area_id`,
-        [showId, seatIds, userId, orderId, expiresAt, now, admission.admissionId],
-      );
+      const same = await orders.findPendingWithSeats(userId, showId, seatIds, now);
+      if (same) return { orderId: same, changes: [] };
+      const orderId = await orders.create({ userId, showId, expiresAt, now, admissionId: admission.admissionId });
+      const locked = await seats.lockForOrder(showId, seatIds, userId, { orderId, expiresAt, now, admissionId: admission.admissionId });
       if (locked.length !== seatIds.length) throw new AppError('SEAT_UNAVAILABLE', 'Some of these seats are not held by you any more.');
-      await tx.query(
-        `INSERT INTO order_items (order_id, show_id, seat_id, price)
-         SELECT $1, ss.show_id, ss.seat_id, p.price
-           FROM show_seats ss JOIN show_prices p ON p.show_id = ss.show_id AND p.area_id = ss.area_id
-          WHERE ss.show_id = $2 AND ss.order_id = $1`,
-        [orderId, showId],
-      );
-      await tx.query(
-        `UPDATE orders o SET total = t.total, currency = coalesce(t.currency, o.currency)
-           FROM (SELECT coalesce(sum(oi.price), 0)::int AS total, min(p.currency) AS currency
-                   FROM order_items oi
-                   JOIN show_seats ss ON ss.show_id = oi.show_id AND ss.seat_id = oi.seat_id
-                   JOIN show_prices p ON p.show_id = ss.show_id AND p.area_id = ss.area_id
-                  WHERE oi.order_id = $1) t
-          WHERE o.id = $1`,
-        [orderId],
-      );
-      return { orderId, changes: changesOf(locked, 'locked') };
+      await orders.addLinesOfLockedSeats(orderId, showId);
+      return { orderId, changes: locked };
     });
     publishSeatChanges(this.realtime, changes);
     return this.get(orderId, userId);
@@ -180,12 +143,44 @@ export class OrdersService {
       // The order's own row decides, not the admission (an in-process line is gone after a restart,
       // the order is not): a release of its ended admission that comes first cancels it, and one
       // that comes after the attempt leaves it to the attempt (NO_PAYMENT_IN_FLIGHT).
-      const attempt = await this.db.transaction((tx) => attempts.start(tx, order, this.now()));
+      const attempt = await this.db.transaction((tx) => this.startAttempt(tx, order, this.now()));
       if (!attempt) continue;
       await this.charge(order, attempt, req.card);
       return this.get(orderId, userId);
     }
     throw new AppError('UNAVAILABLE', 'A payment of this order is still going through. Try again in a moment.');
+  }
+
+  /**
+   * Marks the order as being paid and records the attempt, if the order is pending, in time and
+   * not already being paid (by another request, tab or instance). Null when it is not.
+   */
+  private async startAttempt(tx: Queryable, order: OrderState, now: Date): Promise<{ id: string; idempotencyKey: string } | null> {
+    const { orders, attempts } = stepsOn(tx);
+    const id = randomUUID();
+    if (!(await orders.markPaying(order.id, id, now))) return null;
+    // The attempt's own id is the provider's idempotency key: each try is a new charge, and the
+    // record of a try is enough to ask the provider what became of it.
+    const idempotencyKey = `ticketclub-pay-${id}`;
+    await attempts.record({ id, orderId: order.id, idempotencyKey, amount: order.total, currency: order.currency, now });
+    return { id, idempotencyKey };
+  }
+
+  /** No money moved (declined, or the provider never saw the charge): the order is payable again. */
+  private async endWithoutCharge(tx: Queryable, attemptId: string, state: 'declined' | 'failed', now: Date): Promise<void> {
+    const { orders, attempts } = stepsOn(tx);
+    if (await attempts.endWithoutCharge(attemptId, state, now)) await orders.releaseFromAttempt(attemptId);
+  }
+
+  /**
+   * Money moved but the order cannot be completed by it: the charge is to be given back (the
+   * reconciler retries until the provider confirms). The order is released from the attempt.
+   */
+  private async refundDue(tx: Queryable, attemptId: string, chargeId: string, now: Date): Promise<boolean> {
+    const { orders, attempts } = stepsOn(tx);
+    const due = await attempts.refundDue(attemptId, chargeId, now);
+    await orders.releaseFromAttempt(attemptId);
+    return due;
   }
 
   /** Asks the provider for this attempt's charge and records what it answered. */
@@ -206,7 +201,7 @@ export class OrdersService {
       throw new AppError('UNAVAILABLE', 'The payment could not be confirmed yet. Try again in a moment: you will not be charged twice.');
     }
     if (result.status === 'declined') {
-      await this.db.transaction((tx) => attempts.endWithoutCharge(tx, attempt.id, 'declined', this.now()));
+      await this.db.transaction((tx) => this.endWithoutCharge(tx, attempt.id, 'declined', this.now()));
       throw new AppError('PAYMENT_DECLINED');
     }
     await this.hooks.afterCharge?.(order.id);
@@ -222,7 +217,7 @@ export class OrdersService {
     const deadline = Date.now() + AWAIT_ATTEMPT_MS;
     let asked = false;
     for (;;) {
-      const a = await attempts.get(this.db, attemptId);
+      const a = await this.attempts.get(attemptId);
       if (!a || a.state !== 'charging') return;
       if (!asked && a.created_at.getTime() <= this.clock.now() - LOOKUP_AFTER_MS) {
         asked = true;
@@ -246,17 +241,18 @@ export class OrdersService {
     let outcome: { kind: 'paid'; changes: SeatChange[] } | { kind: 'refund' } | { kind: 'already' };
     try {
       outcome = await this.db.transaction(async (tx) => {
-        await lockAccountSeats(tx, attempt.show_id, attempt.user_id);
-        const state = await attempts.lock(tx, attempt.id);
+        const { seats, attempts } = stepsOn(tx);
+        await seats.lockAccount(attempt.show_id, attempt.user_id);
+        const state = await attempts.lock(attempt.id);
         if (state !== 'charging' && state !== 'failed') return { kind: 'already' as const };
         if (state === 'charging') {
           const changes = await this.completeOrder(tx, attempt, chargeId, now);
           if (changes) {
-            await attempts.succeeded(tx, attempt.id, chargeId, now);
+            await attempts.succeeded(attempt.id, chargeId, now);
             return { kind: 'paid' as const, changes };
           }
         }
-        await attempts.refundDue(tx, attempt.id, chargeId, now);
+        await this.refundDue(tx, attempt.id, chargeId, now);
         return { kind: 'refund' as const };
       });
     } catch (e) {
@@ -264,10 +260,11 @@ export class OrdersService {
       this.events.onError?.(e, `complete order ${attempt.order_id}`);
       // The order can never be completed: it ends, its remaining seats go back, the money back.
       const changes = await this.db.transaction(async (tx) => {
-        await lockAccountSeats(tx, attempt.show_id, attempt.user_id);
-        if (!(await attempts.refundDue(tx, attempt.id, chargeId, now))) return null;
-        const ended = await this.endPending(tx, attempt.order_id, now);
-        return ended ? freeSeatsOfOrders(tx, [attempt.order_id], now) : [];
+        const { seats, orders } = stepsOn(tx);
+        await seats.lockAccount(attempt.show_id, attempt.user_id);
+        if (!(await this.refundDue(tx, attempt.id, chargeId, now))) return null;
+        const ended = await orders.endPending(attempt.order_id, now);
+        return ended ? seats.releaseOrders([attempt.order_id], now) : [];
       });
       if (changes) publishSeatChanges(this.realtime, changes);
       outcome = { kind: 'refund' };
@@ -301,34 +298,23 @@ export class OrdersService {
     chargeId: string,
     now: Date,
   ): Promise<SeatChange[] | null> {
-    const paid = await tx.query(
-      `UPDATE orders SET status = 'paid', paid_at = $2, payment_ref = $3, paying_attempt_id = NULL
-        WHERE id = $1 AND status = 'pending' AND paying_attempt_id = $4`,
-      [attempt.order_id, now, chargeId, attempt.id],
-    );
-    if (paid.rowCount === 0) return null;
-    const { rows: sold } = await tx.query<ChangedRow>(
-      `UPDATE show_seats SET status = 'sold', hold_expires_at = NULL, updated_at = $2
-        WHERE order_id = $1 AND status = 'locked'
-        RETURNING show_id, seat_id, area_id`,
-      [attempt.order_id, now],
-    );
-    const items = await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM order_items WHERE order_id = $1`, [attempt.order_id]);
-    if (sold.length !== items.rows[0]!.n) throw new SeatsGone(`order ${attempt.order_id}: ${sold.length} locked seats for ${items.rows[0]!.n} items`);
-    // UNIQUE (show_id, seat_id) on tickets: a seat is ticketed once whatever happens above.
-    await tx.query(
-      `INSERT INTO tickets (order_id, user_id, show_id, seat_id, code, created_at)
-       SELECT $1, $2, $3, x.seat_id, x.code, $6 FROM unnest($4::uuid[], $5::text[]) AS x(seat_id, code)`,
-      [attempt.order_id, attempt.user_id, attempt.show_id, sold.map((s) => s.seat_id), sold.map(() => newTicketCode()), now],
-    );
+    const { seats, orders, tickets } = stepsOn(tx);
+    if (!(await orders.markPaid(attempt.order_id, attempt.id, chargeId, now))) return null;
+    const sold = await seats.sell(attempt.order_id, now);
+    const items = await orders.lineCount(attempt.order_id);
+    if (sold.length !== items) throw new SeatsGone(`order ${attempt.order_id}: ${sold.length} locked seats for ${items} items`);
+    await tickets.issue({
+      orderId: attempt.order_id,
+      userId: attempt.user_id,
+      showId: attempt.show_id,
+      seats: sold.map((s) => ({ seatId: s.seatId, code: newTicketCode() })),
+      now,
+    });
+    // The confirmation with the tickets commits with them, once per order however often this runs.
+    await outbox.enqueue(tx, { kind: 'order-paid', userId: attempt.user_id, payload: { orderId: attempt.order_id }, dedupeKey: `order-paid:${attempt.order_id}`, now });
     // The purchase ends the admission: seats still held but not bought go back on sale.
-    const { rows: leftover } = await tx.query<ChangedRow>(
-      `UPDATE show_seats SET ${FREE_SEAT}, updated_at = $3
-        WHERE show_id = $1 AND holder_id = $2 AND status = 'selected'
-        RETURNING show_id, seat_id, area_id`,
-      [attempt.show_id, attempt.user_id, now],
-    );
-    return [...changesOf(sold, 'sold'), ...changesOf(leftover, 'available')];
+    const leftover = await seats.releaseHolds(attempt.show_id, attempt.user_id, now);
+    return [...sold, ...leftover];
   }
 
   /** Gives a charge back; if the provider cannot be reached, the reconciler tries again later. */
@@ -336,7 +322,7 @@ export class OrdersService {
     try {
       // Keyed by the charge: whoever refunds it, however often, it is given back once.
       await this.payments.refund({ chargeId, idempotencyKey: `ticketclub-refund-${chargeId}` });
-      await attempts.refunded(this.db, attemptId);
+      await this.attempts.refunded(attemptId);
     } catch (e) {
       this.events.onError?.(e, `refund ${chargeId}`);
     }
@@ -348,9 +334,9 @@ export class OrdersService {
     if (charge?.status === 'succeeded') {
       await this.settle(a, charge.chargeId);
     } else if (charge?.status === 'declined') {
-      await this.db.transaction((tx) => attempts.endWithoutCharge(tx, a.id, 'declined', this.now()));
+      await this.db.transaction((tx) => this.endWithoutCharge(tx, a.id, 'declined', this.now()));
     } else if (a.created_at.getTime() <= this.clock.now() - UNKNOWN_AFTER_MS) {
-      await this.db.transaction((tx) => attempts.endWithoutCharge(tx, a.id, 'failed', this.now()));
+      await this.db.transaction((tx) => this.endWithoutCharge(tx, a.id, 'failed', this.now()));
     }
   }
 
@@ -361,13 +347,13 @@ export class OrdersService {
    * conditional and refunds are idempotent, so two runs at once do each thing once.
    */
   async reconcilePayments(): Promise<{ resolved: number }> {
-    const due = await attempts.unresolved(this.db, new Date(this.clock.now() - LOOKUP_AFTER_MS), RECONCILE_BATCH);
+    const due = await this.attempts.unresolved(new Date(this.clock.now() - LOOKUP_AFTER_MS), RECONCILE_BATCH);
     let resolved = 0;
     for (const a of due) {
       try {
         if (a.state === 'refund_due') await this.refund(a.id, a.charge_id!);
         else await this.resolve(a);
-        if ((await attempts.get(this.db, a.id))?.state !== 'charging') resolved++;
+        if ((await this.attempts.get(a.id))?.state !== 'charging') resolved++;
       } catch (e) {
         this.events.onError?.(e, `reconcile payment attempt ${a.id}`);
       }
@@ -375,23 +361,14 @@ export class OrdersService {
     return { resolved };
   }
 
-  /** Ends a pending order not being paid: expired if its time ran out, else cancelled. */
-  private async endPending(tx: Queryable, orderId: string, now: Date): Promise<boolean> {
-    const { rowCount } = await tx.query(
-      `UPDATE orders SET status = CASE WHEN expires_at <= $2 THEN 'expired' ELSE 'cancelled' END
-        WHERE id = $1 AND status = 'pending' AND ${NO_PAYMENT_IN_FLIGHT}`,
-      [orderId, now],
-    );
-    return rowCount > 0;
-  }
-
   /** Cancels the caller's pending order; its seats go back on sale. */
   async cancel(orderId: string, userId: string): Promise<void> {
     const order = await this.state(orderId, userId);
     const now = this.now();
     const changes = await this.db.transaction(async (tx) => {
-      await lockAccountSeats(tx, order.show_id, userId);
-      return (await this.endPending(tx, orderId, now)) ? freeSeatsOfOrders(tx, [orderId], now) : null;
+      const { seats, orders } = stepsOn(tx);
+      await seats.lockAccount(order.show_id, userId);
+      return (await orders.endPending(orderId, now)) ? seats.releaseOrders([orderId], now) : null;
     });
     if (!changes) throw new AppError('ORDER_NOT_PENDING');
     publishSeatChanges(this.realtime, changes);
@@ -401,11 +378,8 @@ export class OrdersService {
   private async expire(order: Pick<OrderState, 'id' | 'show_id' | 'user_id'>): Promise<Order['status']> {
     const now = this.now();
     const changes = await this.db.transaction(async (tx) => {
-      const { rowCount } = await tx.query(
-        `UPDATE orders SET status = 'expired' WHERE id = $1 AND status = 'pending' AND expires_at <= $2 AND ${NO_PAYMENT_IN_FLIGHT}`,
-        [order.id, now],
-      );
-      return rowCount === 0 ? null : freeSeatsOfOrders(tx, [order.id], now);
+      const { seats, orders } = stepsOn(tx);
+      return (await orders.expire(order.id, now)) ? seats.releaseOrders([order.id], now) : null;
     });
     if (changes) {
       publishSeatChanges(this.realtime, changes);
@@ -415,17 +389,42 @@ export class OrdersService {
   }
 
   private async state(orderId: string, userId: string): Promise<OrderState> {
-    const { rows } = await this.db.query<OrderState>(
-      `SELECT id, show_id, user_id, status, total, currency, expires_at, payment_ref, paying_attempt_id, admission_id FROM orders WHERE id = $1 AND user_id = $2`,
-      [orderId, userId],
-    );
+    const order = await this.orders.stateOf(orderId, userId);
     // Someone else's order is as unknown as a missing one.
-    if (!rows[0]) throw new AppError('NOT_FOUND', 'No such order');
-    return rows[0];
+    if (!order) throw new AppError('NOT_FOUND', 'No such order');
+    return order;
+  }
+
+  /**
+   * The account's admission ended without a purchase: the holds made in it go back on sale and its
+   * pending orders end (expired if their time ran out, cancelled otherwise). Paid orders are never
+   * touched, nor orders being paid (their charge may have gone through: the payment decides), and
+   * neither is anything of a newer admission of the same account: a release that
+   * arrives late frees only what the ended admission held. Rows from before admissions had ids
+   * (admission_id NULL) go with any ended admission of the account, as they always did.
+   */
+  async releaseAdmission(showId: string, userId: string, admissionId: string): Promise<void> {
+    const now = this.now();
+    const changes = await this.db.transaction(async (tx) => {
+      const { seats, orders } = stepsOn(tx);
+      await seats.lockAccount(showId, userId);
+      const ended = await orders.endPendingOfAdmission(showId, userId, admissionId, now);
+      const fromOrders = await seats.releaseOrders(ended, now);
+      const held = await seats.releaseHolds(showId, userId, now, admissionId);
+      return [...fromOrders, ...held];
+    });
+    publishSeatChanges(this.realtime, changes);
   }
 
   async list(userId: string): Promise<Order[]> {
     return readOrders(this.db, userId, this.now());
+  }
+
+  /** The paid order's tickets as a PDF (one page each, with its QR code); another account's or an unpaid order is a 404. */
+  async ticketsPdf(orderId: string, userId: string): Promise<Buffer> {
+    const sheet = await readTicketSheet(this.db, orderId, userId);
+    if (!sheet) throw new AppError('NOT_FOUND', 'No paid order with that id');
+    return ticketPdf(sheet);
   }
 
   async get(orderId: string, userId: string): Promise<Order> {

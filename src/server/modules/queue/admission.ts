@@ -26,13 +26,9 @@ export interface AdmissionGate {
   endAdmission(showId: string, userId: string, reason: EndReason, admissionId?: string): Promise<void>;
 }
 
-/** What the waiting room needs from the seat side: the account's seats, and their release. */
-export interface SeatHolds {
-  /** Selected (unexpired) + locked + sold seats of the account for the show. */
-  countForAccount(showId: string, userId: string): Promise<number>;
-  /**
-   * Releases the seats the account selected during this admission and cancels its pending orders of
-   * this admission (never paid ones, never those of a newer admission of the same account).
-   */
-  releaseForAccount(showId: string, userId: string, admissionId: string): Promise<void>;
+/** An admission that ended without a purchase: what it held is to be released. */
+export interface AdmissionEnded {
+  showId: string;
+  userId: string;
+  admissionId: string;
 }

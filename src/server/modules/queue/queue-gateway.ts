@@ -1,25 +1,38 @@
 import { ShowPayload } from '../../../shared/api.js';
-import type { Ack } from '../../../shared/realtime.js';
-import { AppError, isAppError } from '../../platform/errors.js';
 import type { IoSocket } from '../../platform/realtime.js';
-import { showIdOf } from '../../platform/validation.js';
+import { onSocketEvent, type SocketErrorLog } from '../../platform/socket-events.js';
 import type { TestHooks } from '../../platform/test-hooks.js';
+import { LineFollower } from './line-follower.js';
 import type { QueueService } from './queue-service.js';
+import type { Place } from './queue-store.js';
 
 interface Watcher {
   sockets: Set<IoSocket>;
-  /** When this account's next status is due (ms), by how far back in line it stands. */
+  /**
+   * When this account's next status is due (ms), by how far back in line it stands. A followed
+   * waiter is told at once when its place changes; this only refreshes its ETA.
+   */
   dueAt: number;
+  /** The position last sent to a followed waiter. */
+  sent?: number;
 }
 
 export interface GatewayOptions {
   graceMs: number;
   now: () => number;
   onError?: (err: unknown, what: string) => void;
+  /** Errors of a client's event that the catalogue does not cover. */
+  logEventError: SocketErrorLog;
   hooks?: TestHooks;
 }
 
-/** How often a waiter hears its place: the front of the line every second, the far back every 10-15 s. */
+/** Unwatching garbage, or a show never watched, changes nothing and is acked like any unwatch. */
+const UnwatchPayload = ShowPayload.optional().catch(undefined);
+
+/**
+ * How often a watcher hears its status when nothing about its place changed: the front of the line
+ * every second, the far back every 10-15 s (its ETA); an account not waiting every second.
+ */
 export function refreshInterval(position: number | undefined, capacity: number): number {
   if (position === undefined) return 1_000;
   if (position <= 2 * capacity + 100) return 1_000;
@@ -29,11 +42,14 @@ export function refreshInterval(position: number | undefined, capacity: number):
 
 /**
  * Realtime side of the waiting room. Sockets watching a show count as the account's presence:
- * this instance refreshes their "seen" time in the store, and tells each its place on a schedule
- * (no per-admission fan-out to every waiter).
+ * this instance refreshes their "seen" time in the store. Once a second, one read of the line log
+ * per show (QueueStore.lineTick) moves every waiter it serves to its exact place (LineFollower),
+ * and each waiter whose place changed is told it: no per-admission fan-out, no read per waiter.
+ * A waiter whose ticket left the line, and a watcher not waiting, are read again.
  */
 export class QueueGateway {
   private readonly watchers = new Map<string, Map<string, Watcher>>();
+  private readonly lines = new Map<string, LineFollower>();
   private timers: NodeJS.Timeout[] = [];
   private ticking = false;
 
@@ -47,42 +63,51 @@ export class QueueGateway {
     const userId = socket.data.user.id;
     const watched = new Set<string>();
 
-    socket.on('queue:watch', async (msg, ack) => {
-      const reply = typeof ack === 'function' ? ack : () => undefined;
-      let showId: string;
-      try {
-        showId = showIdOf(msg);
-      } catch (e) {
-        return reply(errorAck(e));
-      }
-      // A socket that closed before its watch was handled must never be registered: its disconnect
-      // handler has run already and would not run again (and nobody is left to answer).
-      if (!socket.connected) return;
-      // Registered before the first await, so a disconnect during the watch finds it and removes it
-      // (registering after an await would add a dead socket whose heartbeat never stops).
-      const fresh = !watched.has(showId);
-      if (fresh) {
-        watched.add(showId);
-        this.add(showId, userId, socket);
-      }
-      try {
-        await this.opts.hooks?.queueWatch?.();
-        const [status] = await this.queue.statuses(showId, [userId]); // 404 for an unknown show
-        if (fresh && socket.connected) await this.queue.touch(showId, [userId]);
-        reply({ ok: true });
-        if (status) socket.emit('queue:status', status);
-      } catch (e) {
-        if (fresh && watched.delete(showId)) await this.remove(showId, userId, socket);
-        reply(errorAck(e));
-      }
-    });
+    onSocketEvent(
+      socket,
+      'queue:watch',
+      {
+        schema: ShowPayload,
+        handle: async ({ showId }) => {
+          // A socket that closed before its watch was handled must never be registered: its disconnect
+          // handler has run already and would not run again (and nobody is left to answer).
+          if (!socket.connected) return;
+          // Registered before the first await, so a disconnect during the watch finds it and removes it
+          // (registering after an await would add a dead socket whose heartbeat never stops).
+          const fresh = !watched.has(showId);
+          if (fresh) {
+            watched.add(showId);
+            this.add(showId, userId, socket);
+          }
+          try {
+            await this.opts.hooks?.queueWatch?.();
+            const [seen] = await this.queue.look(showId, [userId]); // 404 for an unknown show
+            if (fresh && socket.connected) await this.queue.touch(showId, [userId]);
+            if (seen)
+              return () => {
+                socket.emit('queue:status', seen.status);
+                this.follow(showId, userId, seen.place);
+              };
+          } catch (e) {
+            if (fresh && watched.delete(showId)) await this.remove(showId, userId, socket);
+            throw e;
+          }
+        },
+      },
+      this.opts.logEventError,
+    );
 
-    socket.on('queue:unwatch', async (msg, ack) => {
-      const parsed = ShowPayload.safeParse(msg);
-      const showId = parsed.success ? parsed.data.showId : undefined;
-      if (showId !== undefined && watched.delete(showId)) await this.remove(showId, userId, socket);
-      if (typeof ack === 'function') ack({ ok: true });
-    });
+    onSocketEvent(
+      socket,
+      'queue:unwatch',
+      {
+        schema: UnwatchPayload,
+        handle: async (msg) => {
+          if (msg !== undefined && watched.delete(msg.showId)) await this.remove(msg.showId, userId, socket);
+        },
+      },
+      this.opts.logEventError,
+    );
 
     socket.on('disconnect', () => {
       for (const showId of watched) void this.remove(showId, userId, socket);
@@ -104,10 +129,34 @@ export class QueueGateway {
     if (!show || !w) return;
     w.sockets.delete(socket);
     if (w.sockets.size > 0) return;
-    show.delete(userId);
-    if (show.size === 0) this.watchers.delete(showId);
+    this.forget(showId, userId);
     // Last seen now: the grace runs from this moment.
     await this.queue.touch(showId, [userId]).catch((e) => this.opts.onError?.(e, 'touch on disconnect'));
+  }
+
+  /** Follows a watcher's place if it is waiting (else it is read again on its schedule). */
+  private follow(showId: string, userId: string, place: Place): void {
+    const w = this.watchers.get(showId)?.get(userId);
+    if (!w) return;
+    let line = this.lines.get(showId);
+    if (place.state !== 'waiting') {
+      line?.unfollow(userId);
+      w.sent = undefined;
+      return;
+    }
+    if (!line) this.lines.set(showId, (line = new LineFollower()));
+    line.follow(userId, place);
+    w.sent = place.position;
+  }
+
+  private forget(showId: string, userId: string): void {
+    const show = this.watchers.get(showId);
+    show?.delete(userId);
+    this.lines.get(showId)?.unfollow(userId);
+    if (show?.size === 0) {
+      this.watchers.delete(showId);
+      this.lines.delete(showId);
+    }
   }
 
   start(): void {
@@ -131,46 +180,69 @@ export class QueueGateway {
     for (const [showId, show] of [...this.watchers]) {
       for (const [userId, w] of show) {
         for (const socket of w.sockets) if (!socket.connected) w.sockets.delete(socket);
-        if (w.sockets.size === 0) show.delete(userId);
+        if (w.sockets.size === 0) this.forget(showId, userId);
       }
-      if (show.size === 0) {
-        this.watchers.delete(showId);
-        continue;
-      }
+      if (show.size === 0) continue;
       await this.queue.touch(showId, [...show.keys()]).catch((e) => this.opts.onError?.(e, 'heartbeat'));
     }
   }
 
-  /** Sends each local watcher whose update is due its place and ETA. */
+  /**
+   * The line tick: moves every followed waiter by the line log and tells those whose place changed
+   * (or whose ETA refresh is due); reads again the waiters who left the line and the watchers due
+   * who are not waiting.
+   */
   async tick(): Promise<void> {
     if (this.ticking) return;
     this.ticking = true;
     try {
       const now = this.opts.now();
       for (const [showId, show] of this.watchers) {
-        const due = [...show].filter(([, w]) => w.dueAt <= now).map(([u]) => u);
-        if (due.length === 0) continue;
-        const capacity = await this.queue.pageCapacity(showId);
-        for (let i = 0; i < due.length; i += 500) {
-          const batch = due.slice(i, i + 500);
-          const statuses = await this.queue.statuses(showId, batch);
-          statuses.forEach((s, j) => {
-            const w = show.get(batch[j]!);
-            if (!w) return;
-            w.dueAt = now + refreshInterval(s.state === 'waiting' ? s.position : undefined, capacity);
-            for (const socket of w.sockets) socket.emit('queue:status', s);
-          });
+        try {
+          await this.tickShow(showId, show, now);
+        } catch (e) {
+          this.opts.onError?.(e, 'status tick');
         }
       }
-    } catch (e) {
-      this.opts.onError?.(e, 'status tick');
     } finally {
       this.ticking = false;
     }
   }
-}
 
-function errorAck(e: unknown): Ack {
-  const err = isAppError(e) ? e : new AppError('INTERNAL');
-  return { error: { code: err.code, message: err.message } };
+  private async tickShow(showId: string, show: Map<string, Watcher>, now: number): Promise<void> {
+    const capacity = await this.queue.pageCapacity(showId);
+    const again = new Set<string>();
+    const line = this.lines.get(showId);
+    const since = line?.begin() ?? null;
+    if (line && since !== null) {
+      const tick = await this.queue.lineTick(showId, since);
+      const { places, lost } = line.apply(since, tick);
+      for (const u of lost) again.add(u);
+      const tell = places.filter((p) => {
+        const w = show.get(p.userId);
+        return w !== undefined && (w.sent !== p.position || w.dueAt <= now);
+      });
+      const statuses = await this.queue.waitingStatuses(showId, tick, tell.map((p) => p.position));
+      tell.forEach((p, i) => {
+        const w = show.get(p.userId);
+        if (!w) return;
+        w.sent = p.position;
+        w.dueAt = now + refreshInterval(p.position, capacity);
+        for (const socket of w.sockets) socket.emit('queue:status', statuses[i]!);
+      });
+    }
+    const due = [...show].filter(([u, w]) => again.has(u) || (w.dueAt <= now && !line?.has(u))).map(([u]) => u);
+    for (let i = 0; i < due.length; i += 500) {
+      const batch = due.slice(i, i + 500);
+      const seen = await this.queue.look(showId, batch);
+      seen.forEach(({ status, place }, j) => {
+        const userId = batch[j]!;
+        const w = show.get(userId);
+        if (!w) return;
+        w.dueAt = now + refreshInterval(status.state === 'waiting' ? status.position : undefined, capacity);
+        for (const socket of w.sockets) socket.emit('queue:status', status);
+        this.follow(showId, userId, place);
+      });
+    }
+  }
 }

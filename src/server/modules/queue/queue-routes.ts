@@ -1,12 +1,21 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { DrawResponse, QueueResponse, ShowParams } from '../../../shared/api.js';
+import { rateLimit, type LimiterFactory } from '../../platform/rate-limits.js';
 import type { ZodTypeProvider } from '../../platform/validation.js';
 import type { AuthGuards } from '../auth/auth-context.js';
 import type { QueueService } from './queue-service.js';
 
-export function queueRoutes(fastify: FastifyInstance, queue: QueueService, guards: AuthGuards): void {
+export interface QueueRoutesOptions {
+  limiters: LimiterFactory;
+  /** Joins (retries included) per account per 10 seconds: a retry storm of one client; 0: no limit. */
+  joinsPerAccount: number;
+}
+
+export function queueRoutes(fastify: FastifyInstance, queue: QueueService, guards: AuthGuards, o: QueueRoutesOptions): void {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
+  // No account: nothing taken, the route answers 401.
+  const joinLimit = rateLimit(o.limiters, { keyPrefix: 'queue-join', points: o.joinsPerAccount, durationSeconds: 10 }, async (req) => (await guards.optionalUser(req))?.id);
 
   app.post(
     '/api/shows/:showId/queue',
@@ -19,6 +28,7 @@ export function queueRoutes(fastify: FastifyInstance, queue: QueueService, guard
         response: { 200: QueueResponse.describe('Admitted, or waiting with a position and ETA') },
       },
       config: { access: 'user', refusals: ['NOT_FOUND', 'NOT_ON_SALE', 'SALE_ENDED', 'SOLD_OUT', 'TICKET_LIMIT_REACHED', 'RATE_LIMITED'] },
+      preValidation: joinLimit,
     },
     async (req) => {
       const user = await guards.requireUser(req);

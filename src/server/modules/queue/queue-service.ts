@@ -6,10 +6,10 @@ import type { Realtime } from '../../platform/realtime.js';
 import type { TestHooks } from '../../platform/test-hooks.js';
 import type { CatalogueService, SaleRules } from '../catalogue/catalogue-service.js';
 import { showStatus } from '../catalogue/show-status.js';
-import type { Admission, AdmissionGate, SeatHolds } from './admission.js';
+import type { Admission, AdmissionEnded, AdmissionGate } from './admission.js';
 import { etaLikelySeconds, etaSeconds } from './eta.js';
 import { waitFigures, type WaitFigures } from './wait-stats.js';
-import type { Changes, Place, QueueLimits, QueueStore } from './queue-store.js';
+import type { Changes, LineTick, Place, QueueLimits, QueueStore } from './queue-store.js';
 import type { DrawStore, Entry } from './draw.js';
 
 export interface QueueEvents {
@@ -34,7 +34,8 @@ export const DRAW_CHUNK = 2_000;
 
 /** The waiting room's use cases: join, look, leave, admit the next, expire, remove the absent. */
 export class QueueService implements AdmissionGate {
-  private holds?: SeatHolds;
+  /** Told when an admission ended without a purchase (the seat side frees what it held). */
+  private readonly admissionEndedListeners: ((e: AdmissionEnded) => Promise<void>)[] = [];
   private readonly rulesCache = new Map<string, { at: number; rules: SaleRules }>();
   private readonly rateCache = new Map<string, { at: number; perSecond: number }>();
   private readonly stockCache = new Map<string, { at: number; stock: Promise<{ left: number; unsold: number }> }>();
@@ -51,6 +52,8 @@ export class QueueService implements AdmissionGate {
   constructor(
     private readonly store: QueueStore,
     private readonly catalogue: CatalogueService,
+    /** The account's seats of the show that count towards its ticket limit. */
+    private readonly ownedSeats: (showId: string, userId: string) => Promise<number>,
     private readonly realtime: Realtime,
     private readonly clock: Clock,
     /** How long a waiting (`queueMs`) or admitted (`admittedMs`) account may be unseen. */
@@ -59,9 +62,12 @@ export class QueueService implements AdmissionGate {
     private readonly hooks: TestHooks = {},
   ) {}
 
-  /** The seat side is built after the waiting room (each needs the other). */
-  useSeatHolds(holds: SeatHolds): void {
-    this.holds = holds;
+  /**
+   * Calls `listener` whenever an admission ends without a purchase, after the end is stored and
+   * before the account is told: its seats and orders of that admission are to be released.
+   */
+  onAdmissionEnded(listener: (e: AdmissionEnded) => Promise<void>): void {
+    this.admissionEndedListeners.push(listener);
   }
 
   /** The pre-queue's draw (docs/waiting-room.md "The pre-queue and the draw"). */
@@ -119,7 +125,7 @@ export class QueueService implements AdmissionGate {
     }
     if (status === 'ended') throw new AppError('SALE_ENDED');
     if (status === 'sold_out') throw new AppError('SOLD_OUT');
-    const owned = (await this.holds?.countForAccount(showId, userId)) ?? 0;
+    const owned = await this.ownedSeats(showId, userId);
     if (owned >= rules.maxTicketsPerAccount) throw new AppError('TICKET_LIMIT_REACHED');
     if (status === 'queue_open') {
       const entry = await this.draws!.enter(showId, userId, this.clock.now());
@@ -341,6 +347,11 @@ export class QueueService implements AdmissionGate {
 
   /** Status events for accounts watching a show (one batched read). */
   async statuses(showId: string, userIds: string[]): Promise<QueueStatusEvent[]> {
+    return (await this.look(showId, userIds)).map((l) => l.status);
+  }
+
+  /** The same, with the places they were made from (the gateway follows the waiting ones). */
+  async look(showId: string, userIds: string[]): Promise<{ status: QueueStatusEvent; place: Place }[]> {
     const rules = await this.rules(showId);
     const places = await this.store.places(showId, userIds, rules.pageCapacity);
     const entries = await this.earlyEntries(rules, places.filter((p) => p.state === 'none').map((p) => p.userId));
@@ -348,9 +359,29 @@ export class QueueService implements AdmissionGate {
     return Promise.all(
       places.map(async (p) => {
         const entry = p.state === 'none' ? entries.get(p.userId) : undefined;
-        return { showId, at: new Date(p.at).toISOString(), ...(entry ? early(rules, entry) : await this.describe(rules, p)) };
+        return { place: p, status: { showId, at: new Date(p.at).toISOString(), ...(entry ? early(rules, entry) : await this.describe(rules, p)) } };
       }),
     );
+  }
+
+  /** The line log since `since` (QueueStore.lineTick): one store read per show per tick. */
+  lineTick(showId: string, since: number): Promise<LineTick> {
+    return this.store.lineTick(showId, since);
+  }
+
+  /**
+   * Status events of waiters at these positions, as of `tick`: the same place, ETA and stock a
+   * read of each would give, from the tick's admission times and the show's cached rate and stock.
+   */
+  async waitingStatuses(showId: string, tick: LineTick, positions: number[]): Promise<QueueStatusEvent[]> {
+    const rules = await this.rules(showId);
+    const [rate, stock] = await Promise.all([this.admissionRate(rules.id), this.stock(rules.id)]);
+    const at = new Date(tick.at).toISOString();
+    return positions.map((position) => ({
+      showId,
+      at,
+      ...waitingStatus(rules, { position, refAdmittedAt: tick.page[(position - 1) % rules.pageCapacity] ?? null, at: tick.at }, rate, stock.left),
+    }));
   }
 
   async stats(showId: string): Promise<Pick<ShowStats, 'waiting' | 'admitted' | 'pageCapacity' | 'admissionsPerMinute'> & WaitFigures> {
@@ -380,21 +411,8 @@ export class QueueService implements AdmissionGate {
       return { state: 'admitted', admittedAt: new Date(place.admittedAt).toISOString(), expiresAt: new Date(place.expiresAt).toISOString() };
     }
     if (place.state === 'none') return { state: 'none' };
-    const worst = etaSeconds({
-      position: place.position,
-      capacity: rules.pageCapacity,
-      windowSeconds: rules.purchaseWindowSeconds,
-      refAdmittedAt: place.refAdmittedAt,
-      now: place.at,
-    });
     const [rate, stock] = await Promise.all([this.admissionRate(rules.id), this.stock(rules.id)]);
-    return {
-      state: 'waiting',
-      position: place.position,
-      etaSeconds: worst,
-      etaLikelySeconds: etaLikelySeconds({ position: place.position, admissionsPerSecond: rate, worstCase: worst }),
-      seatsLeft: stock.left,
-    };
+    return waitingStatus(rules, place, rate, stock.left);
   }
 
   /** Tells the accounts concerned, and releases the seats of admissions that ended without a purchase. */
@@ -403,7 +421,7 @@ export class QueueService implements AdmissionGate {
       if (e.wasAdmitted && e.reason !== 'purchased' && e.admissionId !== undefined) {
         try {
           await this.hooks.queueRelease?.();
-          await this.holds?.releaseForAccount(showId, e.userId, e.admissionId);
+          for (const listener of this.admissionEndedListeners) await listener({ showId, userId: e.userId, admissionId: e.admissionId });
         } catch (err) {
           // The holds still expire in the database with the admission: nothing is stuck.
           this.events.onError?.(err, `release seats of ${e.userId}`);
@@ -467,6 +485,22 @@ export async function putInLine(
     for (const r of results) await onChanges(r.changes);
     pos = Math.max(...results.map((r) => r.next));
   }
+}
+
+function waitingStatus(
+  rules: SaleRules,
+  p: { position: number; refAdmittedAt: number | null; at: number },
+  admissionsPerSecond: number,
+  seatsLeft: number,
+): QueueResponse {
+  const worst = etaSeconds({ position: p.position, capacity: rules.pageCapacity, windowSeconds: rules.purchaseWindowSeconds, refAdmittedAt: p.refAdmittedAt, now: p.at });
+  return {
+    state: 'waiting',
+    position: p.position,
+    etaSeconds: worst,
+    etaLikelySeconds: etaLikelySeconds({ position: p.position, admissionsPerSecond, worstCase: worst }),
+    seatsLeft,
+  };
 }
 
 const hasPreQueue = (r: SaleRules): boolean => r.queueOpensAt.getTime() < r.onSaleAt.getTime();

@@ -36,6 +36,10 @@ export type Place = (
       state: 'waiting';
       userId: string;
       position: number;
+      /** The join ticket: the line is in ticket order, and a rejoin gets a new one. */
+      ticket: number;
+      /** The line log's length when this place was read (LineTick.mark): the tick it is exact at. */
+      mark: number;
       /** Admission time of the admitted account whose window this waiter waits for (null: none). */
       refAdmittedAt: number | null;
     }
@@ -86,6 +90,25 @@ export interface WaitSample extends JoinNote {
   admittedAt: number;
 }
 
+/**
+ * The line log since a mark: every ticket that left the waiting line (admitted, left, removed), in
+ * order. Tickets only ever join at the back, so a waiter's place at `mark` is its place at its own
+ * mark minus the tickets below its own that left in between: no store read per waiter.
+ */
+export interface LineTick {
+  /** How many tickets have left the line in all: the tick's number. */
+  mark: number;
+  /**
+   * The tickets that left in [since, mark), or null when they are no longer kept (trimmed, or a
+   * sell-out ended every wait at once): the caller reads its waiters' places again.
+   */
+  gone: number[] | null;
+  /** admittedAt of each admitted account, in order of admission (the ETA's reference per lap). */
+  page: number[];
+  /** The line's clock when this was read. */
+  at: number;
+}
+
 export interface QueueStore {
   /** Takes a place at the back (or returns the existing one), then fills free slots in order. */
   join(showId: string, userId: string, limits: QueueLimits): Promise<{ place: Place; changes: Changes }>;
@@ -102,6 +125,8 @@ export interface QueueStore {
   ): Promise<{ was: Place['state']; changes: Changes }>;
   /** Where accounts stand now (one atomic read for the batch). */
   places(showId: string, userIds: string[], capacity: number): Promise<Place[]>;
+  /** The line log since `since` (a mark from an earlier tick or place), in one atomic read. */
+  lineTick(showId: string, since: number): Promise<LineTick>;
   /** The account's admission if its window is still open by the line's clock, else null. */
   liveAdmission(showId: string, userId: string): Promise<AdmittedEntry | null>;
   /**
@@ -142,6 +167,8 @@ export interface QueueStore {
   close(): Promise<void>;
 }
 
+/** How many gone tickets the line log keeps at least: a minute and more of admissions at 350/s. */
+export const LINE_LOG_KEEP = 50_000;
 /** How far back the observed admission rate looks (etaLikelySeconds, admissions per minute). */
 export const RATE_PERIOD_MS = 5 * 60_000;
 export const RATE_BUCKET_MS = 10_000;

@@ -1,27 +1,30 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifySchema } from 'fastify';
-import type { AuthGuards } from '../../modules/auth/auth-context.js';
-import type { QueueStore } from '../../modules/queue/queue-store.js';
+import { HealthResponse } from '../../../shared/api.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import { AppError } from '../errors.js';
-import type { LimiterFactory } from '../rate-limits.js';
-import type { Access } from '../validation.js';
+import type { Access, ZodTypeProvider } from '../validation.js';
 import type { IoServer } from '../realtime.js';
-import { OpsMetrics } from './metrics.js';
+import { HealthCheck, type HealthOptions } from './health.js';
+import { OpsMetrics, type WaitingRoomCounts } from './metrics.js';
 import { openApiDocs } from './openapi.js';
-import { csrfProtection, rateLimits, securityHeaders, socketCsrfProtection } from './security.js';
+import { csrfProtection, securityHeaders, socketCsrfProtection } from './security.js';
 
 export { withLogRedaction } from './logging.js';
 export { OpsMetrics } from './metrics.js';
 
 export interface OpsDeps {
-  config: Pick<Config, 'METRICS_ENABLED' | 'METRICS_TOKEN' | 'SIGNUP_RATE_LIMIT' | 'QUEUE_JOIN_RATE_LIMIT' | 'COOKIE_SECURE' | 'demoData'>;
+  config: Pick<Config, 'METRICS_ENABLED' | 'METRICS_TOKEN' | 'COOKIE_SECURE' | 'demoData'>;
   io: IoServer;
-  queueStore: QueueStore;
   clock: Clock;
-  limiters: LimiterFactory;
-  guards: AuthGuards;
+  /** The waiting rooms' gauges, read when metrics are scraped. */
+  waitingRooms: WaitingRoomCounts;
+  /** How a session reaches the server, for CSRF: its cookie's name, and whether a request was authenticated by it. */
+  sessions: { cookieName: string; sentByCookie(req: FastifyRequest): boolean };
+  /** What GET /api/health checks (the database and the waiting-room store): resolves when they answer. */
+  healthProbe(): Promise<unknown>;
+  health?: HealthOptions;
 }
 
 /** The operations side of one app instance. */
@@ -55,14 +58,13 @@ export function opsOf(app: FastifyInstance): Ops | undefined {
 }
 
 /**
- * Metrics, docs, security headers, CSRF, rate limits and drain support. Call it after the cookie
- * plugin and before any route: the docs, rate limits and route list see routes as they are added.
+ * Metrics, docs, health, security headers, CSRF and drain support. Call it after the cookie
+ * plugin and before any module: the docs and the route list see routes as they are added.
  */
 export async function installOps(app: FastifyInstance, deps: OpsDeps): Promise<Ops> {
   const { config } = deps;
   const metrics = new OpsMetrics({
-    queueStore: deps.queueStore,
-    clock: deps.clock,
+    waitingRooms: deps.waitingRooms,
     io: deps.io,
     onError: (err, what) => app.log.error({ err }, what),
   });
@@ -96,16 +98,24 @@ export async function installOps(app: FastifyInstance, deps: OpsDeps): Promise<O
   // HSTS and upgrade-insecure-requests only when the operator said the site is HTTPS, not by the
   // cookie's default: on a plain-HTTP install they would break the site.
   await securityHeaders(app, { https: config.COOKIE_SECURE === true });
-  csrfProtection(app);
-  socketCsrfProtection(deps.io);
-  rateLimits(app, {
-    limiters: deps.limiters,
-    guards: deps.guards,
-    signupsPerIp: config.SIGNUP_RATE_LIMIT,
-    joinsPerAccount: config.QUEUE_JOIN_RATE_LIMIT,
-  });
+  csrfProtection(app, deps.sessions.sentByCookie);
+  socketCsrfProtection(deps.io, deps.sessions.cookieName);
   metrics.observeHttp(app);
   await openApiDocs(app);
+
+  const health = new HealthCheck(deps.healthProbe, deps.clock, deps.health, (err) => app.log.warn({ err }, 'health check failed'));
+  app.withTypeProvider<ZodTypeProvider>().get(
+    '/api/health',
+    {
+      schema: { tags: ['Health'], summary: 'Whether the server can serve (database and queue store reachable)', response: { 200: HealthResponse.describe('Ready') } },
+      config: { access: 'public', refusals: ['UNAVAILABLE', 'INTERNAL'] },
+    },
+    async () => {
+      const h = await health.check();
+      if (h.ok) return { status: 'ok' as const };
+      throw new AppError('UNAVAILABLE', 'The database or the waiting-room store does not answer');
+    },
+  );
 
   // Metrics name shows and show traffic: outside demo mode, only for whoever holds the token.
   const metricsServed = config.METRICS_ENABLED && (config.METRICS_TOKEN !== undefined || config.demoData);

@@ -1,23 +1,28 @@
 import type { FastifyInstance } from 'fastify';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { EndReason } from '../../../shared/realtime.js';
-import type { QueueEvents } from '../../modules/queue/queue-service.js';
-import type { QueueStore } from '../../modules/queue/queue-store.js';
-import type { Clock } from '../clock.js';
 import type { IoServer, Realtime } from '../realtime.js';
 
+/** What the metrics read of the waiting room when scraped (the queue store has this shape). */
+export interface WaitingRoomCounts {
+  activeShows(): Promise<string[]>;
+  counts(showId: string): Promise<Counts>;
+}
+
 export interface MetricsDeps {
-  queueStore: QueueStore;
-  clock: Clock;
+  waitingRooms: WaitingRoomCounts;
   io: IoServer;
   /** Logs a failed scrape-time read (the scrape itself still answers). */
   onError?: (err: unknown, what: string) => void;
 }
 
-/** QueueEvents plus onJoined, which QueueService.join calls once it has the hook (a new place, not a retry). */
-export type MetricsQueueEvents = Required<Pick<QueueEvents, 'onAdmitted' | 'onEnded'>> & {
+/** The waiting room's events the metrics count (QueueService's `events` take them as they are). */
+export interface MetricsQueueEvents {
+  /** A new place in line (a retry of an existing place not counted). */
   onJoined(showId: string): void;
-};
+  onAdmitted(showId: string, count: number): void;
+  onEnded(showId: string, reason: EndReason): void;
+}
 
 /**
  * The Prometheus metrics of one app instance. Each instance has its own registry, so tests that
@@ -150,8 +155,8 @@ export class OpsMetrics {
 
   private async queueCounts(): Promise<[string, Counts][]> {
     try {
-      const shows = await this.deps.queueStore.activeShows();
-      return await Promise.all(shows.map(async (id): Promise<[string, Counts]> => [id, await this.deps.queueStore.counts(id)]));
+      const shows = await this.deps.waitingRooms.activeShows();
+      return await Promise.all(shows.map(async (id): Promise<[string, Counts]> => [id, await this.deps.waitingRooms.counts(id)]));
     } catch (e) {
       this.deps.onError?.(e, 'metrics: queue counts');
       return [];

@@ -4,6 +4,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance, FastifySchema, RouteOptions } from 'fastify';
 import { z } from 'zod';
 import { ERROR_MESSAGES, ERROR_STATUS, type ErrorCode } from '../../../shared/errors.js';
+import { fileContentType } from '../validation.js';
 
 /** Operations of /api routes that declare no summary, tag or access carry this tag (the drift test looks for it). */
 export const UNDOCUMENTED_TAG = 'Undocumented';
@@ -72,15 +73,21 @@ const isZod = (s: unknown): s is z.ZodType => s instanceof z.ZodType;
 
 /**
  * The OpenAPI operation of one /api route, from the zod schemas it declares: request parts as
- * input, answers as output (a 204 declares `z.undefined()`), plus one error answer per status.
+ * input, answers as output (a 204 declares `z.undefined()`, a file `fileResponse(contentType)`), plus
+ * one error answer per status.
  */
 function operation(method: string, url: string, schema: FastifySchema, route: RouteOptions): Record<string, unknown> {
   const { params, querystring, body, response: declared, ...words } = schema as FastifySchema & Record<string, unknown>;
   const response: Record<string, unknown> = {};
   for (const [status, s] of Object.entries((declared ?? {}) as Record<string, unknown>)) {
     if (!isZod(s)) continue;
-    const json = status === '204' ? { type: 'null' } : jsonSchema(s, 'output');
-    response[status] = { ...json, description: s.description ?? 'OK' };
+    const file = fileContentType(s);
+    const body = file
+      ? { content: { [file]: { schema: { type: 'string', format: 'binary' } } } }
+      : status === '204'
+        ? { type: 'null' }
+        : jsonSchema(s, 'output');
+    response[status] = { ...body, description: s.description ?? 'OK' };
   }
   const byStatus = new Map<number, ErrorCode[]>();
   for (const code of refusalsOf(method, schema, route)) byStatus.set(ERROR_STATUS[code], [...(byStatus.get(ERROR_STATUS[code]) ?? []), code]);

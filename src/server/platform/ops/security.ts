@@ -1,11 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import helmet, { type FastifyHelmetOptions } from '@fastify/helmet';
-import Fastify, { type FastifyInstance, type FastifyRequest, type RouteOptions } from 'fastify';
-import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import { tokenOf, type AuthGuards } from '../../modules/auth/auth-context.js';
-import { SESSION_COOKIE } from '../../modules/auth/sessions.js';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { AppError } from '../errors.js';
-import type { LimiterFactory } from '../rate-limits.js';
 import type { IoServer } from '../realtime.js';
 
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -117,10 +113,10 @@ export function sameHost(source: string, host: string): boolean {
  * Requests with a bearer token are exempt (a token is never sent by the browser on its own), and so
  * are requests with neither header (not a browser; SameSite=Lax covers old browsers).
  */
-export function csrfProtection(app: FastifyInstance): void {
+export function csrfProtection(app: FastifyInstance, sentByCookie: (req: FastifyRequest) => boolean): void {
   app.addHook('onRequest', async (req) => {
     if (!STATE_CHANGING.has(req.method)) return;
-    if (tokenOf(req)?.via !== 'cookie') return;
+    if (!sentByCookie(req)) return;
     const source = req.headers.origin ?? req.headers.referer;
     if (source === undefined) return;
     if (!sameHost(source, req.host)) throw new AppError('CSRF_FAILED');
@@ -128,62 +124,14 @@ export function csrfProtection(app: FastifyInstance): void {
 }
 
 /** The same rule for the realtime handshake: a cookie-authenticated socket from another site is refused. */
-export function socketCsrfProtection(io: IoServer): void {
+export function socketCsrfProtection(io: IoServer, sessionCookie: string): void {
   io.use((socket, next) => {
     const { auth, headers } = socket.handshake;
     if (typeof (auth as { token?: unknown }).token === 'string') return next();
-    if (!headers.cookie?.includes(`${SESSION_COOKIE}=`)) return next();
+    if (!headers.cookie?.includes(`${sessionCookie}=`)) return next();
     const source = headers.origin ?? headers.referer;
     const host = String(headers['x-forwarded-host'] ?? headers.host ?? '').split(',')[0]!.trim();
     if (source === undefined || sameHost(source, host)) return next();
     next(Object.assign(new Error('The request did not come from this site.'), { data: { code: 'CSRF_FAILED' } }));
   });
-}
-
-export interface RateLimitOptions {
-  limiters: LimiterFactory;
-  guards: AuthGuards;
-  /** Signups per client IP per 10 minutes; 0 turns the limit off. */
-  signupsPerIp: number;
-  /** Queue joins (including retries) per account per 10 seconds; 0 turns the limit off. */
-  joinsPerAccount: number;
-}
-
-/**
- * Rate limits on the two doors a script hammers: signup (per IP: every signup costs a password
- * hash) and joining a waiting room (per account: a retry storm of one client). Past the limit:
- * 429 RATE_LIMITED with retry-after. Attached to those routes only, as they are registered.
- */
-export function rateLimits(app: FastifyInstance, o: RateLimitOptions): void {
-  const signup = o.signupsPerIp > 0 ? o.limiters({ keyPrefix: 'signup-ip', points: o.signupsPerIp, durationSeconds: 600 }) : undefined;
-  const join = o.joinsPerAccount > 0 ? o.limiters({ keyPrefix: 'queue-join', points: o.joinsPerAccount, durationSeconds: 10 }) : undefined;
-
-  const guardsByRoute: Record<string, (req: FastifyRequest) => Promise<void>> = {};
-  if (signup) guardsByRoute['POST /api/auth/signup'] = (req) => consume(signup, req.ip);
-  if (join) {
-    guardsByRoute['POST /api/shows/:showId/queue'] = async (req) => {
-      const user = await o.guards.optionalUser(req);
-      if (user) await consume(join, user.id); // no account: the route answers 401
-    };
-  }
-
-  app.addHook('onRoute', (route: RouteOptions) => {
-    const methods = Array.isArray(route.method) ? route.method : [route.method];
-    for (const m of methods) {
-      const guard = guardsByRoute[`${m} ${route.url}`];
-      if (!guard) continue;
-      // Before validation: a malformed request counts as much as a good one.
-      const existing = route.preValidation === undefined ? [] : Array.isArray(route.preValidation) ? route.preValidation : [route.preValidation];
-      route.preValidation = [...existing, async (req: FastifyRequest) => guard(req)];
-    }
-  });
-}
-
-async function consume(limiter: RateLimiterAbstract, key: string): Promise<void> {
-  try {
-    await limiter.consume(key);
-  } catch (e) {
-    if (!(e instanceof RateLimiterRes)) throw e;
-    throw new AppError('RATE_LIMITED', undefined, { retryAfterSeconds: Math.max(1, Math.ceil(e.msBeforeNext / 1000)) });
-  }
 }

@@ -1,12 +1,13 @@
 import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link, NavLink, Route, Routes } from 'react-router-dom';
-import { ERROR_MESSAGES } from '../../../shared/errors.js';
 import { useAuth } from '../../app/auth.js';
 import { PageMessage } from '../../components/PageMessage.js';
 import { useDocumentTitle } from '../../lib/hooks.js';
 import { CheckinPage } from './CheckinPage.js';
 import { EventEditPage, NewEventPage } from './EventEditPage.js';
 import { EventsOverview } from './EventsOverview.js';
+import { MailPage } from './MailPage.js';
 import { PagesPage } from './PagesPage.js';
 import { ShowDashboard } from './ShowDashboard.js';
 import { VenuesPage } from './VenuesPage.js';
@@ -15,27 +16,31 @@ import '../../styles/admin.css';
 /** The organizer console, /admin/*: events and shows, venues, the live sale dashboard, check-in and the site's pages. */
 export function AdminPage() {
   const { user } = useAuth();
+  const { t } = useTranslation();
   if (user?.role !== 'admin') return <Forbidden />;
   return (
     <div className="console">
-      <aside className="console-nav" aria-label="Organizer console">
-        <p className="console-nav-title">Organizer console</p>
+      <aside className="console-nav" aria-label={t('admin.consoleTitle')}>
+        <p className="console-nav-title">{t('admin.consoleTitle')}</p>
         <nav className="console-nav-links">
           <NavItem to="/admin" end icon={ICONS.events}>
-            Events &amp; shows
+            {t('admin.nav.events')}
           </NavItem>
           <NavItem to="/admin/venues" icon={ICONS.venues}>
-            Venues
+            {t('admin.nav.venues')}
           </NavItem>
           <NavItem to="/admin/checkin" icon={ICONS.checkin}>
-            Check-in
+            {t('admin.nav.checkin')}
           </NavItem>
           <NavItem to="/admin/pages" icon={ICONS.pages}>
-            Site pages
+            {t('admin.nav.pages')}
+          </NavItem>
+          <NavItem to="/admin/mail" icon={ICONS.pages}>
+            Mail
           </NavItem>
         </nav>
         <Link to="/" className="console-nav-site">
-          View the public site →
+          {t('admin.nav.site')}
         </Link>
       </aside>
       <div className="console-main">
@@ -47,6 +52,7 @@ export function AdminPage() {
           <Route path="shows/:showId" element={<ShowDashboard />} />
           <Route path="checkin" element={<CheckinPage />} />
           <Route path="pages" element={<PagesPage />} />
+          <Route path="mail" element={<MailPage />} />
           <Route path="*" element={<ConsoleNotFound />} />
         </Routes>
       </div>
@@ -93,37 +99,39 @@ const ICONS = {
 };
 
 function Forbidden() {
-  useDocumentTitle('Organizer console');
+  const { t } = useTranslation();
+  useDocumentTitle(t('admin.consoleTitle'));
   return (
     <div className="container narrow">
       <PageMessage
         icon="lock"
-        title="403 — Organizers only"
+        title={t('admin.forbiddenTitle')}
         actions={
           <Link to="/" className="btn btn-primary">
-            Back to events
+            {t('admin.backToEvents')}
           </Link>
         }
       >
-        <p data-testid="error-message">{ERROR_MESSAGES.FORBIDDEN}</p>
+        <p data-testid="error-message">{t('admin.forbidden')}</p>
       </PageMessage>
     </div>
   );
 }
 
 function ConsoleNotFound() {
-  useDocumentTitle('Not found');
+  const { t } = useTranslation();
+  useDocumentTitle(t('admin.notFound'));
   return (
     <PageMessage
       icon="error"
-      title="Nothing here"
+      title={t('admin.nothingHere')}
       actions={
         <Link to="/admin" className="btn btn-primary">
-          Events &amp; shows
+          {t('admin.nav.events')}
         </Link>
       }
     >
-      <p>This page of the console does not exist.</p>
+      <p>{t('admin.noSuchPage')}</p>
     </PageMessage>
   );
 }

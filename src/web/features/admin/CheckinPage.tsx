@@ -1,6 +1,9 @@
+import type { TFunction } from 'i18next';
 import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { CheckinTicket } from '../../../shared/api.js';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
+import { seatLabel } from '../../components/OrderParts.js';
 import { Spinner } from '../../components/Spinner.js';
 import { adminApi, toApiError, type AdminEvent } from '../../lib/api.js';
 import { formatDateTime, formatTime } from '../../lib/format.js';
@@ -49,7 +52,8 @@ const ticketOf = (details: unknown): CheckinTicket | undefined => {
 
 /** /admin/checkin — at the door of one show: paste or type a ticket code, or scan its QR code with the camera. */
 export function CheckinPage() {
-  useDocumentTitle('Check-in · Console');
+  const { t } = useTranslation();
+  useDocumentTitle(t('admin.pageTitle', { title: t('admin.nav.checkin') }));
   const eventsLoad = useLoad(() => adminApi.events(), []);
   const choices = useMemo(() => (eventsLoad.status === 'ok' ? showChoices(eventsLoad.data.events) : []), [eventsLoad.status, eventsLoad.data]);
   const [picked, setPicked] = useState<string | null>(null);
@@ -101,19 +105,19 @@ export function CheckinPage() {
 
   return (
     <div className="console-page checkin-page">
-      <ConsoleHeader eyebrow="Console" title="Check-in">
-        Pick the show at this door, then scan a ticket's QR code or paste its code. Each ticket lets one person in, once, at its own show.
+      <ConsoleHeader eyebrow={t('admin.console')} title={t('admin.nav.checkin')}>
+        {t('admin.checkin.lead')}
       </ConsoleHeader>
 
       <div className="checkin-layout">
-        <Panel title="Show and ticket code" className="checkin-code-panel">
-          {eventsLoad.status === 'loading' && <Spinner label="Loading shows" />}
+        <Panel title={t('admin.checkin.panel')} className="checkin-code-panel">
+          {eventsLoad.status === 'loading' && <Spinner label={t('admin.checkin.loadingShows')} />}
           {eventsLoad.status === 'error' && <ErrorMessage error={eventsLoad.error} />}
-          {eventsLoad.status === 'ok' && choices.length === 0 && <p className="muted">There are no shows to check in yet.</p>}
+          {eventsLoad.status === 'ok' && choices.length === 0 && <p className="muted">{t('admin.checkin.noShows')}</p>}
           {choices.length > 0 && (
             <div className="field">
               <label htmlFor="checkin-show" className="field-label">
-                Show at this door
+                {t('admin.checkin.showAtDoor')}
               </label>
               <select
                 id="checkin-show"
@@ -136,7 +140,7 @@ export function CheckinPage() {
           )}
           <form className="checkin-form" onSubmit={submit}>
             <label htmlFor="checkin-code" className="visually-hidden">
-              Ticket code
+              {t('admin.checkin.code')}
             </label>
             <input
               id="checkin-code"
@@ -144,7 +148,7 @@ export function CheckinPage() {
               className="input input-lg"
               value={code}
               onChange={(e) => setCode(e.target.value)}
-              placeholder="Paste or type the code"
+              placeholder={t('admin.checkin.codePlaceholder')}
               autoComplete="off"
               autoCapitalize="off"
               spellCheck={false}
@@ -153,7 +157,7 @@ export function CheckinPage() {
               data-testid="checkin-code"
             />
             <button type="submit" className="btn btn-primary btn-lg" disabled={busy || !code.trim() || !show} data-testid="checkin-submit">
-              {busy ? 'Checking…' : 'Check in'}
+              {busy ? t('admin.checkin.checking') : t('admin.checkin.checkIn')}
             </button>
           </form>
         </Panel>
@@ -164,14 +168,14 @@ export function CheckinPage() {
           <Scanner onCode={(c) => void check(c)} paused={busy || !show} />
         </div>
         {recent.length > 1 && (
-          <Panel title="Recent" className="checkin-recent-panel">
+          <Panel title={t('admin.checkin.recent')} className="checkin-recent-panel">
             <ul className="checkin-recent">
               {recent.slice(1).map((r) => (
                 <li key={`${r.at}-${r.code}`} className={`checkin-recent-item is-${r.kind}`}>
                   <span className="checkin-recent-dot" aria-hidden="true" />
                   <code>{r.code.length > 18 ? `${r.code.slice(0, 18)}…` : r.code}</code>
                   <span className="muted small">
-                    {LABEL[r.kind]} · {formatTime(new Date(r.at).toISOString(), undefined)}
+                    {LABEL[r.kind](t)} · {formatTime(new Date(r.at).toISOString(), undefined)}
                   </span>
                 </li>
               ))}
@@ -183,40 +187,40 @@ export function CheckinPage() {
   );
 }
 
-const LABEL: Record<Result['kind'], string> = {
-  valid: 'Valid',
-  used: 'Already used',
-  'wrong-show': 'Other show',
-  void: 'Void',
-  unknown: 'Unknown',
-  error: 'Not checked',
+const LABEL: Record<Result['kind'], (t: TFunction) => string> = {
+  valid: (t) => t('admin.checkin.valid'),
+  used: (t) => t('admin.checkin.used'),
+  'wrong-show': (t) => t('admin.checkin.wrongShow'),
+  void: (t) => t('admin.checkin.void'),
+  unknown: (t) => t('admin.checkin.unknown'),
+  error: (t) => t('admin.checkin.error'),
 };
 
 /** What the ticket is for: the door reads it on every scan, good or bad. */
 function TicketFacts({ ticket }: { ticket: CheckinTicket }) {
-  const seat = [ticket.areaName, ticket.row !== undefined ? `Row ${ticket.row}` : '', ticket.number !== undefined ? `Seat ${ticket.number}` : '']
-    .filter(Boolean)
-    .join(' · ');
+  const { t } = useTranslation();
+  const seat = seatLabel(ticket, t);
   return (
     <dl className="checkin-ticket" data-testid="checkin-ticket">
-      <dt className="visually-hidden">Event</dt>
+      <dt className="visually-hidden">{t('admin.checkin.event')}</dt>
       <dd className="checkin-ticket-event" data-testid="checkin-ticket-event">
         {ticket.eventTitle}
       </dd>
-      <dt className="visually-hidden">Date</dt>
+      <dt className="visually-hidden">{t('admin.checkin.date')}</dt>
       <dd data-testid="checkin-ticket-date">{formatDateTime(ticket.startsAt, ticket.venueTimeZone)}</dd>
-      <dt className="visually-hidden">Seat</dt>
+      <dt className="visually-hidden">{t('admin.checkin.seat')}</dt>
       <dd data-testid="checkin-ticket-seat">{seat}</dd>
     </dl>
   );
 }
 
 function ResultPanel({ result }: { result: Result | null }) {
+  const { t } = useTranslation();
   if (!result) {
     return (
       <div className="checkin-result is-idle card" data-testid="checkin-idle">
-        <p className="checkin-result-title">Ready</p>
-        <p className="checkin-result-text">The result of each scan shows here.</p>
+        <p className="checkin-result-title">{t('admin.checkin.ready')}</p>
+        <p className="checkin-result-text">{t('admin.checkin.readyText')}</p>
       </div>
     );
   }
@@ -234,36 +238,36 @@ function ResultPanel({ result }: { result: Result | null }) {
       <div className="checkin-result-icon" aria-hidden="true">
         {result.kind === 'valid' ? '✓' : result.kind === 'used' ? '!' : '✕'}
       </div>
-      {result.kind === 'valid' && <p className="checkin-result-title">Valid — let them in</p>}
+      {result.kind === 'valid' && <p className="checkin-result-title">{t('admin.checkin.validTitle')}</p>}
       {result.kind === 'used' && (
         <>
-          <p className="checkin-result-title">Already used</p>
+          <p className="checkin-result-title">{t('admin.checkin.used')}</p>
           <p className="checkin-result-text">
-            This ticket was checked in{result.checkedInAt ? ` at ${formatDateTime(result.checkedInAt, undefined)}` : ' before'}. Do not let a second person in with it.
+            {result.checkedInAt ? t('admin.checkin.usedAt', { date: formatDateTime(result.checkedInAt, undefined) }) : t('admin.checkin.usedBefore')}
           </p>
         </>
       )}
       {result.kind === 'wrong-show' && (
         <>
-          <p className="checkin-result-title">Not for this show</p>
-          <p className="checkin-result-text">This ticket is for another show: do not let them in here.</p>
+          <p className="checkin-result-title">{t('admin.checkin.wrongTitle')}</p>
+          <p className="checkin-result-text">{t('admin.checkin.wrongText')}</p>
         </>
       )}
       {result.kind === 'void' && (
         <>
-          <p className="checkin-result-title">Void ticket</p>
-          <p className="checkin-result-text">Its order was refunded or cancelled: it lets nobody in.</p>
+          <p className="checkin-result-title">{t('admin.checkin.voidTitle')}</p>
+          <p className="checkin-result-text">{t('admin.checkin.voidText')}</p>
         </>
       )}
       {result.kind === 'unknown' && (
         <>
-          <p className="checkin-result-title">Unknown ticket</p>
-          <p className="checkin-result-text">No ticket has this code. Check it was scanned or typed completely.</p>
+          <p className="checkin-result-title">{t('admin.checkin.unknownTitle')}</p>
+          <p className="checkin-result-text">{t('admin.checkin.unknownText')}</p>
         </>
       )}
       {result.kind === 'error' && (
         <>
-          <p className="checkin-result-title">Could not check</p>
+          <p className="checkin-result-title">{t('admin.checkin.errorTitle')}</p>
           <p className="checkin-result-text">{result.message}</p>
         </>
       )}
@@ -291,9 +295,10 @@ function detectorCtor(): BarcodeDetectorCtor | undefined {
 }
 
 function Scanner({ onCode, paused }: { onCode: (code: string) => void; paused: boolean }) {
+  const { t } = useTranslation();
   const supported = detectorCtor() !== undefined;
   const [on, setOn] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<'refused' | 'failed' | null>(null);
   const video = useRef<HTMLVideoElement>(null);
   const onCodeRef = useRef(onCode);
   onCodeRef.current = onCode;
@@ -344,7 +349,7 @@ function Scanner({ onCode, paused }: { onCode: (code: string) => void; paused: b
         void tick();
       })
       .catch((e: unknown) => {
-        setError(e instanceof DOMException && e.name === 'NotAllowedError' ? 'Camera access was refused. Allow it in the browser, or paste codes.' : 'The camera could not be started. Paste codes instead.');
+        setError(e instanceof DOMException && e.name === 'NotAllowedError' ? 'refused' : 'failed');
         setOn(false);
       });
     return () => {
@@ -355,20 +360,20 @@ function Scanner({ onCode, paused }: { onCode: (code: string) => void; paused: b
   }, [on]);
 
   return (
-    <Panel title="Scan with the camera">
+    <Panel title={t('admin.checkin.scan')}>
       {!supported ? (
         <p className="muted small" data-testid="scanner-unsupported">
-          This browser cannot read QR codes from the camera. Paste or type the code above — a handheld scanner that types works too.
+          {t('admin.checkin.unsupported')}
         </p>
       ) : (
         <div className="scanner">
-          {on && <video ref={video} className="scanner-video" muted playsInline aria-label="Camera view" />}
-          {error && <p className="field-error">{error}</p>}
+          {on && <video ref={video} className="scanner-video" muted playsInline aria-label={t('admin.checkin.cameraView')} />}
+          {error && <p className="field-error">{error === 'refused' ? t('admin.checkin.cameraRefused') : t('admin.checkin.cameraFailed')}</p>}
           <button type="button" className={`btn ${on ? 'btn-secondary' : 'btn-primary'}`} onClick={() => {
               setError(null);
               setOn((x) => !x);
             }} data-testid="scanner-toggle">
-            {on ? 'Stop camera' : 'Start camera'}
+            {on ? t('admin.checkin.stopCamera') : t('admin.checkin.startCamera')}
           </button>
         </div>
       )}

@@ -1,11 +1,13 @@
 import { useEffect, useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { Link, useLocation, useNavigate, useParams } from 'react-router-dom';
 import { ShowStatusBadge } from '../../components/Badge.js';
 import { Notice, RetryableError } from '../../components/ErrorMessage.js';
 import { PageMessage } from '../../components/PageMessage.js';
 import { Spinner } from '../../components/Spinner.js';
 import { adminApi, type AdminShow, type AdminVenue } from '../../lib/api.js';
-import { formatCount, formatDateTime, formatDurationWords, formatMoney } from '../../lib/format.js';
+import { formatDateTime, formatMoney } from '../../lib/format.js';
+import { durationWords } from '../../i18n/durations.js';
 import { useDocumentTitle, useLoad } from '../../lib/hooks.js';
 import { ConsoleHeader, Panel } from './admin-ui.js';
 import { EventForm } from './EventForm.js';
@@ -13,16 +15,17 @@ import { seatTotals } from './EventsOverview.js';
 import { ShowForm } from './ShowForm.js';
 
 export function NewEventPage() {
-  useDocumentTitle('New event · Console');
+  const { t } = useTranslation();
+  useDocumentTitle(t('admin.pageTitle', { title: t('admin.event.newEvent') }));
   const navigate = useNavigate();
   return (
     <div className="console-page">
-      <ConsoleHeader eyebrow={<Link to="/admin">← Events &amp; shows</Link>} title="New event">
-        An event is what fans see in the catalogue; add its shows (dates at venues) next.
+      <ConsoleHeader eyebrow={<Link to="/admin">{t('admin.backLink')}</Link>} title={t('admin.event.newEvent')}>
+        {t('admin.event.newEventLead')}
       </ConsoleHeader>
       <Panel>
         <EventForm
-          submitLabel="Create event"
+          submitLabel={t('admin.event.create')}
           onSubmit={async (body) => {
             const r = await adminApi.createEvent({ title: body.title ?? '', artist: body.artist ?? '', description: body.description, ...(body.imageUrl ? { imageUrl: body.imageUrl } : {}) });
             navigate(`/admin/events/${r.event.id}`, { state: { created: true } });
@@ -35,6 +38,7 @@ export function NewEventPage() {
 }
 
 export function EventEditPage() {
+  const { t } = useTranslation();
   const eventId = (useParams().eventId ?? '').toLowerCase();
   const location = useLocation();
   const justCreated = (location.state as { created?: boolean } | null)?.created === true;
@@ -43,16 +47,16 @@ export function EventEditPage() {
     return { event: events.events.find((e) => e.id === eventId), venues: venues.venues };
   }, [eventId]);
   const event = data.status === 'ok' ? data.data.event : undefined;
-  useDocumentTitle(event ? `${event.title} · Console` : 'Event · Console');
+  useDocumentTitle(t('admin.pageTitle', { title: event ? event.title : t('admin.event.fallbackTitle') }));
   const [editingShow, setEditingShow] = useState<string | null>(null);
-  const [notice, setNotice] = useState<string | null>(justCreated ? 'Event created. Now add its first show.' : null);
+  const [notice, setNotice] = useState<string | null>(justCreated ? t('admin.event.created') : null);
 
   // Links to #new-show land on the form once it is there.
   useEffect(() => {
     if (data.status === 'ok' && location.hash === '#new-show') document.getElementById('new-show')?.scrollIntoView();
   }, [data.status, location.hash]);
 
-  if (data.status === 'loading') return <Spinner label="Loading the event…" />;
+  if (data.status === 'loading') return <Spinner label={t('admin.event.loading')} />;
   if (data.status === 'error') {
     return (
       <RetryableError error={data.error} onRetry={data.reload} />
@@ -62,14 +66,14 @@ export function EventEditPage() {
     return (
       <PageMessage
         icon="error"
-        title="Event not found"
+        title={t('admin.event.notFound')}
         actions={
           <Link to="/admin" className="btn btn-primary">
-            Events &amp; shows
+            {t('admin.nav.events')}
           </Link>
         }
       >
-        <p>This event does not exist.</p>
+        <p>{t('admin.event.noSuchEvent')}</p>
       </PageMessage>
     );
   }
@@ -80,11 +84,11 @@ export function EventEditPage() {
   return (
     <div className="console-page">
       <ConsoleHeader
-        eyebrow={<Link to="/admin">← Events &amp; shows</Link>}
+        eyebrow={<Link to="/admin">{t('admin.backLink')}</Link>}
         title={event.title}
         actions={
           <Link to={`/events/${event.id}`} className="btn btn-secondary">
-            Public page
+            {t('admin.publicPage')}
           </Link>
         }
       >
@@ -92,11 +96,11 @@ export function EventEditPage() {
       </ConsoleHeader>
       {notice && <Notice tone="success">{notice}</Notice>}
 
-      <Panel title="Event details" id="event-details">
+      <Panel title={t('admin.event.details')} id="event-details">
         <EventForm
           key={event.id}
           initial={event}
-          submitLabel="Save changes"
+          submitLabel={t('admin.event.saveChanges')}
           onSubmit={async (body) => {
             await adminApi.updateEvent(event.id, body);
             setNotice(null);
@@ -105,9 +109,9 @@ export function EventEditPage() {
         />
       </Panel>
 
-      <Panel title={`Shows (${shows.length})`} id="event-shows">
+      <Panel title={t('admin.event.shows', { count: shows.length })} id="event-shows">
         {shows.length === 0 ? (
-          <p className="muted">No shows yet: add one below.</p>
+          <p className="muted">{t('admin.event.noShows')}</p>
         ) : (
           <ul className="admin-show-list">
             {shows.map((s) => (
@@ -122,7 +126,7 @@ export function EventEditPage() {
                       onUpdate={async (body) => {
                         if (Object.keys(body).length > 0) await adminApi.updateShow(s.id, body);
                         setEditingShow(null);
-                        setNotice('Show saved.');
+                        setNotice(t('admin.event.showSaved'));
                         data.reload();
                       }}
                       onCancel={() => setEditingShow(null)}
@@ -135,17 +139,17 @@ export function EventEditPage() {
         )}
       </Panel>
 
-      <Panel title="Add a show" id="new-show">
+      <Panel title={t('admin.event.addShow')} id="new-show">
         {venues.length === 0 ? (
           <p className="muted">
-            Create a venue first: <Link to="/admin/venues">Venues</Link>.
+            <Trans i18nKey="admin.event.venueFirst" components={{ link: <Link to="/admin/venues" /> }} />
           </p>
         ) : (
           <NewShow
             eventId={event.id}
             venues={venues}
             onCreated={() => {
-              setNotice('Show created.');
+              setNotice(t('admin.event.showCreated'));
               data.reload();
             }}
           />
@@ -173,7 +177,8 @@ function NewShow({ eventId, venues, onCreated }: { eventId: string; venues: Admi
 }
 
 function ShowSummaryLine({ show, onEdit, editing }: { show: AdminShow; onEdit: () => void; editing: boolean }) {
-  const t = seatTotals(show);
+  const { t } = useTranslation();
+  const totals = seatTotals(show);
   const prices = [...new Set(show.areas.map((a) => a.price))].sort((a, b) => b - a);
   const currency = show.areas[0]?.currency ?? 'TWD';
   return (
@@ -183,25 +188,23 @@ function ShowSummaryLine({ show, onEdit, editing }: { show: AdminShow; onEdit: (
           <time dateTime={show.startsAt}>{formatDateTime(show.startsAt, show.venue.timeZone)}</time>
         </strong>
         <span className="muted small">
-          {show.venue.name} · sale opens {formatDateTime(show.onSaleAt, show.venue.timeZone)}
+          {t('admin.event.saleOpens', { venue: show.venue.name, date: formatDateTime(show.onSaleAt, show.venue.timeZone) })}
         </span>
       </div>
       <ShowStatusBadge status={show.status} />
       <div className="admin-show-facts small">
-        <span>{formatCount(show.pageCapacity)} at a time</span>
-        <span>{formatDurationWords(show.purchaseWindowSeconds)} to buy</span>
-        <span>max {show.maxTicketsPerAccount} per fan</span>
+        <span>{t('admin.atATime', { count: show.pageCapacity })}</span>
+        <span>{t('admin.event.toBuy', { duration: durationWords(t, show.purchaseWindowSeconds) })}</span>
+        <span>{t('admin.event.maxPerFan', { count: show.maxTicketsPerAccount })}</span>
         <span>{prices.map((p) => formatMoney(p, currency)).join(' / ')}</span>
-        <span>
-          {formatCount(t.taken)} / {formatCount(t.seats)} sold or held
-        </span>
+        <span>{t('admin.event.soldOrHeld', { taken: totals.taken, seats: totals.seats })}</span>
       </div>
       <div className="row-actions">
         <button type="button" className="btn btn-secondary btn-sm" onClick={onEdit} aria-expanded={editing} data-testid="edit-show-button">
-          {editing ? 'Close' : 'Edit'}
+          {editing ? t('admin.event.close') : t('admin.event.edit')}
         </button>
         <Link to={`/admin/shows/${show.id}`} className="btn btn-primary btn-sm" data-testid="dashboard-link">
-          Live dashboard
+          {t('admin.dashboard')}
         </Link>
       </div>
     </div>

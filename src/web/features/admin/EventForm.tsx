@@ -1,11 +1,12 @@
 import { useState, type FormEvent } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { CreateEventRequest } from '../../../shared/api.js';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
 import { EventImage } from '../../components/EventImage.js';
 import { Field } from '../../components/Field.js';
 import { RichText } from '../../components/RichText.js';
 import { adminMessage, type AdminEvent, type UpdateEventBody } from '../../lib/api.js';
-import { TextArea } from './admin-ui.js';
+import { TextArea, issueText } from './admin-ui.js';
 
 export interface EventValues {
   title: string;
@@ -30,6 +31,7 @@ export function EventForm({
   onSubmit: (body: UpdateEventBody & { description: string }) => Promise<void>;
   onCancel?: () => void;
 }) {
+  const { t } = useTranslation();
   const [values, setValues] = useState<EventValues>({
     title: initial?.title ?? '',
     artist: initial?.artist ?? '',
@@ -63,13 +65,13 @@ export function EventForm({
       const found: Partial<Record<keyof EventValues, string>> = {};
       for (const issue of parsed.error.issues) {
         const k = issue.path[0] as keyof EventValues;
-        found[k] ??= issue.path[0] === 'imageUrl' ? 'Use an http(s) URL or a path on this site, such as /images/poster-1.svg' : issue.message;
+        found[k] ??= issue.path[0] === 'imageUrl' ? t('admin.eventForm.imageUrlInvalid') : issueText(t, issue);
       }
       setErrors(found);
       return;
     }
     if (initial && initial.imageUrl && !imageUrl) {
-      setErrors({ imageUrl: 'An image cannot be removed, only replaced: enter another URL.' });
+      setErrors({ imageUrl: t('admin.eventForm.imageCannotRemove') });
       return;
     }
     const data = parsed.data;
@@ -92,13 +94,13 @@ export function EventForm({
     <form className="event-form" onSubmit={submit} noValidate data-testid="event-form">
       <div className="event-form-main">
         <div className="form-grid">
-          <Field label="Title" value={values.title} onChange={(e) => set('title')(e.target.value)} error={errors.title} maxLength={200} data-testid="event-title" />
-          <Field label="Artist" value={values.artist} onChange={(e) => set('artist')(e.target.value)} error={errors.artist} maxLength={200} data-testid="event-artist" />
+          <Field label={t('admin.eventForm.title')} value={values.title} onChange={(e) => set('title')(e.target.value)} error={errors.title} maxLength={200} data-testid="event-title" />
+          <Field label={t('admin.eventForm.artist')} value={values.artist} onChange={(e) => set('artist')(e.target.value)} error={errors.artist} maxLength={200} data-testid="event-artist" />
         </div>
         <div className="md-editor">
-          <div className="md-tabs" role="tablist" aria-label="Description">
+          <div className="md-tabs" role="tablist" aria-label={t('admin.eventForm.description')}>
             <button type="button" role="tab" aria-selected={tab === 'write'} className={`md-tab${tab === 'write' ? ' is-active' : ''}`} onClick={() => setTab('write')}>
-              Write
+              {t('admin.eventForm.write')}
             </button>
             <button
               type="button"
@@ -108,61 +110,57 @@ export function EventForm({
               onClick={() => setTab('preview')}
               data-testid="description-preview-tab"
             >
-              Preview
+              {t('admin.eventForm.preview')}
             </button>
           </div>
           {tab === 'write' ? (
             <TextArea
-              label="Description"
+              label={t('admin.eventForm.description')}
               value={values.description}
               onChange={(e) => set('description')(e.target.value)}
               error={errors.description}
               rows={8}
               maxLength={10_000}
-              hint={
-                <>
-                  Markdown: <code>**bold**</code>, <code>*italic*</code>, <code>- lists</code>, <code>[links](https://…)</code>. HTML is shown as text, never run.
-                </>
-              }
+              hint={<Trans i18nKey="admin.eventForm.descriptionHint" components={{ c: <code /> }} />}
               data-testid="event-description"
             />
           ) : (
             <div className="md-preview" data-testid="description-preview">
-              <span className="field-label">Description preview</span>
-              {values.description.trim() ? <RichText text={values.description} /> : <p className="muted">Nothing to preview yet.</p>}
+              <span className="field-label">{t('admin.eventForm.descriptionPreview')}</span>
+              {values.description.trim() ? <RichText text={values.description} /> : <p className="muted">{t('admin.eventForm.nothingToPreview')}</p>}
             </div>
           )}
         </div>
       </div>
       <div className="event-form-side">
         <Field
-          label="Poster image URL"
+          label={t('admin.eventForm.poster')}
           value={values.imageUrl}
           onChange={(e) => set('imageUrl')(e.target.value)}
           error={errors.imageUrl}
           placeholder="https://… or /images/poster-1.svg"
           maxLength={2000}
-          hint="Optional. Square or portrait images look best."
+          hint={t('admin.eventForm.posterHint')}
           data-testid="event-image"
         />
-        <div className="event-form-poster" aria-label="Poster preview">
-          <EventImage key={values.imageUrl} src={values.imageUrl.trim() || null} title={values.title || 'New event'} />
+        <div className="event-form-poster" aria-label={t('admin.eventForm.posterPreview')}>
+          <EventImage key={values.imageUrl} src={values.imageUrl.trim() || null} title={values.title || t('admin.event.newEvent')} />
         </div>
       </div>
       <div className="event-form-footer">
         {formError && <ErrorMessage>{formError}</ErrorMessage>}
         <div className="form-actions">
           <button type="submit" className="btn btn-primary" disabled={busy} data-testid="event-submit">
-            {busy ? 'Saving…' : submitLabel}
+            {busy ? t('admin.saving') : submitLabel}
           </button>
           {onCancel && (
             <button type="button" className="btn btn-ghost" onClick={onCancel} disabled={busy}>
-              Cancel
+              {t('admin.cancel')}
             </button>
           )}
           {saved && initial && (
             <span className="saved-note" role="status" data-testid="event-saved">
-              Saved
+              {t('admin.eventForm.saved')}
             </span>
           )}
         </div>

@@ -1,32 +1,35 @@
+import { Trans, useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { ShowStatusBadge } from '../../components/Badge.js';
 import { RetryableError } from '../../components/ErrorMessage.js';
 import { EventImage } from '../../components/EventImage.js';
 import { Spinner } from '../../components/Spinner.js';
 import { adminApi, type AdminEvent, type AdminShow } from '../../lib/api.js';
-import { formatCount, formatDateTime, formatDurationWords, plural } from '../../lib/format.js';
+import { formatCount, formatDateTime } from '../../lib/format.js';
+import { durationWords } from '../../i18n/durations.js';
 import { useDocumentTitle, useLoad } from '../../lib/hooks.js';
 import { ConsoleHeader } from './admin-ui.js';
 
 export function EventsOverview() {
-  useDocumentTitle('Events & shows · Console');
+  const { t } = useTranslation();
+  useDocumentTitle(t('admin.pageTitle', { title: t('admin.nav.events') }));
   const events = useLoad(() => adminApi.events(), []);
 
   return (
     <div className="console-page">
       <ConsoleHeader
-        eyebrow="Console"
-        title="Events & shows"
+        eyebrow={t('admin.console')}
+        title={t('admin.nav.events')}
         actions={
           <Link to="/admin/events/new" className="btn btn-primary" data-testid="new-event-button">
-            + New event
+            {t('admin.overview.newEvent')}
           </Link>
         }
       >
-        Everything on sale and coming up. Open a show's live dashboard while it sells.
+        {t('admin.overview.lead')}
       </ConsoleHeader>
 
-      {events.status === 'loading' && <Spinner label="Loading events…" />}
+      {events.status === 'loading' && <Spinner label={t('admin.overview.loading')} />}
       {events.status === 'error' && (
         <RetryableError error={events.error} onRetry={events.reload} />
       )}
@@ -35,8 +38,8 @@ export function EventsOverview() {
           <Summary events={events.data.events} />
           {events.data.events.length === 0 ? (
             <div className="empty-state card">
-              <p className="empty-state-title">No events yet</p>
-              <p className="muted">Create an event, then add its shows at your venues.</p>
+              <p className="empty-state-title">{t('admin.overview.noEvents')}</p>
+              <p className="muted">{t('admin.overview.noEventsText')}</p>
             </div>
           ) : (
             <div className="admin-event-list">
@@ -61,25 +64,26 @@ export const seatTotals = (s: AdminShow) => {
 };
 
 function Summary({ events }: { events: AdminEvent[] }) {
+  const { t } = useTranslation();
   const shows = events.flatMap((e) => e.shows);
   const onSale = shows.filter((s) => s.status === 'on_sale').length;
   const upcoming = shows.filter((s) => s.status === 'scheduled').length;
   const totals = shows.reduce(
-    (t, s) => {
+    (sum, s) => {
       const x = seatTotals(s);
-      return { seats: t.seats + x.seats, taken: t.taken + x.taken };
+      return { seats: sum.seats + x.seats, taken: sum.taken + x.taken };
     },
     { seats: 0, taken: 0 },
   );
   return (
     <div className="kpi-row">
-      <Kpi label="Events" value={formatCount(events.length)} />
-      <Kpi label="On sale now" value={formatCount(onSale)} sub={`${plural(upcoming, 'show')} coming up`} />
-      <Kpi label="Shows" value={formatCount(shows.length)} />
+      <Kpi label={t('admin.overview.events')} value={formatCount(events.length)} />
+      <Kpi label={t('admin.overview.onSale')} value={formatCount(onSale)} sub={t('admin.overview.comingUp', { count: upcoming })} />
+      <Kpi label={t('admin.overview.shows')} value={formatCount(shows.length)} />
       <Kpi
-        label="Seats sold or held"
+        label={t('admin.overview.taken')}
         value={formatCount(totals.taken)}
-        sub={totals.seats ? `${Math.round((totals.taken / totals.seats) * 100)}% of ${formatCount(totals.seats)}` : undefined}
+        sub={totals.seats ? t('admin.overview.takenOf', { pct: Math.round((totals.taken / totals.seats) * 100), total: totals.seats }) : undefined}
       />
     </div>
   );
@@ -96,6 +100,7 @@ function Kpi({ label, value, sub }: { label: string; value: string; sub?: string
 }
 
 function EventBlock({ event }: { event: AdminEvent }) {
+  const { t } = useTranslation();
   const shows = [...event.shows].sort((a, b) => Date.parse(a.startsAt) - Date.parse(b.startsAt));
   return (
     <article className="admin-event card" data-testid="admin-event" data-event-id={event.id}>
@@ -108,34 +113,34 @@ function EventBlock({ event }: { event: AdminEvent }) {
             <Link to={`/admin/events/${event.id}`}>{event.title}</Link>
           </h2>
           <p className="muted">
-            {event.artist} · {plural(shows.length, 'show')}
+            {event.artist} · {t('admin.overview.showCount', { count: shows.length })}
           </p>
         </div>
         <div className="admin-event-actions">
           <Link to={`/events/${event.id}`} className="btn btn-ghost btn-sm">
-            Public page
+            {t('admin.publicPage')}
           </Link>
           <Link to={`/admin/events/${event.id}`} className="btn btn-secondary btn-sm" data-testid="edit-event-link">
-            Edit &amp; shows
+            {t('admin.overview.editShows')}
           </Link>
         </div>
       </div>
       {shows.length === 0 ? (
         <p className="muted admin-event-noshows">
-          No shows yet. <Link to={`/admin/events/${event.id}#new-show`}>Add the first show</Link>.
+          <Trans i18nKey="admin.overview.noShows" components={{ link: <Link to={`/admin/events/${event.id}#new-show`} /> }} />
         </p>
       ) : (
         <div className="table-scroll">
           <table className="data-table">
             <thead>
               <tr>
-                <th scope="col">Date</th>
-                <th scope="col">Venue</th>
-                <th scope="col">Status</th>
-                <th scope="col">Selling page</th>
-                <th scope="col">Sold or held</th>
+                <th scope="col">{t('admin.overview.date')}</th>
+                <th scope="col">{t('admin.overview.venue')}</th>
+                <th scope="col">{t('admin.overview.status')}</th>
+                <th scope="col">{t('admin.overview.sellingPage')}</th>
+                <th scope="col">{t('admin.overview.soldOrHeld')}</th>
                 <th scope="col">
-                  <span className="visually-hidden">Actions</span>
+                  <span className="visually-hidden">{t('admin.overview.actions')}</span>
                 </th>
               </tr>
             </thead>
@@ -152,8 +157,9 @@ function EventBlock({ event }: { event: AdminEvent }) {
 }
 
 function ShowLine({ show }: { show: AdminShow }) {
-  const t = seatTotals(show);
-  const pct = t.seats ? t.taken / t.seats : 0;
+  const { t } = useTranslation();
+  const totals = seatTotals(show);
+  const pct = totals.seats ? totals.taken / totals.seats : 0;
   return (
     <tr data-testid="admin-show-row" data-show-id={show.id}>
       <td>
@@ -167,19 +173,19 @@ function ShowLine({ show }: { show: AdminShow }) {
         <ShowStatusBadge status={show.status} />
       </td>
       <td className="muted small">
-        {formatCount(show.pageCapacity)} at a time · {formatDurationWords(show.purchaseWindowSeconds)}
+        {t('admin.atATime', { count: show.pageCapacity })} · {durationWords(t, show.purchaseWindowSeconds)}
       </td>
       <td>
-        <div className="mini-meter" title={`${formatCount(t.taken)} of ${formatCount(t.seats)}`}>
+        <div className="mini-meter" title={t('admin.overview.takenOfSeats', { taken: totals.taken, seats: totals.seats })}>
           <span style={{ width: `${Math.round(pct * 100)}%` }} />
         </div>
         <span className="small">
-          {formatCount(t.taken)} <span className="muted">/ {formatCount(t.seats)}</span>
+          {formatCount(totals.taken)} <span className="muted">/ {formatCount(totals.seats)}</span>
         </span>
       </td>
       <td className="row-actions">
         <Link to={`/admin/shows/${show.id}`} className="btn btn-primary btn-sm" data-testid="dashboard-link">
-          Live dashboard
+          {t('admin.dashboard')}
         </Link>
       </td>
     </tr>

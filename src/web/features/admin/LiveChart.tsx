@@ -29,11 +29,15 @@ export function niceCeil(x: number): number {
   return 10 * exp;
 }
 
+const COMPACT = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 });
+/** Axis labels a person reads at a glance: 950, 1.2K, 3.5M. */
+export const compactNumber = (v: number): string => COMPACT.format(v >= 10 ? Math.round(v) : Number(v.toPrecision(2)));
+
 export function LiveChart({
   points,
   windowSeconds = 300,
   color = 'var(--primary)',
-  format = (v: number) => String(Math.round(v)),
+  format = compactNumber,
   label,
   testId,
   emptyText = 'Collecting data…',

@@ -1,4 +1,6 @@
+import type { TFunction } from 'i18next';
 import { useEffect, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import { SITE_PAGE_SLUGS, UpdateSitePageRequest, type SitePage, type SitePageSlug } from '../../../shared/api.js';
 import { ErrorMessage, Notice, RetryableError } from '../../components/ErrorMessage.js';
 import { Field } from '../../components/Field.js';
@@ -7,26 +9,32 @@ import { Spinner } from '../../components/Spinner.js';
 import { adminApi, adminMessage } from '../../lib/api.js';
 import { formatDateTime } from '../../lib/format.js';
 import { useDocumentTitle, useLoad } from '../../lib/hooks.js';
-import { ConsoleHeader, Panel, TextArea } from './admin-ui.js';
+import { ConsoleHeader, Panel, TextArea, issueText } from './admin-ui.js';
 
-const NAMES: Record<SitePageSlug, string> = { help: 'Help', terms: 'Terms', privacy: 'Privacy', contact: 'Contact' };
+const NAMES: Record<SitePageSlug, (t: TFunction) => string> = {
+  help: (t) => t('footer.help'),
+  terms: (t) => t('footer.terms'),
+  privacy: (t) => t('footer.privacy'),
+  contact: (t) => t('footer.contact'),
+};
 
 /** The footer's pages (help, terms, privacy, contact): the organizer writes them here, in Markdown. */
 export function PagesPage() {
-  useDocumentTitle('Site pages · Console');
+  const { t } = useTranslation();
+  useDocumentTitle(t('admin.pageTitle', { title: t('admin.nav.pages') }));
   const pages = useLoad(() => adminApi.pages(), []);
   const [slug, setSlug] = useState<SitePageSlug>('help');
 
   return (
     <div className="console-page">
-      <ConsoleHeader eyebrow="Console" title="Site pages">
-        The pages the footer links to. Write them in Markdown: **bold**, lists, [links](/contact). HTML is shown as text.
+      <ConsoleHeader eyebrow={t('admin.console')} title={t('admin.nav.pages')}>
+        {t('admin.pages.lead')}
       </ConsoleHeader>
-      {pages.status === 'loading' && <Spinner label="Loading pages…" />}
+      {pages.status === 'loading' && <Spinner label={t('admin.pages.loading')} />}
       {pages.status === 'error' && <RetryableError error={pages.error} onRetry={pages.reload} />}
       {pages.status === 'ok' && (
         <>
-          <div className="page-tabs" role="tablist" aria-label="Page">
+          <div className="page-tabs" role="tablist" aria-label={t('admin.pages.tabs')}>
             {SITE_PAGE_SLUGS.map((s) => (
               <button
                 key={s}
@@ -37,7 +45,7 @@ export function PagesPage() {
                 onClick={() => setSlug(s)}
                 data-testid={`page-tab-${s}`}
               >
-                {NAMES[s]}
+                {NAMES[s](t)}
               </button>
             ))}
           </div>
@@ -49,7 +57,8 @@ export function PagesPage() {
 }
 
 function PageEditor({ slug, page, onSaved }: { slug: SitePageSlug; page: SitePage | undefined; onSaved: () => void }) {
-  const [title, setTitle] = useState(page?.title ?? NAMES[slug]);
+  const { t } = useTranslation();
+  const [title, setTitle] = useState(page?.title ?? NAMES[slug](t));
   const [body, setBody] = useState(page?.body ?? '');
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState<string | null>(null);
@@ -63,7 +72,7 @@ function PageEditor({ slug, page, onSaved }: { slug: SitePageSlug; page: SitePag
     const parsed = UpdateSitePageRequest.safeParse({ title, body });
     if (!parsed.success) {
       const found: Record<string, string> = {};
-      for (const issue of parsed.error.issues) found[String(issue.path[0])] ??= issue.message;
+      for (const issue of parsed.error.issues) found[String(issue.path[0])] ??= issueText(t, issue);
       return setErrors(found);
     }
     setErrors({});
@@ -81,32 +90,32 @@ function PageEditor({ slug, page, onSaved }: { slug: SitePageSlug; page: SitePag
 
   return (
     <div className="page-editor">
-      <Panel title={`Edit ${NAMES[slug]}`} id={`edit-${slug}`}>
+      <Panel title={t('admin.pages.edit', { name: NAMES[slug](t) })} id={`edit-${slug}`}>
         <form onSubmit={save} noValidate data-testid="page-form">
-          <Field label="Title" value={title} onChange={(e) => setTitle(e.target.value)} error={errors.title} maxLength={120} data-testid="page-title" />
+          <Field label={t('admin.pages.title')} value={title} onChange={(e) => setTitle(e.target.value)} error={errors.title} maxLength={120} data-testid="page-title" />
           <TextArea
-            label="Text (Markdown)"
+            label={t('admin.pages.text')}
             value={body}
             onChange={(e) => setBody(e.target.value)}
             error={errors.body}
             rows={16}
             maxLength={50_000}
-            hint={page ? `Last saved ${formatDateTime(page.updatedAt, undefined)}. Shown at /${slug}.` : `Shown at /${slug}.`}
+            hint={page ? t('admin.pages.lastSaved', { date: formatDateTime(page.updatedAt, undefined), slug }) : t('admin.pages.shownAt', { slug })}
             data-testid="page-body"
           />
           {formError && <ErrorMessage>{formError}</ErrorMessage>}
-          {saved && <Notice tone="success">Saved. Visitors of /{slug} now read this text.</Notice>}
+          {saved && <Notice tone="success">{t('admin.pages.saved', { slug })}</Notice>}
           <div className="form-actions">
             <button type="submit" className="btn btn-primary" disabled={busy} data-testid="page-save">
-              {busy ? 'Saving…' : 'Save page'}
+              {busy ? t('admin.saving') : t('admin.pages.save')}
             </button>
             <a href={`/${slug}`} className="btn btn-ghost" target="_blank" rel="noreferrer">
-              Open the page
+              {t('admin.pages.open')}
             </a>
           </div>
         </form>
       </Panel>
-      <Panel title="Preview" className="page-preview">
+      <Panel title={t('admin.pages.preview')} className="page-preview">
         <h1 className="site-page-title">{title}</h1>
         <RichText text={body} className="site-page-body" />
       </Panel>

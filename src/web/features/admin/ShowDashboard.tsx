@@ -4,12 +4,12 @@ import { ShowStatusBadge } from '../../components/Badge.js';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
 import { PageMessage } from '../../components/PageMessage.js';
 import { Spinner } from '../../components/Spinner.js';
-import { api, type LiveStats } from '../../lib/api.js';
+import { adminApi, api, type LiveStats } from '../../lib/api.js';
 import { formatCount, formatDateTime, formatMoney, plural } from '../../lib/format.js';
 import { useDocumentTitle, useLoad, useNow } from '../../lib/hooks.js';
 import { LiveIndicator } from '../../components/LiveIndicator.js';
 import { ConsoleHeader, Panel, formatSecondsShort } from './admin-ui.js';
-import { LiveChart, type ChartPoint } from './LiveChart.js';
+import { LiveChart, compactNumber, type ChartPoint } from './LiveChart.js';
 import { useLiveStats } from './use-live-stats.js';
 
 /** /admin/shows/:showId — the sale as it happens: the line, the selling page, seats, waits, and two live charts. */
@@ -28,6 +28,19 @@ export function ShowDashboard() {
     const t = setTimeout(reloadShow, 1500);
     return () => clearTimeout(t);
   }, [seatsKey, reloadShow]);
+
+  // Sales come from the database, minute by minute: the chart is whole after a reload or a restart.
+  const sales = useLoad(() => adminApi.salesHistory(showId, 60), [showId]);
+  const reloadSales = sales.reload;
+  useEffect(() => {
+    if (!seatsKey) return;
+    const t = setTimeout(reloadSales, 2000);
+    return () => clearTimeout(t);
+  }, [seatsKey, reloadSales]);
+  const soldPerMinute = useMemo<ChartPoint[]>(
+    () => (sales.status === 'ok' ? sales.data.points.map((p) => ({ t: Date.parse(p.at), v: p.sold })) : []),
+    [sales],
+  );
 
   const lineLength = useMemo<ChartPoint[]>(() => history.map((s) => ({ t: Date.parse(s.at), v: s.waiting })), [history]);
   const admissions = useMemo<ChartPoint[]>(() => history.map((s) => ({ t: Date.parse(s.at), v: s.admissionsPerMinute / 60 })), [history]);
@@ -64,6 +77,12 @@ export function ShowDashboard() {
             <Link to={`/events/${show.eventId}`} className="btn btn-ghost btn-sm">
               Public page
             </Link>
+            <a href={`/api/admin/shows/${show.id}/orders.csv`} download className="btn btn-ghost btn-sm" data-testid="export-orders">
+              Orders (CSV)
+            </a>
+            <a href={`/api/admin/shows/${show.id}/attendees.csv`} download className="btn btn-ghost btn-sm" data-testid="export-attendees">
+              Attendees (CSV)
+            </a>
           </>
         }
       >
@@ -95,10 +114,13 @@ export function ShowDashboard() {
                 label="Admissions per second"
                 testId="chart-admissions"
                 color="var(--accent)"
-                format={(v) => (v >= 10 ? String(Math.round(v)) : v === 0 ? '0' : String(Number(v.toPrecision(2))))}
+                format={compactNumber}
               />
             </Panel>
           </div>
+          <Panel title="Tickets sold per minute" actions={<span className="muted small">from the orders · last hour</span>}>
+            <LiveChart points={soldPerMinute} windowSeconds={3600} label="Tickets sold per minute" testId="chart-sold" color="var(--success, #16a34a)" emptyText="No sales yet" />
+          </Panel>
         </>
       )}
 
@@ -174,6 +196,14 @@ function Tiles({ stats }: { stats: LiveStats }) {
           {formatRate(stats.admissionsPerMinute)}
         </span>
         <span className="tile-sub">recent average rate</span>
+      </Tile>
+      <Tile label="Revenue" tone="green">
+        <span className="tile-value" data-testid="stat-revenue">
+          {formatMoney(stats.revenue, stats.currency)}
+        </span>
+        <span className="tile-sub">
+          from <span data-testid="stat-paid-orders">{formatCount(stats.paidOrders)}</span> paid {stats.paidOrders === 1 ? 'order' : 'orders'}
+        </span>
       </Tile>
       <Tile label="Seats" tone="green">
         <span className="tile-value">

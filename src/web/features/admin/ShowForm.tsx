@@ -1,4 +1,6 @@
+import type { TFunction } from 'i18next';
 import { useMemo, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useSiteConfig } from '../../app/site-config.js';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
 import { Field } from '../../components/Field.js';
@@ -37,9 +39,9 @@ function eveningIn(days: number, timeZone: string): string {
 const browserZone = (): string => Intl.DateTimeFormat().resolvedOptions().timeZone;
 
 const RANGES = {
-  pageCapacity: [1, 100_000, 'Fans on the selling page at once'],
-  purchaseWindowSeconds: [5, 3600, 'Seconds each admitted fan has to buy'],
-  maxTicketsPerAccount: [1, 20, 'Tickets per account'],
+  pageCapacity: [1, 100_000],
+  purchaseWindowSeconds: [5, 3600],
+  maxTicketsPerAccount: [1, 20],
 } as const;
 
 /**
@@ -64,6 +66,7 @@ export function ShowForm({
   onCancel?: () => void;
 }) {
   const { currency = 'TWD' } = useSiteConfig();
+  const { t } = useTranslation();
   const editing = show !== undefined;
   const [values, setValues] = useState<Values>(() => initialValues(show, venues));
   const [errors, setErrors] = useState<Errors>({});
@@ -88,20 +91,20 @@ export function ShowForm({
 
   function validate(): { body: CreateShowBody | null; errors: Errors } {
     const found: Errors = {};
-    if (!values.venueId) found.venueId = 'Choose a venue';
+    if (!values.venueId) found.venueId = t('admin.showForm.chooseVenue');
     const startsAt = wallClockToUtc(values.startsAt, zone);
     const onSaleAt = wallClockToUtc(values.onSaleAt, zone);
-    if (!startsAt) found.startsAt = 'Enter the date and time of the show';
-    if (!onSaleAt) found.onSaleAt = 'Enter when the sale opens';
-    if (startsAt && onSaleAt && Date.parse(onSaleAt) > Date.parse(startsAt)) found.onSaleAt = 'The sale must open before the show starts';
+    if (!startsAt) found.startsAt = t('admin.showForm.startsMissing');
+    if (!onSaleAt) found.onSaleAt = t('admin.showForm.onSaleMissing');
+    if (startsAt && onSaleAt && Date.parse(onSaleAt) > Date.parse(startsAt)) found.onSaleAt = t('admin.showForm.saleBeforeShow');
     const queueOpensAt = values.queueOpensAt.trim() ? wallClockToUtc(values.queueOpensAt, zone) : onSaleAt && new Date(Date.parse(onSaleAt) - QUEUE_OPENS_BEFORE_MS).toISOString();
-    if (!queueOpensAt) found.queueOpensAt = 'Enter when the queue opens, or leave it empty';
-    else if (onSaleAt && Date.parse(queueOpensAt) > Date.parse(onSaleAt)) found.queueOpensAt = 'The queue opens at the sale or before it';
+    if (!queueOpensAt) found.queueOpensAt = t('admin.showForm.queueMissing');
+    else if (onSaleAt && Date.parse(queueOpensAt) > Date.parse(onSaleAt)) found.queueOpensAt = t('admin.showForm.queueBeforeSale');
     const nums = {} as Record<keyof typeof RANGES, number>;
     for (const k of Object.keys(RANGES) as (keyof typeof RANGES)[]) {
       const [min, max] = RANGES[k];
       const n = intOf(values[k]);
-      if (n === null || n < min || n > max) found[k] = `A whole number from ${formatCount(min)} to ${formatCount(max)}`;
+      if (n === null || n < min || n > max) found[k] = t('admin.showForm.wholeNumber', { min, max });
       else nums[k] = n;
     }
     const prices: { areaId: string; price: number }[] = [];
@@ -109,10 +112,10 @@ export function ShowForm({
       const p = values.prices[a.id];
       if (!p?.on) continue;
       const n = intOf(p.price);
-      if (n === null || n < 0 || n > 100_000_000) found.prices = `Enter a price for ${a.name} (a whole amount, 0 or more)`;
+      if (n === null || n < 0 || n > 100_000_000) found.prices = t('admin.showForm.priceFor', { area: a.name });
       else prices.push({ areaId: a.id, price: n });
     }
-    if (prices.length === 0 && !found.prices) found.prices = 'Sell at least one area';
+    if (prices.length === 0 && !found.prices) found.prices = t('admin.showForm.sellOne');
     if (Object.keys(found).length) return { body: null, errors: found };
     return {
       body: {
@@ -152,7 +155,7 @@ export function ShowForm({
     <form className="show-form" onSubmit={submit} noValidate data-testid="show-form">
       <div className="form-grid form-grid-3">
         <Select
-          label="Venue"
+          label={t('admin.showForm.venue')}
           value={values.venueId}
           onChange={(e) => {
             set('venueId', e.target.value);
@@ -162,7 +165,7 @@ export function ShowForm({
           disabled={editing}
           data-testid="show-venue"
         >
-          {!editing && <option value="">Choose a venue…</option>}
+          {!editing && <option value="">{t('admin.showForm.chooseVenueOption')}</option>}
           {editing && !venue && show && <option value={show.venue.id}>{show.venue.name}</option>}
           {venues.map((v) => (
             <option key={v.id} value={v.id}>
@@ -171,74 +174,74 @@ export function ShowForm({
           ))}
         </Select>
         <Field
-          label="Show starts"
+          label={t('admin.showForm.starts')}
           type="datetime-local"
           value={values.startsAt}
           onChange={(e) => set('startsAt', e.target.value)}
           error={errors.startsAt}
-          hint={zoneHint(values.startsAt, zone)}
+          hint={zoneHint(t, values.startsAt, zone)}
           data-testid="show-starts"
         />
         <Field
-          label="Sale opens"
+          label={t('admin.showForm.onSale')}
           type="datetime-local"
           value={values.onSaleAt}
           onChange={(e) => set('onSaleAt', e.target.value)}
           error={errors.onSaleAt}
-          hint={zoneHint(values.onSaleAt, zone)}
+          hint={zoneHint(t, values.onSaleAt, zone)}
           data-testid="show-onsale"
         />
         <Field
-          label="Queue opens"
+          label={t('admin.showForm.queueOpens')}
           type="datetime-local"
           value={values.queueOpensAt}
           onChange={(e) => set('queueOpensAt', e.target.value)}
           error={errors.queueOpensAt}
-          hint={values.queueOpensAt ? zoneHint(values.queueOpensAt, zone) : 'Empty: 30 minutes before the sale. Fans who come from then on are drawn into line in a random order; the same time as the sale: no draw.'}
+          hint={values.queueOpensAt ? zoneHint(t, values.queueOpensAt, zone) : t('admin.showForm.queueHint')}
           data-testid="show-queue-opens"
         />
         <Field
-          label="Selling page capacity"
+          label={t('admin.showForm.capacity')}
           inputMode="numeric"
           value={values.pageCapacity}
           onChange={(e) => set('pageCapacity', e.target.value)}
           error={errors.pageCapacity}
-          hint="Fans choosing seats at once; the rest wait in line."
+          hint={t('admin.showForm.capacityHint')}
           data-testid="show-capacity"
         />
         <Field
-          label="Purchase window (seconds)"
+          label={t('admin.showForm.window')}
           inputMode="numeric"
           value={values.purchaseWindowSeconds}
           onChange={(e) => set('purchaseWindowSeconds', e.target.value)}
           error={errors.purchaseWindowSeconds}
-          hint="5–3600; 600 is ten minutes."
+          hint={t('admin.showForm.windowHint')}
           data-testid="show-window"
         />
         <Field
-          label="Tickets per account"
+          label={t('admin.showForm.max')}
           inputMode="numeric"
           value={values.maxTicketsPerAccount}
           onChange={(e) => set('maxTicketsPerAccount', e.target.value)}
           error={errors.maxTicketsPerAccount}
-          hint="1–20."
+          hint={t('admin.showForm.maxHint')}
           data-testid="show-max"
         />
       </div>
 
       <fieldset className="price-editor">
-        <legend className="field-label">Areas on sale and prices ({currency})</legend>
+        <legend className="field-label">{t('admin.showForm.prices', { currency })}</legend>
         {areas.length === 0 ? (
-          <p className="muted small">Choose a venue to price its areas.</p>
+          <p className="muted small">{t('admin.showForm.chooseVenueToPrice')}</p>
         ) : (
           <div className="table-scroll">
             <table className="data-table price-table">
               <thead>
                 <tr>
-                  <th scope="col">Sell</th>
-                  <th scope="col">Area</th>
-                  <th scope="col">Seats</th>
-                  <th scope="col">Price</th>
+                  <th scope="col">{t('admin.showForm.sell')}</th>
+                  <th scope="col">{t('admin.showForm.area')}</th>
+                  <th scope="col">{t('admin.showForm.seats')}</th>
+                  <th scope="col">{t('admin.showForm.price')}</th>
                 </tr>
               </thead>
               <tbody>
@@ -254,7 +257,7 @@ export function ShowForm({
                           className="checkbox"
                           checked={p.on}
                           onChange={(e) => setPrice(a.id, { on: e.target.checked })}
-                          aria-label={`Sell ${a.name}`}
+                          aria-label={t('admin.showForm.sellArea', { area: a.name })}
                           data-testid="price-toggle"
                         />
                       </td>
@@ -263,7 +266,7 @@ export function ShowForm({
                         {taken > 0 && (
                           <span className="muted small" data-testid="area-taken">
                             {' '}
-                            · {formatCount(taken)} sold or held
+                            · {t('admin.showForm.areaTaken', { count: taken })}
                           </span>
                         )}
                       </td>
@@ -275,7 +278,7 @@ export function ShowForm({
                             inputMode="numeric"
                             value={p.price}
                             onChange={(e) => setPrice(a.id, { price: e.target.value.replace(/[^\d]/g, '').slice(0, 9), on: true })}
-                            aria-label={`Price of ${a.name}`}
+                            aria-label={t('admin.showForm.priceOf', { area: a.name })}
                             disabled={busy}
                             data-testid="price-input"
                           />
@@ -290,17 +293,17 @@ export function ShowForm({
           </div>
         )}
         {errors.prices && <p className="field-error">{errors.prices}</p>}
-        {editing && <p className="field-hint">An area with sold or held seats cannot be taken off sale.</p>}
+        {editing && <p className="field-hint">{t('admin.showForm.cannotUnsell')}</p>}
       </fieldset>
 
       {formError && <ErrorMessage>{formError}</ErrorMessage>}
       <div className="form-actions">
         <button type="submit" className="btn btn-primary" disabled={busy} data-testid="show-submit">
-          {busy ? 'Saving…' : editing ? 'Save show' : 'Create show'}
+          {busy ? t('admin.saving') : editing ? t('admin.showForm.save') : t('admin.showForm.create')}
         </button>
         {onCancel && (
           <button type="button" className="btn btn-ghost" onClick={onCancel} disabled={busy}>
-            Cancel
+            {t('admin.cancel')}
           </button>
         )}
       </div>
@@ -309,9 +312,10 @@ export function ShowForm({
 }
 
 /** Which clock the field is on, and the UTC offset the value gets there ("Asia/Taipei time, 19:30 GMT+8"). */
-function zoneHint(wallClock: string, zone: string): string {
+function zoneHint(t: TFunction, wallClock: string, zone: string): string {
   const iso = wallClockToUtc(wallClock, zone);
-  return `${zone.replace(/_/g, ' ')} time${iso ? `: ${formatTime(iso, zone)}` : ''}`;
+  const name = zone.replace(/_/g, ' ');
+  return iso ? t('admin.showForm.zoneAt', { zone: name, time: formatTime(iso, zone) }) : t('admin.showForm.zone', { zone: name });
 }
 
 function defaultPrices(venue: AdminVenue | undefined): Record<string, PriceDraft> {

@@ -1,5 +1,7 @@
 /** Small building blocks of the organizer console. */
+import type { TFunction } from 'i18next';
 import { type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from 'react';
+import type { z } from 'zod';
 import { FieldFrame } from '../../components/Field.js';
 
 export function ConsoleHeader({
@@ -72,6 +74,13 @@ export function Select({
       )}
     />
   );
+}
+
+/** A console form field the shared schema refused, in words: empty or too long; else the schema's own message. */
+export function issueText(t: TFunction, issue: z.core.$ZodIssue): string {
+  if (issue.code === 'too_small') return t('admin.required');
+  if (issue.code === 'too_big') return t('admin.tooLong', { max: Number(issue.maximum) });
+  return issue.message;
 }
 
 /** An integer from a form input, or null when it is not one. */

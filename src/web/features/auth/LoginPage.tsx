@@ -1,3 +1,4 @@
+import { Trans, useTranslation } from 'react-i18next';
 import { Link, Navigate } from 'react-router-dom';
 import { LoginRequest } from '../../../shared/api.js';
 import { useAuth } from '../../app/auth.js';
@@ -9,7 +10,8 @@ import { useAuthForm } from './use-auth-form.js';
 type Key = 'email' | 'password';
 
 export function LoginPage() {
-  useDocumentTitle('Log in');
+  const { t } = useTranslation();
+  useDocumentTitle(t('auth.loginTitle'));
   const { user, login } = useAuth();
   const { values, setValues, errors, setErrors, formError, busy, set, blur, submit, next, switchTo } = useAuthForm<Key>(
     LoginRequest,
@@ -22,11 +24,11 @@ export function LoginPage() {
   return (
     <div className="container auth-page">
       <div className="auth-card card">
-        <h1 className="auth-title">Welcome back</h1>
-        <p className="muted auth-sub">Log in to join the line and buy tickets.</p>
+        <h1 className="auth-title">{t('auth.welcome')}</h1>
+        <p className="muted auth-sub">{t('auth.loginSub')}</p>
         <div className="demo-hint" data-testid="demo-hint">
           <div className="demo-hint-text">
-            <strong>Try the demo account</strong>
+            <strong>{t('auth.demo')}</strong>
             <span>
               <code>demo@test.com</code> / <code>demodemo</code>
             </span>
@@ -39,12 +41,12 @@ export function LoginPage() {
               setErrors({});
             }}
           >
-            Use it
+            {t('auth.useDemo')}
           </button>
         </div>
         <form onSubmit={submit} noValidate className="stack">
           <Field
-            label="Email"
+            label={t('auth.email')}
             type="email"
             name="email"
             autoComplete="email"
@@ -55,7 +57,7 @@ export function LoginPage() {
             autoFocus
           />
           <Field
-            label="Password"
+            label={t('auth.password')}
             type="password"
             name="password"
             autoComplete="current-password"
@@ -66,14 +68,14 @@ export function LoginPage() {
           />
           {formError && <ErrorMessage error={formError} />}
           <button type="submit" className="btn btn-primary btn-block btn-lg" disabled={busy} data-testid="login-submit">
-            {busy ? 'Logging in…' : 'Log in'}
+            {busy ? t('auth.loggingIn') : t('header.logIn')}
           </button>
         </form>
         <p className="auth-switch">
-          <Link to="/forgot-password">Forgot your password?</Link>
+          <Link to="/forgot-password">{t('auth.forgot')}</Link>
         </p>
         <p className="auth-switch">
-          New to TicketClub? <Link to={switchTo('/signup')}>Create an account</Link>
+          <Trans i18nKey="auth.newHere" components={{ link: <Link to={switchTo('/signup')} /> }} />
         </p>
       </div>
     </div>

@@ -1,3 +1,4 @@
+import { Trans, useTranslation } from 'react-i18next';
 import { Link, Navigate } from 'react-router-dom';
 import { SignupRequest } from '../../../shared/api.js';
 import { useAuth } from '../../app/auth.js';
@@ -9,7 +10,8 @@ import { useAuthForm } from './use-auth-form.js';
 type Key = 'name' | 'email' | 'password';
 
 export function SignupPage() {
-  useDocumentTitle('Sign up');
+  const { t } = useTranslation();
+  useDocumentTitle(t('auth.signupTitle'));
   const { user, signup } = useAuth();
   const { values, errors, formError, busy, set, blur, submit, next, switchTo } = useAuthForm<Key>(
     SignupRequest,
@@ -24,11 +26,11 @@ export function SignupPage() {
   return (
     <div className="container auth-page">
       <div className="auth-card card">
-        <h1 className="auth-title">Create your account</h1>
-        <p className="muted auth-sub">It takes a few seconds, and your tickets live here.</p>
+        <h1 className="auth-title">{t('auth.create')}</h1>
+        <p className="muted auth-sub">{t('auth.signupSub')}</p>
         <form onSubmit={submit} noValidate className="stack">
           <Field
-            label="Name"
+            label={t('auth.name')}
             name="name"
             autoComplete="name"
             value={values.name}
@@ -39,7 +41,7 @@ export function SignupPage() {
             autoFocus
           />
           <Field
-            label="Email"
+            label={t('auth.email')}
             type="email"
             name="email"
             autoComplete="email"
@@ -49,7 +51,7 @@ export function SignupPage() {
             error={errors.email}
           />
           <Field
-            label="Password"
+            label={t('auth.password')}
             type="password"
             name="password"
             autoComplete="new-password"
@@ -57,15 +59,15 @@ export function SignupPage() {
             onChange={set('password')}
             onBlur={blur('password')}
             error={errors.password}
-            hint="At least 8 characters."
+            hint={t('auth.passwordHint')}
           />
           {formError && <ErrorMessage error={formError} />}
           <button type="submit" className="btn btn-primary btn-block btn-lg" disabled={busy} data-testid="signup-submit">
-            {busy ? 'Creating account…' : 'Sign up'}
+            {busy ? t('auth.creating') : t('header.signUp')}
           </button>
         </form>
         <p className="auth-switch">
-          Already have an account? <Link to={switchTo('/login')}>Log in</Link>
+          <Trans i18nKey="auth.haveAccount" components={{ link: <Link to={switchTo('/login')} /> }} />
         </p>
       </div>
     </div>

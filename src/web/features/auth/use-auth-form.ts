@@ -1,9 +1,10 @@
 import { useState, type ChangeEvent, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useNavigate, useSearchParams } from 'react-router-dom';
 import type { z } from 'zod';
 import { toApiError, type ApiError } from '../../lib/api.js';
 import { safeNext } from '../../lib/hooks.js';
-import { validateField, validateForm, type FieldErrors } from './form-validation.js';
+import { authIssueText, validateField, validateForm, type FieldErrors } from './form-validation.js';
 
 /**
  * The state of the login and signup forms: values validated with the shared request schema
@@ -17,6 +18,8 @@ export function useAuthForm<K extends string>(
   fieldErrorOf?: (e: ApiError) => FieldErrors<K> | undefined,
 ) {
   const navigate = useNavigate();
+  const { t } = useTranslation();
+  const text = authIssueText(t);
   const [params] = useSearchParams();
   const next = safeNext(params.get('next'));
   const [values, setValues] = useState<Record<K, string>>(initial);
@@ -27,16 +30,16 @@ export function useAuthForm<K extends string>(
   const set = (k: K) => (e: ChangeEvent<HTMLInputElement>) => {
     const v = { ...values, [k]: e.target.value };
     setValues(v);
-    if (errors[k]) setErrors({ ...errors, [k]: validateField(schema, v, k) });
+    if (errors[k]) setErrors({ ...errors, [k]: validateField(schema, v, k, text) });
   };
   const blur = (k: K) => () => {
-    if (values[k] !== '') setErrors({ ...errors, [k]: validateField(schema, values, k) });
+    if (values[k] !== '') setErrors({ ...errors, [k]: validateField(schema, values, k, text) });
   };
 
   async function submit(e: FormEvent) {
     e.preventDefault();
     setFormError(null);
-    const found = validateForm(schema, values);
+    const found = validateForm(schema, values, text);
     setErrors(found);
     if (Object.keys(found).length) return;
     setBusy(true);

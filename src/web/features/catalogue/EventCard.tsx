@@ -1,3 +1,4 @@
+import { Trans, useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import type { EventSummary } from '../../../shared/api.js';
 import { Badge } from '../../components/Badge.js';
@@ -5,6 +6,7 @@ import { EventImage } from '../../components/EventImage.js';
 import { dateChip, formatDateTime, formatShortDate } from '../../lib/format.js';
 
 export function EventCard({ event }: { event: EventSummary }) {
+  const { t } = useTranslation();
   const zone = event.firstShowTimeZone ?? undefined;
   const chip = event.firstShowAt ? dateChip(event.firstShowAt, zone) : null;
   return (
@@ -14,13 +16,17 @@ export function EventCard({ event }: { event: EventSummary }) {
           <EventImage src={event.imageUrl} title={event.title} />
           {event.onSale && (
             <span className="event-card-badge">
-              <Badge tone="green">On sale</Badge>
+              <Badge tone="green">{t('status.show.onSale')}</Badge>
             </span>
           )}
           {!event.onSale && event.nextOnSaleAt && (
             <span className="event-card-badge" data-testid="badge-on-sale-soon">
               <Badge tone="blue">
-                On sale <time dateTime={event.nextOnSaleAt}>{formatShortDate(event.nextOnSaleAt, zone)}</time>
+                <Trans
+                  i18nKey="event.onSaleFrom"
+                  values={{ date: formatShortDate(event.nextOnSaleAt, zone) }}
+                  components={{ time: <time dateTime={event.nextOnSaleAt} /> }}
+                />
               </Badge>
             </span>
           )}
@@ -39,7 +45,7 @@ export function EventCard({ event }: { event: EventSummary }) {
               {event.firstShowAt ? (
                 <time dateTime={event.firstShowAt}>{formatDateTime(event.firstShowAt, zone)}</time>
               ) : (
-                'Dates to be announced'
+                t('event.datesTba')
               )}
             </p>
           </div>

@@ -1,3 +1,4 @@
+import { useTranslation } from 'react-i18next';
 import { useNavigate, useParams } from 'react-router-dom';
 import type { ShowSummary } from '../../../shared/api.js';
 import { useAuth } from '../../app/auth.js';
@@ -9,15 +10,18 @@ import { Spinner } from '../../components/Spinner.js';
 import { api } from '../../lib/api.js';
 import { dateChip, formatDate, formatDateTime, formatTime } from '../../lib/format.js';
 import { useDocumentTitle, useLoad } from '../../lib/hooks.js';
+import { useReloadAtMoments } from '../../lib/sale-moments.js';
+import { CalendarLinks, SaleCountdown, ShowFacts } from './SaleInfo.js';
 
 export function EventPage() {
+  const { t } = useTranslation();
   const eventId = (useParams().eventId ?? '').toLowerCase();
   const loaded = useLoad(() => api.event(eventId), [eventId]);
   useDocumentTitle(loaded.status === 'ok' ? loaded.data.event.title : undefined);
 
-  if (loaded.status === 'loading') return <Spinner label="Loading event…" />;
+  if (loaded.status === 'loading') return <Spinner label={t('event.loading')} />;
   if (loaded.status === 'error') {
-    return <LoadError error={loaded.error} what="Event" missingText="This event does not exist or is no longer listed." reload={loaded.reload} />;
+    return <LoadError error={loaded.error} what={t('event.what')} missingText={t('event.missing')} reload={loaded.reload} />;
   }
 
   const { event } = loaded.data;
@@ -39,12 +43,12 @@ export function EventPage() {
             {shows[0] && (
               <p className="event-hero-meta">
                 {shows.length === 1
-                  ? `${formatDate(shows[0].startsAt, shows[0].venue.timeZone)} · ${shows[0].venue.name}, ${shows[0].venue.city}`
-                  : `${shows.length} shows from ${formatDate(shows[0].startsAt, shows[0].venue.timeZone)}`}
+                  ? t('event.oneShow', { date: formatDate(shows[0].startsAt, shows[0].venue.timeZone), venue: shows[0].venue.name, city: shows[0].venue.city })
+                  : t('event.manyShows', { count: shows.length, date: formatDate(shows[0].startsAt, shows[0].venue.timeZone) })}
               </p>
             )}
             <a href="#shows" className="btn btn-primary btn-lg event-hero-cta">
-              See dates &amp; tickets
+              {t('event.seeDates')}
             </a>
           </div>
         </div>
@@ -53,21 +57,21 @@ export function EventPage() {
       <div className="container event-body">
         <section className="event-about" aria-labelledby="about-title">
           <h2 id="about-title" className="section-title">
-            About
+            {t('event.about')}
           </h2>
           {event.description.trim() ? (
             <RichText text={event.description} className="event-description" />
           ) : (
-            <p className="muted">More details coming soon.</p>
+            <p className="muted">{t('event.noDescription')}</p>
           )}
         </section>
 
         <section id="shows" className="event-shows" aria-labelledby="shows-title">
           <h2 id="shows-title" className="section-title">
-            Dates &amp; tickets
+            {t('event.dates')}
           </h2>
           {shows.length === 0 ? (
-            <p className="muted">No dates announced yet.</p>
+            <p className="muted">{t('event.noDates')}</p>
           ) : (
             <ul className="show-list">
               {shows.map((s) => (
@@ -81,20 +85,27 @@ export function EventPage() {
   );
 }
 
-function ShowRow({ show }: { show: ShowSummary }) {
+function ShowRow({ show: summary }: { show: ShowSummary }) {
   const { user } = useAuth();
+  const { t } = useTranslation();
   const navigate = useNavigate();
+  // The show itself (prices, address, and its status read again at each moment of the sale).
+  const detail = useLoad(() => api.show(summary.id), [summary.id]);
+  const show: ShowSummary = detail.status === 'ok' ? detail.data.show : summary;
+  useReloadAtMoments(show, detail.reload);
   const zone = show.venue.timeZone;
   const chip = dateChip(show.startsAt, zone);
   const label =
     show.status === 'scheduled'
-      ? `On sale ${formatDateTime(show.onSaleAt, zone)}`
-      : show.status === 'ended'
-        ? 'Ended'
-        : show.status === 'sold_out'
-          ? 'Sold out'
-          : 'Buy tickets';
-  const canBuy = show.status === 'on_sale';
+      ? t('event.onSaleAt', { date: formatDateTime(show.onSaleAt, zone) })
+      : show.status === 'queue_open'
+        ? t('event.joinPreQueue')
+        : show.status === 'ended'
+          ? t('status.show.ended')
+          : show.status === 'sold_out'
+            ? t('status.show.soldOut')
+            : t('event.buy');
+  const canBuy = show.status === 'on_sale' || show.status === 'queue_open';
 
   function buy() {
     const target = `/shows/${show.id}`;
@@ -118,6 +129,9 @@ function ShowRow({ show }: { show: ShowSummary }) {
           {show.venue.name} · {show.venue.city}
         </p>
         <ShowStatusBadge status={show.status} />
+        {detail.status === 'ok' && <ShowFacts show={detail.data.show} />}
+        <SaleCountdown show={show} />
+        <CalendarLinks show={show} />
       </div>
       <button
         type="button"
@@ -125,7 +139,7 @@ function ShowRow({ show }: { show: ShowSummary }) {
         disabled={!canBuy}
         onClick={buy}
         data-testid="buy-button"
-        aria-label={canBuy ? `Buy tickets for ${formatDate(show.startsAt, zone)} at ${show.venue.name}` : undefined}
+        aria-label={canBuy ? t('event.buyFor', { label, date: formatDate(show.startsAt, zone), venue: show.venue.name }) : undefined}
       >
         {label}
       </button>

@@ -1,14 +1,15 @@
+import { Trans, useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router-dom';
 import { RetryableError } from '../../components/ErrorMessage.js';
 import { api } from '../../lib/api.js';
-import { plural } from '../../lib/format.js';
 import { useDocumentTitle, useLoad } from '../../lib/hooks.js';
 import { EventCard, EventCardSkeleton } from './EventCard.js';
 
 export function HomePage() {
   const [params] = useSearchParams();
+  const { t } = useTranslation();
   const q = (params.get('q') ?? '').trim();
-  useDocumentTitle(q ? `Search: ${q}` : '');
+  useDocumentTitle(q ? t('home.searchTitle', { q }) : '');
   const events = useLoad(() => api.events(q || undefined), [q]);
 
   return (
@@ -16,29 +17,26 @@ export function HomePage() {
       {!q && (
         <section className="hero">
           <div className="container hero-inner">
-            <p className="eyebrow">Live music, fairly sold</p>
-            <h1 className="hero-title">Your next night out starts here.</h1>
-            <p className="hero-lead">
-              Everyone gets a fair place in line. When it is your turn, you have time to pick your seats on a live
-              map — no refresh wars.
-            </p>
-            <ol className="hero-steps" aria-label="How buying works">
+            <p className="eyebrow">{t('home.eyebrow')}</p>
+            <h1 className="hero-title">{t('home.title')}</h1>
+            <p className="hero-lead">{t('home.lead')}</p>
+            <ol className="hero-steps" aria-label={t('home.howItWorks')}>
               <li>
                 <span className="hero-step-num">1</span>
                 <span>
-                  <strong>Join the line</strong> — your place is kept, with a live wait estimate.
+                  <Trans i18nKey="home.step1" components={{ strong: <strong /> }} />
                 </span>
               </li>
               <li>
                 <span className="hero-step-num">2</span>
                 <span>
-                  <strong>Pick your seats</strong> on a map that updates as others choose.
+                  <Trans i18nKey="home.step2" components={{ strong: <strong /> }} />
                 </span>
               </li>
               <li>
                 <span className="hero-step-num">3</span>
                 <span>
-                  <strong>Pay and go</strong> — your QR tickets are ready at once.
+                  <Trans i18nKey="home.step3" components={{ strong: <strong /> }} />
                 </span>
               </li>
             </ol>
@@ -48,10 +46,10 @@ export function HomePage() {
       <div className="container section">
         <div className="section-head">
           <h2 className="section-title" aria-live="polite">
-            {q ? <>Results for “{q}”</> : 'Upcoming events'}
+            {q ? t('home.resultsFor', { q }) : t('home.upcoming')}
           </h2>
           {events.status === 'ok' && (
-            <span className="muted">{plural(events.data.events.length, 'event')}</span>
+            <span className="muted">{t('home.eventCount', { count: events.data.events.length })}</span>
           )}
         </div>
         {events.status === 'error' && (
@@ -66,13 +64,11 @@ export function HomePage() {
         )}
         {events.status === 'ok' && events.data.events.length === 0 && (
           <div className="empty-state card">
-            <p className="empty-state-title">{q ? `No events match “${q}”.` : 'No events yet.'}</p>
-            <p className="muted">
-              {q ? 'Try another artist or title.' : 'New shows will appear here as soon as they are announced.'}
-            </p>
+            <p className="empty-state-title">{q ? t('home.noMatch', { q }) : t('home.noEvents')}</p>
+            <p className="muted">{q ? t('home.tryAnother') : t('home.comingSoon')}</p>
             {q && (
               <Link to="/" className="btn btn-secondary">
-                Show all events
+                {t('home.showAll')}
               </Link>
             )}
           </div>

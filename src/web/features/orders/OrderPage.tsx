@@ -1,34 +1,36 @@
+import { Trans, useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
 import { OrderStatusBadge } from '../../components/Badge.js';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
 import { PageMessage } from '../../components/PageMessage.js';
 import { Spinner } from '../../components/Spinner.js';
 import { api } from '../../lib/api.js';
-import { formatDateTime, formatMoney, plural } from '../../lib/format.js';
+import { formatDateTime, formatMoney } from '../../lib/format.js';
 import { useDocumentTitle, useLoad } from '../../lib/hooks.js';
 import { OrderItems, OrderShowLine, TicketList, orderTitle, orderZone } from '../../components/OrderParts.js';
 
 export function OrderPage() {
+  const { t } = useTranslation();
   const orderId = (useParams().orderId ?? '').toLowerCase();
   const loaded = useLoad(() => api.order(orderId), [orderId]);
   const order = loaded.status === 'ok' ? loaded.data.order : undefined;
-  useDocumentTitle(order ? (order.status === 'paid' ? "You're going!" : 'Your order') : undefined);
+  useDocumentTitle(order ? (order.status === 'paid' ? t('order.goingTitle') : t('order.yourOrder')) : undefined);
 
-  if (loaded.status === 'loading') return <Spinner label="Loading your order…" />;
+  if (loaded.status === 'loading') return <Spinner label={t('order.loading')} />;
   if (loaded.status === 'error' || !order) {
     const missing = loaded.error?.code === 'NOT_FOUND' || loaded.error?.code === 'VALIDATION_FAILED';
     return (
       <div className="container narrow">
         <PageMessage
           icon="error"
-          title={missing ? 'Order not found' : 'Could not load this order'}
+          title={missing ? t('order.missingTitle') : t('order.failedTitle')}
           actions={
             <Link to="/profile" className="btn btn-primary">
-              Your orders
+              {t('order.yourOrders')}
             </Link>
           }
         >
-          {missing ? <p>This order does not exist or belongs to another account.</p> : <ErrorMessage error={loaded.error} />}
+          {missing ? <p>{t('order.missing')}</p> : <ErrorMessage error={loaded.error} />}
         </PageMessage>
       </div>
     );
@@ -45,65 +47,74 @@ export function OrderPage() {
               <path d="m14 25 7 7 13-15" fill="none" stroke="currentColor" strokeWidth="4" strokeLinecap="round" strokeLinejoin="round" />
             </svg>
           </div>
-          <h1 id="order-title">You're going!</h1>
+          <h1 id="order-title">{t('order.goingTitle')}</h1>
           <p className="success-lead">
-            {plural(order.tickets.length, 'ticket')} for <strong>{orderTitle(order)}</strong>. Show the QR codes at the
-            door — they are also in your profile.
+            <Trans
+              i18nKey="order.goingLead"
+              count={order.tickets.length}
+              values={{ title: orderTitle(order, t) }}
+              components={{ strong: <strong /> }}
+            />
           </p>
           <OrderShowLine order={order} />
         </section>
       ) : (
         <section className="order-head" aria-labelledby="order-title">
-          <h1 id="order-title">{orderTitle(order)}</h1>
+          <h1 id="order-title">{orderTitle(order, t)}</h1>
           <OrderShowLine order={order} />
           <OrderStatusBadge status={order.status} />
           {order.status === 'pending' && Date.parse(order.expiresAt) > Date.now() && (
             <p>
-              This order is waiting for payment until {formatDateTime(order.expiresAt, orderZone(order))}.{' '}
-              <Link to={`/shows/${order.showId}`}>Continue to payment</Link>
+              {t('order.waitingUntil', { date: formatDateTime(order.expiresAt, orderZone(order)) })}{' '}
+              <Link to={`/shows/${order.showId}`}>{t('order.continue')}</Link>
             </p>
           )}
-          {order.status === 'expired' && <p className="muted">The time to pay ran out and the seats were released.</p>}
-          {order.status === 'cancelled' && <p className="muted">This order was cancelled and the seats were released.</p>}
+          {order.status === 'expired' && <p className="muted">{t('order.expired')}</p>}
+          {order.status === 'cancelled' && <p className="muted">{t('order.cancelled')}</p>}
         </section>
       )}
 
       {paid && order.tickets.length > 0 && (
         <section aria-labelledby="tickets-title" className="section">
           <h2 id="tickets-title" className="section-title">
-            Your tickets
+            {t('order.tickets')}
           </h2>
           <TicketList order={order} size={220} variant="large" />
+          <p>
+            <a href={`/api/orders/${order.id}/tickets.pdf`} download className="btn btn-secondary" data-testid="download-tickets-pdf">
+              Download tickets (PDF)
+            </a>
+          </p>
         </section>
       )}
 
       <section aria-labelledby="summary-title" className="section card order-summary-card">
         <div className="section-head">
           <h2 id="summary-title" className="section-title">
-            Order summary
+            {t('order.summary')}
           </h2>
-          <span className="muted small">Order {order.id.slice(0, 8).toUpperCase()}</span>
+          <span className="muted small">{t('order.number', { id: order.id.slice(0, 8).toUpperCase() })}</span>
         </div>
         <OrderItems order={order} />
         <dl className="order-meta">
           <div>
-            <dt>Status</dt>
+            <dt>{t('order.status')}</dt>
             <dd>
               <OrderStatusBadge status={order.status} />
             </dd>
           </div>
           <div>
-            <dt>Ordered</dt>
+            <dt>{t('order.ordered')}</dt>
             <dd>{formatDateTime(order.createdAt, orderZone(order))}</dd>
           </div>
           {order.paidAt && (
             <div>
-              <dt>Paid</dt>
+              <dt>{t('order.paid')}</dt>
               <dd>{formatDateTime(order.paidAt, orderZone(order))}</dd>
             </div>
           )}
           <div>
-            <dt>Total</dt>
+            <dt>{t('order.total')}</dt>
             <dd>{formatMoney(order.total, order.currency)}</dd>
           </div>
         </dl>
@@ -111,10 +122,10 @@ export function OrderPage() {
 
       <div className="page-actions">
         <Link to="/profile" className="btn btn-secondary">
-          All your orders
+          {t('order.allOrders')}
         </Link>
         <Link to="/" className="btn btn-ghost">
-          Browse more events
+          {t('order.browseMore')}
         </Link>
       </div>
     </div>

@@ -1,3 +1,4 @@
+import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import type { Order } from '../../../shared/api.js';
 import { useAuth } from '../../app/auth.js';
@@ -5,12 +6,13 @@ import { OrderStatusBadge } from '../../components/Badge.js';
 import { RetryableError } from '../../components/ErrorMessage.js';
 import { Spinner } from '../../components/Spinner.js';
 import { api } from '../../lib/api.js';
-import { formatDateTime, formatMoney, plural } from '../../lib/format.js';
+import { formatDateTime, formatMoney } from '../../lib/format.js';
 import { useDocumentTitle, useLoad } from '../../lib/hooks.js';
 import { OrderItems, OrderShowLine, TicketList, orderTitle, orderZone } from '../../components/OrderParts.js';
 
 export function ProfilePage() {
-  useDocumentTitle('Your profile');
+  const { t } = useTranslation();
+  useDocumentTitle(t('profile.title'));
   const { user } = useAuth();
   const orders = useLoad(() => api.orders(), []);
   if (!user) return null;
@@ -26,10 +28,10 @@ export function ProfilePage() {
             {user.name}
           </h1>
           <p className="muted">{user.email}</p>
-          {user.role === 'admin' && <p className="profile-role">Organizer account</p>}
+          {user.role === 'admin' && <p className="profile-role">{t('profile.organizer')}</p>}
           <p className="muted small">
             <Link to="/forgot-password" data-testid="forgot-password-link">
-              Forgot your password?
+              {t('auth.forgot')}
             </Link>
           </p>
         </div>
@@ -38,20 +40,20 @@ export function ProfilePage() {
       <section aria-labelledby="orders-title" className="section">
         <div className="section-head">
           <h2 id="orders-title" className="section-title">
-            Your orders
+            {t('profile.orders')}
           </h2>
-          {orders.status === 'ok' && <span className="muted">{plural(orders.data.orders.length, 'order')}</span>}
+          {orders.status === 'ok' && <span className="muted">{t('profile.orderCount', { count: orders.data.orders.length })}</span>}
         </div>
-        {orders.status === 'loading' && <Spinner label="Loading your orders…" />}
+        {orders.status === 'loading' && <Spinner label={t('profile.loading')} />}
         {orders.status === 'error' && (
           <RetryableError error={orders.error} onRetry={orders.reload} />
         )}
         {orders.status === 'ok' && orders.data.orders.length === 0 && (
           <div className="empty-state card" data-testid="orders-empty">
-            <p className="empty-state-title">No orders yet</p>
-            <p className="muted">When you buy tickets, they show up here with their QR codes.</p>
+            <p className="empty-state-title">{t('profile.noOrders')}</p>
+            <p className="muted">{t('profile.noOrdersText')}</p>
             <Link to="/" className="btn btn-primary">
-              Find an event
+              {t('profile.findEvent')}
             </Link>
           </div>
         )}
@@ -63,6 +65,7 @@ export function ProfilePage() {
 
 /** Orders for shows still to come first (soonest first), then those whose show has been played (latest first). */
 function OrdersByDate({ orders }: { orders: Order[] }) {
+  const { t } = useTranslation();
   const now = Date.now();
   const startsAt = (o: Order) => (o.show ? Date.parse(o.show.startsAt) : Infinity);
   const upcoming = orders.filter((o) => startsAt(o) > now).sort((a, b) => startsAt(a) - startsAt(b));
@@ -71,10 +74,10 @@ function OrdersByDate({ orders }: { orders: Order[] }) {
     <>
       <section aria-labelledby="upcoming-title" className="order-group" data-testid="orders-upcoming">
         <h3 id="upcoming-title" className="order-group-title">
-          Upcoming
+          {t('profile.upcoming')}
         </h3>
         {upcoming.length === 0 ? (
-          <p className="muted">Nothing coming up.</p>
+          <p className="muted">{t('profile.nothingUpcoming')}</p>
         ) : (
           <ul className="order-list">
             {upcoming.map((o) => (
@@ -86,7 +89,7 @@ function OrdersByDate({ orders }: { orders: Order[] }) {
       {past.length > 0 && (
         <section aria-labelledby="past-title" className="order-group" data-testid="orders-past">
           <h3 id="past-title" className="order-group-title">
-            Past
+            {t('profile.past')}
           </h3>
           <ul className="order-list">
             {past.map((o) => (
@@ -100,17 +103,18 @@ function OrdersByDate({ orders }: { orders: Order[] }) {
 }
 
 function OrderRow({ order }: { order: Order }) {
+  const { t } = useTranslation();
   const pendingLive = order.status === 'pending' && Date.parse(order.expiresAt) > Date.now();
   return (
     <li className="order-row card" data-testid="order-row" data-order-id={order.id} data-status={order.status}>
       <div className="order-row-head">
         <div>
           <h3 className="order-row-title">
-            <Link to={`/orders/${order.id}`}>{orderTitle(order)}</Link>
+            <Link to={`/orders/${order.id}`}>{orderTitle(order, t)}</Link>
           </h3>
           <OrderShowLine order={order} />
           <p className="muted small">
-            Ordered {formatDateTime(order.createdAt, orderZone(order))} · {plural(order.items.length, 'seat')}
+            {t('profile.orderedOn', { date: formatDateTime(order.createdAt, orderZone(order)), count: order.items.length })}
           </p>
         </div>
         <div className="order-row-side">
@@ -123,11 +127,11 @@ function OrderRow({ order }: { order: Order }) {
       <div className="order-row-actions">
         {pendingLive && (
           <Link to={`/shows/${order.showId}`} className="btn btn-primary btn-sm">
-            Continue to payment
+            {t('order.continue')}
           </Link>
         )}
         <Link to={`/orders/${order.id}`} className="btn btn-secondary btn-sm">
-          {order.status === 'paid' ? 'Open tickets' : 'View order'}
+          {order.status === 'paid' ? t('profile.openTickets') : t('profile.viewOrder')}
         </Link>
       </div>
     </li>

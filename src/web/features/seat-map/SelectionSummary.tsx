@@ -1,4 +1,4 @@
-import type { Seat } from '../../../shared/api.js';
+import type { Order, Seat } from '../../../shared/api.js';
 import { formatMoney } from '../../lib/format.js';
 import { CloseIcon } from '../../components/CloseIcon.js';
 
@@ -19,6 +19,8 @@ export function SelectionSummary({
   checkingOut,
   onRemove,
   onCheckout,
+  pendingOrder,
+  onContinue,
 }: {
   selected: SelectedSeat[];
   currency: string;
@@ -31,6 +33,9 @@ export function SelectionSummary({
   checkingOut: boolean;
   onRemove: (seatId: string) => void;
   onCheckout: () => void;
+  /** An order waiting for payment: its seats are this account's, locked until it is paid or cancelled. */
+  pendingOrder?: Order;
+  onContinue?: () => void;
 }) {
   const total = selected.reduce((n, s) => n + s.price, 0);
   const left = Math.max(0, limit - owned - selected.length);
@@ -75,6 +80,17 @@ export function SelectionSummary({
             </li>
           ))}
         </ul>
+      )}
+      {pendingOrder && (
+        <div className="selection-pending" data-testid="pending-order">
+          <p className="small">
+            <strong>Waiting for payment:</strong>{' '}
+            {pendingOrder.items.map((i) => `Row ${i.row} · Seat ${i.number}`).join(', ')}
+          </p>
+          <button type="button" className="btn btn-primary btn-block" onClick={onContinue} data-testid="continue-to-payment">
+            Continue to payment · {formatMoney(pendingOrder.total, pendingOrder.currency)}
+          </button>
+        </div>
       )}
       <div className="selection-footer">
         <div className="selection-total">

@@ -19,10 +19,15 @@ type Message = { tone: 'error' | 'info'; text: string } | null;
  */
 export function SellingView({
   show,
+  pendingOrder,
+  onContinue,
   onCheckedOut,
   onRefused,
 }: {
   show: ShowDetail;
+  /** An order of these seats waiting for payment (the fan came back from its checkout). */
+  pendingOrder?: Order;
+  onContinue: () => void;
   onCheckedOut: (order: Order) => void;
   onRefused: (e: ApiError) => void;
 }) {
@@ -58,19 +63,26 @@ export function SellingView({
     return m;
   }, [mine]);
 
-  // After a refresh, open the area where this account already holds seats.
+  // After a refresh (or back from the checkout), open the area where this account already has seats.
   useEffect(() => {
-    if (areaId === null && selected[0]) setAreaId(selected[0].seat.areaId);
-  }, [areaId, selected]);
+    const first = selected[0]?.seat ?? mine.find((s) => s.status === 'locked');
+    if (areaId === null && first) setAreaId(first.areaId);
+  }, [areaId, selected, mine]);
 
   const area = areaId ? areaById.get(areaId) : undefined;
   const areaSeats = useMemo(() => (areaId ? all.filter((s) => s.areaId === areaId) : []), [all, areaId]);
   const available = useCallback((a: AreaSummary) => availableByArea.get(a.id) ?? a.availableCount, [availableByArea]);
 
+  // Tapping an area brings its seats into view (on a phone they are below the fold).
+  const seatsSection = useRef<HTMLElement>(null);
   function pickArea(id: string) {
     setAreaId(id);
     setMessage(null);
     void loadArea(id);
+    const el = seatsSection.current;
+    if (el && el.getBoundingClientRect().top > window.innerHeight * 0.5) {
+      requestAnimationFrame(() => el.scrollIntoView({ block: 'start', behavior: window.matchMedia('(prefers-reduced-motion: reduce)').matches ? 'auto' : 'smooth' }));
+    }
   }
 
   // Nothing to pick: every seat is sold or in someone else's basket (those may come back).
@@ -116,6 +128,8 @@ export function SellingView({
 
   async function checkout() {
     if (selected.length === 0) return;
+    // Seats in the order waiting for payment are in no basket: pay for those first (or cancel them there).
+    if (pendingOrder) return onContinue();
     setCheckingOut(true);
     setMessage(null);
     const seatIds = selected.map((s) => s.seat.id);
@@ -162,7 +176,7 @@ export function SellingView({
           <AreaPicker areas={show.areas} available={available} selectedId={areaId} mineByArea={mineByArea} onPick={pickArea} />
         </section>
 
-        <section className="card selling-section" aria-labelledby="seats-title">
+        <section className="card selling-section seats-section" aria-labelledby="seats-title" ref={seatsSection} data-testid="seats-section">
           <div className="section-head">
             <h2 id="seats-title" className="section-title">
               2. Pick your seats{area ? ` in ${area.name}` : ''}
@@ -202,6 +216,8 @@ export function SellingView({
         checkingOut={checkingOut}
         onRemove={onToggle}
         onCheckout={() => void checkout()}
+        pendingOrder={pendingOrder}
+        onContinue={onContinue}
       />
     </div>
   );

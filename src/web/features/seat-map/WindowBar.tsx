@@ -3,6 +3,21 @@ import { formatClock } from '../../lib/format.js';
 import { useNow } from '../../lib/hooks.js';
 import { msUntil } from '../../lib/server-clock.js';
 
+/** The window's last two minutes look (and are announced as) urgent. */
+export const URGENT_SECONDS = 120;
+/** Moments announced to screen readers, in seconds left. */
+const MARKS = [300, 120, 60, 30, 10];
+
+/** What a screen reader hears at a mark: the time the clock shows then, not the mark's nominal one. */
+function spoken(left: number): string {
+  if (left >= 60) {
+    const m = Math.round(left / 60);
+    return `${m} minute${m === 1 ? '' : 's'} left to buy`;
+  }
+  const s = Math.ceil(left);
+  return `${s} second${s === 1 ? '' : 's'} left to buy`;
+}
+
 /** The purchase window's countdown, always in view while admitted. */
 export function WindowBar({
   expiresAt,
@@ -18,17 +33,24 @@ export function WindowBar({
   useNow(1000); // re-render every second
   const left = Math.max(0, msUntil(expiresAt) / 1000);
   const [announce, setAnnounce] = useState('');
-  const announced = useRef(new Set<number>());
+  // Marks already behind the clock when this window was first seen are not announced late.
+  const announced = useRef<{ window: string; marks: Set<number> }>({ window: '', marks: new Set() });
   const fired = useRef(false);
+  const [confirmLeave, setConfirmLeave] = useState(false);
   const onTimeUpRef = useRef(onTimeUp);
   onTimeUpRef.current = onTimeUp;
 
   useEffect(() => {
-    for (const mark of [300, 120, 60, 30]) {
-      if (left <= mark && left > mark - 5 && !announced.current.has(mark)) {
-        announced.current.add(mark);
-        setAnnounce(mark >= 60 ? `${mark / 60} minute${mark === 60 ? '' : 's'} left to buy` : `${mark} seconds left to buy`);
-      }
+    if (announced.current.window !== expiresAt) {
+      // A new window (a re-join): nothing said about the old one may stay.
+      announced.current = { window: expiresAt, marks: new Set(MARKS.filter((m) => left <= m)) };
+      setAnnounce('');
+    }
+    const crossed = MARKS.filter((m) => left <= m && !announced.current.marks.has(m));
+    if (crossed.length > 0 && left > 0) {
+      // Several at once (a throttled background tab): say the time now, once.
+      for (const m of crossed) announced.current.marks.add(m);
+      setAnnounce(spoken(left));
     }
     if (left <= 0 && !fired.current) {
       fired.current = true;
@@ -38,14 +60,14 @@ export function WindowBar({
     }
     if (left > 0) fired.current = false;
     return undefined;
-  }, [left]);
+  }, [left, expiresAt]);
 
-  const urgent = left <= 60;
+  const urgent = left <= URGENT_SECONDS;
   return (
-    <div className={`window-bar${urgent ? ' is-urgent' : ''}`}>
+    <div className={`window-bar${urgent ? ' is-urgent' : ''}`} data-testid="window-bar" data-urgent={urgent}>
       <div className="container window-bar-inner">
         <div className="window-bar-text">
-          <span className="window-bar-label">It's your turn</span>
+          <span className="window-bar-label">{urgent ? 'Hurry — your time is nearly up' : "It's your turn"}</span>
           <span className="window-bar-title">{title}</span>
         </div>
         <div className="window-bar-clock">
@@ -56,13 +78,24 @@ export function WindowBar({
             {formatClock(left)}
           </span>
         </div>
-        {onLeave && (
-          <button type="button" className="btn btn-ghost btn-sm window-bar-leave" onClick={onLeave} data-testid="leave-selling-button">
-            Leave
-          </button>
-        )}
+        {onLeave &&
+          (confirmLeave ? (
+            <span className="window-bar-confirm" role="group" aria-label="Leave the selling page?">
+              <span className="small">Leave and release your seats?</span>
+              <button type="button" className="btn btn-danger btn-sm" onClick={onLeave} data-testid="confirm-leave-selling">
+                Yes, leave
+              </button>
+              <button type="button" className="btn btn-ghost btn-sm window-bar-leave" onClick={() => setConfirmLeave(false)}>
+                Stay
+              </button>
+            </span>
+          ) : (
+            <button type="button" className="btn btn-ghost btn-sm window-bar-leave" onClick={() => setConfirmLeave(true)} data-testid="leave-selling-button">
+              Leave
+            </button>
+          ))}
       </div>
-      <span className="visually-hidden" aria-live="assertive">
+      <span className="visually-hidden" aria-live="assertive" data-testid="window-announcement">
         {announce}
       </span>
     </div>

@@ -9,6 +9,7 @@ import { msUntil } from '../../lib/server-clock.js';
 import type { ConnectionState } from '../../lib/socket.js';
 import type { QueuePhase } from './use-queue.js';
 import { rememberEntry } from './entry-memory.js';
+import { TurnAlertSettings } from './turn-alert.js';
 
 type Early = Extract<QueuePhase, { kind: 'early' }>;
 
@@ -52,6 +53,7 @@ export function PreQueue({ show, state, connection, onLeave }: { show: ShowDetai
       <p className="muted">
         Your entry: <code data-testid="draw-entry">{state.entryId}</code> · <Link to={`/shows/${show.id}/draw`}>How the draw works, and check it</Link>
       </p>
+      <TurnAlertSettings />
       {leaveError !== null && <ErrorMessage error={leaveError} />}
       <button type="button" className="btn btn-secondary" onClick={() => void onLeave().catch((e: unknown) => setLeaveError(e))}>
         Leave the draw

@@ -2,10 +2,11 @@ import { useState } from 'react';
 import type { ShowDetail } from '../../../shared/api.js';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
 import { LiveIndicator } from '../../components/LiveIndicator.js';
-import { formatApproxWait, formatClock, formatCount, formatDurationWords } from '../../lib/format.js';
+import { formatCount, formatDurationWords, formatWaitRange } from '../../lib/format.js';
 import { useNow } from '../../lib/hooks.js';
 import type { ConnectionState } from '../../lib/socket.js';
 import type { QueuePhase } from './use-queue.js';
+import { TurnAlertSettings } from './turn-alert.js';
 
 type Waiting = Extract<QueuePhase, { kind: 'waiting' }>;
 
@@ -23,12 +24,12 @@ export function WaitingRoom({
   const now = useNow(1000);
   const [leaving, setLeaving] = useState(false);
   const [leaveError, setLeaveError] = useState<unknown>(null);
+  const [confirmLeave, setConfirmLeave] = useState(false);
   const elapsed = Math.max(0, (now - state.baseMs) / 1000);
   const eta = Math.max(0, state.etaSeconds - elapsed);
   const likely = state.etaLikelySeconds === undefined ? undefined : Math.max(0, state.etaLikelySeconds - elapsed);
   const ahead = Math.max(0, state.position - 1);
-  // Progress from the first place this tab saw to the front; never quite 0 so the bar is visible.
-  const progress = Math.min(1, (state.firstPosition - state.position + 1) / (state.firstPosition + 1));
+  const { progress } = state;
 
   async function leave() {
     setLeaving(true);
@@ -73,14 +74,20 @@ export function WaitingRoom({
           <span className="waiting-stat-label" id="eta-label">
             Estimated wait
           </span>
-          <span className="waiting-eta" role="timer" aria-labelledby="eta-label" data-testid="queue-eta">
-            {formatClock(eta)}
+          <span
+            className="waiting-eta waiting-eta-words"
+            aria-labelledby="eta-label"
+            data-testid="queue-eta"
+            data-eta-seconds={Math.ceil(eta)}
+            data-likely-seconds={likely === undefined ? undefined : Math.ceil(Math.min(likely, eta))}
+          >
+            {eta <= 0 ? 'Any moment now…' : formatWaitRange(likely, eta)}
           </span>
           <span className="waiting-stat-sub" data-testid="queue-eta-likely">
             {eta <= 0
-              ? 'Any moment now…'
-              : likely !== undefined
-                ? `Likely ${formatApproxWait(Math.min(likely, eta))} at the current pace`
+              ? 'You are at the front of the line'
+              : likely !== undefined && likely < eta - 60
+                ? 'The shorter at the current pace, the longer if everyone ahead uses their full time'
                 : 'At most, if everyone ahead uses their full time'}
           </span>
         </div>
@@ -105,10 +112,24 @@ export function WaitingRoom({
         </p>
       )}
 
+      <TurnAlertSettings />
+
       <div className="waiting-actions">
-        <button type="button" className="btn btn-secondary" onClick={leave} disabled={leaving} data-testid="leave-queue-button">
-          {leaving ? 'Leaving…' : 'Leave the line'}
-        </button>
+        {confirmLeave ? (
+          <div className="confirm-row" role="group" aria-label="Leave the line?">
+            <span>Give up your place in line?</span>
+            <button type="button" className="btn btn-danger btn-sm" onClick={leave} disabled={leaving} data-testid="confirm-leave-queue">
+              {leaving ? 'Leaving…' : 'Yes, leave the line'}
+            </button>
+            <button type="button" className="btn btn-ghost btn-sm" onClick={() => setConfirmLeave(false)} disabled={leaving}>
+              Stay in line
+            </button>
+          </div>
+        ) : (
+          <button type="button" className="btn btn-secondary" onClick={() => setConfirmLeave(true)} data-testid="leave-queue-button">
+            Leave the line
+          </button>
+        )}
       </div>
       {leaveError ? <ErrorMessage error={leaveError} /> : null}
     </section>

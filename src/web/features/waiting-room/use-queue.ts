@@ -26,6 +26,8 @@ export type QueuePhase =
       /** Local Date.now() at which the two estimates were exact. */
       baseMs: number;
       firstPosition: number;
+      /** 0..1 of the way to the front, never less than shown before for this place. */
+      progress: number;
     }
   | { kind: 'admitted'; admittedAt: string; expiresAt: string }
   /** An entry in the pre-queue's draw, until the draw at drawAt puts it in line. */
@@ -98,6 +100,8 @@ export function useQueue(showId: string, opts: { joinRequested: boolean; onUnaut
           seatsLeft: r.seatsLeft,
           baseMs,
           firstPosition: first,
+          // Never quite 0, so the bar is visible.
+          progress: firstPlaceMemory.progress(showId, Math.min(1, (first - position + 1) / (first + 1))),
         });
         return true;
       }
@@ -119,7 +123,6 @@ export function useQueue(showId: string, opts: { joinRequested: boolean; onUnaut
   const join = useCallback(async () => {
     leaving.current = false;
     endedMemory.clear(showId);
-    firstPlaceMemory.clear(showId);
     setPhase({ kind: 'loading' });
     try {
       const r = await api.joinQueue(showId);

@@ -8,7 +8,7 @@ import { LoadError } from '../../components/LoadError.js';
 import { PageMessage } from '../../components/PageMessage.js';
 import { Spinner } from '../../components/Spinner.js';
 import { api, toApiError, type ApiError } from '../../lib/api.js';
-import { formatDate, formatTime } from '../../lib/format.js';
+import { formatDate, formatDurationWords, formatTime } from '../../lib/format.js';
 import { useDocumentTitle, useLoad } from '../../lib/hooks.js';
 import { CheckoutView } from '../../features/checkout/CheckoutView.js';
 import { SellingView } from '../../features/seat-map/SellingView.js';
@@ -16,7 +16,12 @@ import { WindowBar } from '../../features/seat-map/WindowBar.js';
 import { useQueue } from '../../features/waiting-room/use-queue.js';
 import { WaitingRoom } from '../../features/waiting-room/WaitingRoom.js';
 import { findPendingOrder } from '../../lib/pending-order.js';
-import { EndedView, RefusedView } from './JourneyMessages.js';
+import { EndedView, RefusedView, endedTitle, refusedTitle } from './JourneyMessages.js';
+import { useReloadAtMoments } from '../../lib/sale-moments.js';
+import { msUntil } from '../../lib/server-clock.js';
+import { CalendarLinks, SaleCountdown, ShowFacts } from '../../features/catalogue/SaleInfo.js';
+import { useTurnAlert } from '../../features/waiting-room/turn-alert.js';
+import { admissionMemory } from '../../lib/journey-memory.js';
 
 /**
  * /shows/:showId — the whole buying journey on one route. What it shows (waiting room,
@@ -38,14 +43,56 @@ export function BuyPage() {
 
   const showLoad = useLoad(() => api.show(showId), [showId]);
   const show = showLoad.status === 'ok' ? showLoad.data.show : undefined;
+  useReloadAtMoments(show, showLoad.reload);
   const queue = useQueue(showId, { joinRequested, onUnauthenticated: sessionExpired });
   const { phase } = queue;
-  useDocumentTitle(
+  // The tab's title always says the current phase (never one a previous phase left behind).
+  const name = show ? ` · ${show.eventTitle}` : '';
+  const title =
     phase.kind === 'waiting'
-      ? `#${phase.position} in line${show ? ` · ${show.eventTitle}` : ''}`
-      : show
-        ? show.eventTitle
-        : 'Tickets',
+      ? `#${phase.position} in line${name}`
+      : phase.kind === 'early'
+        ? `In the draw${name}`
+        : phase.kind === 'admitted'
+          ? `Your turn${name}`
+          : phase.kind === 'ended'
+            ? endedTitle(phase.reason)
+            : phase.kind === 'refused'
+              ? refusedTitle(phase.error.code)
+              : show
+                ? show.eventTitle
+                : 'Tickets';
+  useDocumentTitle(title);
+  useTurnAlert(
+    phase.kind,
+    `${title} · TicketClub`,
+    show ? `${show.eventTitle}: you have ${formatDurationWords(show.purchaseWindowSeconds)} to choose seats and pay.` : 'Choose your seats and pay.',
+  );
+
+  // A running admission is remembered, so every page of the site can offer to resume it.
+  const admittedUntil = phase.kind === 'admitted' ? phase.expiresAt : undefined;
+  useEffect(() => {
+    if (admittedUntil && show) admissionMemory.set({ showId, title: show.eventTitle, expiresAt: admittedUntil });
+    else if (phase.kind === 'ended' || phase.kind === 'left') admissionMemory.clear(showId);
+  }, [admittedUntil, show, showId, phase.kind]);
+
+  // Not on sale yet: join by itself at the moment it opens (the pre-queue's, else the sale's).
+  const notYet = phase.kind === 'refused' && phase.error.code === 'NOT_ON_SALE' ? phase : undefined;
+  const opensAt = show ? (show.queueOpensAt < show.onSaleAt ? show.queueOpensAt : show.onSaleAt) : undefined;
+  const { join: joinNow } = queue;
+  useEffect(() => {
+    if (!notYet || !opensAt) return;
+    const left = msUntil(opensAt);
+    // Already past on this clock, yet refused: this clock runs early; ask again in a moment.
+    const t = setTimeout(() => void joinNow(), left <= 0 ? 1000 : left + 150);
+    return () => clearTimeout(t);
+  }, [notYet, opensAt, joinNow]);
+
+  // The checkout is a step in the history: Back from it returns to the selling page with the seats.
+  const atCheckout = (location.state as { checkout?: boolean } | null)?.checkout === true;
+  const toCheckout = useCallback(
+    (replace: boolean) => navigate(location.pathname + location.search, { replace, state: { checkout: true } }),
+    [navigate, location.pathname, location.search],
   );
 
   // While admitted: is there a pending order of this show to pay? (undefined = not known yet)
@@ -58,7 +105,12 @@ export function BuyPage() {
     }
     let live = true;
     findPendingOrder(showId).then(
-      (pending) => live && setOrder(pending),
+      (pending) => {
+        if (!live) return;
+        setOrder(pending);
+        // Opening the page with an order to pay goes to its payment.
+        if (pending) toCheckoutRef.current(true);
+      },
       () => live && setOrder(null),
     );
     return () => {
@@ -66,6 +118,8 @@ export function BuyPage() {
     };
   }, [admitted, showId]);
 
+  const toCheckoutRef = useRef(toCheckout);
+  toCheckoutRef.current = toCheckout;
   const orderRef = useRef(order);
   orderRef.current = order;
 
@@ -102,6 +156,22 @@ export function BuyPage() {
     return <Spinner label={phase.kind === 'loading' ? 'Getting your place in line…' : 'Loading…'} />;
   }
 
+  if (notYet) {
+    return (
+      <div className="container buy-page narrow">
+        <ShowHeader show={show} />
+        <section className="card not-yet" aria-labelledby="not-yet-title" data-testid="not-yet">
+          <h2 id="not-yet-title" className="section-title">
+            Not on sale yet
+          </h2>
+          <SaleCountdown show={show} />
+          <ShowFacts show={show} />
+          <p className="muted small">Keep this page open: it joins {show.queueOpensAt < show.onSaleAt ? 'the pre-queue' : 'the line'} by itself when it opens.</p>
+          <CalendarLinks show={show} />
+        </section>
+      </div>
+    );
+  }
   if (phase.kind === 'refused') return <RefusedView show={show} error={phase.error} eventLink={eventLink} />;
   if (phase.kind === 'ended') return <EndedView show={show} reason={phase.reason} eventLink={eventLink} onRejoin={() => void join()} />;
   if (phase.kind === 'left') return <Spinner label="Leaving…" />;
@@ -163,16 +233,28 @@ export function BuyPage() {
       <div className="container buy-page">
         {header}
         {leaveError && <ErrorMessage error={leaveError} />}
-        {order ? (
+        {order && atCheckout ? (
           <CheckoutView
             show={show}
             order={order}
             onPaid={(o) => navigate(`/orders/${o.id}`, { replace: true })}
-            onCancelled={() => setOrder(null)}
+            onCancelled={() => {
+              setOrder(null);
+              navigate(location.pathname + location.search, { replace: true, state: null });
+            }}
             onRefused={onRefused}
           />
         ) : (
-          <SellingView show={show} onCheckedOut={setOrder} onRefused={onRefused} />
+          <SellingView
+            show={show}
+            pendingOrder={order ?? undefined}
+            onContinue={() => toCheckout(false)}
+            onCheckedOut={(o) => {
+              setOrder(o);
+              toCheckout(false);
+            }}
+            onRefused={onRefused}
+          />
         )}
       </div>
     </div>

@@ -4,8 +4,18 @@ import { ERROR_MESSAGES } from '../../../shared/errors.js';
 import { PageMessage } from '../../components/PageMessage.js';
 import type { ApiError } from '../../lib/api.js';
 import { formatDateTime, formatDurationWords } from '../../lib/format.js';
-import { useDocumentTitle } from '../../lib/hooks.js';
 import type { EndedReason } from '../../lib/journey-memory.js';
+
+const ENDED_TITLES: Record<EndedReason, string> = {
+  expired: 'Your time ran out',
+  removed: 'You lost your place',
+  left: 'You left the line',
+  not_admitted: 'Your turn is over',
+  sold_out: 'Sold out',
+  purchased: 'Purchase complete',
+};
+/** The page's heading (and the tab's title) once a turn ended. */
+export const endedTitle = (reason: EndedReason): string => ENDED_TITLES[reason];
 
 /** Why the turn is over, and the way back in: never a blank page. */
 export function EndedView({
@@ -23,37 +33,36 @@ export function EndedView({
   const copy: Record<EndedReason, { title: string; body: string; icon: 'clock' | 'info' | 'ticket' }> = {
     expired: {
       icon: 'clock',
-      title: 'Your time ran out',
+      title: ENDED_TITLES.expired,
       body: `Your ${windowWords} ran out and your seats were released.`,
     },
     removed: {
       icon: 'info',
-      title: 'You lost your place',
+      title: ENDED_TITLES.removed,
       body: 'This page was closed or offline for too long, so your place went to the next person in line and any seats you held were released.',
     },
     left: {
       icon: 'info',
-      title: 'You left the line',
+      title: ENDED_TITLES.left,
       body: 'You left the line for this show (perhaps in another tab). Any seats you held were released.',
     },
     not_admitted: {
       icon: 'clock',
-      title: 'Your turn is over',
+      title: ENDED_TITLES.not_admitted,
       body: `${ERROR_MESSAGES.NOT_ADMITTED} Any seats you held were released.`,
     },
     sold_out: {
       icon: 'info',
-      title: 'Sold out',
+      title: ENDED_TITLES.sold_out,
       body: 'Every seat of this show has been sold, so the line has closed. Seats may come back if a purchase is cancelled.',
     },
     purchased: {
       icon: 'ticket',
-      title: 'Purchase complete',
+      title: ENDED_TITLES.purchased,
       body: 'You bought your tickets — they are waiting in your profile.',
     },
   };
   const c = copy[reason];
-  useDocumentTitle(c.title);
   return (
     <div className="container narrow">
       <PageMessage
@@ -90,17 +99,19 @@ export function EndedView({
   );
 }
 
-/** The join was refused (not on sale yet, ended, sold out, limit reached...). */
+const REFUSED_TITLES: Partial<Record<ApiError['code'], string>> = {
+  NOT_ON_SALE: 'Not on sale yet',
+  SALE_ENDED: 'The sale has ended',
+  SOLD_OUT: 'Sold out',
+  TICKET_LIMIT_REACHED: 'Ticket limit reached',
+  NOT_FOUND: 'Show not found',
+};
+/** The page's heading (and the tab's title) for a refused join. */
+export const refusedTitle = (code: ApiError['code']): string => REFUSED_TITLES[code] ?? "You can't join the line";
+
+/** The join was refused (ended, sold out, limit reached...; "not on sale yet" is the page before the sale). */
 export function RefusedView({ show, error, eventLink }: { show: ShowDetail; error: ApiError; eventLink: string }) {
-  const titles: Partial<Record<ApiError['code'], string>> = {
-    NOT_ON_SALE: 'Not on sale yet',
-    SALE_ENDED: 'The sale has ended',
-    SOLD_OUT: 'Sold out',
-    TICKET_LIMIT_REACHED: 'Ticket limit reached',
-    NOT_FOUND: 'Show not found',
-  };
-  const title = titles[error.code] ?? "You can't join the line";
-  useDocumentTitle(title);
+  const title = refusedTitle(error.code);
   return (
     <div className="container narrow">
       <PageMessage

@@ -1,0 +1,21 @@
+import type { Queryable } from '../../platform/database.js';
+
+/** The areas table (a venue's blocks of seats): every statement on it is a named step here. */
+export class AreasRepository {
+  constructor(private readonly q: Queryable) {}
+
+  /** Returns the new area's id. */
+  async create(a: { venueId: string; name: string; rows: number; seatsPerRow: number; position: number }): Promise<string> {
+    const { rows } = await this.q.query<{ id: string }>(
+      `INSERT INTO areas (venue_id, name, rows, seats_per_row, position) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+      [a.venueId, a.name, a.rows, a.seatsPerRow, a.position],
+    );
+    return rows[0]!.id;
+  }
+
+  /** The ids of a venue's areas (none: no such venue, or one without areas). */
+  async idsOfVenue(venueId: string): Promise<string[]> {
+    const { rows } = await this.q.query<{ id: string }>(`SELECT id FROM areas WHERE venue_id = $1`, [venueId]);
+    return rows.map((a) => a.id);
+  }
+}

@@ -1,0 +1,224 @@
+import type { Order } from '../../../shared/api.js';
+import type { Queryable } from '../../platform/database.js';
+
+/** An order as the payment steps read it. */
+export interface OrderState {
+  id: string;
+  show_id: string;
+  user_id: string;
+  status: Order['status'];
+  total: number;
+  currency: string;
+  expires_at: Date;
+  payment_ref: string | null;
+  paying_attempt_id: string | null;
+  /** The admission the order was made in (null: made before admissions had ids). */
+  admission_id: string | null;
+}
+
+/** An order as the API lists it, with what it is for. */
+export interface OrderRow {
+  id: string;
+  show_id: string;
+  status: Order['status'];
+  total: number;
+  currency: string;
+  expires_at: Date;
+  created_at: Date;
+  paid_at: Date | null;
+  paying_attempt_id: string | null;
+  starts_at: Date;
+  event_title: string;
+  artist: string;
+  venue_name: string;
+  venue_time_zone: string;
+}
+
+export interface ItemRow {
+  order_id: string;
+  seat_id: string;
+  area_name: string;
+  row_number: number;
+  seat_number: number;
+  price: number;
+}
+
+/**
+ * The condition every statement ending a pending order adds to its WHERE: an order whose charge
+ * may be going through stays as it is until the attempt is resolved. It is a column of the order's
+ * own row, so an UPDATE that had to wait for the attempt's transaction re-checks it.
+ */
+const NO_PAYMENT_IN_FLIGHT = 'paying_attempt_id IS NULL';
+
+/** What a pending order that ends without payment becomes: expired if its time ran out, else cancelled. */
+const ENDED = (now: string) => `CASE WHEN expires_at <= ${now} THEN 'expired' ELSE 'cancelled' END`;
+
+/** The orders table and its lines (order_items): every statement on them is a named step here. */
+export class OrdersRepository {
+  constructor(private readonly q: Queryable) {}
+
+  /** The caller's pending, unexpired order of exactly these seats (a retried checkout), if any. */
+  async findPendingWithSeats(userId: string, showId: string, seatIds: string[], now: Date): Promise<string | undefined> {
+    const { rows } = await this.q.query<{ id: string }>(
+      `SELECT o.id FROM orders o
+        WHERE o.user_id = $1 AND o.show_id = $2 AND o.status = 'pending' AND o.expires_at > $4
+          AND ARRAY(SELECT oi.seat_id FROM order_items oi WHERE oi.order_id = o.id ORDER BY oi.seat_id)
+            = ARRAY(SELECT x FROM unnest($3::uuid[]) AS x ORDER BY x)
+        LIMIT 1`,
+      [userId, showId, seatIds, now],
+    );
+    return rows[0]?.id;
+  }
+
+  /** A new pending order with no lines yet; returns its id. */
+  async create(o: { userId: string; showId: string; expiresAt: Date; now: Date; admissionId: string }): Promise<string> {
+    const { rows } = await this.q.query<{ id: string }>(
+      `INSERT INTO orders (user_id, show_id, status, total, expires_at, created_at, admission_id)
+       VALUES ($1, $2, 'pending', 0, $3, $4, $5) RETURNING id`,
+      [o.userId, o.showId, o.expiresAt, o.now, o.admissionId],
+    );
+    return rows[0]!.id;
+  }
+
+  /** One line per seat locked for the order, at its area's price; then the order's total and currency. */
+  async addLinesOfLockedSeats(orderId: string, showId: string): Promise<void> {
+    await this.q.query(
+      `INSERT INTO order_items (order_id, show_id, seat_id, price)
+       SELECT $1, ss.show_id, ss.seat_id, p.price
+         FROM show_seats ss JOIN show_prices p ON p.show_id = ss.show_id AND p.area_id = ss.area_id
+        WHERE ss.show_id = $2 AND ss.order_id = $1`,
+      [orderId, showId],
+    );
+    await this.q.query(
+      `UPDATE orders o SET total = t.total, currency = coalesce(t.currency, o.currency)
+         FROM (SELECT coalesce(sum(oi.price), 0)::int AS total, min(p.currency) AS currency
+                 FROM order_items oi
+                 JOIN show_seats ss ON ss.show_id = oi.show_id AND ss.seat_id = oi.seat_id
+                 JOIN show_prices p ON p.show_id = ss.show_id AND p.area_id = ss.area_id
+                WHERE oi.order_id = $1) t
+        WHERE o.id = $1`,
+      [orderId],
+    );
+  }
+
+  async lineCount(orderId: string): Promise<number> {
+    const { rows } = await this.q.query<{ n: number }>(`SELECT count(*)::int AS n FROM order_items WHERE order_id = $1`, [orderId]);
+    return rows[0]!.n;
+  }
+
+  /** The account's order (undefined for someone else's, as for a missing one). */
+  async stateOf(orderId: string, userId: string): Promise<OrderState | undefined> {
+    const { rows } = await this.q.query<OrderState>(
+      `SELECT id, show_id, user_id, status, total, currency, expires_at, payment_ref, paying_attempt_id, admission_id FROM orders WHERE id = $1 AND user_id = $2`,
+      [orderId, userId],
+    );
+    return rows[0];
+  }
+
+  /** Marks the order as being paid by the attempt, if it is pending, in time and not already being paid. */
+  async markPaying(orderId: string, attemptId: string, now: Date): Promise<boolean> {
+    const { rowCount } = await this.q.query(
+      `UPDATE orders SET paying_attempt_id = $2
+        WHERE id = $1 AND status = 'pending' AND expires_at > $3 AND ${NO_PAYMENT_IN_FLIGHT}`,
+      [orderId, attemptId, now],
+    );
+    return rowCount > 0;
+  }
+
+  /** The attempt no longer holds its order: the order is payable (or endable) again. */
+  async releaseFromAttempt(attemptId: string): Promise<void> {
+    await this.q.query(`UPDATE orders SET paying_attempt_id = NULL WHERE paying_attempt_id = $1`, [attemptId]);
+  }
+
+  /** The order is paid by the attempt's charge: only while the attempt holds it. */
+  async markPaid(orderId: string, attemptId: string, chargeId: string, now: Date): Promise<boolean> {
+    const { rowCount } = await this.q.query(
+      `UPDATE orders SET status = 'paid', paid_at = $2, payment_ref = $3, paying_attempt_id = NULL
+        WHERE id = $1 AND status = 'pending' AND paying_attempt_id = $4`,
+      [orderId, now, chargeId, attemptId],
+    );
+    return rowCount > 0;
+  }
+
+  /** Ends a pending order not being paid: expired if its time ran out, else cancelled. */
+  async endPending(orderId: string, now: Date): Promise<boolean> {
+    const { rowCount } = await this.q.query(
+      `UPDATE orders SET status = ${ENDED('$2')}
+        WHERE id = $1 AND status = 'pending' AND ${NO_PAYMENT_IN_FLIGHT}`,
+      [orderId, now],
+    );
+    return rowCount > 0;
+  }
+
+  /**
+   * Ends the account's pending orders of an ended admission (and those from before admissions had
+   * ids), never one being paid. Returns the ids of those ended.
+   */
+  async endPendingOfAdmission(showId: string, userId: string, admissionId: string, now: Date): Promise<string[]> {
+    const { rows } = await this.q.query<{ id: string }>(
+      `UPDATE orders SET status = ${ENDED('$3')}
+        WHERE show_id = $1 AND user_id = $2 AND status = 'pending' AND ${NO_PAYMENT_IN_FLIGHT}
+          AND (admission_id = $4 OR admission_id IS NULL)
+        RETURNING id`,
+      [showId, userId, now, admissionId],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /** Expires a pending order past its time, unless it is being paid. */
+  async expire(orderId: string, now: Date): Promise<boolean> {
+    const { rowCount } = await this.q.query(
+      `UPDATE orders SET status = 'expired' WHERE id = $1 AND status = 'pending' AND expires_at <= $2 AND ${NO_PAYMENT_IN_FLIGHT}`,
+      [orderId, now],
+    );
+    return rowCount > 0;
+  }
+
+  /**
+   * Expires up to `limit` pending orders past their time, of any show, none being paid. Several
+   * instances may run it at once: each claims its rows with FOR UPDATE SKIP LOCKED and re-checks
+   * them in the UPDATE. Returns the ids of those expired.
+   */
+  async expireDue(now: Date, limit: number): Promise<string[]> {
+    const { rows } = await this.q.query<{ id: string }>(
+      `UPDATE orders o SET status = 'expired'
+         FROM (SELECT id FROM orders
+                WHERE status = 'pending' AND expires_at <= $1 AND ${NO_PAYMENT_IN_FLIGHT}
+                ORDER BY expires_at LIMIT $2
+                FOR UPDATE SKIP LOCKED) due
+        WHERE o.id = due.id AND o.status = 'pending' AND o.${NO_PAYMENT_IN_FLIGHT}
+        RETURNING o.id`,
+      [now, limit],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /** The account's orders (or one of them), newest first, with the show they are for. */
+  async listForAccount(userId: string, orderId: string | null, limit: number): Promise<OrderRow[]> {
+    const { rows } = await this.q.query<OrderRow>(
+      `SELECT o.id, o.show_id, o.status, o.total, o.currency, o.expires_at, o.created_at, o.paid_at, o.paying_attempt_id,
+              sh.starts_at, e.title AS event_title, e.artist, v.name AS venue_name, v.time_zone AS venue_time_zone
+         FROM orders o
+         JOIN shows sh ON sh.id = o.show_id
+         JOIN events e ON e.id = sh.event_id
+         JOIN venues v ON v.id = sh.venue_id
+        WHERE o.user_id = $1 AND ($2::uuid IS NULL OR o.id = $2::uuid)
+        ORDER BY o.created_at DESC, o.id DESC
+        LIMIT $3`,
+      [userId, orderId, limit],
+    );
+    return rows;
+  }
+
+  /** The lines of these orders, in the venue's seat order. */
+  async linesOf(orderIds: string[]): Promise<ItemRow[]> {
+    const { rows } = await this.q.query<ItemRow>(
+      `SELECT oi.order_id, oi.seat_id, a.name AS area_name, s.row_number, s.seat_number, oi.price
+         FROM order_items oi JOIN seats s ON s.id = oi.seat_id JOIN areas a ON a.id = s.area_id
+        WHERE oi.order_id = ANY($1::uuid[])
+        ORDER BY a.position, s.row_number, s.seat_number`,
+      [orderIds],
+    );
+    return rows;
+  }
+}

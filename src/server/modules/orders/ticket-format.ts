@@ -1,0 +1,32 @@
+/** How tickets read to people, in the PDF and in emails: the venue's clock with its zone, money via Intl. */
+
+/** "Thu, Mar 14, 2030, 19:30 GMT+8 (Asia/Taipei)": the venue's wall clock, labelled. */
+export function showTime(at: Date, timeZone: string, locale = 'en-US'): string {
+  const text = new Intl.DateTimeFormat(locale, {
+    weekday: 'short',
+    year: 'numeric',
+    month: 'short',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+    timeZoneName: 'short',
+    timeZone,
+  }).format(at);
+  return `${text} (${timeZone})`;
+}
+
+/** Currencies whose smallest unit in practice is the whole unit (TWD prices are whole dollars), as the web app reads them. */
+const WHOLE_UNIT_CURRENCIES = new Set(['TWD', 'JPY', 'KRW', 'VND', 'CLP', 'ISK', 'HUF']);
+
+/** An integer amount in the smallest unit, as money: money(3000, 'TWD') is "NT$3,000", as on the order page. */
+export function money(amount: number, currency: string, locale = 'en-US'): string {
+  const cur = currency.toUpperCase();
+  const whole = WHOLE_UNIT_CURRENCIES.has(cur);
+  try {
+    const fmt = new Intl.NumberFormat(locale, { style: 'currency', currency: cur, ...(whole ? { minimumFractionDigits: 0, maximumFractionDigits: 0 } : {}) });
+    return fmt.format(whole ? amount : amount / 100);
+  } catch {
+    return `${(whole ? amount : amount / 100).toFixed(whole ? 0 : 2)} ${cur}`;
+  }
+}

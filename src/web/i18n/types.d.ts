@@ -1,0 +1,10 @@
+// Translation keys are typed: asking for a key en.json lacks fails the type check.
+import 'i18next';
+import type en from './en.json';
+
+declare module 'i18next' {
+  interface CustomTypeOptions {
+    defaultNS: 'translation';
+    resources: { translation: typeof en };
+  }
+}

@@ -1,0 +1,65 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { OrdersRepository } from '../../src/server/modules/orders/orders-repository.js';
+import { ShowSeatsRepository } from '../../src/server/modules/seats/show-seats-repository.js';
+import { createShow, newAdmin, newCustomers } from '../support/api-client.js';
+import { startHarness, type Harness } from '../support/harness.js';
+import { describeOnEachDatabase } from '../support/needs.js';
+import { seatIdsOf, seatRow } from './seat-helpers.js';
+
+/**
+ * The guarantees the repositories' steps carry themselves (the API suites cover the use cases):
+ * each is one conditional statement, so it holds whoever calls it and however often at once.
+ */
+describeOnEachDatabase('repository steps on %s', (kind) => {
+  let h: Harness;
+  let admin: string;
+  beforeAll(async () => {
+    h = await startHarness({ db: kind });
+    admin = await newAdmin(h.ticketClub, h.ticketClub.app);
+  });
+  afterAll(() => h.close());
+
+  const aMinute = () => ({ now: new Date(), until: new Date(Date.now() + 60_000) });
+
+  it('when two accounts claim the same seat at once, then exactly one claim returns the seat and a claim of a taken seat returns nothing', async () => {
+    const show = await createShow(h.ticketClub.app, admin, { areas: [{ name: 'A', rows: 1, seatsPerRow: 2 }] });
+    const [seatId] = await seatIdsOf(h.db, show.id);
+    const fans = await newCustomers(h.ticketClub.app, admin, 2);
+    const claims = await Promise.all(
+      fans.map((f, i) => h.db.transaction((tx) => new ShowSeatsRepository(tx).claim(show.id, seatId!, f.id, { ...aMinute(), admissionId: `adm-${i}` }))),
+    );
+    expect(claims.filter(Boolean)).toHaveLength(1);
+    const winner = fans[claims.findIndex(Boolean)]!;
+    const loser = fans.find((f) => f !== winner)!;
+    expect(await new ShowSeatsRepository(h.db).claim(show.id, seatId!, loser.id, { ...aMinute(), admissionId: 'adm-late' })).toBeUndefined();
+    expect(await seatRow(h.db, show.id, seatId!)).toMatchObject({ status: 'selected', holder_id: winner.id });
+  });
+
+  it('when a release of an ended admission comes late, then it frees only the holds of that admission', async () => {
+    const show = await createShow(h.ticketClub.app, admin, { areas: [{ name: 'A', rows: 1, seatsPerRow: 2 }] });
+    const [first, second] = await seatIdsOf(h.db, show.id);
+    const [fan] = await newCustomers(h.ticketClub.app, admin, 1);
+    const seats = new ShowSeatsRepository(h.db);
+    await seats.claim(show.id, first!, fan!.id, { ...aMinute(), admissionId: 'adm-1' });
+    await seats.claim(show.id, second!, fan!.id, { ...aMinute(), admissionId: 'adm-2' });
+    const freed = await seats.releaseHolds(show.id, fan!.id, new Date(), 'adm-1');
+    expect(freed.map((c) => c.seatId)).toEqual([first]);
+    expect((await seatRow(h.db, show.id, second!)).status).toBe('selected');
+  });
+
+  it('when an order is being paid, then no step that ends pending orders ends it', async () => {
+    const show = await createShow(h.ticketClub.app, admin, { areas: [{ name: 'A', rows: 1, seatsPerRow: 1 }] });
+    const [fan] = await newCustomers(h.ticketClub.app, admin, 1);
+    const orders = new OrdersRepository(h.db);
+    const orderId = await orders.create({ userId: fan!.id, showId: show.id, expiresAt: new Date(Date.now() + 60_000), now: new Date(), admissionId: 'adm-1' });
+    expect(await orders.markPaying(orderId, '00000000-0000-4000-8000-00000000000a', new Date())).toBe(true);
+    // A second attempt cannot mark it too: one charge in flight per order.
+    expect(await orders.markPaying(orderId, '00000000-0000-4000-8000-00000000000b', new Date())).toBe(false);
+    const later = new Date(Date.now() + 120_000);
+    expect(await orders.endPending(orderId, later)).toBe(false);
+    expect(await orders.expire(orderId, later)).toBe(false);
+    expect(await orders.endPendingOfAdmission(show.id, fan!.id, 'adm-1', later)).toEqual([]);
+    expect(await orders.expireDue(later, 100)).not.toContain(orderId);
+    expect((await orders.stateOf(orderId, fan!.id))?.status).toBe('pending');
+  });
+});
