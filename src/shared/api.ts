@@ -125,9 +125,13 @@ export const EventDetail = z.object({
   shows: z.array(ShowSummary),
 });
 export type EventDetail = z.infer<typeof EventDetail>;
+/** `standing`: general admission, `seatCount` places with no row or number (docs/selling.md). */
+export const AreaKind = z.enum(['seated', 'standing']);
+export type AreaKind = z.infer<typeof AreaKind>;
 export const AreaSummary = z.object({
   id,
   name: z.string(),
+  kind: AreaKind.describe('standing: general admission, places with no row or number'),
   price: int().describe('in the smallest unit of `currency`'),
   currency: z.string(),
   seatCount: int(),
@@ -153,6 +157,32 @@ export const TimeZoneName = str()
   .max(64)
   .refine(isTimeZone, 'must be an IANA time zone such as Asia/Taipei');
 
+/** A wheelchair place of a seated area, by its row and number. */
+const SeatPosition = z.strictObject({ row: z.number().int().min(1).max(200), number: z.number().int().min(1).max(200) });
+/** The most places a standing area may have. */
+export const MAX_STANDING_CAPACITY = 20_000;
+const SeatedArea = z
+  .strictObject({
+    name: text(40).min(1),
+    kind: z.literal('seated').default('seated'),
+    rows: z.number().int().min(1).max(200),
+    seatsPerRow: z.number().int().min(1).max(200),
+    accessibleSeats: z.array(SeatPosition).max(1000).default([]),
+  })
+  .refine((a) => a.accessibleSeats.every((s) => s.row <= a.rows && s.number <= a.seatsPerRow), {
+    message: 'accessible seats must be in the grid',
+    path: ['accessibleSeats'],
+  });
+const StandingArea = z.strictObject({
+  name: text(40).min(1),
+  kind: z.literal('standing'),
+  capacity: z.number().int().min(1).max(MAX_STANDING_CAPACITY),
+});
+/** What a new area is: a seated grid, or a standing floor of `capacity` places. */
+export const AreaInput = z.union([StandingArea, SeatedArea]);
+export type AreaInput = z.infer<typeof AreaInput>;
+const placesOf = (a: AreaInput): number => (a.kind === 'standing' ? a.capacity : a.rows * a.seatsPerRow);
+
 export const CreateVenueRequest = z.strictObject({
   name: text(120).min(1),
   city: text(80).min(1),
@@ -160,17 +190,11 @@ export const CreateVenueRequest = z.strictObject({
   /** Unset: the server's DEFAULT_TIME_ZONE. */
   timeZone: TimeZoneName.optional(),
   areas: z
-    .array(
-      z.strictObject({
-        name: text(40).min(1),
-        rows: z.number().int().min(1).max(200),
-        seatsPerRow: z.number().int().min(1).max(200),
-      }),
-    )
+    .array(AreaInput)
     .min(1)
     .max(100)
     .refine((a) => new Set(a.map((x) => x.name.toLowerCase())).size === a.length, 'area names must differ')
-    .refine((a) => a.reduce((n, x) => n + x.rows * x.seatsPerRow, 0) <= 200_000, 'at most 200,000 seats'),
+    .refine((a) => a.reduce((n, x) => n + placesOf(x), 0) <= 200_000, 'at most 200,000 seats'),
 });
 export type CreateVenueRequest = z.infer<typeof CreateVenueRequest>;
 
@@ -192,7 +216,18 @@ export const Venue = z.object({
   city: z.string(),
   address: z.string(),
   timeZone,
-  areas: z.array(z.object({ id, name: z.string(), rows: int(), seatsPerRow: int() })),
+  areas: z.array(
+    z.object({
+      id,
+      name: z.string(),
+      kind: AreaKind,
+      /** Null for a standing area. */
+      rows: int().nullable(),
+      seatsPerRow: int().nullable(),
+      capacity: int().describe('places (rows x seatsPerRow for a seated area)'),
+      accessibleSeats: z.array(z.object({ row: int(), number: int() })),
+    }),
+  ),
 });
 export type Venue = z.infer<typeof Venue>;
 
@@ -330,8 +365,41 @@ export const OrderParams = z.strictObject({ orderId: Id });
 
 export const SeatStatus = z.enum(['available', 'selected', 'locked', 'sold']);
 export type SeatStatus = z.infer<typeof SeatStatus>;
-export const Seat = z.object({ id, areaId: id, row: int(), number: int(), status: SeatStatus, mine: z.boolean() });
+export const Seat = z.object({
+  id,
+  areaId: id,
+  row: int().nullable().describe('null for a standing place'),
+  number: int().nullable().describe('null for a standing place'),
+  status: SeatStatus,
+  mine: z.boolean(),
+  /** A wheelchair place (marked per venue). */
+  accessible: z.boolean().describe('a wheelchair place'),
+});
 export type Seat = z.infer<typeof Seat>;
+
+export const AreaParams = z.strictObject({ showId: Id, areaId: Id });
+/** POST /api/shows/:showId/areas/:areaId/hold: that many places at once, all or none. */
+export const AreaHoldRequest = z.strictObject({ quantity: z.number().int().min(1).max(20) });
+export type AreaHoldRequest = z.infer<typeof AreaHoldRequest>;
+
+// ---- Waitlist (a sold-out show)
+export const WaitlistRequest = z.strictObject({ quantity: z.number().int().min(1).max(20) });
+export type WaitlistRequest = z.infer<typeof WaitlistRequest>;
+/** waiting -> offered (places held for the fan) -> purchased, or lapsed (they went to the next). */
+export const WaitlistState = z.enum(['waiting', 'offered', 'purchased', 'lapsed']);
+export type WaitlistState = z.infer<typeof WaitlistState>;
+export const WaitlistEntry = z.object({
+  position: int().nullable().describe('1 for the first waiting entry; null once offered or done'),
+  quantity: int(),
+  state: WaitlistState,
+  joinedAt: instant,
+  /** While offered: until when the places are held. */
+  offerExpiresAt: instant.nullable(),
+});
+export type WaitlistEntry = z.infer<typeof WaitlistEntry>;
+/** The console's view of one entry. */
+export const AdminWaitlistEntry = WaitlistEntry.extend({ userId: id, name: z.string(), email: z.string() });
+export type AdminWaitlistEntry = z.infer<typeof AdminWaitlistEntry>;
 
 export const CheckoutRequest = z.strictObject({
   seatIds: z.array(Id).min(1).max(20).refine((a) => new Set(a).size === a.length, 'seats must differ'),
@@ -349,7 +417,8 @@ export const PayRequest = z.strictObject({
 });
 export type PayRequest = z.infer<typeof PayRequest>;
 
-export const OrderItem = z.object({ seatId: id, areaName: z.string(), row: int(), number: int(), price: int() });
+export const OrderStatus = z.enum(['pending', 'paid', 'cancelled', 'expired', 'refunded']);
+export const OrderItem = z.object({ seatId: id, areaName: z.string(), row: int().nullable().describe('null for a standing place'), number: int().nullable(), price: int() });
 export type OrderItem = z.infer<typeof OrderItem>;
 export const Ticket = z.object({
   id,
@@ -357,26 +426,42 @@ export const Ticket = z.object({
   code: z.string().describe('the QR code content presented at the door'),
   showId: id.optional(),
   areaName: z.string().optional(),
-  row: int().optional(),
-  number: int().optional(),
+  row: int().nullable().optional(),
+  number: int().nullable().optional(),
   checkedInAt: instant.nullable().optional(),
 });
 export type Ticket = z.infer<typeof Ticket>;
 export const Order = z.object({
   id,
-  status: z.enum(['pending', 'paid', 'cancelled', 'expired']),
+  status: OrderStatus,
   showId: id,
   total: int(),
   currency: z.string(),
   expiresAt: instant,
   createdAt: instant,
   paidAt: instant.nullable(),
+  refundedAt: instant.nullable(),
   items: z.array(OrderItem),
   tickets: z.array(Ticket),
   /** For display: what the order is for. */
   show: z.object({ startsAt: instant, eventTitle: z.string(), artist: z.string(), venueName: z.string(), venueTimeZone: timeZone }).optional(),
 });
 export type Order = z.infer<typeof Order>;
+/** The console's list of a show's orders (where refunds are made). */
+export const AdminOrderSummary = z.object({
+  id,
+  status: OrderStatus,
+  userId: id,
+  name: z.string(),
+  email: z.string(),
+  total: int(),
+  currency: z.string(),
+  createdAt: instant,
+  paidAt: instant.nullable(),
+  refundedAt: instant.nullable(),
+  seats: int().describe('places in the order'),
+});
+export type AdminOrderSummary = z.infer<typeof AdminOrderSummary>;
 
 /** At the door of one show: a ticket of another show is refused (WRONG_SHOW). */
 export const CheckinRequest = z.strictObject({ code: str().min(1).max(200), showId: Id });

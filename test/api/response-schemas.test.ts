@@ -151,6 +151,25 @@ describeOnEachDatabase('response schemas (%s)', (kind) => {
     await checked('GET /api/admin/shows/:showId/stats/history', `/api/admin/shows/${show.id}/stats/history?minutes=5`, { token: admin });
     await file('GET /api/admin/shows/:showId/orders.csv', `/api/admin/shows/${show.id}/orders.csv`, admin);
     await file('GET /api/admin/shows/:showId/attendees.csv', `/api/admin/shows/${show.id}/attendees.csv`, admin);
+    // Selling more: a standing floor held by quantity; sold out, its waitlist; a refund.
+    const club = (await checked('POST /api/admin/venues', '/api/admin/venues', { token: admin, body: { name: 'Club', city: 'Taipei', areas: [{ name: 'Floor', kind: 'standing', capacity: 2 }, { name: 'Box', rows: 1, seatsPerRow: 1, accessibleSeats: [{ row: 1, number: 1 }] }] } })).body.venue;
+    const clubPrices = club.areas.map((a: { id: string }) => ({ areaId: a.id, price: 500 }));
+    const gig = (await checked('POST /api/admin/shows', '/api/admin/shows', { token: admin, body: { ...body, venueId: club.id, prices: clubPrices } })).body.show;
+    expect((await checked('POST /api/shows/:showId/queue', `/api/shows/${gig.id}/queue`, { token: fan })).body.state).toBe('admitted');
+    const floor = (await checked('POST /api/shows/:showId/areas/:areaId/hold', `/api/shows/${gig.id}/areas/${club.areas[0].id}/hold`, { token: fan, body: { quantity: 2 } })).body.seats as { id: string }[];
+    const box = (await checked('POST /api/shows/:showId/areas/:areaId/hold', `/api/shows/${gig.id}/areas/${club.areas[1].id}/hold`, { token: fan, body: { quantity: 1 } })).body.seats as { id: string }[];
+    await checked('GET /api/shows/:showId/seats', `/api/shows/${gig.id}/seats`, { token: fan });
+    const gigOrder = (await checked('POST /api/shows/:showId/checkout', `/api/shows/${gig.id}/checkout`, { token: fan, body: { seatIds: [...floor, ...box].map((x) => x.id) } })).body.order;
+    await checked('POST /api/orders/:orderId/pay', `/api/orders/${gigOrder.id}/pay`, { token: fan, body: { method: 'card', card: GOOD_CARD } });
+    await checked('POST /api/shows/:showId/waitlist', `/api/shows/${gig.id}/waitlist`, { token: late!.token, body: { quantity: 2 } });
+    await checked('GET /api/shows/:showId/waitlist', `/api/shows/${gig.id}/waitlist`, { token: late!.token });
+    await checked('GET /api/admin/shows/:showId/waitlist', `/api/admin/shows/${gig.id}/waitlist`, { token: admin });
+    await checked('DELETE /api/shows/:showId/waitlist', `/api/shows/${gig.id}/waitlist`, { token: late!.token });
+    await checked('GET /api/admin/shows/:showId/orders', `/api/admin/shows/${gig.id}/orders`, { token: admin });
+    expect((await checked('POST /api/admin/orders/:orderId/refund', `/api/admin/orders/${gigOrder.id}/refund`, { token: admin })).body.order.status).toBe('refunded');
+    await checked('GET /api/orders/:orderId', `/api/orders/${gigOrder.id}`, { token: fan });
+    await checked('GET /api/admin/venues', '/api/admin/venues', { token: admin });
+
     // The outbox: the reset email and the paid order's tickets.
     expect((await checked('GET /api/admin/mail', '/api/admin/mail', { token: admin })).body.messages.length).toBeGreaterThanOrEqual(2);
 

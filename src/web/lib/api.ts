@@ -4,6 +4,9 @@
  */
 import type {
   AdminEvent,
+  AdminOrderSummary,
+  AdminWaitlistEntry,
+  WaitlistEntry,
   AuthResponse,
   CheckinTicket,
   CreateEventRequest,
@@ -130,6 +133,8 @@ export function adminMessage(e: unknown): string {
 export type { AdminEvent };
 export type AdminVenue = Venue;
 export type AdminShow = ShowDetail;
+/** One area of a venue: a seated grid or a standing floor. */
+export type AdminArea = Venue['areas'][number];
 export type UpdateEventBody = Partial<Pick<CreateEventRequest, 'title' | 'artist' | 'description' | 'imageUrl'>>;
 export type CreateShowBody = Omit<CreateShowRequest, never>;
 export type UpdateShowBody = Partial<
@@ -162,6 +167,9 @@ export const adminApi = {
     request<SalesHistory>('GET', `/api/admin/shows/${enc(showId)}/stats/history?minutes=${minutes}`),
   mail: () => request<MailList>('GET', '/api/admin/mail'),
   checkin: (code: string, showId: string) => request<{ ticket: CheckinTicket }>('POST', '/api/admin/checkin', { code, showId }),
+  showOrders: (showId: string) => request<{ orders: AdminOrderSummary[] }>('GET', `/api/admin/shows/${enc(showId)}/orders`),
+  refund: (orderId: string) => request<{ order: Order }>('POST', `/api/admin/orders/${enc(orderId)}/refund`),
+  waitlist: (showId: string) => request<{ entries: AdminWaitlistEntry[] }>('GET', `/api/admin/shows/${enc(showId)}/waitlist`),
 };
 
 export const api = {
@@ -197,6 +205,14 @@ export const api = {
     request<{ seat: Seat }>('POST', `/api/shows/${encodeURIComponent(showId)}/seats/${encodeURIComponent(seatId)}/hold`),
   release: (showId: string, seatId: string) =>
     request<void>('DELETE', `/api/shows/${encodeURIComponent(showId)}/seats/${encodeURIComponent(seatId)}/hold`),
+  /** Standing places, or the best available block of a seated area: all or none. */
+  holdArea: (showId: string, areaId: string, quantity: number) =>
+    request<{ seats: Seat[] }>('POST', `/api/shows/${enc(showId)}/areas/${enc(areaId)}/hold`, { quantity }),
+
+  // ---- Waitlist (a sold-out show)
+  joinWaitlist: (showId: string, quantity: number) => request<{ entry: WaitlistEntry }>('POST', `/api/shows/${enc(showId)}/waitlist`, { quantity }),
+  waitlist: (showId: string) => request<{ entry: WaitlistEntry }>('GET', `/api/shows/${enc(showId)}/waitlist`),
+  leaveWaitlist: (showId: string) => request<void>('DELETE', `/api/shows/${enc(showId)}/waitlist`),
 
   // ---- Orders
   checkout: (showId: string, seatIds: string[]) =>

@@ -46,6 +46,16 @@ export class UsersRepository {
     return rows[0];
   }
 
+  /** The account's name (undefined: no such account). */
+  async nameOf(id: string): Promise<string | undefined> {
+    const { rows } = await this.q.query<{ name: string }>(`SELECT name FROM users WHERE id = $1`, [id]);
+    return rows[0]?.name;
+  }
+
+  async setPassword(id: string, passwordHash: string): Promise<void> {
+    await this.q.query(`UPDATE users SET password_hash = $2 WHERE id = $1`, [id, passwordHash]);
+  }
+
   async setPasswordAndRole(id: string, passwordHash: string, role: UserRow['role']): Promise<void> {
     await this.q.query(`UPDATE users SET password_hash = $2, role = $3 WHERE id = $1`, [id, passwordHash, role]);
   }

@@ -3,7 +3,7 @@ import { MailList } from '../../../shared/api.js';
 import type { Database } from '../../platform/database.js';
 import type { ZodTypeProvider } from '../../platform/validation.js';
 import type { AuthGuards } from '../auth/auth-context.js';
-import { outbox } from './outbox.js';
+import { MailOutboxRepository } from './mail-outbox-repository.js';
 
 /** The console's view of the outbox: without SMTP, where each message was written. */
 export function mailRoutes(fastify: FastifyInstance, db: Database, guards: AuthGuards, transport: 'smtp' | 'file' | null): void {
@@ -20,7 +20,7 @@ export function mailRoutes(fastify: FastifyInstance, db: Database, guards: AuthG
     },
     async (req) => {
       await guards.requireAdmin(req);
-      const rows = await outbox.recent(db, 100);
+      const rows = await new MailOutboxRepository(db).recent(100);
       return {
         transport,
         messages: rows.map((r) => ({

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { Seat, SeatParams, SeatsQuery, ShowParams } from '../../../shared/api.js';
+import { AreaHoldRequest, AreaParams, Seat, SeatParams, SeatsQuery, ShowParams } from '../../../shared/api.js';
 import type { ZodTypeProvider } from '../../platform/validation.js';
 import type { AuthGuards } from '../auth/auth-context.js';
 import type { SeatsService } from './seats-service.js';
@@ -45,6 +45,25 @@ export function seatsRoutes(fastify: FastifyInstance, seats: SeatsService, guard
     async (req) => {
       const user = await guards.requireUser(req);
       return { seat: await seats.hold(req.params.showId, req.params.seatId, user.id) };
+    },
+  );
+
+  app.post(
+    '/api/shows/:showId/areas/:areaId/hold',
+    {
+      schema: {
+        tags: ['Seats and orders'],
+        summary: 'Hold `quantity` places of one area at once (all or none): standing places, or the best available block',
+        description: `${admittedOnly} A seated area gives adjacent seats of one row, lowest row first, not leaving a single empty seat between taken seats where another block avoids it.`,
+        params: AreaParams,
+        body: AreaHoldRequest,
+        response: { 200: z.object({ seats: z.array(Seat) }).describe('The held places') },
+      },
+      config: { access: 'user', refusals: ['NOT_ADMITTED', 'NOT_FOUND', 'SEAT_UNAVAILABLE', 'TICKET_LIMIT_REACHED'] },
+    },
+    async (req) => {
+      const user = await guards.requireUser(req);
+      return { seats: await seats.holdArea(req.params.showId, req.params.areaId, user.id, req.body.quantity) };
     },
   );
 
