@@ -103,7 +103,8 @@ async function staleness(): Promise<void> {
       const places = await store.places(sid, ids, limits.capacity);
       const at = new Date().toISOString();
       return places.map(
-        (p): QueueStatusEvent => (p.state === 'waiting' ? { showId: sid, state: 'waiting', position: p.position, at } : { showId: sid, state: p.state, at }),
+        // Only the position matters to this measurement: the rest of each status is left out.
+        (p) => (p.state === 'waiting' ? { showId: sid, state: 'waiting', position: p.position, at } : { showId: sid, state: p.state, at }) as QueueStatusEvent,
       );
     },
     pageCapacity: async () => limits.capacity,
@@ -125,7 +126,7 @@ async function staleness(): Promise<void> {
         const prev = lastHeard.get(u);
         // Classed by where the connection stood when it was last told (that set its refresh interval).
         if (prev !== undefined) (prev.position <= 2 * limits.capacity + 100 ? gaps.front : gaps.back).push(t - prev.at);
-        lastHeard.set(u, { at: t, position: s.position ?? 0 });
+        lastHeard.set(u, { at: t, position: s.state === 'waiting' ? s.position : 0 });
       },
     } as unknown as IoSocket;
     gateway.attach(socket);

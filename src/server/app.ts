@@ -4,7 +4,7 @@ import { Server } from 'socket.io';
 import { adminModule } from './modules/admin/index.js';
 import { AdminService } from './modules/admin/admin-service.js';
 import { CheckinService } from './modules/admin/checkin-service.js';
-import { makeAuthGuards, tokenOf } from './modules/auth/auth-context.js';
+import { guardRoutesByAccess, makeAuthGuards, tokenOf } from './modules/auth/auth-context.js';
 import { AuthService } from './modules/auth/auth-service.js';
 import { authModule } from './modules/auth/index.js';
 import { LoginLimiter, loginLimiters, type LoginDelay } from './modules/auth/login-limiter.js';
@@ -37,6 +37,7 @@ import { systemClock, type Clock } from './platform/clock.js';
 import type { Config } from './platform/config.js';
 import type { Database } from './platform/database.js';
 import { installErrorHandling } from './platform/http.js';
+import { useZodSchemas } from './platform/validation.js';
 import { Jobs } from './platform/jobs.js';
 import type { LimiterFactory } from './platform/rate-limits.js';
 import type { TestHooks } from './platform/test-hooks.js';
@@ -105,6 +106,7 @@ export async function buildApp(deps: AppDeps): Promise<TicketClub> {
     frameworkErrors: answerFrameworkError,
   });
   installErrorHandling(app);
+  useZodSchemas(app);
   // Past the open-files limit the process would fail with EMFILE: refuse extra connections instead.
   app.server.maxConnections = config.MAX_CONNECTIONS;
   await app.register(fastifyCookie);
@@ -138,6 +140,7 @@ export async function buildApp(deps: AppDeps): Promise<TicketClub> {
   const loginLimits = { perPair: config.LOGIN_PAIR_RATE_LIMIT, perIp: config.LOGIN_IP_RATE_LIMIT };
   const auth = new AuthService(db, clock, new LoginLimiter(loginLimiters(deps.limiters, loginLimits), deps.loginDelay));
   const guards = makeAuthGuards(auth);
+  guardRoutesByAccess(app, guards);
   const catalogue = new CatalogueService(db, clock);
   const showPages = new ShowPages((id) => catalogue.getShow(id), clock, deps.showPages);
   // Every seat change goes out through this Realtime: it also ends the cached show pages, here and elsewhere.

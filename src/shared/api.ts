@@ -1,9 +1,13 @@
 /**
- * The API contract (docs/api.md) as zod schemas: the server validates requests with these,
- * the web app reuses them for inline form validation, /docs is generated from them.
+ * The API contract (docs/api.md) as zod schemas, one per request part and one per response body:
+ * the routes declare them (`schema: { params, querystring, body, response }`), Fastify validates
+ * requests with them, /docs is generated from them, and each response type is inferred from its
+ * schema, so what a handler returns and what /docs says cannot drift. The web app reuses the
+ * request schemas for inline form validation and the types for what it reads.
+ *
+ * Response schemas document; the server does not filter responses through them (JSON.stringify).
  */
 import { z } from 'zod';
-import type { EndReason } from './realtime.js';
 import { isTimeZone } from './time-zones.js';
 
 // PostgreSQL text cannot hold a NUL character: refused here with a 400, not a database error.
@@ -24,6 +28,12 @@ export const Id = str().check(z.uuid({ message: 'must be an id' })).toLowerCase(
 // Bounded so a syntactically valid but absurd year (0000) is a 400, not a database error.
 const MIN_DATE = Date.parse('1970-01-01T00:00:00Z');
 const MAX_DATE = Date.parse('9999-12-31T23:59:59Z');
+// Response parts (nothing parses responses: these describe what the server sends).
+const id = z.string().describe('opaque id (UUID)');
+const instant = z.iso.datetime({ offset: true });
+const int = () => z.number().int();
+const timeZone = z.string().describe('IANA time zone ("Asia/Taipei"): times are shown to people in it, labelled');
+
 const isoDate = str()
   .check(z.iso.datetime({ offset: true, message: 'must be an ISO-8601 date-time' }))
   .refine((v) => Date.parse(v) >= MIN_DATE && Date.parse(v) <= MAX_DATE, 'must be between 1970 and 9999');
@@ -55,79 +65,90 @@ export const PasswordResetConfirmRequest = z.strictObject({
 });
 export type PasswordResetConfirmRequest = z.infer<typeof PasswordResetConfirmRequest>;
 
-export interface User {
-  id: string;
-  name: string;
-  email: string;
-  role: 'customer' | 'admin';
-}
-export interface AuthResponse {
-  user: User;
-  token: string;
-}
+export const User = z.object({ id, name: z.string(), email: z.string(), role: z.enum(['customer', 'admin']) });
+export type User = z.infer<typeof User>;
+export const AuthResponse = z.object({ user: User, token: z.string().describe('session token for `Authorization: Bearer`') });
+export type AuthResponse = z.infer<typeof AuthResponse>;
+
+// ---- Deployment
+export const HealthResponse = z.object({ status: z.literal('ok') });
+export const PublicConfig = z.object({
+  /** True when the server runs with demo data and the built-in test payment provider. */
+  demo: z.boolean(),
+  /** The currency prices are set in (default TWD). */
+  currency: z.string(),
+  /** The zone a venue gets when none is chosen (DEFAULT_TIME_ZONE). */
+  defaultTimeZone: z.string().describe('the zone of a venue created without one'),
+});
+export type PublicConfig = z.infer<typeof PublicConfig>;
+/** POST /api/auth/password-reset's answer (the same whether or not an account has the email). */
+export const PasswordResetAccepted = z.object({ message: z.string() });
 
 // ---- Catalogue
 // Query strings tolerate extra keys (cache busters such as `?_=123`); bodies do not.
 export const EventSearchQuery = z.object({ q: text(100).optional() });
 
 /** `queue_open`: the pre-queue, from queueOpensAt until onSaleAt (joins are entries in the draw). */
-export type ShowStatus = 'scheduled' | 'queue_open' | 'on_sale' | 'sold_out' | 'ended';
-export interface VenueSummary {
-  id: string;
-  name: string;
-  city: string;
-  /** IANA time zone ("Asia/Taipei"): show times are shown in it, labelled. */
-  timeZone: string;
-}
-export interface EventSummary {
-  id: string;
-  title: string;
-  artist: string;
-  imageUrl: string | null;
-  firstShowAt: string | null;
+export const ShowStatus = z.enum(['scheduled', 'queue_open', 'on_sale', 'sold_out', 'ended']);
+export type ShowStatus = z.infer<typeof ShowStatus>;
+export const VenueSummary = z.object({ id, name: z.string(), city: z.string(), timeZone });
+export type VenueSummary = z.infer<typeof VenueSummary>;
+export const EventSummary = z.object({
+  id,
+  title: z.string(),
+  artist: z.string(),
+  imageUrl: z.string().nullable(),
+  firstShowAt: instant.nullable(),
   /** The time zone of the venue of the show at `firstShowAt` (null when there is no show). */
-  firstShowTimeZone: string | null;
-  onSale: boolean;
-  /**
-   * When nothing is on sale: the soonest sale opening of a show still to come (the "on sale soon"
-   * badge), else null.
-   */
-  nextOnSaleAt: string | null;
-}
-export interface ShowSummary {
-  id: string;
-  startsAt: string;
-  onSaleAt: string;
+  firstShowTimeZone: z.string().nullable().describe('IANA time zone of the venue of the show at `firstShowAt`'),
+  onSale: z.boolean(),
+  /** When nothing is on sale: the soonest sale opening of a show still to come (the "on sale soon" badge), else null. */
+  nextOnSaleAt: instant.nullable().describe('nothing on sale: when the soonest sale of a show still to come opens'),
+});
+export type EventSummary = z.infer<typeof EventSummary>;
+export const ShowSummary = z.object({
+  id,
+  startsAt: instant,
+  onSaleAt: instant,
   /** From then until onSaleAt, a join is an entry in the draw (equal to onSaleAt: no pre-queue). */
-  queueOpensAt: string;
-  status: ShowStatus;
-  venue: VenueSummary;
-}
-export interface EventDetail extends Omit<EventSummary, 'firstShowAt' | 'firstShowTimeZone' | 'onSale' | 'nextOnSaleAt'> {
-  description: string;
-  shows: ShowSummary[];
-}
+  queueOpensAt: instant,
+  status: ShowStatus,
+  venue: VenueSummary,
+});
+export type ShowSummary = z.infer<typeof ShowSummary>;
+export const EventDetail = z.object({
+  id,
+  title: z.string(),
+  artist: z.string(),
+  imageUrl: z.string().nullable(),
+  description: z.string(),
+  shows: z.array(ShowSummary),
+});
+export type EventDetail = z.infer<typeof EventDetail>;
 /** `standing`: general admission, `seatCount` places with no row or number (docs/selling.md). */
-export type AreaKind = 'seated' | 'standing';
-export interface AreaSummary {
-  id: string;
-  name: string;
-  kind: AreaKind;
-  price: number;
-  currency: string;
-  seatCount: number;
-  availableCount: number;
-}
-export interface ShowDetail extends ShowSummary {
-  eventId: string;
-  eventTitle: string;
-  artist: string;
-  venue: VenueSummary & { address: string };
-  pageCapacity: number;
-  purchaseWindowSeconds: number;
-  maxTicketsPerAccount: number;
-  areas: AreaSummary[];
-}
+export const AreaKind = z.enum(['seated', 'standing']);
+export type AreaKind = z.infer<typeof AreaKind>;
+export const AreaSummary = z.object({
+  id,
+  name: z.string(),
+  kind: AreaKind.describe('standing: general admission, places with no row or number'),
+  price: int().describe('in the smallest unit of `currency`'),
+  currency: z.string(),
+  seatCount: int(),
+  availableCount: int(),
+});
+export type AreaSummary = z.infer<typeof AreaSummary>;
+export const ShowDetail = ShowSummary.extend({
+  eventId: id,
+  eventTitle: z.string(),
+  artist: z.string(),
+  venue: VenueSummary.extend({ address: z.string() }),
+  pageCapacity: int(),
+  purchaseWindowSeconds: int(),
+  maxTicketsPerAccount: int(),
+  areas: z.array(AreaSummary),
+});
+export type ShowDetail = z.infer<typeof ShowDetail>;
 
 // ---- Admin
 /** An IANA time zone name this engine knows ("Asia/Taipei"); stored in its canonical spelling. */
@@ -188,6 +209,27 @@ export const UpdateVenueRequest = z
   .partial();
 export type UpdateVenueRequest = z.infer<typeof UpdateVenueRequest>;
 export const VenueParams = z.strictObject({ venueId: Id });
+/** A venue with its seat grid, as the organizer console edits it. */
+export const Venue = z.object({
+  id,
+  name: z.string(),
+  city: z.string(),
+  address: z.string(),
+  timeZone,
+  areas: z.array(
+    z.object({
+      id,
+      name: z.string(),
+      kind: AreaKind,
+      /** Null for a standing area. */
+      rows: int().nullable(),
+      seatsPerRow: int().nullable(),
+      capacity: int().describe('places (rows x seatsPerRow for a seated area)'),
+      accessibleSeats: z.array(z.object({ row: int(), number: int() })),
+    }),
+  ),
+});
+export type Venue = z.infer<typeof Venue>;
 
 const imageUrl = str()
   .max(2000)
@@ -201,6 +243,12 @@ export const CreateEventRequest = z.strictObject({
 });
 export type CreateEventRequest = z.infer<typeof CreateEventRequest>;
 export const UpdateEventRequest = CreateEventRequest.partial();
+/** An event as created or changed (without its shows). */
+export const Event = z.object({ id, title: z.string(), artist: z.string(), description: z.string(), imageUrl: z.string().nullable() });
+export type Event = z.infer<typeof Event>;
+/** The organizer console's list: every event with every show and its sale rules. */
+export const AdminEvent = EventDetail.extend({ shows: z.array(ShowDetail) });
+export type AdminEvent = z.infer<typeof AdminEvent>;
 
 export const CreateShowRequest = z
   .strictObject({
@@ -255,6 +303,7 @@ export const BulkUsersRequest = z.strictObject({
   password: str().min(8).max(200),
 });
 export type BulkUsersRequest = z.infer<typeof BulkUsersRequest>;
+export const BulkUser = z.object({ id, email: z.string(), token: z.string() });
 
 export const ShowParams = z.strictObject({ showId: Id });
 /** The payload of every client -> server socket event about one show (queue:watch, show:watch, stats:watch, ...). */
@@ -264,42 +313,46 @@ export const EventParams = z.strictObject({ eventId: Id });
 export const CalendarQuery = z.object({ for: z.enum(['onsale', 'show']).default('show') });
 
 // ---- Waiting room
-export type QueueResponse =
-  | { state: 'admitted'; admittedAt: string; expiresAt: string }
-  | {
-      state: 'waiting';
-      position: number;
-      etaSeconds: number;
-      /** Estimate from the admission rate actually observed for the show. */
-      etaLikelySeconds: number;
-      /** Seats neither sold nor held by anyone now (0 with seats held: they may come back). */
-      seatsLeft: number;
-    }
-  | {
-      /** An entry in the pre-queue's draw (docs/waiting-room.md "The pre-queue and the draw"). */
-      state: 'early';
-      /** The entry's draw ticket: random, and says nothing about the account. */
-      entryId: string;
-      drawAt: string;
-      /** Entries in the draw so far. */
-      entrants: number;
-    }
-  | {
-      state: 'none';
-      /** GET only: how the account's place last ended, within the last hour. */
-      lastEnded?: { reason: EndReason; at: string };
-    };
+export const EndReason = z.enum(['purchased', 'expired', 'left', 'removed', 'sold_out']);
+export type EndReason = z.infer<typeof EndReason>;
+export const QueueAdmitted = z.object({ state: z.literal('admitted'), admittedAt: instant, expiresAt: instant });
+export const QueueWaiting = z.object({
+  state: z.literal('waiting'),
+  position: int().describe('1 for the first in line'),
+  etaSeconds: int(),
+  /** Estimate from the admission rate actually observed for the show. */
+  etaLikelySeconds: int(),
+  /** Seats neither sold nor held by anyone now (0 with seats held: they may come back). */
+  seatsLeft: int().describe('seats neither sold nor held by anyone now'),
+});
+/** An entry in the pre-queue's draw (docs/waiting-room.md "The pre-queue and the draw"). */
+export const QueueEarly = z.object({
+  state: z.literal('early'),
+  /** The entry's draw ticket: random, and says nothing about the account. */
+  entryId: z.string().describe("the entry's draw ticket (random; says nothing about the account)"),
+  drawAt: instant,
+  /** Entries in the draw so far. */
+  entrants: int(),
+});
+export const QueueNone = z.object({
+  state: z.literal('none'),
+  /** GET only: how the account's place last ended, within the last hour. */
+  lastEnded: z.object({ reason: EndReason, at: instant }).optional().describe('GET only: how the place last ended, within the last hour'),
+});
+export const QueueResponse = z.discriminatedUnion('state', [QueueAdmitted, QueueWaiting, QueueNone, QueueEarly]);
+export type QueueResponse = z.infer<typeof QueueResponse>;
 
 /** GET /api/shows/:showId/draw. */
-export interface DrawResponse {
-  drawAt: string;
+export const DrawResponse = z.object({
+  drawAt: instant,
   /** Hex SHA-256 of the seed's 32 bytes, published from queueOpensAt. */
-  commitment: string;
+  commitment: z.string().describe('hex SHA-256 of the 32-byte seed'),
   /** Hex seed, after the draw (else null). */
-  seed: string | null;
+  seed: z.string().nullable().describe('hex seed, after the draw'),
   /** Every entryId in the draw in drawn order, after it (else null). */
-  entries: string[] | null;
-}
+  entries: z.array(z.string()).nullable().describe('every entryId in drawn order, after the draw'),
+});
+export type DrawResponse = z.infer<typeof DrawResponse>;
 
 // ---- Seats and orders
 export const SeatParams = z.strictObject({ showId: Id, seatId: Id });
@@ -310,17 +363,19 @@ export const SeatsQuery = z.object({
 });
 export const OrderParams = z.strictObject({ orderId: Id });
 
-export interface Seat {
-  id: string;
-  areaId: string;
-  /** Null for a standing place. */
-  row: number | null;
-  number: number | null;
-  status: 'available' | 'selected' | 'locked' | 'sold';
-  mine: boolean;
+export const SeatStatus = z.enum(['available', 'selected', 'locked', 'sold']);
+export type SeatStatus = z.infer<typeof SeatStatus>;
+export const Seat = z.object({
+  id,
+  areaId: id,
+  row: int().nullable().describe('null for a standing place'),
+  number: int().nullable().describe('null for a standing place'),
+  status: SeatStatus,
+  mine: z.boolean(),
   /** A wheelchair place (marked per venue). */
-  accessible: boolean;
-}
+  accessible: z.boolean().describe('a wheelchair place'),
+});
+export type Seat = z.infer<typeof Seat>;
 
 export const AreaParams = z.strictObject({ showId: Id, areaId: Id });
 /** POST /api/shows/:showId/areas/:areaId/hold: that many places at once, all or none. */
@@ -331,36 +386,20 @@ export type AreaHoldRequest = z.infer<typeof AreaHoldRequest>;
 export const WaitlistRequest = z.strictObject({ quantity: z.number().int().min(1).max(20) });
 export type WaitlistRequest = z.infer<typeof WaitlistRequest>;
 /** waiting -> offered (places held for the fan) -> purchased, or lapsed (they went to the next). */
-export type WaitlistState = 'waiting' | 'offered' | 'purchased' | 'lapsed';
-export interface WaitlistEntry {
-  /** 1 for the first waiting entry; null once offered or done. */
-  position: number | null;
-  quantity: number;
-  state: WaitlistState;
-  joinedAt: string;
+export const WaitlistState = z.enum(['waiting', 'offered', 'purchased', 'lapsed']);
+export type WaitlistState = z.infer<typeof WaitlistState>;
+export const WaitlistEntry = z.object({
+  position: int().nullable().describe('1 for the first waiting entry; null once offered or done'),
+  quantity: int(),
+  state: WaitlistState,
+  joinedAt: instant,
   /** While offered: until when the places are held. */
-  offerExpiresAt: string | null;
-}
+  offerExpiresAt: instant.nullable(),
+});
+export type WaitlistEntry = z.infer<typeof WaitlistEntry>;
 /** The console's view of one entry. */
-export interface AdminWaitlistEntry extends WaitlistEntry {
-  userId: string;
-  name: string;
-  email: string;
-}
-/** The console's list of a show's orders (where refunds are made). */
-export interface AdminOrderSummary {
-  id: string;
-  status: Order['status'];
-  userId: string;
-  name: string;
-  email: string;
-  total: number;
-  currency: string;
-  createdAt: string;
-  paidAt: string | null;
-  refundedAt: string | null;
-  seats: number;
-}
+export const AdminWaitlistEntry = WaitlistEntry.extend({ userId: id, name: z.string(), email: z.string() });
+export type AdminWaitlistEntry = z.infer<typeof AdminWaitlistEntry>;
 
 export const CheckoutRequest = z.strictObject({
   seatIds: z.array(Id).min(1).max(20).refine((a) => new Set(a).size === a.length, 'seats must differ'),
@@ -378,66 +417,91 @@ export const PayRequest = z.strictObject({
 });
 export type PayRequest = z.infer<typeof PayRequest>;
 
-export interface OrderItem {
-  seatId: string;
-  areaName: string;
-  /** Null for a standing place. */
-  row: number | null;
-  number: number | null;
-  price: number;
-}
-export interface Ticket {
-  id: string;
-  seatId: string;
-  code: string;
-  showId?: string;
-  areaName?: string;
-  row?: number | null;
-  number?: number | null;
-  checkedInAt?: string | null;
-}
-export interface Order {
-  id: string;
-  status: 'pending' | 'paid' | 'cancelled' | 'expired' | 'refunded';
-  showId: string;
-  total: number;
-  currency: string;
-  expiresAt: string;
-  createdAt: string;
-  paidAt: string | null;
-  refundedAt: string | null;
-  items: OrderItem[];
-  tickets: Ticket[];
+export const OrderStatus = z.enum(['pending', 'paid', 'cancelled', 'expired', 'refunded']);
+export const OrderItem = z.object({ seatId: id, areaName: z.string(), row: int().nullable().describe('null for a standing place'), number: int().nullable(), price: int() });
+export type OrderItem = z.infer<typeof OrderItem>;
+export const Ticket = z.object({
+  id,
+  seatId: id,
+  code: z.string().describe('the QR code content presented at the door'),
+  showId: id.optional(),
+  areaName: z.string().optional(),
+  row: int().nullable().optional(),
+  number: int().nullable().optional(),
+  checkedInAt: instant.nullable().optional(),
+});
+export type Ticket = z.infer<typeof Ticket>;
+export const Order = z.object({
+  id,
+  status: OrderStatus,
+  showId: id,
+  total: int(),
+  currency: z.string(),
+  expiresAt: instant,
+  createdAt: instant,
+  paidAt: instant.nullable(),
+  refundedAt: instant.nullable(),
+  items: z.array(OrderItem),
+  tickets: z.array(Ticket),
   /** For display: what the order is for. */
-  show?: { startsAt: string; eventTitle: string; artist: string; venueName: string; venueTimeZone: string };
-}
+  show: z.object({ startsAt: instant, eventTitle: z.string(), artist: z.string(), venueName: z.string(), venueTimeZone: timeZone }).optional(),
+});
+export type Order = z.infer<typeof Order>;
+/** The console's list of a show's orders (where refunds are made). */
+export const AdminOrderSummary = z.object({
+  id,
+  status: OrderStatus,
+  userId: id,
+  name: z.string(),
+  email: z.string(),
+  total: int(),
+  currency: z.string(),
+  createdAt: instant,
+  paidAt: instant.nullable(),
+  refundedAt: instant.nullable(),
+  seats: int().describe('places in the order'),
+});
+export type AdminOrderSummary = z.infer<typeof AdminOrderSummary>;
 
 /** At the door of one show: a ticket of another show is refused (WRONG_SHOW). */
 export const CheckinRequest = z.strictObject({ code: str().min(1).max(200), showId: Id });
 
 /** A checked ticket with what it is for, so the door sees event, date and seat on every scan. */
-export interface CheckinTicket extends Ticket {
-  eventTitle: string;
-  artist: string;
-  venueName: string;
+export const CheckinTicket = Ticket.extend({
+  eventTitle: z.string(),
+  artist: z.string(),
+  venueName: z.string(),
   /** The venue's IANA zone: the door reads the date on the venue's clock. */
-  venueTimeZone: string;
-  startsAt: string;
-}
+  venueTimeZone: z.string().describe('IANA time zone of the venue'),
+  startsAt: instant.describe('when the show starts'),
+});
+export type CheckinTicket = z.infer<typeof CheckinTicket>;
 
-export interface ShowStats {
-  waiting: number;
-  admitted: number;
-  pageCapacity: number;
-  sold: number;
-  held: number;
-  available: number;
-  admissionsPerMinute: number;
+export const ShowStats = z.object({
+  waiting: int(),
+  admitted: int(),
+  pageCapacity: int(),
+  sold: int(),
+  held: int(),
+  available: int(),
+  admissionsPerMinute: z.number(),
   /** Paid orders of the show, and what they brought in (smallest unit of `currency`). */
-  paidOrders: number;
-  revenue: number;
-  currency: string;
-}
+  paidOrders: int(),
+  revenue: int().describe('of the paid orders, in the smallest unit of `currency`'),
+  currency: z.string(),
+});
+export type ShowStats = z.infer<typeof ShowStats>;
+/** GET /api/admin/shows/:showId/stats: the figures, and how long the line actually waited. */
+export const SaleStats = ShowStats.extend({
+  /** How many admissions from the line the wait figures come from. */
+  waitSamples: int(),
+  meanWaitSeconds: z.number().nullable(),
+  p90WaitSeconds: z.number().nullable(),
+  /** Median of |predicted etaSeconds - actual wait|. */
+  etaErrorSeconds: z.number().nullable(),
+  etaLikelyErrorSeconds: z.number().nullable(),
+});
+export type SaleStats = z.infer<typeof SaleStats>;
 
 /** GET /api/admin/shows/:showId/stats/history: how many minutes back from now (default 60, at most a day). */
 export const StatsHistoryQuery = z.object({
@@ -447,12 +511,31 @@ export const StatsHistoryQuery = z.object({
     .optional(),
 });
 /** One minute of a show's sale, from the database: tickets sold, orders paid and revenue in it. */
-export interface SalesMinute {
-  at: string;
-  sold: number;
-  paidOrders: number;
-  revenue: number;
-}
+export const SalesMinute = z.object({ at: instant, sold: int(), paidOrders: int(), revenue: int() });
+export type SalesMinute = z.infer<typeof SalesMinute>;
+export const SalesHistory = z.object({ currency: z.string(), points: z.array(SalesMinute).describe('every minute, oldest first') });
+export type SalesHistory = z.infer<typeof SalesHistory>;
+
+// ---- Mail (the console's view of the outbox)
+export const MailKind = z.enum(['order-paid', 'order-refunded', 'waitlist-offer', 'password-reset']);
+export const MailMessage = z.object({
+  id,
+  kind: MailKind,
+  to: z.string(),
+  subject: z.string().nullable().describe('set once sent'),
+  status: z.enum(['pending', 'sent']),
+  attempts: int(),
+  lastError: z.string().nullable(),
+  file: z.string().nullable().describe('the .eml file it was written to (no SMTP_URL)'),
+  createdAt: instant,
+  sentAt: instant.nullable(),
+});
+export type MailMessage = z.infer<typeof MailMessage>;
+export const MailList = z.object({
+  transport: z.enum(['smtp', 'file']).nullable().describe('`file`: no SMTP_URL, each message is an .eml file under DATA_DIR/mail'),
+  messages: z.array(MailMessage),
+});
+export type MailList = z.infer<typeof MailList>;
 
 // ---- Site pages (written by the organizer, shown in the footer)
 export const SITE_PAGE_SLUGS = ['help', 'terms', 'privacy', 'contact'] as const;
@@ -466,9 +549,10 @@ export const UpdateSitePageRequest = z.strictObject({
   body: str().max(50_000),
 });
 export type UpdateSitePageRequest = z.infer<typeof UpdateSitePageRequest>;
-export interface SitePage {
-  slug: SitePageSlug;
-  title: string;
-  body: string;
-  updatedAt: string;
-}
+export const SitePage = z.object({
+  slug: z.enum(SITE_PAGE_SLUGS),
+  title: z.string(),
+  body: z.string().describe('Markdown'),
+  updatedAt: instant,
+});
+export type SitePage = z.infer<typeof SitePage>;

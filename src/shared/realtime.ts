@@ -1,27 +1,15 @@
 /** Typed Socket.IO event maps shared by the server and the web app (docs/api.md "Realtime"). */
+import type { EndReason, QueueResponse, SaleStats, SeatStatus } from './api.js';
 import type { ErrorCode } from './errors.js';
 
-export type QueueState = 'admitted' | 'waiting' | 'early' | 'none';
-export type EndReason = 'purchased' | 'expired' | 'left' | 'removed' | 'sold_out';
-export type SeatStatus = 'available' | 'selected' | 'locked' | 'sold';
+export type { EndReason, SeatStatus };
+export type QueueState = QueueResponse['state'];
 
-export interface QueueStatusEvent {
-  showId: string;
-  state: QueueState;
-  position?: number;
-  etaSeconds?: number;
-  etaLikelySeconds?: number;
-  /** Waiting accounts: seats neither sold nor held by anyone now. */
-  seatsLeft?: number;
-  admittedAt?: string;
-  expiresAt?: string;
-  /** An early entry (state "early"): its draw ticket, the draw's time and the entries so far. */
-  entryId?: string;
-  drawAt?: string;
-  entrants?: number;
-  /** Server time when this was computed, so clients can count down from it. */
-  at: string;
-}
+/**
+ * A watcher's place, as GET /api/shows/:showId/queue answers it (one variant per `state`), for one
+ * show, with the server time it was computed at (`at`), so clients can count down from it.
+ */
+export type QueueStatusEvent = QueueResponse & { showId: string; at: string };
 
 export interface QueueAdmittedEvent {
   showId: string;
@@ -48,28 +36,13 @@ export interface SeatUpdateEvent {
   status: SeatStatus;
 }
 
-export interface ShowStatsEvent {
+/** The figures of GET /api/admin/shows/:showId/stats, live. */
+export type ShowStatsEvent = SaleStats & {
   showId: string;
-  waiting: number;
-  admitted: number;
-  pageCapacity: number;
-  sold: number;
-  held: number;
-  available: number;
-  admissionsPerMinute: number;
-  paidOrders: number;
-  revenue: number;
-  currency: string;
-  /** Actual waits of the accounts admitted from the line (recent), and how far the estimates were off. */
-  waitSamples: number;
-  meanWaitSeconds: number | null;
-  p90WaitSeconds: number | null;
-  etaErrorSeconds: number | null;
-  etaLikelyErrorSeconds: number | null;
   at: string;
   /** On the first event after stats:watch: the last minutes, one point every 2 s. */
   history?: { at: string; waiting: number; admitted: number; admissionsPerMinute: number }[];
-}
+};
 
 export type Ack = { ok: true } | { error: { code: ErrorCode; message: string } };
 

@@ -1,23 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/server/platform/clock.js';
-import { API_ROUTES, type RouteDoc } from '../../src/server/platform/ops/api-docs.js';
 import { SESSION_TTL_SECONDS } from '../../src/server/modules/auth/sessions.js';
 import { call, createShow, newAdmin, newCustomer, newCustomers, type Res } from '../support/api-client.js';
 import { startHarness, type Harness } from '../support/harness.js';
+import { declaredRoutes, type DeclaredRoute } from '../support/routes.js';
 import { admit, GOOD_CARD, MISSING_ID, seatIdsOf, seatRow } from './seat-helpers.js';
 
 /**
- * Who may call what, over every route API_ROUTES documents (the docs drift test keeps that list
- * equal to the routes Fastify serves): anonymous callers, customers on admin routes, accounts on
- * each other's orders, forged and expired sessions, seat calls without admission.
+ * Who may call what, over every /api route Fastify serves, by the `config.access` each declares
+ * (one that declares none is expected to need an account): anonymous callers, customers on admin
+ * routes, accounts on each other's orders, forged and expired sessions, seat calls without admission.
  */
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
-const routes = (pred: (d: RouteDoc) => boolean) =>
-  Object.entries(API_ROUTES)
-    .filter(([, d]) => pred(d))
-    .map(([key]) => key);
 /** The route with every path parameter set to an id that exists nowhere. */
 const urlOf = (key: string) => key.split(' ')[1]!.replace(/:\w+/g, MISSING_ID);
 const methodOf = (key: string) => key.split(' ')[0] as Method;
@@ -32,6 +28,11 @@ describe('authorization', () => {
   let h: Harness;
   let admin: string;
   const app = () => h.ticketClub.app;
+  const routes = (pred: (d: DeclaredRoute) => boolean) =>
+    Object.entries(declaredRoutes(app()))
+      .filter(([, d]) => pred(d))
+      .map(([key]) => key);
+  const bodyFor = (key: string) => (declaredRoutes(app())[key]!.body ? {} : undefined);
 
   beforeAll(async () => {
     h = await startHarness({ db: 'pglite', clock });
@@ -48,7 +49,7 @@ describe('authorization', () => {
 
   it('when no token is sent, then every route that needs an account answers 401 UNAUTHENTICATED', async () => {
     for (const key of routes((d) => d.access !== 'public')) {
-      const r = await call(app(), methodOf(key), urlOf(key), { body: API_ROUTES[key]!.body ? {} : undefined });
+      const r = await call(app(), methodOf(key), urlOf(key), { body: bodyFor(key) });
       expectError(r, 401, 'UNAUTHENTICATED', key);
     }
   });
@@ -57,7 +58,7 @@ describe('authorization', () => {
     const customer = await newCustomer(app());
     const before = await h.db.query('SELECT (SELECT count(*) FROM venues) v, (SELECT count(*) FROM events) e, (SELECT count(*) FROM shows) s, (SELECT count(*) FROM users) u');
     for (const key of routes((d) => d.access === 'admin')) {
-      const r = await call(app(), methodOf(key), urlOf(key), { token: customer.token, body: API_ROUTES[key]!.body ? {} : undefined });
+      const r = await call(app(), methodOf(key), urlOf(key), { token: customer.token, body: bodyFor(key) });
       expectError(r, 403, 'FORBIDDEN', key);
     }
     // A well-formed admin request from a customer is refused just the same.
@@ -93,7 +94,7 @@ describe('authorization', () => {
     ];
     for (const token of forged) {
       for (const key of routes((d) => d.access !== 'public')) {
-        const r = await call(app(), methodOf(key), urlOf(key), { token, body: API_ROUTES[key]!.body ? {} : undefined });
+        const r = await call(app(), methodOf(key), urlOf(key), { token, body: bodyFor(key) });
         expectError(r, 401, 'UNAUTHENTICATED', `${key} with ${token.slice(0, 12)}…`);
       }
       // The same token as a cookie.
@@ -189,7 +190,7 @@ describe('authorization', () => {
 
     for (const token of [fan.token, adminToken]) {
       for (const key of routes((d) => d.access !== 'public')) {
-        const r = await call(app(), methodOf(key), urlOf(key), { token, body: API_ROUTES[key]!.body ? {} : undefined });
+        const r = await call(app(), methodOf(key), urlOf(key), { token, body: bodyFor(key) });
         expectError(r, 401, 'UNAUTHENTICATED', `${key} expired`);
       }
       expectError(await call(app(), 'GET', '/api/me', { headers: { cookie: `tc_session=${encodeURIComponent(token)}` } }), 401, 'UNAUTHENTICATED', 'cookie expired');

@@ -1,4 +1,4 @@
-import type { FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { FastifyRequest, preValidationAsyncHookHandler } from 'fastify';
 import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { AppError } from './errors.js';
 
@@ -13,14 +13,16 @@ export type LimiterFactory = (opts: LimiterOptions) => RateLimiterAbstract;
 
 /**
  * A route's rate limit: each request takes one of `points` per `durationSeconds` for its key; past
- * the limit, 429 RATE_LIMITED with retry-after. The route lists it as its preHandler (no points: no
- * limit, an empty list). A request without a key (no account yet) takes nothing: the route refuses it.
+ * the limit, 429 RATE_LIMITED with retry-after. The route lists it as its preValidation (no points: no
+ * limit, an empty list): it runs before the request is validated, so a malformed request counts as
+ * much as a good one and a 429 comes before any 400. A request without a key (no account yet) takes
+ * nothing: the route's access check (config.access, right after) answers 401.
  */
 export function rateLimit(
   limiters: LimiterFactory,
   opts: LimiterOptions,
   keyOf: (req: FastifyRequest) => string | undefined | Promise<string | undefined>,
-): preHandlerAsyncHookHandler[] {
+): preValidationAsyncHookHandler[] {
   if (opts.points <= 0) return [];
   const limiter = limiters(opts);
   return [

@@ -3,15 +3,13 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { PublicConfig } from '../../shared/api.js';
 import { isWebRoute } from '../../shared/web-routes.js';
 import { AppError } from './errors.js';
+import type { ZodTypeProvider } from './validation.js';
 
 /** What the web app needs to know about this deployment (GET /api/config). */
-export interface WebSettings {
-  demo: boolean;
-  currency: string;
-  defaultTimeZone: string;
-}
+export type WebSettings = PublicConfig;
 
 /**
  * Serves the built web app and its settings: the app's own addresses (shared/web-routes.ts) get its index.html; any
@@ -19,7 +17,14 @@ export interface WebSettings {
  * Returns false when the app has not been built.
  */
 export async function serveWeb(app: FastifyInstance, dist: string, settings: WebSettings): Promise<boolean> {
-  app.get('/api/config', async () => settings);
+  app.withTypeProvider<ZodTypeProvider>().get(
+    '/api/config',
+    {
+      schema: { tags: ['Health'], summary: 'What the web app needs to know about this deployment', response: { 200: PublicConfig.describe('Deployment settings') } },
+      config: { access: 'public' },
+    },
+    async () => settings,
+  );
   const root = path.resolve(dist);
   if (!existsSync(path.join(root, 'index.html'))) {
     app.setNotFoundHandler((req, reply) => notFound(req.method, req.url, reply));

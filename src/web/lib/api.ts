@@ -3,10 +3,10 @@
  * Auth rides on the HttpOnly session cookie, so nothing here stores a token.
  */
 import type {
+  AdminEvent,
   AdminOrderSummary,
   AdminWaitlistEntry,
   WaitlistEntry,
-  AreaSummary,
   AuthResponse,
   CheckinTicket,
   CreateEventRequest,
@@ -19,20 +19,24 @@ import type {
   PayRequest,
   QueueResponse,
   DrawResponse,
-  SalesMinute,
+  Event,
+  PublicConfig as DeploymentConfig,
+  MailMessage,
+  SalesHistory,
+  MailList,
   Seat,
   ShowDetail,
   ShowStats,
-  ShowStatus,
   SignupRequest,
   SitePage,
   SitePageSlug,
   UpdateSitePageRequest,
   UpdateVenueRequest,
   User,
-  VenueSummary,
+  Venue,
 } from '../../shared/api.js';
 import { ERROR_MESSAGES, type ErrorCode } from '../../shared/errors.js';
+import type { ShowStatsEvent } from '../../shared/realtime.js';
 import { noteServerDate } from './server-clock.js';
 
 /** A refusal from the API (or the network), with the human sentence to show. */
@@ -115,14 +119,8 @@ async function request<T>(method: Method, path: string, body?: unknown, signal?:
   return json as T;
 }
 
-export interface PublicConfig {
-  /** True when the server runs with demo data and the built-in test payment provider. */
-  demo: boolean;
-  /** The currency prices are set in (default TWD). */
-  currency?: string;
-  /** The zone a venue gets when none is chosen (DEFAULT_TIME_ZONE). */
-  defaultTimeZone?: string;
-}
+/** GET /api/config. Optional: without it the site assumes demo mode, so only `demo` is sure. */
+export type PublicConfig = Pick<DeploymentConfig, 'demo'> & Partial<DeploymentConfig>;
 
 /** The sentence to show an organizer: for input and state conflicts the server's own, which names the problem. */
 export function adminMessage(e: unknown): string {
@@ -131,45 +129,12 @@ export function adminMessage(e: unknown): string {
   return err.message;
 }
 
-// ---- Organizer console (role admin)
-export interface AdminArea {
-  id: string;
-  name: string;
-  kind: 'seated' | 'standing';
-  /** Null for a standing area. */
-  rows: number | null;
-  seatsPerRow: number | null;
-  capacity: number;
-  accessibleSeats: { row: number; number: number }[];
-}
-export interface AdminVenue {
-  id: string;
-  name: string;
-  city: string;
-  address: string;
-  timeZone: string;
-  areas: AdminArea[];
-}
-export interface AdminShow {
-  id: string;
-  startsAt: string;
-  onSaleAt: string;
-  queueOpensAt: string;
-  status: ShowStatus;
-  venue: VenueSummary & { address?: string };
-  pageCapacity: number;
-  purchaseWindowSeconds: number;
-  maxTicketsPerAccount: number;
-  areas: AreaSummary[];
-}
-export interface AdminEvent {
-  id: string;
-  title: string;
-  artist: string;
-  description: string;
-  imageUrl: string | null;
-  shows: AdminShow[];
-}
+// ---- Organizer console (role admin): the shapes are the API's own (src/shared/api.ts).
+export type { AdminEvent };
+export type AdminVenue = Venue;
+export type AdminShow = ShowDetail;
+/** One area of a venue: a seated grid or a standing floor. */
+export type AdminArea = Venue['areas'][number];
 export type UpdateEventBody = Partial<Pick<CreateEventRequest, 'title' | 'artist' | 'description' | 'imageUrl'>>;
 export type CreateShowBody = Omit<CreateShowRequest, never>;
 export type UpdateShowBody = Partial<
@@ -177,36 +142,12 @@ export type UpdateShowBody = Partial<
 >;
 
 /** A sample of the line, for the dashboard's charts. */
-export interface StatsSample {
-  at: string;
-  waiting: number;
-  admitted: number;
-  admissionsPerMinute: number;
-}
+export type StatsSample = NonNullable<ShowStatsEvent['history']>[number];
 /** The live figures of a sale: GET /api/admin/shows/:id/stats and the `stats:update` event. */
-export interface OutboxMessage {
-  id: string;
-  kind: string;
-  to: string;
-  subject: string | null;
-  status: 'pending' | 'sent';
-  attempts: number;
-  lastError: string | null;
-  file: string | null;
-  createdAt: string;
-  sentAt: string | null;
-}
+/** One email of the outbox, as the console's Mail page lists it. */
+export type OutboxMessage = MailMessage;
 
-export interface LiveStats extends ShowStats {
-  showId?: string;
-  at?: string;
-  waitSamples?: number;
-  meanWaitSeconds?: number | null;
-  p90WaitSeconds?: number | null;
-  etaErrorSeconds?: number | null;
-  etaLikelyErrorSeconds?: number | null;
-  history?: StatsSample[];
-}
+export type LiveStats = ShowStats & Partial<Omit<ShowStatsEvent, keyof ShowStats>>;
 
 const enc = encodeURIComponent;
 
@@ -217,15 +158,14 @@ export const adminApi = {
   pages: () => request<{ pages: SitePage[] }>('GET', '/api/admin/pages'),
   putPage: (slug: SitePageSlug, body: UpdateSitePageRequest) => request<{ page: SitePage }>('PUT', `/api/admin/pages/${enc(slug)}`, body),
   events: () => request<{ events: AdminEvent[] }>('GET', '/api/admin/events'),
-  createEvent: (body: CreateEventRequest) => request<{ event: AdminEvent }>('POST', '/api/admin/events', body),
-  updateEvent: (eventId: string, body: UpdateEventBody) =>
-    request<{ event: AdminEvent }>('PATCH', `/api/admin/events/${enc(eventId)}`, body),
+  createEvent: (body: CreateEventRequest) => request<{ event: Event }>('POST', '/api/admin/events', body),
+  updateEvent: (eventId: string, body: UpdateEventBody) => request<{ event: Event }>('PATCH', `/api/admin/events/${enc(eventId)}`, body),
   createShow: (body: CreateShowBody) => request<{ show: ShowDetail }>('POST', '/api/admin/shows', body),
   updateShow: (showId: string, body: UpdateShowBody) => request<{ show: ShowDetail }>('PATCH', `/api/admin/shows/${enc(showId)}`, body),
   stats: (showId: string) => request<LiveStats>('GET', `/api/admin/shows/${enc(showId)}/stats`),
   salesHistory: (showId: string, minutes = 60) =>
-    request<{ currency: string; points: SalesMinute[] }>('GET', `/api/admin/shows/${enc(showId)}/stats/history?minutes=${minutes}`),
-  mail: () => request<{ transport: 'smtp' | 'file' | null; messages: OutboxMessage[] }>('GET', '/api/admin/mail'),
+    request<SalesHistory>('GET', `/api/admin/shows/${enc(showId)}/stats/history?minutes=${minutes}`),
+  mail: () => request<MailList>('GET', '/api/admin/mail'),
   checkin: (code: string, showId: string) => request<{ ticket: CheckinTicket }>('POST', '/api/admin/checkin', { code, showId }),
   showOrders: (showId: string) => request<{ orders: AdminOrderSummary[] }>('GET', `/api/admin/shows/${enc(showId)}/orders`),
   refund: (orderId: string) => request<{ order: Order }>('POST', `/api/admin/orders/${enc(orderId)}/refund`),

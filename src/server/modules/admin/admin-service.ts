@@ -1,15 +1,12 @@
 import { QUEUE_OPENS_BEFORE_MS, type CreateEventRequest, type CreateShowRequest, type CreateVenueRequest, type UpdateShowRequest, type UpdateVenueRequest, type SalesMinute } from '../../../shared/api.js';
+// The venue and event as the API answers them (src/shared/api.ts).
+import type { Event as EventOut, Venue as VenueOut } from '../../../shared/api.js';
 import { canonicalTimeZone } from '../../../shared/time-zones.js';
 import type { Database } from '../../platform/database.js';
 import { AppError } from '../../platform/errors.js';
 import { catalogueSteps } from '../catalogue/catalogue-service.js';
-import type { EventRow } from '../catalogue/events-repository.js';
-import type { VenueRow } from '../catalogue/venues-repository.js';
 import { orderReads } from '../orders/order-reads.js';
 import { seatSteps } from '../seats/seats-service.js';
-
-export type VenueOut = VenueRow;
-export type EventOut = EventRow;
 
 /** What organizers create: venues with their seat grids, events, and shows with a price per area. */
 export class AdminService {

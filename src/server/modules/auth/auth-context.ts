@@ -1,4 +1,4 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import type { User } from '../../../shared/api.js';
 import { AppError } from '../../platform/errors.js';
 import type { AuthService } from './auth-service.js';
@@ -46,6 +46,21 @@ export function makeAuthGuards(auth: AuthService) {
 }
 
 export type AuthGuards = ReturnType<typeof makeAuthGuards>;
+
+/**
+ * Each route's `config.access` is checked before its request is validated (Fastify's
+ * preValidation, after the route's own): a caller without the right account gets 401/403 for any
+ * input, never a 400 that tells what the route takes. Install before the routes.
+ */
+export function guardRoutesByAccess(app: FastifyInstance, guards: AuthGuards): void {
+  app.addHook('onRoute', (route: RouteOptions) => {
+    const access = route.config?.access;
+    if (access !== 'user' && access !== 'admin') return;
+    const check = access === 'admin' ? guards.requireAdmin : guards.requireUser;
+    const existing = route.preValidation === undefined ? [] : Array.isArray(route.preValidation) ? route.preValidation : [route.preValidation];
+    route.preValidation = [...existing, async (req: FastifyRequest) => void (await check(req))];
+  });
+}
 
 export function setSessionCookie(reply: FastifyReply, token: string, secure: boolean, maxAgeSeconds: number): void {
   reply.setCookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'lax', secure, path: '/', maxAge: maxAgeSeconds });

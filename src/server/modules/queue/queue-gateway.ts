@@ -239,7 +239,7 @@ export class QueueGateway {
         const userId = batch[j]!;
         const w = show.get(userId);
         if (!w) return;
-        w.dueAt = now + refreshInterval(status.position, capacity);
+        w.dueAt = now + refreshInterval(status.state === 'waiting' ? status.position : undefined, capacity);
         for (const socket of w.sockets) socket.emit('queue:status', status);
         this.follow(showId, userId, place);
       });

@@ -1,33 +1,76 @@
 import type { FastifyInstance } from 'fastify';
-import { ShowParams, WaitlistRequest } from '../../../shared/api.js';
-import { parse } from '../../platform/validation.js';
+import { z } from 'zod';
+import { AdminWaitlistEntry, ShowParams, WaitlistEntry, WaitlistRequest } from '../../../shared/api.js';
+import type { ZodTypeProvider } from '../../platform/validation.js';
 import type { AuthGuards } from '../auth/auth-context.js';
 import type { WaitlistService } from './waitlist-service.js';
 
-export function waitlistRoutes(app: FastifyInstance, waitlist: WaitlistService, guards: AuthGuards): void {
-  app.post('/api/shows/:showId/waitlist', async (req, reply) => {
-    const user = await guards.requireUser(req);
-    const { showId } = parse(ShowParams, req.params);
-    const { quantity } = parse(WaitlistRequest, req.body);
-    return reply.status(201).send({ entry: await waitlist.join(showId, user.id, quantity) });
-  });
+export function waitlistRoutes(fastify: FastifyInstance, waitlist: WaitlistService, guards: AuthGuards): void {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
+  const EntryResponse = z.object({ entry: WaitlistEntry });
 
-  app.get('/api/shows/:showId/waitlist', async (req) => {
-    const user = await guards.requireUser(req);
-    const { showId } = parse(ShowParams, req.params);
-    return { entry: await waitlist.get(showId, user.id) };
-  });
+  app.post(
+    '/api/shows/:showId/waitlist',
+    {
+      schema: {
+        tags: ['Seats and orders'],
+        summary: 'Join the waitlist of a sold-out show with the places wanted (idempotent)',
+        params: ShowParams,
+        body: WaitlistRequest,
+        response: { 201: EntryResponse.describe('The entry') },
+      },
+      config: { access: 'user', refusals: ['NOT_FOUND', 'NOT_SOLD_OUT', 'SALE_ENDED', 'TICKET_LIMIT_REACHED'] },
+    },
+    async (req, reply) => {
+      const user = await guards.requireUser(req);
+      return reply.status(201).send({ entry: await waitlist.join(req.params.showId, user.id, req.body.quantity) });
+    },
+  );
 
-  app.delete('/api/shows/:showId/waitlist', async (req, reply) => {
-    const user = await guards.requireUser(req);
-    const { showId } = parse(ShowParams, req.params);
-    await waitlist.leave(showId, user.id);
-    return reply.status(204).send();
-  });
+  app.get(
+    '/api/shows/:showId/waitlist',
+    {
+      schema: { tags: ['Seats and orders'], summary: "The caller's waitlist entry", params: ShowParams, response: { 200: EntryResponse.describe('The entry') } },
+      config: { access: 'user', refusals: ['NOT_FOUND'] },
+    },
+    async (req) => {
+      const user = await guards.requireUser(req);
+      return { entry: await waitlist.get(req.params.showId, user.id) };
+    },
+  );
 
-  app.get('/api/admin/shows/:showId/waitlist', async (req) => {
-    await guards.requireAdmin(req);
-    const { showId } = parse(ShowParams, req.params);
-    return { entries: await waitlist.list(showId) };
-  });
+  app.delete(
+    '/api/shows/:showId/waitlist',
+    {
+      schema: {
+        tags: ['Seats and orders'],
+        summary: 'Leave the waitlist (places offered and not bought go to the next entry)',
+        params: ShowParams,
+        response: { 204: z.undefined().describe('Left') },
+      },
+      config: { access: 'user', refusals: ['NOT_FOUND'] },
+    },
+    async (req, reply) => {
+      const user = await guards.requireUser(req);
+      await waitlist.leave(req.params.showId, user.id);
+      return reply.status(204).send();
+    },
+  );
+
+  app.get(
+    '/api/admin/shows/:showId/waitlist',
+    {
+      schema: {
+        tags: ['Admin'],
+        summary: "A show's waitlist with each entry's state",
+        params: ShowParams,
+        response: { 200: z.object({ entries: z.array(AdminWaitlistEntry) }).describe('The entries') },
+      },
+      config: { access: 'admin', refusals: ['NOT_FOUND'] },
+    },
+    async (req) => {
+      await guards.requireAdmin(req);
+      return { entries: await waitlist.list(req.params.showId) };
+    },
+  );
 }

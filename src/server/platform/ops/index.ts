@@ -1,8 +1,10 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifySchema } from 'fastify';
+import { HealthResponse } from '../../../shared/api.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import { AppError } from '../errors.js';
+import type { Access, ZodTypeProvider } from '../validation.js';
 import type { IoServer } from '../realtime.js';
 import { HealthCheck, type HealthOptions } from './health.js';
 import { OpsMetrics, type WaitingRoomCounts } from './metrics.js';
@@ -28,8 +30,8 @@ export interface OpsDeps {
 /** The operations side of one app instance. */
 export interface Ops {
   metrics: OpsMetrics;
-  /** Every route as Fastify registered it after installOps (HEAD twins left out). */
-  readonly routes: readonly { method: string; url: string }[];
+  /** Every route as Fastify registered it after installOps (HEAD twins left out), with what it declares. */
+  readonly routes: readonly RouteInfo[];
   /** HTTP requests being served now. */
   inFlight(): number;
   readonly draining: boolean;
@@ -37,6 +39,15 @@ export interface Ops {
   drain(): void;
   /** Resolves true once no request is in flight, false if `timeoutMs` passes first. */
   idle(timeoutMs: number): Promise<boolean>;
+}
+
+export interface RouteInfo {
+  method: string;
+  url: string;
+  /** `config.access`: who may call (undefined: the route declares nothing, e.g. /metrics). */
+  access?: Access;
+  /** The zod schemas the route validates with (params, querystring, body) and answers with (response). */
+  schema?: FastifySchema;
 }
 
 const opsByApp = new WeakMap<FastifyInstance, Ops>();
@@ -58,10 +69,10 @@ export async function installOps(app: FastifyInstance, deps: OpsDeps): Promise<O
     onError: (err, what) => app.log.error({ err }, what),
   });
 
-  const routes: { method: string; url: string }[] = [];
+  const routes: RouteInfo[] = [];
   app.addHook('onRoute', (r) => {
     for (const method of Array.isArray(r.method) ? r.method : [r.method]) {
-      if (method !== 'HEAD') routes.push({ method, url: r.url });
+      if (method !== 'HEAD') routes.push({ method, url: r.url, access: r.config?.access, schema: r.schema });
     }
   });
 
@@ -93,11 +104,18 @@ export async function installOps(app: FastifyInstance, deps: OpsDeps): Promise<O
   await openApiDocs(app);
 
   const health = new HealthCheck(deps.healthProbe, deps.clock, deps.health, (err) => app.log.warn({ err }, 'health check failed'));
-  app.get('/api/health', async () => {
-    const h = await health.check();
-    if (h.ok) return { status: 'ok' };
-    throw new AppError('UNAVAILABLE', 'The database or the waiting-room store does not answer');
-  });
+  app.withTypeProvider<ZodTypeProvider>().get(
+    '/api/health',
+    {
+      schema: { tags: ['Health'], summary: 'Whether the server can serve (database and queue store reachable)', response: { 200: HealthResponse.describe('Ready') } },
+      config: { access: 'public', refusals: ['UNAVAILABLE', 'INTERNAL'] },
+    },
+    async () => {
+      const h = await health.check();
+      if (h.ok) return { status: 'ok' as const };
+      throw new AppError('UNAVAILABLE', 'The database or the waiting-room store does not answer');
+    },
+  );
 
   // Metrics name shows and show traffic: outside demo mode, only for whoever holds the token.
   const metricsServed = config.METRICS_ENABLED && (config.METRICS_TOKEN !== undefined || config.demoData);

@@ -1,14 +1,14 @@
 import { readFileSync } from 'node:fs';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import type { FastifyInstance, FastifySchema } from 'fastify';
+import type { FastifyInstance, FastifySchema, RouteOptions } from 'fastify';
 import { z } from 'zod';
 import { ERROR_MESSAGES, ERROR_STATUS, type ErrorCode } from '../../../shared/errors.js';
-import { API_ROUTES, errorsOf, type RouteDoc } from './api-docs.js';
-import { errorBodyDoc } from './response-schemas.js';
+import { fileContentType } from '../validation.js';
 
-/** Operations of /api routes that API_ROUTES does not describe carry this tag (the drift test looks for it). */
+/** Operations of /api routes that declare no summary, tag or access carry this tag (the drift test looks for it). */
 export const UNDOCUMENTED_TAG = 'Undocumented';
+export const TAGS = ['Health', 'Accounts', 'Catalogue', 'Waiting room', 'Seats and orders', 'Admin'] as const;
 
 function version(): string {
   try {
@@ -42,32 +42,65 @@ function tidy(node: unknown, io: 'input' | 'output'): unknown {
   return out;
 }
 
-/** A Fastify route schema for @fastify/swagger, from one RouteDoc (documentation only: nothing validates with it). */
-export function routeSchema(key: string, doc: RouteDoc): FastifySchema & Record<string, unknown> {
-  const response: Record<string, unknown> = {
-    [doc.ok.status]: doc.ok.contentType
-      ? { description: doc.ok.description, content: { [doc.ok.contentType]: { schema: { type: 'string', format: 'binary' } } } }
-      : doc.ok.schema
-        ? { description: doc.ok.description, ...jsonSchema(doc.ok.schema, 'output') }
-        : { description: doc.ok.description, type: 'null' },
-  };
+const codes = Object.keys(ERROR_STATUS) as [ErrorCode, ...ErrorCode[]];
+/** The one error shape; `only` narrows `error.code` to what the operation can answer with that status. */
+const errorBody = (only: readonly ErrorCode[] = codes) =>
+  z.object({
+    error: z.object({
+      code: z.enum(only as [ErrorCode, ...ErrorCode[]]),
+      message: z.string().describe('a sentence a person can read'),
+      details: z.unknown().optional(),
+    }),
+  });
+
+const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** Every refusal an operation can answer with: its own, plus those its access and inputs imply. */
+function refusalsOf(method: string, schema: FastifySchema, route: RouteOptions): ErrorCode[] {
+  const out = new Set<ErrorCode>();
+  const access = route.config?.access ?? 'public';
+  const changes = STATE_CHANGING.has(method);
+  // A body that is not JSON is refused even where the route reads none.
+  if (schema.params || schema.querystring || schema.body || changes) out.add('VALIDATION_FAILED');
+  if (access !== 'public') out.add('UNAUTHENTICATED');
+  if (access === 'admin') out.add('FORBIDDEN');
+  if (changes) out.add('CSRF_FAILED');
+  for (const c of route.config?.refusals ?? []) out.add(c);
+  return [...out];
+}
+
+const isZod = (s: unknown): s is z.ZodType => s instanceof z.ZodType;
+
+/**
+ * The OpenAPI operation of one /api route, from the zod schemas it declares: request parts as
+ * input, answers as output (a 204 declares `z.undefined()`, a file `fileResponse(contentType)`), plus
+ * one error answer per status.
+ */
+function operation(method: string, url: string, schema: FastifySchema, route: RouteOptions): Record<string, unknown> {
+  const { params, querystring, body, response: declared, ...words } = schema as FastifySchema & Record<string, unknown>;
+  const response: Record<string, unknown> = {};
+  for (const [status, s] of Object.entries((declared ?? {}) as Record<string, unknown>)) {
+    if (!isZod(s)) continue;
+    const file = fileContentType(s);
+    const body = file
+      ? { content: { [file]: { schema: { type: 'string', format: 'binary' } } } }
+      : status === '204'
+        ? { type: 'null' }
+        : jsonSchema(s, 'output');
+    response[status] = { ...body, description: s.description ?? 'OK' };
+  }
   const byStatus = new Map<number, ErrorCode[]>();
-  for (const code of errorsOf(key, doc)) byStatus.set(ERROR_STATUS[code], [...(byStatus.get(ERROR_STATUS[code]) ?? []), code]);
+  for (const code of refusalsOf(method, schema, route)) byStatus.set(ERROR_STATUS[code], [...(byStatus.get(ERROR_STATUS[code]) ?? []), code]);
   for (const [status, codes] of [...byStatus].sort(([a], [b]) => a - b)) {
-    response[status] = {
-      description: codes.map((c) => `\`${c}\`: ${ERROR_MESSAGES[c]}`).join(' '),
-      ...jsonSchema(errorBodyDoc(codes), 'output'),
-    };
+    response[status] = { description: codes.map((c) => `\`${c}\`: ${ERROR_MESSAGES[c]}`).join(' '), ...jsonSchema(errorBody(codes), 'output') };
   }
   return {
-    summary: doc.summary,
-    ...(doc.description ? { description: doc.description } : {}),
-    tags: [doc.tag],
-    operationId: operationId(key),
-    ...(doc.access === 'public' ? {} : { security: [{ bearerAuth: [] }, { cookieAuth: [] }] }),
-    ...(doc.params ? { params: jsonSchema(doc.params, 'input') } : {}),
-    ...(doc.query ? { querystring: jsonSchema(doc.query, 'input') } : {}),
-    ...(doc.body ? { body: jsonSchema(doc.body, 'input') } : {}),
+    ...words,
+    operationId: operationId(`${method} ${url}`),
+    ...(route.config?.access === 'public' ? {} : { security: [{ bearerAuth: [] }, { cookieAuth: [] }] }),
+    ...(isZod(params) ? { params: jsonSchema(params, 'input') } : {}),
+    ...(isZod(querystring) ? { querystring: jsonSchema(querystring, 'input') } : {}),
+    ...(isZod(body) ? { body: jsonSchema(body, 'input') } : {}),
     response,
   };
 }
@@ -84,7 +117,8 @@ function operationId(key: string): string {
 
 /**
  * The OpenAPI 3 document at /docs/json (and the UI at /docs), built from the routes as Fastify
- * registers them: every /api route gets the schemas API_ROUTES gives it, anything else is hidden.
+ * registers them: every /api route is documented by what it declares (`schema` with zod parts,
+ * `tags` and `summary`; `config.access` and `config.refusals`), anything else is hidden.
  * Must be installed before the routes.
  */
 export async function openApiDocs(app: FastifyInstance): Promise<void> {
@@ -111,15 +145,16 @@ export async function openApiDocs(app: FastifyInstance): Promise<void> {
           cookieAuth: { type: 'apiKey', in: 'cookie', name: 'tc_session' },
         },
       },
-      tags: ['Health', 'Accounts', 'Catalogue', 'Waiting room', 'Seats and orders', 'Admin'].map((name) => ({ name })),
+      tags: TAGS.map((name) => ({ name })),
     },
     transform: ({ schema, url, route }) => {
       if (!url.startsWith('/api/')) return { schema: { ...schema, hide: true } as FastifySchema, url };
-      const methods = Array.isArray(route.method) ? route.method : [route.method];
-      const key = `${methods[0]} ${url}`;
-      const doc = API_ROUTES[key];
-      if (!doc) return { schema: { ...schema, tags: [UNDOCUMENTED_TAG], summary: `${key} is missing from api-docs.ts` } as FastifySchema, url };
-      return { schema: routeSchema(key, doc), url };
+      const method = (Array.isArray(route.method) ? route.method : [route.method])[0]!;
+      const words = (schema ?? {}) as FastifySchema & { summary?: string; tags?: string[] };
+      if (!words.summary || !words.tags?.length || !route.config?.access) {
+        return { schema: { tags: [UNDOCUMENTED_TAG], summary: `${method} ${url} declares no summary, tags or config.access` } as FastifySchema, url };
+      }
+      return { schema: operation(method, url, schema, route) as FastifySchema, url };
     },
   });
   await app.register(swaggerUi, {
