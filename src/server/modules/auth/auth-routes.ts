@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { LoginRequest, PasswordResetConfirmRequest, PasswordResetRequest, SignupRequest } from '../../../shared/api.js';
+import { LoginRequest, PasswordResetConfirmRequest, PasswordResetRequest, SignupRequest, UpdateMeRequest } from '../../../shared/api.js';
 import { rateLimit, type LimiterFactory } from '../../platform/rate-limits.js';
 import { parse } from '../../platform/validation.js';
 import { setSessionCookie, type AuthGuards } from './auth-context.js';
@@ -44,6 +44,13 @@ export function authRoutes(app: FastifyInstance, auth: AuthService, guards: Auth
   });
 
   app.get('/api/me', async (req) => ({ user: await guards.requireUser(req) }));
+
+  app.patch('/api/me', async (req, reply) => {
+    const user = await guards.requireUser(req);
+    const { locale } = parse(UpdateMeRequest, req.body);
+    await auth.setLocale(user.id, locale);
+    return reply.status(204).send();
+  });
 
   app.post('/api/auth/password-reset', async (req, reply) => {
     const { email } = parse(PasswordResetRequest, req.body);

@@ -1,3 +1,4 @@
+import type { Locale } from '../../../shared/api.js';
 import type { Clock } from '../../platform/clock.js';
 import type { Database } from '../../platform/database.js';
 import { ticketPdf } from '../orders/ticket-pdf.js';
@@ -84,14 +85,14 @@ export class MailService {
         if (!sheet) throw new NotReady(`order ${orderId} has no paid tickets`);
         const pdf = await ticketPdf(sheet);
         return {
-          mail: orderPaidMail(sheet, this.url(`/orders/${orderId}`)),
-          attachments: [{ filename: ORDER_PAID_MESSAGES.attachment(orderId), content: pdf, contentType: 'application/pdf' }],
+          mail: orderPaidMail(sheet, this.url(`/orders/${orderId}`), sheet.buyerLocale),
+          attachments: [{ filename: ORDER_PAID_MESSAGES[sheet.buyerLocale].attachment(orderId), content: pdf, contentType: 'application/pdf' }],
         };
       }
       case 'order-refunded': {
         const orderId = String(p.orderId);
-        const { rows } = await this.db.query<{ buyer_name: string; title: string; starts_at: Date; time_zone: string; total: number; currency: string }>(
-          `SELECT u.name AS buyer_name, e.title, sh.starts_at, v.time_zone, o.total, o.currency
+        const { rows } = await this.db.query<{ buyer_name: string; locale: Locale; title: string; starts_at: Date; time_zone: string; total: number; currency: string }>(
+          `SELECT u.name AS buyer_name, u.locale, e.title, sh.starts_at, v.time_zone, o.total, o.currency
              FROM orders o JOIN users u ON u.id = o.user_id JOIN shows sh ON sh.id = o.show_id
              JOIN events e ON e.id = sh.event_id JOIN venues v ON v.id = sh.venue_id
             WHERE o.id = $1`,
@@ -103,13 +104,14 @@ export class MailService {
           mail: orderRefundedMail(
             { orderId, buyerName: o.buyer_name, eventTitle: o.title, startsAt: o.starts_at, timeZone: o.time_zone, total: o.total, currency: o.currency },
             this.url(`/orders/${orderId}`),
+            o.locale,
           ),
         };
       }
       case 'waitlist-offer': {
         const showId = String(p.showId);
-        const { rows } = await this.db.query<{ buyer_name: string; title: string; venue_name: string; starts_at: Date; time_zone: string }>(
-          `SELECT u.name AS buyer_name, e.title, v.name AS venue_name, sh.starts_at, v.time_zone
+        const { rows } = await this.db.query<{ buyer_name: string; locale: Locale; title: string; venue_name: string; starts_at: Date; time_zone: string }>(
+          `SELECT u.name AS buyer_name, u.locale, e.title, v.name AS venue_name, sh.starts_at, v.time_zone
              FROM shows sh JOIN events e ON e.id = sh.event_id JOIN venues v ON v.id = sh.venue_id, users u
             WHERE sh.id = $1 AND u.id = $2`,
           [showId, String(p.userId)],
@@ -121,13 +123,14 @@ export class MailService {
           mail: waitlistOfferMail(
             { buyerName: o.buyer_name, eventTitle: o.title, venueName: o.venue_name, startsAt: o.starts_at, timeZone: o.time_zone, places, expiresAt: new Date(String(p.expiresAt)) },
             this.url(`/shows/${showId}`),
+            o.locale,
           ),
         };
       }
       case 'password-reset': {
-        const { rows } = await this.db.query<{ name: string }>(`SELECT name FROM users WHERE id = $1`, [String(p.userId)]);
+        const { rows } = await this.db.query<{ name: string; locale: Locale }>(`SELECT name, locale FROM users WHERE id = $1`, [String(p.userId)]);
         const name = rows[0]?.name ?? '';
-        return { mail: passwordResetMail(name, this.url(`/reset-password?token=${encodeURIComponent(String(p.token))}`), Number(p.validMinutes)) };
+        return { mail: passwordResetMail(name, this.url(`/reset-password?token=${encodeURIComponent(String(p.token))}`), Number(p.validMinutes), rows[0]?.locale) };
       }
     }
   }

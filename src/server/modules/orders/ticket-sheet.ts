@@ -1,3 +1,4 @@
+import type { Locale } from '../../../shared/api.js';
 import type { Queryable } from '../../platform/database.js';
 
 /** What a paid order's tickets say, read from the database (for tickets.pdf and the confirmation email). */
@@ -5,6 +6,8 @@ export interface TicketSheet {
   orderId: string;
   buyerName: string;
   buyerEmail: string;
+  /** The language the buyer reads the PDF and emails in. */
+  buyerLocale: Locale;
   eventTitle: string;
   artist: string;
   venueName: string;
@@ -21,6 +24,7 @@ interface SheetRow {
   order_id: string;
   buyer_name: string;
   buyer_email: string;
+  buyer_locale: Locale;
   event_title: string;
   artist: string;
   venue_name: string;
@@ -38,7 +42,7 @@ interface SheetRow {
  */
 export async function readTicketSheet(q: Queryable, orderId: string, userId: string | null = null): Promise<TicketSheet | null> {
   const { rows } = await q.query<SheetRow>(
-    `SELECT o.id AS order_id, u.name AS buyer_name, u.email AS buyer_email, e.title AS event_title, e.artist,
+    `SELECT o.id AS order_id, u.name AS buyer_name, u.email AS buyer_email, u.locale AS buyer_locale, e.title AS event_title, e.artist,
             v.name AS venue_name, v.city AS venue_city, v.address AS venue_address, v.time_zone, sh.starts_at,
             o.total, o.currency
        FROM orders o
@@ -65,6 +69,7 @@ export async function readTicketSheet(q: Queryable, orderId: string, userId: str
     orderId: o.order_id,
     buyerName: o.buyer_name,
     buyerEmail: o.buyer_email,
+    buyerLocale: o.buyer_locale,
     eventTitle: o.event_title,
     artist: o.artist,
     venueName: o.venue_name,

@@ -30,6 +30,7 @@ import {
   SignupRequest,
   StatsHistoryQuery,
   UpdateEventRequest,
+  UpdateMeRequest,
   UpdateShowRequest,
 } from '../../../shared/api.js';
 import type { ErrorCode } from '../../../shared/errors.js';
@@ -135,6 +136,13 @@ export const API_ROUTES: Record<string, RouteDoc> = {
     summary: 'The logged-in account',
     access: 'user',
     ok: { status: 200, description: 'The account', schema: z.object({ user: UserDoc }) },
+  },
+  'PATCH /api/me': {
+    tag: 'Accounts',
+    summary: "Set the account's language (`en` or `zh-TW`): its emails and ticket PDFs are written in it",
+    access: 'user',
+    body: UpdateMeRequest,
+    ok: { status: 204, description: 'Language saved' },
   },
 
   'GET /api/events': {
