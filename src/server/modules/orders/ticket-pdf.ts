@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import * as fontkit from 'fontkit';
 import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
 import type { Locale } from '../../../shared/api.js';
@@ -43,18 +44,24 @@ export const TICKET_PDF_MESSAGES: Record<Locale, typeof en> = {
   },
 };
 
+type Font = ReturnType<typeof fontkit.create>;
 /**
  * Noto Sans Hant (OFL, from @embedpdf/fonts-tc): the standard PDF fonts have no Chinese glyphs, and
- * event names, venues and buyers may be Chinese in either language. Read once, on the first PDF.
+ * event names, venues and buyers may be Chinese in either language. Opened once, on the first PDF,
+ * and the same fontkit fonts reused by every document (reopening the 5 MB fonts per PDF costs ~1 s).
  */
-let fonts: { regular: Buffer; bold: Buffer } | undefined;
-function cjkFonts(): { regular: Buffer; bold: Buffer } {
+let fonts: { regular: Font; bold: Font } | undefined;
+function cjkFonts(): { regular: Font; bold: Font } {
   if (!fonts) {
     const dir = join(dirname(createRequire(import.meta.url).resolve('@embedpdf/fonts-tc')), '..', 'fonts');
-    fonts = { regular: readFileSync(join(dir, 'NotoSansHant-Regular.otf')), bold: readFileSync(join(dir, 'NotoSansHant-Bold.otf')) };
+    const open = (file: string) => fontkit.create(readFileSync(join(dir, file)));
+    fonts = { regular: open('NotoSansHant-Regular.otf'), bold: open('NotoSansHant-Bold.otf') };
   }
   return fonts;
 }
+
+/** pdfkit takes an opened fontkit font as a font source (it checks for `layout`), though its types only list files and bytes. */
+const asFontSource = (f: Font) => f as unknown as PDFKit.Mixins.PDFFontSource;
 
 /**
  * One A5 page per ticket, in the buyer's language: its QR code (the ticket code check-in reads),
@@ -66,8 +73,8 @@ export async function ticketPdf(sheet: TicketSheet, locale: Locale = sheet.buyer
   const qrs = await Promise.all(sheet.tickets.map((t) => QRCode.toBuffer(t.code, { errorCorrectionLevel: 'M', margin: 1, width: 300 })));
   const doc = new PDFDocument({ size: 'A5', margin: 36, autoFirstPage: false, info: { Title: m.title(sheet.eventTitle), Author: 'TicketClub' } });
   const { regular, bold } = cjkFonts();
-  doc.registerFont('Text', regular);
-  doc.registerFont('Text-Bold', bold);
+  doc.registerFont('Text', asFontSource(regular));
+  doc.registerFont('Text-Bold', asFontSource(bold));
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));
   const done = new Promise<Buffer>((resolve, reject) => {
