@@ -27,6 +27,9 @@ import { TestPaymentProvider } from './modules/payments/test-payment-provider.js
 import { DrawStore } from './modules/queue/draw.js';
 import { queueModule } from './modules/queue/index.js';
 import { QueueService } from './modules/queue/queue-service.js';
+import { RefundService } from './modules/orders/refunds.js';
+import { waitlistModule } from './modules/waitlist/index.js';
+import { WaitlistService } from './modules/waitlist/waitlist-service.js';
 import type { QueueStore } from './modules/queue/queue-store.js';
 import { seatsModule } from './modules/seats/index.js';
 import { ownedSeatCounter, SeatsService } from './modules/seats/seats-service.js';
@@ -38,7 +41,7 @@ import { Jobs } from './platform/jobs.js';
 import type { LimiterFactory } from './platform/rate-limits.js';
 import type { TestHooks } from './platform/test-hooks.js';
 import { serveWeb } from './platform/web.js';
-import { answerFrameworkError, installOps, withLogRedaction } from './platform/ops/index.js';
+import { answerFrameworkError, installOps, OneLinePerRequest, withLogRedaction } from './platform/ops/index.js';
 import type { HealthOptions } from './platform/ops/health.js';
 import { socketIoRealtime, type IoServer } from './platform/realtime.js';
 
@@ -78,6 +81,8 @@ export interface TicketClub {
     mail: MailService | null;
     /** The emails other modules ask for (waitlist offers, refunds). */
     notices: NoticesService;
+    waitlist: WaitlistService;
+    refunds: RefundService;
   };
   /** Starts the background jobs (sweeps, presence heartbeats, status updates). */
   startJobs(): void;
@@ -92,6 +97,7 @@ export async function buildApp(deps: AppDeps): Promise<TicketClub> {
   const hooks = deps.testHooks ?? {};
   const app = Fastify({
     logger: withLogRedaction(deps.logger),
+    logController: new OneLinePerRequest(),
     bodyLimit: 256 * 1024,
     trustProxy: config.TRUST_PROXY,
     genReqId: () => crypto.randomUUID(),
@@ -121,6 +127,7 @@ export async function buildApp(deps: AppDeps): Promise<TicketClub> {
     waitingRooms: deps.queueStore,
     sessions: { cookieName: SESSION_COOKIE, sentByCookie: (req) => tokenOf(req)?.via === 'cookie' },
     healthProbe: async () => {
+      // The only statement about the connection rather than a table: it asks whether the database answers.
       await db.query('SELECT 1');
       await deps.queueStore.counts('00000000-0000-0000-0000-000000000000');
     },
@@ -148,13 +155,20 @@ export async function buildApp(deps: AppDeps): Promise<TicketClub> {
   });
   const seats = new SeatsService(db, clock, ops.metrics.countingSeatHolds(realtime), queue, hooks);
   const payments = new TestPaymentProvider(db);
+  // The sale's emails (waitlist offers, refunds) are outbox messages, enqueued in the sale's own transactions.
+  const notices = new NoticesService(db, clock);
+  const onError = (err: unknown, what: string) => app.log.error({ err }, what);
+  const waitlist = new WaitlistService(db, clock, catalogue, queue, seats, realtime, notices, { onError });
+  // Places that come back go to the waitlist at once (the waitlist job is the safety net).
+  const onPlacesBack = (showId: string) => void waitlist.offerFor(showId).catch((err) => onError(err, `waitlist offers of ${showId}`));
+  const refunds = new RefundService(db, clock, realtime, payments, notices, { onPlacesBack, onError });
   const orders = new OrdersService(
     db,
     clock,
     realtime,
     queue,
     payments,
-    { onPaid: ops.metrics.ticketsSold, onError: (err, what) => app.log.error({ err }, what) },
+    { onPaid: ops.metrics.ticketsSold, onPlacesBack, onError },
     hooks,
   );
   // An admission that ended without a purchase: its holds and pending orders go, in one transaction.
@@ -162,7 +176,6 @@ export async function buildApp(deps: AppDeps): Promise<TicketClub> {
   const mail = deps.mailTransport
     ? new MailService(db, clock, deps.mailTransport, { from: config.MAIL_FROM, publicUrl: config.publicUrl, onError: (err, what) => app.log.error({ err }, what) })
     : null;
-  const notices = new NoticesService(db, clock);
 
   // The modules: each registers its routes, socket handlers and jobs.
   const { limiters } = deps;
@@ -172,14 +185,15 @@ export async function buildApp(deps: AppDeps): Promise<TicketClub> {
   await app.register(queueModule, { queue, guards, io, jobs, limiters, config, now: () => clock.now(), hooks });
   await app.register(adminModule, { admin, checkin: new CheckinService(db, clock), exports: new ExportsService(db), catalogue, auth, queue, guards, clock, io, jobs, loadTestApi: config.ENABLE_LOAD_TEST_API });
   await app.register(seatsModule, { seats, guards, io, showExists: (showId) => catalogue.rules(showId) });
-  await app.register(ordersModule, { orders, guards, jobs });
+  await app.register(ordersModule, { orders, refunds, guards, jobs, showExists: (showId) => catalogue.rules(showId) });
+  await app.register(waitlistModule, { waitlist, guards, jobs });
   await app.register(mailModule, { db, guards, jobs, mail, transport: deps.mailTransport?.kind ?? null });
   await serveWeb(app, config.WEB_DIST, { demo: config.demoData, currency: 'TWD', defaultTimeZone: config.DEFAULT_TIME_ZONE });
 
   return {
     app,
     io,
-    services: { auth, catalogue, admin, queue, seats, orders, payments, mail, notices },
+    services: { auth, catalogue, admin, queue, seats, orders, payments, mail, notices, waitlist, refunds },
     startJobs: () => jobs.start(),
     async close() {
       ops.drain(); // health 503, responses close their connection: the server can close

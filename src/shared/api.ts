@@ -118,9 +118,12 @@ export interface EventDetail extends Omit<EventSummary, 'firstShowAt' | 'firstSh
   description: string;
   shows: ShowSummary[];
 }
+/** `standing`: general admission, `seatCount` places with no row or number (docs/selling.md). */
+export type AreaKind = 'seated' | 'standing';
 export interface AreaSummary {
   id: string;
   name: string;
+  kind: AreaKind;
   price: number;
   currency: string;
   seatCount: number;
@@ -144,6 +147,32 @@ export const TimeZoneName = str()
   .max(64)
   .refine(isTimeZone, 'must be an IANA time zone such as Asia/Taipei');
 
+/** A wheelchair place of a seated area, by its row and number. */
+const SeatPosition = z.strictObject({ row: z.number().int().min(1).max(200), number: z.number().int().min(1).max(200) });
+/** The most places a standing area may have. */
+export const MAX_STANDING_CAPACITY = 20_000;
+const SeatedArea = z
+  .strictObject({
+    name: text(40).min(1),
+    kind: z.literal('seated').default('seated'),
+    rows: z.number().int().min(1).max(200),
+    seatsPerRow: z.number().int().min(1).max(200),
+    accessibleSeats: z.array(SeatPosition).max(1000).default([]),
+  })
+  .refine((a) => a.accessibleSeats.every((s) => s.row <= a.rows && s.number <= a.seatsPerRow), {
+    message: 'accessible seats must be in the grid',
+    path: ['accessibleSeats'],
+  });
+const StandingArea = z.strictObject({
+  name: text(40).min(1),
+  kind: z.literal('standing'),
+  capacity: z.number().int().min(1).max(MAX_STANDING_CAPACITY),
+});
+/** What a new area is: a seated grid, or a standing floor of `capacity` places. */
+export const AreaInput = z.union([StandingArea, SeatedArea]);
+export type AreaInput = z.infer<typeof AreaInput>;
+const placesOf = (a: AreaInput): number => (a.kind === 'standing' ? a.capacity : a.rows * a.seatsPerRow);
+
 export const CreateVenueRequest = z.strictObject({
   name: text(120).min(1),
   city: text(80).min(1),
@@ -151,17 +180,11 @@ export const CreateVenueRequest = z.strictObject({
   /** Unset: the server's DEFAULT_TIME_ZONE. */
   timeZone: TimeZoneName.optional(),
   areas: z
-    .array(
-      z.strictObject({
-        name: text(40).min(1),
-        rows: z.number().int().min(1).max(200),
-        seatsPerRow: z.number().int().min(1).max(200),
-      }),
-    )
+    .array(AreaInput)
     .min(1)
     .max(100)
     .refine((a) => new Set(a.map((x) => x.name.toLowerCase())).size === a.length, 'area names must differ')
-    .refine((a) => a.reduce((n, x) => n + x.rows * x.seatsPerRow, 0) <= 200_000, 'at most 200,000 seats'),
+    .refine((a) => a.reduce((n, x) => n + placesOf(x), 0) <= 200_000, 'at most 200,000 seats'),
 });
 export type CreateVenueRequest = z.infer<typeof CreateVenueRequest>;
 
@@ -301,10 +324,53 @@ export const OrderParams = z.strictObject({ orderId: Id });
 export interface Seat {
   id: string;
   areaId: string;
-  row: number;
-  number: number;
+  /** Null for a standing place. */
+  row: number | null;
+  number: number | null;
   status: 'available' | 'selected' | 'locked' | 'sold';
   mine: boolean;
+  /** A wheelchair place (marked per venue). */
+  accessible: boolean;
+}
+
+export const AreaParams = z.strictObject({ showId: Id, areaId: Id });
+/** POST /api/shows/:showId/areas/:areaId/hold: that many places at once, all or none. */
+export const AreaHoldRequest = z.strictObject({ quantity: z.number().int().min(1).max(20) });
+export type AreaHoldRequest = z.infer<typeof AreaHoldRequest>;
+
+// ---- Waitlist (a sold-out show)
+export const WaitlistRequest = z.strictObject({ quantity: z.number().int().min(1).max(20) });
+export type WaitlistRequest = z.infer<typeof WaitlistRequest>;
+/** waiting -> offered (places held for the fan) -> purchased, or lapsed (they went to the next). */
+export type WaitlistState = 'waiting' | 'offered' | 'purchased' | 'lapsed';
+export interface WaitlistEntry {
+  /** 1 for the first waiting entry; null once offered or done. */
+  position: number | null;
+  quantity: number;
+  state: WaitlistState;
+  joinedAt: string;
+  /** While offered: until when the places are held. */
+  offerExpiresAt: string | null;
+}
+/** The console's view of one entry. */
+export interface AdminWaitlistEntry extends WaitlistEntry {
+  userId: string;
+  name: string;
+  email: string;
+}
+/** The console's list of a show's orders (where refunds are made). */
+export interface AdminOrderSummary {
+  id: string;
+  status: Order['status'];
+  userId: string;
+  name: string;
+  email: string;
+  total: number;
+  currency: string;
+  createdAt: string;
+  paidAt: string | null;
+  refundedAt: string | null;
+  seats: number;
 }
 
 export const CheckoutRequest = z.strictObject({
@@ -326,8 +392,9 @@ export type PayRequest = z.infer<typeof PayRequest>;
 export interface OrderItem {
   seatId: string;
   areaName: string;
-  row: number;
-  number: number;
+  /** Null for a standing place. */
+  row: number | null;
+  number: number | null;
   price: number;
 }
 export interface Ticket {
@@ -336,19 +403,20 @@ export interface Ticket {
   code: string;
   showId?: string;
   areaName?: string;
-  row?: number;
-  number?: number;
+  row?: number | null;
+  number?: number | null;
   checkedInAt?: string | null;
 }
 export interface Order {
   id: string;
-  status: 'pending' | 'paid' | 'cancelled' | 'expired';
+  status: 'pending' | 'paid' | 'cancelled' | 'expired' | 'refunded';
   showId: string;
   total: number;
   currency: string;
   expiresAt: string;
   createdAt: string;
   paidAt: string | null;
+  refundedAt: string | null;
   items: OrderItem[];
   tickets: Ticket[];
   /** For display: what the order is for. */

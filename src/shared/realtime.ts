@@ -29,6 +29,13 @@ export interface QueueAdmittedEvent {
   expiresAt: string;
 }
 
+/** Places that came back, held for a waitlisted fan until expiresAt (they are also admitted). */
+export interface WaitlistOfferEvent {
+  showId: string;
+  seatIds: string[];
+  expiresAt: string;
+}
+
 export interface QueueEndedEvent {
   showId: string;
   reason: EndReason;
@@ -81,5 +88,6 @@ export interface ServerToClientEvents {
   'queue:admitted': (e: QueueAdmittedEvent) => void;
   'queue:ended': (e: QueueEndedEvent) => void;
   'seat:update': (e: SeatUpdateEvent) => void;
+  'waitlist:offer': (e: WaitlistOfferEvent) => void;
   'stats:update': (e: ShowStatsEvent) => void;
 }

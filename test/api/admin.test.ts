@@ -218,8 +218,8 @@ describeOnEachDatabase('admin (%s)', (kind) => {
         venue: { id: venue.id, name: 'Admin Arena', city: 'Taichung' },
       });
       expect(res.body.show.areas).toEqual([
-        { id: venue.areas[0]!.id, name: 'Front', price: 1500, currency: 'TWD', seatCount: 6, availableCount: 6 },
-        { id: venue.areas[1]!.id, name: 'Back', price: 1000, currency: 'TWD', seatCount: 6, availableCount: 6 },
+        { id: venue.areas[0]!.id, name: 'Front', kind: 'seated', price: 1500, currency: 'TWD', seatCount: 6, availableCount: 6 },
+        { id: venue.areas[1]!.id, name: 'Back', kind: 'seated', price: 1000, currency: 'TWD', seatCount: 6, availableCount: 6 },
       ]);
       const pub = await call(app, 'GET', `/api/shows/${res.body.show.id}`);
       expect(pub.body.show).toMatchObject({ id: res.body.show.id, pageCapacity: 100, purchaseWindowSeconds: 600, maxTicketsPerAccount: 4 });
@@ -251,7 +251,7 @@ describeOnEachDatabase('admin (%s)', (kind) => {
       const res = await post('/api/admin/shows', showBody({ prices: [{ areaId: venue.areas[1]!.id, price: 0 }] }));
       expect(res.status).toBe(201);
       expect(await count(`SELECT count(*)::int AS n FROM show_seats WHERE show_id = $1`, [res.body.show.id])).toBe(6);
-      expect(res.body.show.areas).toEqual([{ id: venue.areas[1]!.id, name: 'Back', price: 0, currency: 'TWD', seatCount: 6, availableCount: 6 }]);
+      expect(res.body.show.areas).toEqual([{ id: venue.areas[1]!.id, name: 'Back', kind: 'seated', price: 0, currency: 'TWD', seatCount: 6, availableCount: 6 }]);
     });
 
     it.each([

@@ -110,7 +110,7 @@ describe('socket event errors', () => {
   type Logged = { level: number; msg: string; reqId?: string; event?: string; socketId?: string; err?: { message?: string } };
 
   it.each([
-    ['queue:watch', () => vi.spyOn(app.ticketClub.services.queue, 'statuses')],
+    ['queue:watch', () => vi.spyOn(app.ticketClub.services.queue, 'look')],
     ['show:watch', () => vi.spyOn(app.ticketClub.services.catalogue, 'rules')],
     ['stats:watch', () => vi.spyOn(app.ticketClub.services.queue, 'stats')],
   ] as const)('when the %s handler fails with an unknown error, then the client is acked INTERNAL with nothing more and the error is logged with a request id', async (event, spyOn) => {

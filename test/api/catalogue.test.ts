@@ -305,8 +305,8 @@ describeOnEachDatabase('catalogue (%s)', (kind) => {
         venue: { id: venue.id, name: 'Catalogue Hall', city: 'Kaohsiung', timeZone: 'UTC' },
       });
       expect(s.areas).toEqual([
-        { id: venue.areas[0]!.id, name: 'Floor', price: 2800, currency: 'TWD', seatCount: 6, availableCount: 6 },
-        { id: venue.areas[1]!.id, name: 'Balcony', price: 1200, currency: 'TWD', seatCount: 4, availableCount: 4 },
+        { id: venue.areas[0]!.id, name: 'Floor', kind: 'seated', price: 2800, currency: 'TWD', seatCount: 6, availableCount: 6 },
+        { id: venue.areas[1]!.id, name: 'Balcony', kind: 'seated', price: 1200, currency: 'TWD', seatCount: 4, availableCount: 4 },
       ]);
     });
 

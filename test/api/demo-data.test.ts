@@ -54,7 +54,7 @@ describeOnEachDatabase('demo data (%s)', (kind) => {
     }
   });
 
-  it('when loaded, then the one venue has 9 areas of 9 rows by 9 seats (81 each)', async () => {
+  it('when loaded, then the one venue has 9 seated areas of 9 rows by 9 seats (81 each) and a standing floor of 300', async () => {
     const { rows } = await h.db.query<{ venues: number; areas: number; seats: number; min_seats: number; max_seats: number }>(
       `SELECT (SELECT count(*) FROM venues)::int AS venues, count(*)::int AS areas,
               sum(n)::int AS seats, min(n)::int AS min_seats, max(n)::int AS max_seats
@@ -62,15 +62,25 @@ describeOnEachDatabase('demo data (%s)', (kind) => {
                 WHERE a.rows = 9 AND a.seats_per_row = 9 GROUP BY a.id) x`,
     );
     expect(rows[0]).toEqual({ venues: 1, areas: 9, seats: 729, min_seats: 81, max_seats: 81 });
-    expect(Number((await h.db.query<{ n: number }>('SELECT count(*)::int AS n FROM areas')).rows[0]!.n)).toBe(9);
+    const { rows: standing } = await h.db.query<{ kind: string; capacity: number; places: number }>(
+      `SELECT a.kind, a.capacity, (SELECT count(*)::int FROM seats s WHERE s.area_id = a.id) AS places FROM areas a WHERE a.kind = 'standing'`,
+    );
+    expect(standing).toEqual([{ kind: 'standing', capacity: 300, places: 300 }]);
+    expect(Number((await h.db.query<{ n: number }>('SELECT count(*)::int AS n FROM areas')).rows[0]!.n)).toBe(10);
   });
 
-  it('when a show is read, then its 9 areas cost 3000, 2000 and 1000 TWD (three each), all 81 seats available', async () => {
+  it('when loaded, then the ground floor has wheelchair places marked, two per block', async () => {
+    const { rows } = await h.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM seats WHERE accessible`);
+    expect(rows[0]!.n).toBe(6);
+  });
+
+  it('when a show is read, then its 9 seated areas cost 3000, 2000 and 1000 TWD (three each), all 81 seats available, and standing 1800', async () => {
     const upcoming = shows.find((s) => s.status === 'on_sale')!;
     const show = (await call(app, 'GET', `/api/shows/${upcoming.id}`)).body.show;
-    expect(show.areas).toHaveLength(9);
-    expect(show.areas.map((a: { price: number }) => a.price)).toEqual([3000, 3000, 3000, 2000, 2000, 2000, 1000, 1000, 1000]);
-    for (const a of show.areas) expect(a).toMatchObject({ currency: 'TWD', seatCount: 81, availableCount: 81 });
+    expect(show.areas).toHaveLength(10);
+    expect(show.areas.map((a: { price: number }) => a.price)).toEqual([3000, 3000, 3000, 2000, 2000, 2000, 1000, 1000, 1000, 1800]);
+    for (const a of show.areas.slice(0, 9)) expect(a).toMatchObject({ kind: 'seated', currency: 'TWD', seatCount: 81, availableCount: 81 });
+    expect(show.areas[9]).toMatchObject({ name: 'Standing floor', kind: 'standing', seatCount: 300, availableCount: 300 });
     expect(show).toMatchObject({ purchaseWindowSeconds: 600, maxTicketsPerAccount: 4 });
   });
 
@@ -79,7 +89,7 @@ describeOnEachDatabase('demo data (%s)', (kind) => {
       `SELECT count(*)::int AS shows, min(n)::int AS min, max(n)::int AS max
          FROM (SELECT show_id, count(*) AS n FROM show_seats GROUP BY show_id) x`,
     );
-    expect(rows[0]).toEqual({ shows: 11, min: 729, max: 729 });
+    expect(rows[0]).toEqual({ shows: 11, min: 1029, max: 1029 });
   });
 
   it('when loaded, then at least one show is scheduled, one has ended and most are on sale', () => {

@@ -439,7 +439,13 @@ describe('logs', () => {
 
     // Every line about a request carries its id; the 500 names it and the cause, the answer does not.
     const requestLines = parsed.filter((l) => ['incoming request', 'request completed', 'unhandled error'].includes(l.msg));
-    expect(requestLines.length).toBeGreaterThan(10);
+    expect(requestLines.length).toBeGreaterThan(8);
+    // One line per request, written when it is answered, with what it was and how it ended.
+    expect(parsed.filter((l) => l.msg === 'incoming request')).toEqual([]);
+    const completed = parsed.filter((l) => l.msg === 'request completed');
+    expect(completed.length).toBe(8); // the eight calls above
+    for (const l of completed) expect(l).toMatchObject({ req: { method: expect.any(String), url: expect.any(String) }, res: { statusCode: expect.any(Number) }, responseTime: expect.any(Number) });
+    expect(completed.find((l) => l.res.statusCode === 500)?.reqId).toBe(failed.headers['x-request-id']);
     for (const l of requestLines) expect(typeof l.reqId, JSON.stringify(l)).toBe('string');
     const crash = parsed.find((l) => l.msg === 'unhandled error')!;
     expect(crash.level).toBe(50);

@@ -88,6 +88,8 @@ describe('no NUL in any request string', () => {
       'POST /api/auth/password-reset': { email: 'nul@example.com' },
       'POST /api/auth/password-reset/confirm': { token: 'a'.repeat(43), password: 'password123' },
       'POST /api/shows/:showId/checkout': { seatIds: [fixture.seatId] },
+      'POST /api/shows/:showId/areas/:areaId/hold': { quantity: 1 },
+      'POST /api/shows/:showId/waitlist': { quantity: 1 },
       'POST /api/orders/:orderId/pay': { method: 'card', card: { ...GOOD_CARD } },
       'POST /api/admin/venues': { name: 'Hall', city: 'Taipei', address: 'Road 1', timeZone: 'Asia/Taipei', areas: [{ name: 'A', rows: 1, seatsPerRow: 2 }] },
       'PATCH /api/admin/venues/:venueId': { name: 'Hall', city: 'Taipei', address: 'Road 1', timeZone: 'Asia/Taipei' },

@@ -413,6 +413,39 @@ describeOnEachStore('queue store contract (%s)', (name) => {
     expect(own.changes.admitted.map((a) => a.userId)).toEqual([other]);
   });
 
+  it('admits outside the line past the capacity (a waitlist offer): out of the line (its ticket in the line log), kept while unseen, ended by its window', async () => {
+    const limits: QueueLimits = { capacity: 1, windowMs: 60_000, graceMs: 20_000, admittedGraceMs: 10_000 };
+    const showId = randomUUID();
+    const [holder, waiter, offered] = [randomUUID(), randomUUID(), randomUUID()];
+    clock.set(Date.parse('2030-03-01T00:00:00Z'));
+    await store.join(showId, holder, limits);
+    await store.join(showId, waiter, limits);
+    const [before] = await store.places(showId, [waiter], 1);
+    expect(before).toMatchObject({ state: 'waiting', ticket: 2, mark: 1 });
+    const a = await store.admitOutside(showId, waiter, 30_000);
+    expect(a.fresh).toBe(true);
+    // The waiter left the line: its ticket is logged, so followers of the line move up in step.
+    expect((await store.lineTick(showId, 1)).gone).toEqual([2]);
+    expect(a.entry).toMatchObject({ userId: waiter, expiresAt: a.entry.admittedAt + 30_000 });
+    expect(await store.liveAdmission(showId, waiter)).toEqual(a.entry);
+    // Idempotent: the account keeps the admission it has.
+    expect(await store.admitOutside(showId, waiter, 30_000)).toEqual({ entry: a.entry, fresh: false });
+    const b = await store.admitOutside(showId, offered, 30_000);
+    // An account not in the line leaves nothing in the log.
+    expect(await store.lineTick(showId, 1)).toMatchObject({ mark: 2, gone: [2] });
+    expect((await store.places(showId, [holder, waiter, offered], 1)).map((p) => p.state)).toEqual(['admitted', 'admitted', 'admitted']);
+    expect((await store.counts(showId)).admitted).toBe(3);
+    // Unseen past the admitted grace: the line's own admission goes, the offers stay until their window.
+    clock.advance(15_000);
+    const swept = await store.sweep(showId, limits);
+    expect(swept.ended.map((e) => e.userId)).toEqual([holder]);
+    clock.advance(15_000);
+    const ended = await store.sweep(showId, limits);
+    expect(ended.ended.map((e) => [e.userId, e.reason, e.admissionId]).sort()).toEqual(
+      [[waiter, 'expired', a.entry.admissionId], [offered, 'expired', b.entry.admissionId]].sort(),
+    );
+  });
+
   it('when an admitted and a waiting account are both unseen past the admitted grace, then only the admitted one is removed; the waiter goes at the queue grace', async () => {
     const limits: QueueLimits = { capacity: 1, windowMs: 600_000, graceMs: 120_000, admittedGraceMs: 30_000 };
     const showId = randomUUID();

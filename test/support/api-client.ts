@@ -56,7 +56,10 @@ export interface ShowOptions {
   /** Default: the server's (30 minutes before onSaleAt). */
   queueOpensAt?: string;
   startsAt?: string;
-  areas?: { name: string; rows: number; seatsPerRow: number }[];
+  areas?: (
+    | { name: string; rows: number; seatsPerRow: number; accessibleSeats?: { row: number; number: number }[] }
+    | { name: string; kind: 'standing'; capacity: number }
+  )[];
   /** The clock's now, when the app runs on a manual clock. */
   now?: number;
   venueName?: string;

@@ -68,7 +68,7 @@ const EVENTS: DemoEvent[] = [
     title: 'Summer Fest Warm-up',
     artist: 'Mango Riot',
     image: 6,
-    description: 'Mango Riot and friends warm up for festival season: ska, brass and a lot of dancing. Standing room is sold as seats in this demo venue.',
+    description: 'Mango Riot and friends warm up for festival season: ska, brass and a lot of dancing. The standing floor sells by quantity, no seat numbers.',
     shows: [{ inDays: 33 }],
   },
   {
@@ -92,12 +92,20 @@ export const DEMO_ACCOUNTS = [
   { name: 'Admin', email: 'admin@test.com', password: 'adminadmin', role: 'admin' as const },
 ];
 
+/**
+ * Whether the database holds no event and no account yet. The one read of the seeding step, which
+ * belongs to no module: it asks about the whole database before the demo is written through the services.
+ */
 export async function isEmpty(db: Database): Promise<boolean> {
   const { rows } = await db.query<{ n: number }>(`SELECT (SELECT count(*) FROM events) + (SELECT count(*) FROM users) AS n`);
   return Number(rows[0]!.n) === 0;
 }
 
-/** The demo world: a 9-area venue in Taipei (Asia/Taipei), eight events, eleven shows, a demo fan, an admin and the footer's pages. */
+/** The demo venue's general-admission floor, after its nine seated blocks. */
+const STANDING_CAPACITY = 300;
+const STANDING_PRICE = 1800;
+
+/** The demo world: a venue of 9 seated areas (a few wheelchair places) and a standing floor in Taipei (Asia/Taipei), eight events, eleven shows, a demo fan, an admin and the footer's pages. */
 export async function loadDemoData(deps: { db: Database; admin: AdminService; auth: AuthService; clock: Clock }): Promise<void> {
   const { admin, auth, clock } = deps;
   const floors = [
@@ -110,9 +118,21 @@ export async function loadDemoData(deps: { db: Database; admin: AdminService; au
     city: 'Taipei',
     address: 'No. 2, Sec. 4, Nanjing E. Rd., Songshan Dist.',
     timeZone: 'Asia/Taipei',
-    areas: floors.flatMap(({ floor }) => ['A', 'B', 'C'].map((x) => ({ name: `Floor ${floor} · ${x}`, rows: 9, seatsPerRow: 9 }))),
+    areas: [
+      ...floors.flatMap(({ floor }) =>
+        ['A', 'B', 'C'].map((x) => ({
+          name: `Floor ${floor} · ${x}`,
+          kind: 'seated' as const,
+          rows: 9,
+          seatsPerRow: 9,
+          // The back row of each ground-floor block has two wheelchair places.
+          accessibleSeats: floor === 1 ? [{ row: 9, number: 1 }, { row: 9, number: 2 }] : [],
+        })),
+      ),
+      { name: 'Standing floor', kind: 'standing' as const, capacity: STANDING_CAPACITY },
+    ],
   });
-  const prices = venue.areas.map((a, i) => ({ areaId: a.id, price: floors[Math.floor(i / 3)]!.price }));
+  const prices = venue.areas.map((a, i) => ({ areaId: a.id, price: floors[Math.floor(i / 3)]?.price ?? STANDING_PRICE }));
   // Shows start at 19:30 on the venue's clock, whole days from now (Taipei has no DST: 11:30 UTC).
   const today = utcToWallClock(new Date(clock.now()).toISOString(), venue.timeZone).slice(0, 10);
   const base = new Date(wallClockToUtc(`${today}T19:30`, venue.timeZone)!);

@@ -29,6 +29,7 @@ const ORDER_STATUS: Record<Order['status'], { tone: BadgeTone; label: (t: TFunct
   pending: { tone: 'amber', label: (t) => t('status.order.pending') },
   cancelled: { tone: 'grey', label: (t) => t('status.order.cancelled') },
   expired: { tone: 'grey', label: (t) => t('status.order.expired') },
+  refunded: { tone: 'grey', label: (t) => t('status.order.refunded') },
 };
 
 export function OrderStatusBadge({ status }: { status: Order['status'] }) {

@@ -25,8 +25,9 @@ export function OrderShowLine({ order }: { order: Order }) {
   );
 }
 
-export const seatLabel = (i: { areaName?: string | undefined; row?: number | undefined; number?: number | undefined }, t: TFunction): string =>
-  [i.areaName, i.row !== undefined ? t('order.rowN', { n: i.row }) : '', i.number !== undefined ? t('order.seatN', { n: i.number }) : '']
+/** "Floor · Row 3 · Seat 7"; a standing place (row and number null) is its area and "Standing". */
+export const seatLabel = (i: { areaName?: string | undefined; row?: number | null | undefined; number?: number | null | undefined }, t: TFunction): string =>
+  [i.areaName, i.row === null ? t('order.standing') : i.row !== undefined ? t('order.rowN', { n: i.row }) : '', i.number != null ? t('order.seatN', { n: i.number }) : '']
     .filter(Boolean)
     .join(' · ');
 
@@ -49,8 +50,8 @@ export function OrderItems({ order }: { order: Order }) {
         {items.map((i) => (
           <tr key={i.seatId} data-testid="order-item">
             <td>{i.areaName}</td>
-            <td>{i.row}</td>
-            <td>{i.number}</td>
+            <td>{i.row ?? t('order.standing')}</td>
+            <td>{i.number ?? ''}</td>
             <td className="num">{formatMoney(i.price, order.currency)}</td>
           </tr>
         ))}
@@ -68,7 +69,7 @@ export function OrderItems({ order }: { order: Order }) {
 }
 
 function byPlace(a: OrderItem, b: OrderItem): number {
-  return a.areaName.localeCompare(b.areaName) || a.row - b.row || a.number - b.number;
+  return a.areaName.localeCompare(b.areaName) || (a.row ?? 0) - (b.row ?? 0) || (a.number ?? 0) - (b.number ?? 0);
 }
 
 /** The paid order's tickets, each with its QR code; the seat comes from the ticket or the matching item. */

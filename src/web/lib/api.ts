@@ -3,6 +3,9 @@
  * Auth rides on the HttpOnly session cookie, so nothing here stores a token.
  */
 import type {
+  AdminOrderSummary,
+  AdminWaitlistEntry,
+  WaitlistEntry,
   AreaSummary,
   AuthResponse,
   CheckinTicket,
@@ -133,8 +136,12 @@ export function adminMessage(e: unknown): string {
 export interface AdminArea {
   id: string;
   name: string;
-  rows: number;
-  seatsPerRow: number;
+  kind: 'seated' | 'standing';
+  /** Null for a standing area. */
+  rows: number | null;
+  seatsPerRow: number | null;
+  capacity: number;
+  accessibleSeats: { row: number; number: number }[];
 }
 export interface AdminVenue {
   id: string;
@@ -221,6 +228,9 @@ export const adminApi = {
     request<{ currency: string; points: SalesMinute[] }>('GET', `/api/admin/shows/${enc(showId)}/stats/history?minutes=${minutes}`),
   mail: () => request<{ transport: 'smtp' | 'file' | null; messages: OutboxMessage[] }>('GET', '/api/admin/mail'),
   checkin: (code: string, showId: string) => request<{ ticket: CheckinTicket }>('POST', '/api/admin/checkin', { code, showId }),
+  showOrders: (showId: string) => request<{ orders: AdminOrderSummary[] }>('GET', `/api/admin/shows/${enc(showId)}/orders`),
+  refund: (orderId: string) => request<{ order: Order }>('POST', `/api/admin/orders/${enc(orderId)}/refund`),
+  waitlist: (showId: string) => request<{ entries: AdminWaitlistEntry[] }>('GET', `/api/admin/shows/${enc(showId)}/waitlist`),
 };
 
 export const api = {
@@ -257,6 +267,14 @@ export const api = {
     request<{ seat: Seat }>('POST', `/api/shows/${encodeURIComponent(showId)}/seats/${encodeURIComponent(seatId)}/hold`),
   release: (showId: string, seatId: string) =>
     request<void>('DELETE', `/api/shows/${encodeURIComponent(showId)}/seats/${encodeURIComponent(seatId)}/hold`),
+  /** Standing places, or the best available block of a seated area: all or none. */
+  holdArea: (showId: string, areaId: string, quantity: number) =>
+    request<{ seats: Seat[] }>('POST', `/api/shows/${enc(showId)}/areas/${enc(areaId)}/hold`, { quantity }),
+
+  // ---- Waitlist (a sold-out show)
+  joinWaitlist: (showId: string, quantity: number) => request<{ entry: WaitlistEntry }>('POST', `/api/shows/${enc(showId)}/waitlist`, { quantity }),
+  waitlist: (showId: string) => request<{ entry: WaitlistEntry }>('GET', `/api/shows/${enc(showId)}/waitlist`),
+  leaveWaitlist: (showId: string) => request<void>('DELETE', `/api/shows/${enc(showId)}/waitlist`),
 
   // ---- Orders
   checkout: (showId: string, seatIds: string[]) =>

@@ -179,6 +179,20 @@ export class MemoryQueueStore implements QueueStore {
     return { next, changes };
   }
 
+  async admitOutside(showId: string, userId: string, windowMs: number): Promise<{ entry: AdmittedEntry; fresh: boolean }> {
+    const now = this.clock.now();
+    const line = this.line(showId);
+    line.activeAt = now;
+    const existing = line.admitted.find((a) => a.userId === userId);
+    if (existing) return { entry: { ...existing }, fresh: false };
+    this.removeWaiting(line, userId);
+    // Not in `seen`: the presence sweep leaves it alone, only its window ends it.
+    line.seen.delete(userId);
+    const entry = { userId, admissionId: `${this.epoch}-${++this.admissions}`, admittedAt: now, expiresAt: now + windowMs };
+    line.admitted.push(entry);
+    return { entry: { ...entry }, fresh: true };
+  }
+
   async leave(showId: string, userId: string, reason: EndReason, limits: QueueLimits, admissionId?: string) {
     const now = this.clock.now();
     const line = this.line(showId);

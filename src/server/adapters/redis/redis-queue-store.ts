@@ -178,6 +178,24 @@ end
 return {was, admitted, ended_id}
 `;
 
+// ARGV: testNow, user, windowMs. An admission outside the line (a waitlist offer): past the
+// capacity, out of the line, and not in K_SEEN, so the presence sweep leaves it to its window.
+const ADMIT_OUTSIDE = `${PRELUDE}
+local u, window_ms = ARGV[2], tonumber(ARGV[3])
+local info = redis.call('HGET', K_INFO, u)
+if info then return {info, 0} end
+-- Out of the line through remove_waiting, which logs its ticket: followers of the line stay in step.
+remove_waiting(u)
+redis.call('ZREM', K_SEEN, u)
+local exp_at = string.format('%d', now + window_ms)
+local n = redis.call('INCR', K_ASEQ)
+info = NOW .. ':' .. exp_at .. ':' .. NOW .. '-' .. n
+redis.call('ZADD', K_ADM, n, u)
+redis.call('HSET', K_INFO, u, info)
+redis.call('ZADD', K_EXP, exp_at, u)
+return {info, 1}
+`;
+
 // ARGV: testNow, cap, windowMs, graceMs (waiting), limit, admittedGraceMs
 const SWEEP = `${PRELUDE}
 local cap, window_ms, grace_ms, limit, adm_grace_ms = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
@@ -321,6 +339,7 @@ export class RedisQueueStore implements QueueStore {
     define('tcCounts', 10, COUNTS);
     define('tcActive', 1, ACTIVE);
     define('tcPutDrawn', 11, PUT_DRAWN);
+    define('tcAdmitOutside', 10, ADMIT_OUTSIDE);
   }
 
   private keys(showId: string): string[] {
@@ -393,6 +412,12 @@ export class RedisQueueStore implements QueueStore {
   async liveAdmission(showId: string, userId: string): Promise<AdmittedEntry | null> {
     const info = (await this.call('tcLive', this.keys(showId), [userId])) as string | null;
     return info ? RedisQueueStore.entry(userId, info) : null;
+  }
+
+  async admitOutside(showId: string, userId: string, windowMs: number): Promise<{ entry: AdmittedEntry; fresh: boolean }> {
+    const [info, fresh] = (await this.call('tcAdmitOutside', this.keys(showId), [userId, windowMs])) as [string, number];
+    await this.markActive(showId);
+    return { entry: RedisQueueStore.entry(userId, info), fresh: Number(fresh) === 1 };
   }
 
   async sweep(showId: string, limits: QueueLimits): Promise<Changes> {

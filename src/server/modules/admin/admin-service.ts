@@ -5,6 +5,7 @@ import { AppError } from '../../platform/errors.js';
 import { catalogueSteps } from '../catalogue/catalogue-service.js';
 import type { EventRow } from '../catalogue/events-repository.js';
 import type { VenueRow } from '../catalogue/venues-repository.js';
+import { orderReads } from '../orders/order-reads.js';
 import { seatSteps } from '../seats/seats-service.js';
 
 export type VenueOut = VenueRow;
@@ -36,9 +37,16 @@ export class AdminService {
       const venueId = await venues.create({ name: input.name, city: input.city, address: input.address, timeZone });
       const areas: VenueOut['areas'] = [];
       for (const [position, a] of input.areas.entries()) {
-        const areaId = await areaTable.create({ venueId, name: a.name, rows: a.rows, seatsPerRow: a.seatsPerRow, position });
-        await seats.createGrid(areaId, a.rows, a.seatsPerRow);
-        areas.push({ id: areaId, name: a.name, rows: a.rows, seatsPerRow: a.seatsPerRow });
+        if (a.kind === 'standing') {
+          const areaId = await areaTable.create({ venueId, name: a.name, kind: 'standing', capacity: a.capacity, position });
+          await seats.createStanding(areaId, a.capacity);
+          areas.push({ id: areaId, name: a.name, kind: 'standing', rows: null, seatsPerRow: null, capacity: a.capacity, accessibleSeats: [] });
+          continue;
+        }
+        const accessible = uniquePositions(a.accessibleSeats);
+        const areaId = await areaTable.create({ venueId, name: a.name, kind: 'seated', rows: a.rows, seatsPerRow: a.seatsPerRow, position });
+        await seats.createGrid(areaId, a.rows, a.seatsPerRow, accessible);
+        areas.push({ id: areaId, name: a.name, kind: 'seated', rows: a.rows, seatsPerRow: a.seatsPerRow, capacity: a.rows * a.seatsPerRow, accessibleSeats: accessible });
       }
       return { id: venueId, name: input.name, city: input.city, address: input.address, timeZone, areas };
     });
@@ -78,13 +86,7 @@ export class AdminService {
 
   /** The show's paid orders and their revenue (the currency of its prices when nothing is paid yet). */
   async sales(showId: string): Promise<{ paidOrders: number; revenue: number; currency: string }> {
-    const { rows } = await this.db.query<{ paid_orders: number; revenue: number; currency: string | null }>(
-      `SELECT count(*)::int AS paid_orders, coalesce(sum(total), 0)::int AS revenue,
-              coalesce(min(currency), (SELECT min(currency) FROM show_prices WHERE show_id = $1)) AS currency
-         FROM orders WHERE show_id = $1 AND status = 'paid'`,
-      [showId],
-    );
-    const r = rows[0]!;
+    const r = await orderReads(this.db).orders.salesOf(showId);
     return { paidOrders: r.paid_orders, revenue: r.revenue, currency: r.currency ?? 'TWD' };
   }
 
@@ -96,14 +98,7 @@ export class AdminService {
   async salesHistory(showId: string, now: number, minutes: number): Promise<SalesMinute[]> {
     const end = Math.floor(now / 60_000) * 60_000;
     const start = end - (minutes - 1) * 60_000;
-    const { rows } = await this.db.query<{ minute: Date; sold: number; paid_orders: number; revenue: number }>(
-      `SELECT date_trunc('minute', o.paid_at) AS minute, sum(n.items)::int AS sold, count(*)::int AS paid_orders, sum(o.total)::int AS revenue
-         FROM orders o
-         CROSS JOIN LATERAL (SELECT count(*) AS items FROM order_items oi WHERE oi.order_id = o.id) n
-        WHERE o.show_id = $1 AND o.status = 'paid' AND o.paid_at >= $2 AND o.paid_at < $3
-        GROUP BY 1`,
-      [showId, new Date(start), new Date(end + 60_000)],
-    );
+    const rows = await orderReads(this.db).orders.salesByMinute(showId, new Date(start), new Date(end + 60_000));
     const byMinute = new Map(rows.map((r) => [new Date(r.minute).getTime(), r]));
     return Array.from({ length: minutes }, (_, i) => {
       const t = start + i * 60_000;
@@ -183,4 +178,10 @@ export class AdminService {
       await seats.addAreas(showId, ids);
     });
   }
+}
+
+/** Each marked seat once, in seat order. */
+function uniquePositions(seats: { row: number; number: number }[]): { row: number; number: number }[] {
+  const seen = new Map(seats.map((s) => [`${s.row}:${s.number}`, s]));
+  return [...seen.values()].sort((a, b) => a.row - b.row || a.number - b.number);
 }

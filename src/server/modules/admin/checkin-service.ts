@@ -5,6 +5,7 @@ import { AppError } from '../../platform/errors.js';
 import { catalogueSteps } from '../catalogue/catalogue-service.js';
 import type { CheckinRow } from '../orders/tickets-repository.js';
 import { ticketsAtTheDoor } from '../orders/orders-service.js';
+import { placeOf } from '../orders/order-views.js';
 
 const toCheckinTicket = (r: CheckinRow): CheckinTicket => ({
   id: r.id,
@@ -12,8 +13,7 @@ const toCheckinTicket = (r: CheckinRow): CheckinTicket => ({
   seatId: r.seat_id,
   code: r.code,
   areaName: r.area_name,
-  row: r.row_number,
-  number: r.seat_number,
+  ...placeOf(r),
   checkedInAt: r.checked_in_at?.toISOString() ?? null,
   eventTitle: r.event_title,
   artist: r.artist,
@@ -42,7 +42,7 @@ export class CheckinService {
     if (row.show_id !== show) {
       throw new AppError('WRONG_SHOW', undefined, { showId: row.show_id, ticket });
     }
-    if (row.order_status !== 'paid') throw new AppError('TICKET_VOID', undefined, { ticket });
+    if (row.order_status !== 'paid' || row.voided_at) throw new AppError('TICKET_VOID', undefined, { ticket });
     throw new AppError('ALREADY_CHECKED_IN', undefined, { checkedInAt: ticket.checkedInAt, ticket });
   }
 }

@@ -11,6 +11,9 @@ import { UsersRepository, type UserRow } from './users-repository.js';
 
 const tablesOn = (q: Queryable) => ({ users: new UsersRepository(q), sessions: new SessionsRepository(q) });
 
+/** The account steps email takes (modules/mail: the name a message greets), on `q`. */
+export const accountNames = (q: Queryable): Pick<UsersRepository, 'addressee'> => new UsersRepository(q);
+
 const toUser = (r: UserRow): User => ({ id: r.id, name: r.name, email: r.email, role: r.role });
 
 const isUniqueViolation = (e: unknown): boolean => (e as { code?: string }).code === '23505';
@@ -116,7 +119,7 @@ export class AuthService {
     const revoked = await this.db.transaction(async (tx) => {
       const userId = await claim(tx);
       if (!userId) return null;
-      await tx.query(`UPDATE users SET password_hash = $2 WHERE id = $1`, [userId, hash]);
+      await tablesOn(tx).users.setPassword(userId, hash);
       return this.deleteSessions(tx, [userId]);
     });
     if (revoked === null) return false;

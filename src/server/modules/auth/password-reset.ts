@@ -4,7 +4,9 @@ import type { Database } from '../../platform/database.js';
 import { AppError } from '../../platform/errors.js';
 import { outbox } from '../mail/outbox.js';
 import type { AuthService } from './auth-service.js';
+import { PasswordResetsRepository } from './password-resets-repository.js';
 import { hashToken, newToken } from './sessions.js';
+import { UsersRepository } from './users-repository.js';
 
 /** How long an emailed reset link works. */
 export const RESET_VALID_MINUTES = 60;
@@ -29,8 +31,7 @@ export class PasswordResets {
       if (!(e instanceof RateLimiterRes)) throw e;
       throw new AppError('RATE_LIMITED', undefined, { retryAfterSeconds: Math.max(1, Math.ceil(e.msBeforeNext / 1000)) });
     }
-    const { rows } = await this.db.query<{ id: string }>(`SELECT id FROM users WHERE lower(email) = lower($1)`, [email.trim()]);
-    const user = rows[0];
+    const user = await new UsersRepository(this.db).byEmail(email.trim());
     if (!user) return;
     try {
       // Someone filling another person's inbox: quietly nothing more (a refusal would tell the email has an account).
@@ -42,12 +43,12 @@ export class PasswordResets {
     const token = newToken();
     const now = new Date(this.clock.now());
     await this.db.transaction(async (tx) => {
-      await tx.query(`INSERT INTO password_resets (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)`, [
-        hashToken(token),
-        user.id,
+      await new PasswordResetsRepository(tx).create({
+        tokenHash: hashToken(token),
+        userId: user.id,
         now,
-        new Date(now.getTime() + RESET_VALID_MINUTES * 60_000),
-      ]);
+        expiresAt: new Date(now.getTime() + RESET_VALID_MINUTES * 60_000),
+      });
       await outbox.enqueue(tx, { kind: 'password-reset', userId: user.id, payload: { userId: user.id, token, validMinutes: RESET_VALID_MINUTES }, now });
     });
   }
@@ -56,13 +57,10 @@ export class PasswordResets {
   async confirm(token: string, password: string): Promise<void> {
     const now = new Date(this.clock.now());
     const changed = await this.auth.replacePassword(password, async (tx) => {
-      const { rows } = await tx.query<{ user_id: string }>(
-        `UPDATE password_resets SET used_at = $2 WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2 RETURNING user_id`,
-        [hashToken(token), now],
-      );
-      const userId = rows[0]?.user_id ?? null;
+      const resets = new PasswordResetsRepository(tx);
+      const userId = await resets.use(hashToken(token), now);
       // The account's other links (asked for twice, say) stop working too.
-      if (userId) await tx.query(`UPDATE password_resets SET used_at = $2 WHERE user_id = $1 AND used_at IS NULL`, [userId, now]);
+      if (userId) await resets.retireAllOf(userId, now);
       return userId;
     });
     if (!changed) throw new AppError('RESET_TOKEN_INVALID');

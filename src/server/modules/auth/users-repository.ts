@@ -54,6 +54,17 @@ export class UsersRepository {
     return rows[0];
   }
 
+  /** The account's name (undefined: no such account). */
+  /** How an email greets the account, and in which language. */
+  async addressee(id: string): Promise<{ name: string; locale: Locale } | undefined> {
+    const { rows } = await this.q.query<{ name: string; locale: Locale }>(`SELECT name, locale FROM users WHERE id = $1`, [id]);
+    return rows[0];
+  }
+
+  async setPassword(id: string, passwordHash: string): Promise<void> {
+    await this.q.query(`UPDATE users SET password_hash = $2 WHERE id = $1`, [id, passwordHash]);
+  }
+
   async setPasswordAndRole(id: string, passwordHash: string, role: UserRow['role']): Promise<void> {
     await this.q.query(`UPDATE users SET password_hash = $2, role = $3 WHERE id = $1`, [id, passwordHash, role]);
   }

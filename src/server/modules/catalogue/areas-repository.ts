@@ -4,11 +4,14 @@ import type { Queryable } from '../../platform/database.js';
 export class AreasRepository {
   constructor(private readonly q: Queryable) {}
 
-  /** Returns the new area's id. */
-  async create(a: { venueId: string; name: string; rows: number; seatsPerRow: number; position: number }): Promise<string> {
+  /** Returns the new area's id. A seated area has rows x seatsPerRow, a standing one a capacity. */
+  async create(
+    a: { venueId: string; name: string; position: number } & ({ kind: 'seated'; rows: number; seatsPerRow: number } | { kind: 'standing'; capacity: number }),
+  ): Promise<string> {
+    const seated = a.kind === 'seated';
     const { rows } = await this.q.query<{ id: string }>(
-      `INSERT INTO areas (venue_id, name, rows, seats_per_row, position) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-      [a.venueId, a.name, a.rows, a.seatsPerRow, a.position],
+      `INSERT INTO areas (venue_id, name, kind, rows, seats_per_row, capacity, position) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+      [a.venueId, a.name, a.kind, seated ? a.rows : null, seated ? a.seatsPerRow : null, seated ? null : a.capacity, a.position],
     );
     return rows[0]!.id;
   }

@@ -126,6 +126,7 @@ export class CatalogueService {
         (a): AreaSummary => ({
           id: a.id,
           name: a.name,
+          kind: a.kind,
           price: a.price,
           currency: a.currency,
           seatCount: a.seat_count,

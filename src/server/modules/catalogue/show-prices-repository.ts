@@ -1,9 +1,11 @@
+import type { AreaKind } from '../../../shared/api.js';
 import type { Queryable } from '../../platform/database.js';
 
 /** An area on sale for a show, with its price and how many of its seats are claimable. */
 export interface AreaOnSaleRow {
   id: string;
   name: string;
+  kind: AreaKind;
   price: number;
   currency: string;
   seat_count: number;
@@ -47,14 +49,14 @@ export class ShowPricesRepository {
   /** The show's areas in the venue's order, with prices and seats claimable at `now` (a lapsed hold counts). */
   async areasOnSale(showId: string, now: Date): Promise<AreaOnSaleRow[]> {
     const { rows } = await this.q.query<AreaOnSaleRow>(
-      `SELECT a.id, a.name, p.price, p.currency,
+      `SELECT a.id, a.name, a.kind, p.price, p.currency,
               count(ss.seat_id)::int AS seat_count,
               (count(ss.seat_id) FILTER (WHERE ss.status = 'available'
                  OR (ss.status = 'selected' AND ss.hold_expires_at <= $2)))::int AS available_count
          FROM show_prices p JOIN areas a ON a.id = p.area_id
          LEFT JOIN show_seats ss ON ss.show_id = p.show_id AND ss.area_id = a.id
         WHERE p.show_id = $1
-        GROUP BY a.id, a.name, a.position, p.price, p.currency
+        GROUP BY a.id, a.name, a.kind, a.position, p.price, p.currency
         ORDER BY a.position`,
       [showId, now],
     );

@@ -1,3 +1,4 @@
+import type { AreaKind } from '../../../shared/api.js';
 import type { Queryable } from '../../platform/database.js';
 
 export interface VenueRow {
@@ -6,7 +7,19 @@ export interface VenueRow {
   city: string;
   address: string;
   timeZone: string;
-  areas: { id: string; name: string; rows: number; seatsPerRow: number }[];
+  areas: VenueAreaRow[];
+}
+
+export interface VenueAreaRow {
+  id: string;
+  name: string;
+  kind: AreaKind;
+  /** Null for a standing area. */
+  rows: number | null;
+  seatsPerRow: number | null;
+  /** Places: rows x seatsPerRow, or a standing area's capacity. */
+  capacity: number;
+  accessibleSeats: { row: number; number: number }[];
 }
 
 /** The venues table: every statement on it is a named step here. */
@@ -39,7 +52,11 @@ export class VenuesRepository {
   async list(only: string | null): Promise<VenueRow[]> {
     const { rows } = await this.q.query<VenueRow>(
       `SELECT v.id, v.name, v.city, v.address, v.time_zone AS "timeZone",
-              coalesce(json_agg(json_build_object('id', a.id, 'name', a.name, 'rows', a.rows, 'seatsPerRow', a.seats_per_row)
+              coalesce(json_agg(json_build_object('id', a.id, 'name', a.name, 'kind', a.kind, 'rows', a.rows, 'seatsPerRow', a.seats_per_row,
+                                  'capacity', coalesce(a.capacity, a.rows * a.seats_per_row),
+                                  'accessibleSeats', coalesce((SELECT json_agg(json_build_object('row', s.row_number, 'number', s.seat_number)
+                                                                        ORDER BY s.row_number, s.seat_number)
+                                                                 FROM seats s WHERE s.area_id = a.id AND s.accessible), '[]'))
                                 ORDER BY a.position) FILTER (WHERE a.id IS NOT NULL), '[]') AS areas
          FROM venues v LEFT JOIN areas a ON a.venue_id = v.id
         WHERE $1::uuid IS NULL OR v.id = $1::uuid

@@ -1,13 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { Database } from '../../platform/database.js';
 import type { AuthGuards } from '../auth/auth-context.js';
-import { outbox } from './outbox.js';
+import { MailOutboxRepository } from './mail-outbox-repository.js';
 
 /** The console's view of the outbox: without SMTP, where each message was written. */
 export function mailRoutes(app: FastifyInstance, db: Database, guards: AuthGuards, transport: 'smtp' | 'file' | null): void {
   app.get('/api/admin/mail', async (req) => {
     await guards.requireAdmin(req);
-    const rows = await outbox.recent(db, 100);
+    const rows = await new MailOutboxRepository(db).recent(100);
     return {
       transport,
       messages: rows.map((r) => ({

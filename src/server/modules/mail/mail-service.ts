@@ -1,10 +1,12 @@
-import type { Locale } from '../../../shared/api.js';
 import type { Clock } from '../../platform/clock.js';
 import type { Database } from '../../platform/database.js';
+import { accountNames } from '../auth/auth-service.js';
+import { catalogueSteps } from '../catalogue/catalogue-service.js';
+import { orderReads } from '../orders/order-reads.js';
 import { ticketPdf } from '../orders/ticket-pdf.js';
 import { readTicketSheet } from '../orders/ticket-sheet.js';
 import type { MailTransport, OutgoingMail } from './mail-transport.js';
-import { outbox, type OutboxRow } from './outbox.js';
+import { MailOutboxRepository, type OutboxRow } from './mail-outbox-repository.js';
 import type { RenderedMail } from './templates/layout.js';
 import { ORDER_PAID_MESSAGES, orderPaidMail } from './templates/order-paid.js';
 import { orderRefundedMail } from './templates/order-refunded.js';
@@ -30,19 +32,23 @@ class NotReady extends Error {}
  * retried with a growing delay; it never touches what the message is about.
  */
 export class MailService {
+  private readonly outbox: MailOutboxRepository;
+
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
     private readonly transport: MailTransport,
     private readonly opts: MailOptions,
-  ) {}
+  ) {
+    this.outbox = new MailOutboxRepository(db);
+  }
 
   get transportKind(): MailTransport['kind'] {
     return this.transport.kind;
   }
 
   async sendDue(now: number = this.clock.now()): Promise<{ sent: number; failed: number }> {
-    const due = await outbox.claimDue(this.db, new Date(now), BATCH);
+    const due = await this.outbox.claimDue(new Date(now), BATCH);
     let sent = 0;
     let failed = 0;
     for (const row of due) {
@@ -50,12 +56,12 @@ export class MailService {
         const mail = await this.compose(row);
         const name = `${new Date(now).toISOString().replace(/[:.]/g, '-')}-${row.kind}-${row.id}`;
         const { deliveredTo } = await this.transport.send(mail, name);
-        await outbox.sent(this.db, row.id, { subject: mail.subject, deliveredTo, forgetPayload: row.kind === 'password-reset', now: new Date(this.clock.now()) });
+        await this.outbox.markSent(row.id, { subject: mail.subject, deliveredTo, forgetPayload: row.kind === 'password-reset', now: new Date(this.clock.now()) });
         sent++;
       } catch (e) {
         failed++;
         this.opts.onError?.(e, `send ${row.kind} mail ${row.id} (attempt ${row.attempts})`);
-        await outbox.failed(this.db, row.id, row.attempts, e instanceof Error ? e.message : String(e), new Date(this.clock.now())).catch((err: unknown) =>
+        await this.outbox.markFailed(row.id, row.attempts, e instanceof Error ? e.message : String(e), new Date(this.clock.now())).catch((err: unknown) =>
           this.opts.onError?.(err, `record failure of mail ${row.id}`),
         );
       }
@@ -91,14 +97,7 @@ export class MailService {
       }
       case 'order-refunded': {
         const orderId = String(p.orderId);
-        const { rows } = await this.db.query<{ buyer_name: string; locale: Locale; title: string; starts_at: Date; time_zone: string; total: number; currency: string }>(
-          `SELECT u.name AS buyer_name, u.locale, e.title, sh.starts_at, v.time_zone, o.total, o.currency
-             FROM orders o JOIN users u ON u.id = o.user_id JOIN shows sh ON sh.id = o.show_id
-             JOIN events e ON e.id = sh.event_id JOIN venues v ON v.id = sh.venue_id
-            WHERE o.id = $1`,
-          [orderId],
-        );
-        const o = rows[0];
+        const o = await orderReads(this.db).orders.refundNotice(orderId);
         if (!o) throw new NotReady(`order ${orderId} not found`);
         return {
           mail: orderRefundedMail(
@@ -110,27 +109,20 @@ export class MailService {
       }
       case 'waitlist-offer': {
         const showId = String(p.showId);
-        const { rows } = await this.db.query<{ buyer_name: string; locale: Locale; title: string; venue_name: string; starts_at: Date; time_zone: string }>(
-          `SELECT u.name AS buyer_name, u.locale, e.title, v.name AS venue_name, sh.starts_at, v.time_zone
-             FROM shows sh JOIN events e ON e.id = sh.event_id JOIN venues v ON v.id = sh.venue_id, users u
-            WHERE sh.id = $1 AND u.id = $2`,
-          [showId, String(p.userId)],
-        );
-        const o = rows[0];
-        if (!o) throw new NotReady(`show ${showId} or its account not found`);
+        const [show, buyer] = await Promise.all([catalogueSteps(this.db).shows.get(showId), accountNames(this.db).addressee(String(p.userId))]);
+        if (!show || !buyer) throw new NotReady(`show ${showId} or its account not found`);
         const places = Array.isArray(p.seatIds) ? p.seatIds.length : 1;
         return {
           mail: waitlistOfferMail(
-            { buyerName: o.buyer_name, eventTitle: o.title, venueName: o.venue_name, startsAt: o.starts_at, timeZone: o.time_zone, places, expiresAt: new Date(String(p.expiresAt)) },
+            { buyerName: buyer.name, eventTitle: show.event_title, venueName: show.venue_name, startsAt: show.starts_at, timeZone: show.time_zone, places, expiresAt: new Date(String(p.expiresAt)) },
             this.url(`/shows/${showId}`),
-            o.locale,
+            buyer.locale,
           ),
         };
       }
       case 'password-reset': {
-        const { rows } = await this.db.query<{ name: string; locale: Locale }>(`SELECT name, locale FROM users WHERE id = $1`, [String(p.userId)]);
-        const name = rows[0]?.name ?? '';
-        return { mail: passwordResetMail(name, this.url(`/reset-password?token=${encodeURIComponent(String(p.token))}`), Number(p.validMinutes), rows[0]?.locale) };
+        const account = await accountNames(this.db).addressee(String(p.userId));
+        return { mail: passwordResetMail(account?.name ?? '', this.url(`/reset-password?token=${encodeURIComponent(String(p.token))}`), Number(p.validMinutes), account?.locale) };
       }
     }
   }

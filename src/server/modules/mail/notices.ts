@@ -1,6 +1,7 @@
 import type { Clock } from '../../platform/clock.js';
 import type { Database, Queryable } from '../../platform/database.js';
-import { outbox } from './outbox.js';
+import { orderReads } from '../orders/order-reads.js';
+import { MailOutboxRepository } from './mail-outbox-repository.js';
 
 /**
  * The emails other modules ask for, as use cases: each enqueues one outbox message (in the
@@ -16,7 +17,7 @@ export class NoticesService {
   /** Places came back for a waitlisted account: they are held for it until `expiresAt`. */
   async waitlistOffered(accountId: string, showId: string, seatIds: string[], expiresAt: Date | string, tx: Queryable = this.db): Promise<boolean> {
     const until = new Date(expiresAt).toISOString();
-    return outbox.enqueue(tx, {
+    return new MailOutboxRepository(tx).enqueue({
       kind: 'waitlist-offer',
       userId: accountId,
       payload: { userId: accountId, showId, seatIds, expiresAt: until },
@@ -27,12 +28,12 @@ export class NoticesService {
 
   /** An order was refunded: its buyer hears it once. */
   async orderRefunded(orderId: string, tx: Queryable = this.db): Promise<boolean> {
-    const { rows } = await tx.query<{ user_id: string }>(`SELECT user_id FROM orders WHERE id = $1`, [orderId]);
-    if (!rows[0]) return false;
-    return outbox.enqueue(tx, {
+    const buyer = await orderReads(tx).orders.buyerOf(orderId);
+    if (!buyer) return false;
+    return new MailOutboxRepository(tx).enqueue({
       kind: 'order-refunded',
-      userId: rows[0].user_id,
-      payload: { userId: rows[0].user_id, orderId },
+      userId: buyer,
+      payload: { userId: buyer, orderId },
       dedupeKey: `order-refunded:${orderId}`,
       now: new Date(this.clock.now()),
     });

@@ -3,14 +3,17 @@ import type { Queryable } from '../../platform/database.js';
 import { OrdersRepository } from './orders-repository.js';
 import { TicketsRepository, type TicketRow } from './tickets-repository.js';
 
+/** Row and number as the API shows them: null for a standing place (stored as row 0). */
+export const placeOf = (r: { row_number: number; seat_number: number }): { row: number | null; number: number | null } =>
+  r.row_number === 0 ? { row: null, number: null } : { row: r.row_number, number: r.seat_number };
+
 export const toTicket = (t: TicketRow): Ticket => ({
   id: t.id,
   showId: t.show_id,
   seatId: t.seat_id,
   code: t.code,
   areaName: t.area_name,
-  row: t.row_number,
-  number: t.seat_number,
+  ...placeOf(t),
   checkedInAt: t.checked_in_at?.toISOString() ?? null,
 });
 
@@ -38,8 +41,9 @@ export async function readOrders(q: Queryable, userId: string, now: Date, orderI
       expiresAt: o.expires_at.toISOString(),
       createdAt: o.created_at.toISOString(),
       paidAt: o.paid_at?.toISOString() ?? null,
+      refundedAt: o.refunded_at?.toISOString() ?? null,
       items: (itemsOf.get(o.id) ?? []).map(
-        (i): OrderItem => ({ seatId: i.seat_id, areaName: i.area_name, row: i.row_number, number: i.seat_number, price: i.price }),
+        (i): OrderItem => ({ seatId: i.seat_id, areaName: i.area_name, ...placeOf(i), price: i.price }),
       ),
       tickets: (ticketsOf.get(o.id) ?? []).map(toTicket),
       show: { startsAt: o.starts_at.toISOString(), eventTitle: o.event_title, artist: o.artist, venueName: o.venue_name, venueTimeZone: o.venue_time_zone },

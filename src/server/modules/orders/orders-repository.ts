@@ -1,4 +1,4 @@
-import type { Order } from '../../../shared/api.js';
+import type { Locale, Order } from '../../../shared/api.js';
 import type { Queryable } from '../../platform/database.js';
 
 /** An order as the payment steps read it. */
@@ -26,12 +26,28 @@ export interface OrderRow {
   expires_at: Date;
   created_at: Date;
   paid_at: Date | null;
+  refunded_at: Date | null;
   paying_attempt_id: string | null;
   starts_at: Date;
   event_title: string;
   artist: string;
   venue_name: string;
   venue_time_zone: string;
+}
+
+/** An order as the console lists a show's orders. */
+export interface ShowOrderRow {
+  id: string;
+  status: Order['status'];
+  user_id: string;
+  name: string;
+  email: string;
+  total: number;
+  currency: string;
+  created_at: Date;
+  paid_at: Date | null;
+  refunded_at: Date | null;
+  seats: number;
 }
 
 export interface ItemRow {
@@ -41,6 +57,56 @@ export interface ItemRow {
   row_number: number;
   seat_number: number;
   price: number;
+}
+
+/** A paid order as its tickets' sheet heads it: the buyer and the show. */
+export interface SheetHead {
+  order_id: string;
+  buyer_name: string;
+  buyer_email: string;
+  buyer_locale: Locale;
+  event_title: string;
+  artist: string;
+  venue_name: string;
+  venue_city: string;
+  venue_address: string;
+  starts_at: Date;
+  time_zone: string;
+  total: number;
+  currency: string;
+}
+
+/** An order as its refund email tells it. */
+export interface RefundNotice {
+  buyer_name: string;
+  /** The buyer's language. */
+  locale: Locale;
+  title: string;
+  starts_at: Date;
+  time_zone: string;
+  total: number;
+  currency: string;
+}
+
+/** One minute of a show's sale: tickets sold, orders paid, revenue. */
+export interface SalesMinuteRow {
+  minute: Date;
+  sold: number;
+  paid_orders: number;
+  revenue: number;
+}
+
+/** An order as the organizer's orders.csv lists it. */
+export interface ExportedOrder {
+  id: string;
+  status: string;
+  name: string;
+  email: string;
+  tickets: number;
+  total: number;
+  currency: string;
+  created_at: Date;
+  paid_at: Date | null;
 }
 
 /**
@@ -196,7 +262,7 @@ export class OrdersRepository {
   /** The account's orders (or one of them), newest first, with the show they are for. */
   async listForAccount(userId: string, orderId: string | null, limit: number): Promise<OrderRow[]> {
     const { rows } = await this.q.query<OrderRow>(
-      `SELECT o.id, o.show_id, o.status, o.total, o.currency, o.expires_at, o.created_at, o.paid_at, o.paying_attempt_id,
+      `SELECT o.id, o.show_id, o.status, o.total, o.currency, o.expires_at, o.created_at, o.paid_at, o.refunded_at, o.paying_attempt_id,
               sh.starts_at, e.title AS event_title, e.artist, v.name AS venue_name, v.time_zone AS venue_time_zone
          FROM orders o
          JOIN shows sh ON sh.id = o.show_id
@@ -218,6 +284,110 @@ export class OrdersRepository {
         WHERE oi.order_id = ANY($1::uuid[])
         ORDER BY a.position, s.row_number, s.seat_number`,
       [orderIds],
+    );
+    return rows;
+  }
+
+  /** The account an order belongs to (undefined: no such order). */
+  async buyerOf(orderId: string): Promise<string | undefined> {
+    const { rows } = await this.q.query<{ user_id: string }>(`SELECT user_id FROM orders WHERE id = $1`, [orderId]);
+    return rows[0]?.user_id;
+  }
+
+  /** A paid order with its buyer and show (undefined: unknown, not paid, or with `userId` another account's). */
+  async paidSheetHead(orderId: string, userId: string | null): Promise<SheetHead | undefined> {
+    const { rows } = await this.q.query<SheetHead>(
+      `SELECT o.id AS order_id, u.name AS buyer_name, u.email AS buyer_email, u.locale AS buyer_locale, e.title AS event_title, e.artist,
+              v.name AS venue_name, v.city AS venue_city, v.address AS venue_address, v.time_zone, sh.starts_at,
+              o.total, o.currency
+         FROM orders o
+         JOIN users u ON u.id = o.user_id
+         JOIN shows sh ON sh.id = o.show_id
+         JOIN events e ON e.id = sh.event_id
+         JOIN venues v ON v.id = sh.venue_id
+        WHERE o.id = $1 AND o.status = 'paid' AND ($2::uuid IS NULL OR o.user_id = $2::uuid)`,
+      [orderId, userId],
+      );
+    return rows[0];
+  }
+
+  /**
+   * A paid order becomes refunded, in one conditional UPDATE: of two refunds at once one wins, the
+   * other gets undefined (and reads what the order is).
+   */
+  async markRefunded(orderId: string, now: Date): Promise<{ user_id: string; show_id: string } | undefined> {
+    const { rows } = await this.q.query<{ user_id: string; show_id: string }>(
+      `UPDATE orders SET status = 'refunded', refunded_at = $2 WHERE id = $1 AND status = 'paid' RETURNING user_id, show_id`,
+      [orderId, now],
+    );
+    return rows[0];
+  }
+
+  /** What a refund email says of an order, whatever its status. */
+  async refundNotice(orderId: string): Promise<RefundNotice | undefined> {
+    const { rows } = await this.q.query<RefundNotice>(
+      `SELECT u.name AS buyer_name, u.locale, e.title, sh.starts_at, v.time_zone, o.total, o.currency
+         FROM orders o JOIN users u ON u.id = o.user_id JOIN shows sh ON sh.id = o.show_id
+         JOIN events e ON e.id = sh.event_id JOIN venues v ON v.id = sh.venue_id
+        WHERE o.id = $1`,
+      [orderId],
+    );
+    return rows[0];
+  }
+
+  /** The show's paid orders and their revenue; the currency is that of its prices when nothing is paid (null: none). */
+  async salesOf(showId: string): Promise<{ paid_orders: number; revenue: number; currency: string | null }> {
+    const { rows } = await this.q.query<{ paid_orders: number; revenue: number; currency: string | null }>(
+      `SELECT count(*)::int AS paid_orders, coalesce(sum(total), 0)::int AS revenue,
+              coalesce(min(currency), (SELECT min(currency) FROM show_prices WHERE show_id = $1)) AS currency
+         FROM orders WHERE show_id = $1 AND status = 'paid'`,
+      [showId],
+    );
+    return rows[0]!;
+  }
+
+  /** The show's paid orders by the minute they were paid in, from `from` up to `until` (excluded); minutes without any are absent. */
+  async salesByMinute(showId: string, from: Date, until: Date): Promise<SalesMinuteRow[]> {
+    const { rows } = await this.q.query<SalesMinuteRow>(
+      `SELECT date_trunc('minute', o.paid_at) AS minute, sum(n.items)::int AS sold, count(*)::int AS paid_orders, sum(o.total)::int AS revenue
+         FROM orders o
+         CROSS JOIN LATERAL (SELECT count(*) AS items FROM order_items oi WHERE oi.order_id = o.id) n
+        WHERE o.show_id = $1 AND o.status = 'paid' AND o.paid_at >= $2 AND o.paid_at < $3
+        GROUP BY 1`,
+      [showId, from, until],
+    );
+    return rows;
+  }
+
+  /** Every order of the show but those still being checked out, with its buyer, oldest first. */
+  async forExport(showId: string): Promise<ExportedOrder[]> {
+    const { rows } = await this.q.query<ExportedOrder>(
+      `SELECT o.id, o.status, u.name, u.email, (SELECT count(*)::int FROM order_items oi WHERE oi.order_id = o.id) AS tickets,
+              o.total, o.currency, o.created_at, o.paid_at
+         FROM orders o JOIN users u ON u.id = o.user_id
+        WHERE o.show_id = $1 AND o.status <> 'pending'
+        ORDER BY o.created_at, o.id`,
+      [showId],
+      );
+    return rows;
+  }
+
+  /** Who placed the order and what it is now (undefined: no such order). */
+  async ownerAndStatus(orderId: string): Promise<{ user_id: string; status: Order['status'] } | undefined> {
+    const { rows } = await this.q.query<{ user_id: string; status: Order['status'] }>(`SELECT user_id, status FROM orders WHERE id = $1`, [orderId]);
+    return rows[0];
+  }
+
+  /** The console's list of a show's orders, newest first, with the buyer and the number of places. */
+  async ofShow(showId: string, limit: number): Promise<ShowOrderRow[]> {
+    const { rows } = await this.q.query<ShowOrderRow>(
+      `SELECT o.id, o.status, o.user_id, u.name, u.email, o.total, o.currency, o.created_at, o.paid_at, o.refunded_at,
+              (SELECT count(*)::int FROM order_items oi WHERE oi.order_id = o.id) AS seats
+         FROM orders o JOIN users u ON u.id = o.user_id
+        WHERE o.show_id = $1
+        ORDER BY o.created_at DESC, o.id DESC
+        LIMIT $2`,
+      [showId, limit],
     );
     return rows;
   }

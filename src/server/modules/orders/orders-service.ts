@@ -22,6 +22,8 @@ import { TicketsRepository } from './tickets-repository.js';
 
 export interface OrdersEvents {
   onPaid?(showId: string, seats: number): void;
+  /** A cancelled order's places are free again (the waitlist may take them). */
+  onPlacesBack?(showId: string): void;
   onError?(err: unknown, what: string): void;
 }
 
@@ -372,6 +374,7 @@ export class OrdersService {
     });
     if (!changes) throw new AppError('ORDER_NOT_PENDING');
     publishSeatChanges(this.realtime, changes);
+    this.events.onPlacesBack?.(order.show_id);
   }
 
   /** Expires a pending order past its time and frees its seats; says what the order is now. */

@@ -65,6 +65,15 @@ export class PaymentAttemptsRepository {
     return rowCount > 0;
   }
 
+  /** An organizer refunds the order: its paid charge is owed back (the reconciler retries until the provider confirms). */
+  async refundDueOfOrder(orderId: string): Promise<{ id: string; charge_id: string }[]> {
+    const { rows } = await this.q.query<{ id: string; charge_id: string }>(
+      `UPDATE payment_attempts SET state = 'refund_due' WHERE order_id = $1 AND state = 'succeeded' RETURNING id, charge_id`,
+      [orderId],
+    );
+    return rows;
+  }
+
   async refunded(id: string): Promise<void> {
     await this.q.query(`UPDATE payment_attempts SET state = 'refunded' WHERE id = $1 AND state = 'refund_due'`, [id]);
   }

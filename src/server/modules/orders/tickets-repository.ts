@@ -19,6 +19,8 @@ export interface CheckinRow {
   seat_id: string;
   code: string;
   checked_in_at: Date | null;
+  /** Set when the order was refunded: the ticket lets no one in. */
+  voided_at: Date | null;
   order_status: string;
   area_name: string;
   row_number: number;
@@ -30,12 +32,35 @@ export interface CheckinRow {
   starts_at: Date;
 }
 
+/** A ticket as its sheet (the PDF) prints it, with what its seat was sold for. */
+export interface SheetTicketRow {
+  id: string;
+  code: string;
+  area_name: string;
+  row_number: number | null;
+  seat_number: number | null;
+  price: number;
+}
+
+/** A ticket as the organizer's attendees.csv lists it: its order, holder and place. */
+export interface AttendeeRow {
+  id: string;
+  order_id: string;
+  order_status: string;
+  name: string;
+  email: string;
+  area: string;
+  row_number: number | null;
+  seat_number: number | null;
+  checked_in_at: Date | null;
+}
+
 const TICKET_SELECT = `
   SELECT t.id, t.order_id, t.show_id, t.seat_id, t.code, t.checked_in_at, a.name AS area_name, s.row_number, s.seat_number
     FROM tickets t JOIN seats s ON s.id = t.seat_id JOIN areas a ON a.id = s.area_id`;
 
 const CHECKIN_SELECT = `
-  SELECT t.id, t.show_id, t.seat_id, t.code, t.checked_in_at, o.status AS order_status,
+  SELECT t.id, t.show_id, t.seat_id, t.code, t.checked_in_at, t.voided_at, o.status AS order_status,
          a.name AS area_name, s.row_number, s.seat_number,
          e.title AS event_title, e.artist, v.name AS venue_name, v.time_zone AS venue_time_zone, sh.starts_at
     FROM tickets t
@@ -51,8 +76,9 @@ export class TicketsRepository {
   constructor(private readonly q: Queryable) {}
 
   /**
-   * One ticket per seat of a paid order, each with its code. UNIQUE (show_id, seat_id) on tickets:
-   * a seat is ticketed once whatever happens around it.
+   * One ticket per seat of a paid order, each with its code. A unique index on (show_id, seat_id)
+   * among tickets that are not void: a seat is ticketed once whatever happens around it (a refunded
+   * place may sell again).
    */
   async issue(t: { orderId: string; userId: string; showId: string; seats: { seatId: string; code: string }[]; now: Date }): Promise<void> {
     await this.q.query(
@@ -80,7 +106,7 @@ export class TicketsRepository {
       `UPDATE tickets t SET checked_in_at = $3
          FROM orders o
         WHERE t.code = $1 AND t.show_id = $2 AND t.checked_in_at IS NULL
-          AND o.id = t.order_id AND o.status = 'paid'
+          AND t.voided_at IS NULL AND o.id = t.order_id AND o.status = 'paid'
         RETURNING t.id`,
       [code, showId, now],
     );
@@ -92,5 +118,41 @@ export class TicketsRepository {
     const [where, value] = 'id' in by ? ['t.id = $1', by.id] : ['t.code = $1', by.code];
     const { rows } = await this.q.query<CheckinRow>(`${CHECKIN_SELECT} WHERE ${where}`, [value]);
     return rows[0];
+  }
+
+  /** The tickets of an order with their prices, in the venue's seat order. */
+  async ofOrderWithPrices(orderId: string): Promise<SheetTicketRow[]> {
+    const { rows } = await this.q.query<SheetTicketRow>(
+      `SELECT t.id, t.code, a.name AS area_name, s.row_number, s.seat_number, oi.price
+         FROM tickets t
+         JOIN seats s ON s.id = t.seat_id
+         JOIN areas a ON a.id = s.area_id
+         JOIN order_items oi ON oi.order_id = t.order_id AND oi.seat_id = t.seat_id
+        WHERE t.order_id = $1
+        ORDER BY a.position, s.row_number, s.seat_number`,
+      [orderId],
+    );
+    return rows;
+  }
+
+  /** Every ticket of the show with its order's status, holder and place, in seat order. */
+  async attendeesOf(showId: string): Promise<AttendeeRow[]> {
+    const { rows } = await this.q.query<AttendeeRow>(
+      `SELECT t.id, t.order_id, o.status AS order_status, u.name, u.email, a.name AS area, s.row_number, s.seat_number, t.checked_in_at
+         FROM tickets t
+         JOIN orders o ON o.id = t.order_id
+         JOIN users u ON u.id = t.user_id
+         JOIN seats s ON s.id = t.seat_id
+         JOIN areas a ON a.id = s.area_id
+        WHERE t.show_id = $1
+        ORDER BY a.position, s.row_number, s.seat_number, t.id`,
+      [showId],
+    );
+    return rows;
+  }
+
+  /** A refunded order's tickets become void (they stay, so a scan at the door says why it is refused). */
+  async voidTickets(orderId: string, now: Date): Promise<void> {
+    await this.q.query(`UPDATE tickets SET voided_at = $2 WHERE order_id = $1 AND voided_at IS NULL`, [orderId, now]);
   }
 }

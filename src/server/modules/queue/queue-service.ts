@@ -258,6 +258,23 @@ export class QueueService implements AdmissionGate {
     await this.apply(showId, changes);
   }
 
+  /**
+   * A waitlist offer's admission, outside the line (QueueStore.admitOutside). Store only, so it may
+   * run inside a database transaction; `announce` tells the account once the offer is committed.
+   */
+  async admitOutside(showId: string, userId: string, windowMs: number): Promise<{ admission: Admission; fresh: boolean; announce(): void }> {
+    const { entry, fresh } = await this.store.admitOutside(showId, userId, windowMs);
+    const admission = { showId, userId, admissionId: entry.admissionId, admittedAt: entry.admittedAt, expiresAt: entry.expiresAt };
+    const announce = () => {
+      const admittedAt = new Date(entry.admittedAt).toISOString();
+      const expiresAt = new Date(entry.expiresAt).toISOString();
+      this.realtime.toUser(userId, 'queue:admitted', { showId, admittedAt, expiresAt });
+      this.realtime.toUser(userId, 'queue:status', { showId, state: 'admitted', admittedAt, expiresAt, at: new Date(this.clock.now()).toISOString() });
+      if (fresh) this.scheduleExpiry(showId, entry);
+    };
+    return { admission, fresh, announce };
+  }
+
   async requireAdmission(showId: string, userId: string): Promise<Admission> {
     await this.rules(showId); // 404 for an unknown show
     // Live by the line's clock, not this instance's: instances whose clocks disagree still agree.
@@ -345,12 +362,7 @@ export class QueueService implements AdmissionGate {
     if (hasPreQueue(rules) && this.clock.now() < rules.onSaleAt.getTime()) await this.draws.touch(showId, userIds, this.clock.now());
   }
 
-  /** Status events for accounts watching a show (one batched read). */
-  async statuses(showId: string, userIds: string[]): Promise<QueueStatusEvent[]> {
-    return (await this.look(showId, userIds)).map((l) => l.status);
-  }
-
-  /** The same, with the places they were made from (the gateway follows the waiting ones). */
+  /** Status events for accounts watching a show (one batched read), with the places they were made from (the gateway follows the waiting ones). */
   async look(showId: string, userIds: string[]): Promise<{ status: QueueStatusEvent; place: Place }[]> {
     const rules = await this.rules(showId);
     const places = await this.store.places(showId, userIds, rules.pageCapacity);

@@ -162,6 +162,13 @@ export interface QueueStore {
    * when another instance was faster, and goes back when a chunk before `offset` is missing).
    */
   putDrawn(showId: string, offset: number, userIds: string[], limits: QueueLimits): Promise<{ next: number; changes: Changes }>;
+  /**
+   * Admits the account outside the line (a waitlist offer: docs/selling.md), for `windowMs`, even
+   * past the page's capacity: out of the line if it was waiting, and exempt from the presence rule
+   * (the fan may come from an email), so only its window ends it. An account already admitted
+   * keeps that admission (`fresh` false).
+   */
+  admitOutside(showId: string, userId: string, windowMs: number): Promise<{ entry: AdmittedEntry; fresh: boolean }>;
   /** Shows whose line or page had anyone in it recently: the ones to sweep. */
   activeShows(): Promise<string[]>;
   close(): Promise<void>;

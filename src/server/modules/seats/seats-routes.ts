@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { SeatParams, SeatsQuery, ShowParams } from '../../../shared/api.js';
+import { AreaHoldRequest, AreaParams, SeatParams, SeatsQuery, ShowParams } from '../../../shared/api.js';
 import { parse } from '../../platform/validation.js';
 import type { AuthGuards } from '../auth/auth-context.js';
 import type { SeatsService } from './seats-service.js';
@@ -16,6 +16,13 @@ export function seatsRoutes(app: FastifyInstance, seats: SeatsService, guards: A
     const user = await guards.requireUser(req);
     const { showId, seatId } = parse(SeatParams, req.params);
     return { seat: await seats.hold(showId, seatId, user.id) };
+  });
+
+  app.post('/api/shows/:showId/areas/:areaId/hold', async (req) => {
+    const user = await guards.requireUser(req);
+    const { showId, areaId } = parse(AreaParams, req.params);
+    const { quantity } = parse(AreaHoldRequest, req.body);
+    return { seats: await seats.holdArea(showId, areaId, user.id, quantity) };
   });
 
   app.delete('/api/shows/:showId/seats/:seatId/hold', async (req, reply) => {

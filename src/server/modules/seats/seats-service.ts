@@ -7,24 +7,47 @@ import type { TestHooks } from '../../platform/test-hooks.js';
 import type { AdmissionGate } from '../queue/admission.js';
 import { publishSeatChanges } from './seats-gateway.js';
 import { ShowSeatsRepository, type SeatRow } from './show-seats-repository.js';
+import { placeOf } from '../orders/order-views.js';
+import { bestBlock } from './best-available.js';
 
 const toSeat = (r: SeatRow): Seat => ({
   id: r.id,
   areaId: r.area_id,
-  row: r.row_number,
-  number: r.seat_number,
+  ...placeOf(r),
   status: r.status,
   mine: r.mine,
+  accessible: r.accessible,
 });
+
+/** Tries of a best-available hold when another buyer took part of the chosen block meanwhile. */
+const BLOCK_TRIES = 5;
+/** Thrown inside a block claim that came back short: the transaction rolls back, nothing is held. */
+export class BlockLost extends Error {
+  constructor(readonly lost: string[]) {
+    super('block lost');
+  }
+}
 
 /**
  * The seat steps other modules take inside their own transactions: an order locks, sells and frees
- * its seats, the console puts areas on sale, the release job frees lapsed holds. Only through these
+ * its seats (a refund frees its sold ones), the console puts areas on sale, the release job frees
+ * lapsed holds, the waitlist looks for free places. Only through these
  * does anyone but the seats module change show_seats.
  */
 export type SeatSteps = Pick<
   ShowSeatsRepository,
-  'lockAccount' | 'lockForOrder' | 'sell' | 'releaseOrders' | 'releaseHolds' | 'expireLapsedHolds' | 'counts' | 'stock' | 'addAreas' | 'removeAreas'
+  | 'lockAccount'
+  | 'lockForOrder'
+  | 'sell'
+  | 'releaseOrders'
+  | 'releaseSold'
+  | 'releaseHolds'
+  | 'expireLapsedHolds'
+  | 'counts'
+  | 'stock'
+  | 'freeByArea'
+  | 'addAreas'
+  | 'removeAreas'
 >;
 
 /** The seat steps, run on `q` (the database, or the caller's transaction). */
@@ -87,6 +110,70 @@ export class SeatsService {
     });
     if (outcome.changed) publishSeatChanges(this.realtime, [{ showId, areaId: outcome.seat.areaId, seatId, status: 'selected' }]);
     return outcome.seat;
+  }
+
+  /**
+   * Holds `quantity` places of one area at once, all or none: any free places of a standing area,
+   * the best available block of a seated one (best-available.ts). The claim is one conditional
+   * UPDATE; if it comes back short (another buyer was faster) the transaction rolls back and a
+   * seated area tries another block.
+   */
+  async holdArea(showId: string, areaId: string, userId: string, quantity: number): Promise<Seat[]> {
+    const admission = await this.gate.requireAdmission(showId, userId);
+    await this.hooks.seatHold?.();
+    const lost = new Set<string>();
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const seats = await this.db.transaction(async (tx) => {
+          await new ShowSeatsRepository(tx).lockAccount(showId, userId);
+          await this.gate.requireSameAdmission(showId, userId, admission.admissionId);
+          return this.claimPlaces(tx, { showId, areaId, userId, quantity, admissionId: admission.admissionId, until: new Date(admission.expiresAt) }, lost);
+        });
+        publishSeatChanges(
+          this.realtime,
+          seats.map((s) => ({ showId, areaId, seatId: s.id, status: 'selected' as const })),
+        );
+        return seats;
+      } catch (e) {
+        if (!(e instanceof BlockLost) || attempt + 1 >= BLOCK_TRIES) throw e instanceof BlockLost ? new AppError('SEAT_UNAVAILABLE', 'Not enough places are free together.') : e;
+        for (const id of e.lost) lost.add(id);
+      }
+    }
+  }
+
+  /**
+   * Inside a transaction holding the account's seat lock: claims `quantity` places of the area for
+   * the account's admission (the ticket limit counted under that lock), or throws. Also what a
+   * waitlist offer uses to hold places for the fan it admits.
+   */
+  async claimPlaces(
+    tx: Queryable,
+    req: { showId: string; areaId: string; userId: string; quantity: number; admissionId: string; until: Date },
+    avoid: ReadonlySet<string> = new Set(),
+  ): Promise<Seat[]> {
+    const now = this.now();
+    const seats = new ShowSeatsRepository(tx);
+    const area = await seats.areaRule(req.showId, req.areaId, req.userId, now);
+    if (!area) throw new AppError('NOT_FOUND', 'No such area in this show');
+    if (area.n + req.quantity > area.max) throw new AppError('TICKET_LIMIT_REACHED');
+    const hold = { now, until: req.until, admissionId: req.admissionId };
+    let rows: SeatRow[];
+    let ids: string[] = [];
+    if (area.kind === 'seated') {
+      const block = bestBlock(await seats.grid(req.showId, req.areaId, now), req.quantity, avoid);
+      if (!block) throw new AppError('SEAT_UNAVAILABLE', 'No block of that many seats together is free.');
+      ids = block.map((s) => s.id);
+      rows = await seats.claimBlock(req.showId, req.areaId, req.userId, ids, hold);
+    } else {
+      // Any free places, skipping those another claim has locked right now.
+      rows = await seats.claimStanding(req.showId, req.areaId, req.userId, req.quantity, hold);
+    }
+    if (rows.length < req.quantity) {
+      // Rolls the partial claim back; the caller may try again (a standing claim may have skipped
+      // places another claim had locked and then let go).
+      throw new BlockLost(ids.filter((id) => !rows.some((r) => r.id === id)));
+    }
+    return rows.map(toSeat).sort((a, b) => (a.row ?? 0) - (b.row ?? 0) || (a.number ?? 0) - (b.number ?? 0));
   }
 
   /** After a refused claim: the caller's own live hold (a retry) is returned, anything else explains the refusal. */

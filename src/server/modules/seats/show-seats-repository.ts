@@ -13,6 +13,23 @@ export interface SeatRow {
   seat_number: number;
   status: Seat['status'];
   mine: boolean;
+  /** A wheelchair place. */
+  accessible: boolean;
+}
+
+/** What a claim of several places of one area checks first: its kind, and the account's count against the limit. */
+export interface AreaRuleRow {
+  kind: 'seated' | 'standing';
+  max: number;
+  n: number;
+}
+
+/** A seat of a seated area as best-available reads it. */
+export interface GridRow {
+  id: string;
+  row: number;
+  number: number;
+  free: boolean;
 }
 
 /** A seat that could not be claimed, with what explains it. */
@@ -72,7 +89,7 @@ export class ShowSeatsRepository {
   /** The seat map of a show (or of one area, or only the account's seats), in the venue's order. A lapsed hold reads as available. */
   async map(showId: string, userId: string, now: Date, areaId: string | null, onlyMine: boolean): Promise<SeatRow[]> {
     const { rows } = await this.q.query<SeatRow>(
-      `SELECT ss.seat_id AS id, ss.area_id, s.row_number, s.seat_number,
+      `SELECT ss.seat_id AS id, ss.area_id, s.row_number, s.seat_number, s.accessible,
               CASE WHEN ss.status = 'selected' AND ss.hold_expires_at <= $2 THEN 'available' ELSE ss.status END AS status,
               coalesce(ss.holder_id = $3 AND NOT (ss.status = 'selected' AND ss.hold_expires_at <= $2), false) AS mine
          FROM show_seats ss
@@ -102,16 +119,90 @@ export class ShowSeatsRepository {
         WHERE ss.show_id = $1 AND ss.seat_id = $2 AND sh.id = ss.show_id AND s.id = ss.seat_id
           AND ${claimable('$4', 'ss.')}
           AND mine.n < sh.max_tickets_per_account
-        RETURNING ss.seat_id AS id, ss.area_id, s.row_number, s.seat_number, ss.status, true AS mine`,
+        RETURNING ss.seat_id AS id, ss.area_id, s.row_number, s.seat_number, s.accessible, ss.status, true AS mine`,
       [showId, seatId, userId, hold.now, hold.until, hold.admissionId],
     );
     return rows[0];
   }
 
+  /** The area's kind and the account's count against the show's limit (undefined: the area is not on sale for the show). */
+  async areaRule(showId: string, areaId: string, userId: string, now: Date): Promise<AreaRuleRow | undefined> {
+    const { rows } = await this.q.query<AreaRuleRow>(
+      `SELECT a.kind, sh.max_tickets_per_account AS max,
+              (SELECT count(*)::int FROM show_seats WHERE show_id = $1 AND holder_id = $3 AND ${counted('$4')}) AS n
+         FROM show_prices p JOIN areas a ON a.id = p.area_id JOIN shows sh ON sh.id = p.show_id
+        WHERE p.show_id = $1 AND p.area_id = $2`,
+      [showId, areaId, userId, now],
+    );
+    return rows[0];
+  }
+
+  /** A seated area's grid, each seat free or not at `now` (for best-available). */
+  async grid(showId: string, areaId: string, now: Date): Promise<GridRow[]> {
+    const { rows } = await this.q.query<GridRow>(
+      `SELECT ss.seat_id AS id, s.row_number AS row, s.seat_number AS number, ${claimable('$3', 'ss.')} AS free
+         FROM show_seats ss JOIN seats s ON s.id = ss.seat_id
+        WHERE ss.show_id = $1 AND ss.area_id = $2`,
+      [showId, areaId, now],
+    );
+    return rows;
+  }
+
+  /**
+   * Claims up to `quantity` free places of a standing area for the account's admission, skipping
+   * places another claim has locked right now. The UPDATE re-checks each row, so a place is never
+   * claimed twice; fewer than `quantity` come back when not enough were free (the caller rolls back).
+   */
+  async claimStanding(showId: string, areaId: string, userId: string, quantity: number, hold: { now: Date; until: Date; admissionId: string }): Promise<SeatRow[]> {
+    return this.claimPlaces(showId, areaId, userId, quantity, null, hold);
+  }
+
+  /** Claims exactly these seats (a best-available block) for the account's admission; those claimed come back (fewer: part was taken). */
+  async claimBlock(showId: string, areaId: string, userId: string, seatIds: string[], hold: { now: Date; until: Date; admissionId: string }): Promise<SeatRow[]> {
+    return this.claimPlaces(showId, areaId, userId, seatIds.length, seatIds, hold);
+  }
+
+  private async claimPlaces(
+    showId: string,
+    areaId: string,
+    userId: string,
+    quantity: number,
+    seatIds: string[] | null,
+    hold: { now: Date; until: Date; admissionId: string },
+  ): Promise<SeatRow[]> {
+    const { rows } = await this.q.query<SeatRow>(
+      `WITH pick AS (
+         SELECT ss.seat_id FROM show_seats ss
+          WHERE ss.show_id = $1 AND ss.area_id = $2 AND ${claimable('$4', 'ss.')}
+            AND ($8::uuid[] IS NULL OR ss.seat_id = ANY($8::uuid[]))
+          ORDER BY ss.seat_id LIMIT $3
+          FOR UPDATE SKIP LOCKED
+       )
+       UPDATE show_seats ss
+          SET status = 'selected', holder_id = $5, hold_expires_at = $6, order_id = NULL, admission_id = $7, updated_at = $4
+         FROM pick, seats s
+        WHERE ss.show_id = $1 AND ss.seat_id = pick.seat_id AND s.id = ss.seat_id AND ${claimable('$4', 'ss.')}
+        RETURNING ss.seat_id AS id, ss.area_id, s.row_number, s.seat_number, s.accessible, ss.status, true AS mine`,
+      [showId, areaId, quantity, hold.now, userId, hold.until, hold.admissionId, seatIds],
+    );
+    return rows;
+  }
+
+  /** Free places of the show per area at `now`, in the venue's order (where the waitlist can make offers). */
+  async freeByArea(showId: string, now: Date): Promise<{ area_id: string; free: number }[]> {
+    const { rows } = await this.q.query<{ area_id: string; free: number }>(
+      `SELECT ss.area_id, count(*)::int AS free FROM show_seats ss JOIN areas a ON a.id = ss.area_id
+        WHERE ss.show_id = $1 AND ${claimable('$2', 'ss.')}
+        GROUP BY ss.area_id, a.position ORDER BY a.position`,
+      [showId, now],
+    );
+    return rows;
+  }
+
   /** The seat as it is after a refused claim, with the account's count and the limit (undefined: no such seat in the show). */
   async refusedClaim(showId: string, seatId: string, userId: string, now: Date): Promise<RefusedSeatRow | undefined> {
     const { rows } = await this.q.query<RefusedSeatRow>(
-      `SELECT ss.seat_id AS id, ss.area_id, s.row_number, s.seat_number, ss.status,
+      `SELECT ss.seat_id AS id, ss.area_id, s.row_number, s.seat_number, s.accessible, ss.status,
               coalesce(ss.holder_id = $3, false) AS mine,
               ${claimable('$4', 'ss.')} AS claimable,
               (SELECT count(*)::int FROM show_seats WHERE show_id = $1 AND holder_id = $3 AND ${counted('$4')}) AS n,
@@ -206,6 +297,17 @@ export class ShowSeatsRepository {
         WHERE order_id = ANY($1::uuid[]) AND status = 'locked'
         ${CHANGED}`,
       [orderIds, now],
+    );
+    return changesOf(rows, 'available');
+  }
+
+  /** A refunded order's sold places go back on sale (the refund's transaction moved the order out of `paid`). */
+  async releaseSold(orderId: string, now: Date): Promise<SeatChange[]> {
+    const { rows } = await this.q.query<ChangedRow>(
+      `UPDATE show_seats SET ${FREE_SEAT}, updated_at = $2
+        WHERE order_id = $1 AND status = 'sold'
+        ${CHANGED}`,
+      [orderId, now],
     );
     return changesOf(rows, 'available');
   }

@@ -9,7 +9,7 @@ import { OpsMetrics, type WaitingRoomCounts } from './metrics.js';
 import { openApiDocs } from './openapi.js';
 import { csrfProtection, securityHeaders, socketCsrfProtection } from './security.js';
 
-export { withLogRedaction } from './logging.js';
+export { OneLinePerRequest, withLogRedaction } from './logging.js';
 export { OpsMetrics } from './metrics.js';
 
 export interface OpsDeps {

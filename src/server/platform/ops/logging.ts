@@ -1,4 +1,4 @@
-import type { FastifyServerOptions } from 'fastify';
+import { LogController, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 
 type LoggerOption = FastifyServerOptions['logger'];
 
@@ -84,4 +84,20 @@ export function withLogRedaction(logger: LoggerOption): LoggerOption {
     redact: { paths: [...new Set([...REDACT_PATHS, ...redact])], censor: '[Redacted]' },
     serializers: { req: serializeReq, ...base.serializers },
   };
+}
+
+/**
+ * One line per request, written when its answer has gone (Fastify's own controller writes two: one
+ * on arrival, one at the end). Half the lines is most of the logging's cost on a hot path; the line
+ * says what both said: the request, its status, its time and, as every request line, its id.
+ */
+export class OneLinePerRequest extends LogController {
+  override incomingRequest(): void {}
+
+  override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+    if (this.isLogDisabled(request)) return;
+    const line = { req: request, res: reply, responseTime: reply.elapsedTime };
+    if (error) reply.log.error({ ...line, err: error }, 'request errored');
+    else reply.log.info(line, 'request completed');
+  }
 }

@@ -6,6 +6,9 @@
 import { z } from 'zod';
 import type {
   AreaSummary,
+  AdminOrderSummary,
+  AdminWaitlistEntry,
+  WaitlistEntry,
   CheckinTicket,
   EventDetail,
   EventSummary,
@@ -56,6 +59,7 @@ export const EventDetailDoc = z.object({
 const AreaSummaryDoc = z.object({
   id,
   name: z.string(),
+  kind: z.enum(['seated', 'standing']).describe('standing: general admission, places with no row or number'),
   price: z.number().int().describe('in the smallest unit of `currency`'),
   currency: z.string(),
   seatCount: z.number().int(),
@@ -106,10 +110,11 @@ export const DrawResponseDoc = z.object({
 export const SeatDoc = z.object({
   id,
   areaId: id,
-  row: z.number().int(),
-  number: z.number().int(),
+  row: z.number().int().nullable().describe('null for a standing place'),
+  number: z.number().int().nullable().describe('null for a standing place'),
   status: z.enum(['available', 'selected', 'locked', 'sold']),
   mine: z.boolean(),
+  accessible: z.boolean().describe('a wheelchair place'),
 });
 
 export const TicketDoc = z.object({
@@ -118,8 +123,8 @@ export const TicketDoc = z.object({
   code: z.string().describe('the QR code content presented at the door'),
   showId: id.optional(),
   areaName: z.string().optional(),
-  row: z.number().int().optional(),
-  number: z.number().int().optional(),
+  row: z.number().int().nullable().optional(),
+  number: z.number().int().nullable().optional(),
   checkedInAt: instant.nullable().optional(),
 });
 export const CheckinTicketDoc = TicketDoc.extend({
@@ -131,14 +136,15 @@ export const CheckinTicketDoc = TicketDoc.extend({
 });
 export const OrderDoc = z.object({
   id,
-  status: z.enum(['pending', 'paid', 'cancelled', 'expired']),
+  status: z.enum(['pending', 'paid', 'cancelled', 'expired', 'refunded']),
   showId: id,
   total: z.number().int(),
   currency: z.string(),
   expiresAt: instant,
   createdAt: instant,
   paidAt: instant.nullable(),
-  items: z.array(z.object({ seatId: id, areaName: z.string(), row: z.number().int(), number: z.number().int(), price: z.number().int() })),
+  refundedAt: instant.nullable(),
+  items: z.array(z.object({ seatId: id, areaName: z.string(), row: z.number().int().nullable(), number: z.number().int().nullable(), price: z.number().int() })),
   tickets: z.array(TicketDoc),
   show: z.object({ startsAt: instant, eventTitle: z.string(), artist: z.string(), venueName: z.string(), venueTimeZone: timeZone }).optional(),
 });
@@ -166,7 +172,38 @@ export const VenueDoc = z.object({
   city: z.string(),
   address: z.string(),
   timeZone,
-  areas: z.array(z.object({ id, name: z.string(), rows: z.number().int(), seatsPerRow: z.number().int() })),
+  areas: z.array(
+    z.object({
+      id,
+      name: z.string(),
+      kind: z.enum(['seated', 'standing']),
+      rows: z.number().int().nullable(),
+      seatsPerRow: z.number().int().nullable(),
+      capacity: z.number().int().describe('places (rows x seatsPerRow for a seated area)'),
+      accessibleSeats: z.array(z.object({ row: z.number().int(), number: z.number().int() })),
+    }),
+  ),
+});
+export const WaitlistEntryDoc = z.object({
+  position: z.number().int().nullable().describe('1 for the first waiting entry; null once offered or done'),
+  quantity: z.number().int(),
+  state: z.enum(['waiting', 'offered', 'purchased', 'lapsed']),
+  joinedAt: instant,
+  offerExpiresAt: instant.nullable(),
+});
+export const AdminWaitlistEntryDoc = WaitlistEntryDoc.extend({ userId: id, name: z.string(), email: z.string() });
+export const AdminOrderSummaryDoc = z.object({
+  id,
+  status: z.enum(['pending', 'paid', 'cancelled', 'expired', 'refunded']),
+  userId: id,
+  name: z.string(),
+  email: z.string(),
+  total: z.number().int(),
+  currency: z.string(),
+  createdAt: instant,
+  paidAt: instant.nullable(),
+  refundedAt: instant.nullable(),
+  seats: z.number().int(),
 });
 export const SitePageDoc = z.object({
   slug: z.enum(['help', 'terms', 'privacy', 'contact']),
@@ -220,3 +257,6 @@ const _checkinTicket: Same<z.infer<typeof CheckinTicketDoc>, CheckinTicket> = tr
 const _order: Same<z.infer<typeof OrderDoc>, Order> = true;
 const _stats: Same<z.infer<typeof ShowStatsDoc>, ShowStats> = true;
 const _sitePage: Same<z.infer<typeof SitePageDoc>, SitePage> = true;
+const _waitlist: Same<z.infer<typeof WaitlistEntryDoc>, WaitlistEntry> = true;
+const _adminWaitlist: Same<z.infer<typeof AdminWaitlistEntryDoc>, AdminWaitlistEntry> = true;
+const _adminOrder: Same<z.infer<typeof AdminOrderSummaryDoc>, AdminOrderSummary> = true;

@@ -11,6 +11,7 @@ import { LiveIndicator } from '../../components/LiveIndicator.js';
 import { ConsoleHeader, Panel, formatSecondsShort } from './admin-ui.js';
 import { LiveChart, compactNumber, type ChartPoint } from './LiveChart.js';
 import { useLiveStats } from './use-live-stats.js';
+import { SalesPanels } from './SalesPanels.js';
 
 /** /admin/shows/:showId — the sale as it happens: the line, the selling page, seats, waits, and two live charts. */
 export function ShowDashboard() {
@@ -158,6 +159,7 @@ export function ShowDashboard() {
           </table>
         </div>
       </Panel>
+      <SalesPanels showId={show.id} zone={show.venue.timeZone} />
     </div>
   );
 }

@@ -77,7 +77,7 @@ export function ShowForm({
   const zone = venue?.timeZone ?? show?.venue.timeZone ?? browserZone();
   // Areas to price: the venue's, or (when the venue list is unavailable) the show's priced ones.
   const areas = useMemo(
-    () => venue?.areas.map((a) => ({ id: a.id, name: a.name, seats: a.rows * a.seatsPerRow })) ?? show?.areas.map((a) => ({ id: a.id, name: a.name, seats: a.seatCount })) ?? [],
+    () => venue?.areas.map((a) => ({ id: a.id, name: a.name, seats: a.capacity })) ?? show?.areas.map((a) => ({ id: a.id, name: a.name, seats: a.seatCount })) ?? [],
     [venue, show],
   );
   const takenByArea = useMemo(() => new Map(show?.areas.map((a) => [a.id, a.seatCount - a.availableCount]) ?? []), [show]);

@@ -82,7 +82,8 @@ export function VenuesPage() {
                   <li key={a.id}>
                     <span>{a.name}</span>
                     <span className="muted">
-                      {a.rows} × {a.seatsPerRow}
+                      {a.kind === 'standing' ? `standing · ${formatCount(a.capacity)}` : `${a.rows} × ${a.seatsPerRow}`}
+                      {a.accessibleSeats.length > 0 && ` · ♿ ${a.accessibleSeats.length}`}
                     </span>
                   </li>
                 ))}
@@ -95,7 +96,7 @@ export function VenuesPage() {
   );
 }
 
-const totalSeats = (v: AdminVenue) => v.areas.reduce((n, a) => n + a.rows * a.seatsPerRow, 0);
+const totalSeats = (v: AdminVenue) => v.areas.reduce((n, a) => n + a.capacity, 0);
 
 // Every zone this browser knows, for the time-zone field's suggestions (the server checks the name).
 const ZONES: string[] = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
@@ -205,12 +206,33 @@ function VenueDetails({ venue, onSaved }: { venue: AdminVenue; onSaved: () => vo
 interface AreaDraft {
   key: number;
   name: string;
+  kind: 'seated' | 'standing';
   rows: string;
   seatsPerRow: string;
+  capacity: string;
+  /** Wheelchair places as "row-seat" pairs: "10-1, 10-2". */
+  accessible: string;
 }
 
 let nextKey = 1;
-const newArea = (name: string, rows = '10', seats = '20'): AreaDraft => ({ key: nextKey++, name, rows, seatsPerRow: seats });
+const newArea = (name: string, rows = '10', seats = '20'): AreaDraft => ({ key: nextKey++, name, kind: 'seated', rows, seatsPerRow: seats, capacity: '500', accessible: '' });
+
+/** "10-1, 10-2" -> [{row: 10, number: 1}, ...]; an unreadable pair becomes NaN (the schema refuses it). */
+function accessibleOf(text: string): { row: number; number: number }[] {
+  return text
+    .split(/[,\s]+/)
+    .filter(Boolean)
+    .map((pair) => {
+      const m = /^(\d{1,3})-(\d{1,3})$/.exec(pair);
+      return m ? { row: Number(m[1]), number: Number(m[2]) } : { row: Number.NaN, number: Number.NaN };
+    });
+}
+
+/** What the API takes for one drafted area. */
+function areaBody(a: AreaDraft) {
+  if (a.kind === 'standing') return { name: a.name, kind: 'standing' as const, capacity: intOf(a.capacity) ?? Number.NaN };
+  return { name: a.name, rows: intOf(a.rows) ?? Number.NaN, seatsPerRow: intOf(a.seatsPerRow) ?? Number.NaN, accessibleSeats: accessibleOf(a.accessible) };
+}
 
 function VenueForm({ onCreated, onCancel }: { onCreated: (v: AdminVenue) => void; onCancel: () => void }) {
   const [name, setName] = useState('');
@@ -230,7 +252,7 @@ function VenueForm({ onCreated, onCancel }: { onCreated: (v: AdminVenue) => void
     city,
     address,
     timeZone: timeZone ?? defaultTimeZone ?? 'UTC',
-    areas: areas.map((a) => ({ name: a.name, rows: intOf(a.rows) ?? Number.NaN, seatsPerRow: intOf(a.seatsPerRow) ?? Number.NaN })),
+    areas: areas.map(areaBody),
   };
 
   async function submit(e: FormEvent) {
@@ -287,22 +309,55 @@ function VenueForm({ onCreated, onCancel }: { onCreated: (v: AdminVenue) => void
                     maxLength={40}
                     data-testid="area-name"
                   />
-                  <Field
-                    label="Rows"
-                    inputMode="numeric"
-                    value={a.rows}
-                    onChange={(e) => setArea(a.key, { rows: e.target.value.replace(/[^\d]/g, '').slice(0, 3) })}
-                    error={errors[`areas.${i}.rows`]}
-                    data-testid="area-rows"
-                  />
-                  <Field
-                    label="Seats per row"
-                    inputMode="numeric"
-                    value={a.seatsPerRow}
-                    onChange={(e) => setArea(a.key, { seatsPerRow: e.target.value.replace(/[^\d]/g, '').slice(0, 3) })}
-                    error={errors[`areas.${i}.seatsPerRow`]}
-                    data-testid="area-seats"
-                  />
+                  <label className="field">
+                    <span className="field-label">Kind</span>
+                    <select
+                      className="input"
+                      value={a.kind}
+                      onChange={(e) => setArea(a.key, { kind: e.target.value === 'standing' ? 'standing' : 'seated' })}
+                      data-testid="area-kind"
+                    >
+                      <option value="seated">Seated</option>
+                      <option value="standing">Standing</option>
+                    </select>
+                  </label>
+                  {a.kind === 'standing' ? (
+                    <Field
+                      label="Capacity"
+                      inputMode="numeric"
+                      value={a.capacity}
+                      onChange={(e) => setArea(a.key, { capacity: e.target.value.replace(/[^\d]/g, '').slice(0, 5) })}
+                      error={errors[`areas.${i}.capacity`]}
+                      data-testid="area-capacity"
+                    />
+                  ) : (
+                    <>
+                      <Field
+                        label="Rows"
+                        inputMode="numeric"
+                        value={a.rows}
+                        onChange={(e) => setArea(a.key, { rows: e.target.value.replace(/[^\d]/g, '').slice(0, 3) })}
+                        error={errors[`areas.${i}.rows`]}
+                        data-testid="area-rows"
+                      />
+                      <Field
+                        label="Seats per row"
+                        inputMode="numeric"
+                        value={a.seatsPerRow}
+                        onChange={(e) => setArea(a.key, { seatsPerRow: e.target.value.replace(/[^\d]/g, '').slice(0, 3) })}
+                        error={errors[`areas.${i}.seatsPerRow`]}
+                        data-testid="area-seats"
+                      />
+                      <Field
+                        label="Wheelchair places (row-seat)"
+                        value={a.accessible}
+                        onChange={(e) => setArea(a.key, { accessible: e.target.value.slice(0, 2000) })}
+                        error={errors[`areas.${i}.accessibleSeats`] ?? Object.entries(errors).find(([k]) => k.startsWith(`areas.${i}.accessibleSeats.`))?.[1]}
+                        placeholder="10-1, 10-2"
+                        data-testid="area-accessible"
+                      />
+                    </>
+                  )}
                   <button
                     type="button"
                     className="icon-button area-editor-remove"
@@ -324,7 +379,10 @@ function VenueForm({ onCreated, onCancel }: { onCreated: (v: AdminVenue) => void
             >
               + Add area
             </button>
-            <p className="field-hint">1–200 rows and 1–200 seats per row; at most 200,000 seats in a venue.</p>
+            <p className="field-hint">
+              Seated: 1–200 rows and 1–200 seats per row, wheelchair places marked as row-seat. Standing: 1–20,000 places with
+              no seat numbers. At most 200,000 places in a venue.
+            </p>
           </fieldset>
 
           {formError && <ErrorMessage>{formError}</ErrorMessage>}
@@ -338,7 +396,7 @@ function VenueForm({ onCreated, onCancel }: { onCreated: (v: AdminVenue) => void
           </div>
         </div>
         <SeatGridPreview
-          areas={areas.map((a) => ({ name: a.name, rows: intOf(a.rows) ?? 0, seatsPerRow: intOf(a.seatsPerRow) ?? 0 }))}
+          areas={areas.filter((a) => a.kind === 'seated').map((a) => ({ name: a.name, rows: intOf(a.rows) ?? 0, seatsPerRow: intOf(a.seatsPerRow) ?? 0 }))}
         />
       </form>
     </Panel>

@@ -71,6 +71,11 @@ export function OrderPage() {
           )}
           {order.status === 'expired' && <p className="muted">{t('order.expired')}</p>}
           {order.status === 'cancelled' && <p className="muted">{t('order.cancelled')}</p>}
+          {order.status === 'refunded' && (
+            <p className="muted" data-testid="order-refunded">
+              {order.refundedAt ? t('order.refundedOn', { date: formatDateTime(order.refundedAt, orderZone(order)) }) : t('order.refunded')}
+            </p>
+          )}
         </section>
       )}
 

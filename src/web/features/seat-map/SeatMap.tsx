@@ -28,13 +28,23 @@ export function SeatLegend() {
           {l.label}
         </li>
       ))}
+      <li>
+        <span className="seat-swatch seat-available seat-isa" aria-hidden="true">
+          ♿
+        </span>
+        Wheelchair place
+      </li>
     </ul>
   );
 }
 
+/** A seat of a seated area: row and number are set (only standing places have none). */
+type GridSeat = Seat & { row: number; number: number };
+const isGridSeat = (s: Seat): s is GridSeat => s.row !== null && s.number !== null;
+
 interface Row {
   row: number;
-  seats: Seat[];
+  seats: GridSeat[];
 }
 
 /**
@@ -58,8 +68,8 @@ export function SeatMap({
   onToggle: (seatId: string) => void;
 }) {
   const rows = useMemo<Row[]>(() => {
-    const byRow = new Map<number, Seat[]>();
-    for (const s of seats) {
+    const byRow = new Map<number, GridSeat[]>();
+    for (const s of seats.filter(isGridSeat)) {
       const list = byRow.get(s.row);
       if (list) list.push(s);
       else byRow.set(s.row, [s]);
@@ -105,9 +115,9 @@ export function SeatMap({
       const [ri, ci] = pos;
       const row = rows[ri];
       if (!row) return;
-      let next: Seat | undefined;
+      let next: GridSeat | undefined;
       const nearestIn = (r: Row | undefined, number: number) =>
-        r?.seats.reduce<Seat | undefined>(
+        r?.seats.reduce<GridSeat | undefined>(
           (best, s) => (!best || Math.abs(s.number - number) < Math.abs(best.number - number) ? s : best),
           undefined,
         );
@@ -213,11 +223,12 @@ const SeatButton = memo(function SeatButton({
         register(seat.id, el);
         return () => register(seat.id, null);
       }}
-      className={`seat seat-${view}${busy ? ' seat-busy' : ''}`}
+      className={`seat seat-${view}${busy ? ' seat-busy' : ''}${seat.accessible ? ' seat-accessible' : ''}`}
       data-testid="seat"
       data-status={view}
       data-seat-id={seat.id}
-      aria-label={`Row ${seat.row}, seat ${seat.number}, ${priceText}, ${SPOKEN[view]}`}
+      aria-label={`Row ${seat.row}, seat ${seat.number}${seat.accessible ? ', wheelchair accessible' : ''}, ${priceText}, ${SPOKEN[view]}`}
+      data-accessible={seat.accessible || undefined}
       aria-pressed={actionable ? view === 'mine' : undefined}
       aria-disabled={!actionable || busy ? true : undefined}
       aria-busy={busy || undefined}
@@ -227,7 +238,7 @@ const SeatButton = memo(function SeatButton({
       }}
       onFocus={() => onFocus(seat.id)}
     >
-      <span aria-hidden="true">{seat.number}</span>
+      <span aria-hidden="true">{seat.accessible ? '♿' : seat.number}</span>
     </button>
   );
 });

@@ -63,7 +63,7 @@ export function SelectionSummary({
             <li key={seat.id} className="selection-item" data-testid="selected-seat">
               <div>
                 <span className="selection-seat">
-                  Row {seat.row} · Seat {seat.number}
+                  {seat.row === null ? 'Standing place' : `Row ${seat.row} · Seat ${seat.number}`}
                 </span>
                 <span className="muted small">{areaName}</span>
               </div>
@@ -73,7 +73,7 @@ export function SelectionSummary({
                 className="icon-button"
                 onClick={() => onRemove(seat.id)}
                 disabled={busy.has(seat.id) || checkingOut}
-                aria-label={`Remove row ${seat.row}, seat ${seat.number}`}
+                aria-label={seat.row === null ? `Remove a standing place (${areaName})` : `Remove row ${seat.row}, seat ${seat.number}`}
               >
                 <CloseIcon />
               </button>

@@ -7,6 +7,7 @@ import { api, toApiError, type ApiError } from '../../lib/api.js';
 import { formatMoney } from '../../lib/format.js';
 import { answerLost, findPendingOrder } from '../../lib/pending-order.js';
 import { AreaPicker } from './AreaPicker.js';
+import { QuantityHold } from './QuantityHold.js';
 import { SeatLegend, SeatMap } from './SeatMap.js';
 import { SelectionSummary, type SelectedSeat } from './SelectionSummary.js';
 import { countsAgainstLimit, useSeats } from './use-seats.js';
@@ -38,7 +39,7 @@ export function SellingView({
     },
     [onRefused],
   );
-  const { seats, loaded, loadError, busy, hold, release, loadAll, loadArea, availableByArea } = useSeats(show.id, { onError });
+  const { seats, loaded, loadError, busy, hold, release, holdArea, loadAll, loadArea, availableByArea } = useSeats(show.id, { onError });
   const [areaId, setAreaId] = useState<string | null>(null);
   const [checkingOut, setCheckingOut] = useState(false);
 
@@ -53,7 +54,7 @@ export function SellingView({
           const area = areaById.get(seat.areaId);
           return { seat, areaName: area?.name ?? '', price: area?.price ?? 0 };
         })
-        .sort((a, b) => a.areaName.localeCompare(b.areaName) || a.seat.row - b.seat.row || a.seat.number - b.seat.number),
+        .sort((a, b) => a.areaName.localeCompare(b.areaName) || (a.seat.row ?? 0) - (b.seat.row ?? 0) || (a.seat.number ?? 0) - (b.seat.number ?? 0)),
     [mine, areaById],
   );
   const owned = mine.length - selected.length;
@@ -70,7 +71,10 @@ export function SellingView({
   }, [areaId, selected, mine]);
 
   const area = areaId ? areaById.get(areaId) : undefined;
+  const [onlyAccessible, setOnlyAccessible] = useState(false);
   const areaSeats = useMemo(() => (areaId ? all.filter((s) => s.areaId === areaId) : []), [all, areaId]);
+  const hasAccessible = useMemo(() => areaSeats.some((s) => s.accessible), [areaSeats]);
+  const shownSeats = useMemo(() => (onlyAccessible && hasAccessible ? areaSeats.filter((s) => s.accessible) : areaSeats), [onlyAccessible, hasAccessible, areaSeats]);
   const available = useCallback((a: AreaSummary) => availableByArea.get(a.id) ?? a.availableCount, [availableByArea]);
 
   // Tapping an area brings its seats into view (on a phone they are below the fold).
@@ -120,6 +124,29 @@ export function SellingView({
     },
     [seats, atLimit, limit, hold, release, loadAll, onRefused],
   );
+
+  /** Standing places, or the best available block: all or none. */
+  async function holdMany(quantity: number) {
+    if (!area) return;
+    setMessage(null);
+    try {
+      const got = await holdArea(area.id, quantity);
+      const where = area.kind === 'standing' ? `${got.length} standing ${got.length === 1 ? 'place' : 'places'}` : seatsText(got);
+      setMessage({ tone: 'info', text: `Held for you: ${where}.` });
+    } catch (e) {
+      const err = toApiError(e);
+      if (err.code === 'NOT_ADMITTED' || err.code === 'UNAUTHENTICATED') return onRefused(err);
+      const text =
+        err.code === 'SEAT_UNAVAILABLE'
+          ? area.kind === 'standing'
+            ? `Not ${quantity} places are free right now. Try fewer.`
+            : `No ${quantity} seats together are free in ${area.name}. Try fewer, another area, or pick on the map.`
+          : err.code === 'TICKET_LIMIT_REACHED'
+            ? `${err.message} You can have up to ${limit} for this show.`
+            : err.message;
+      setMessage({ tone: 'error', text });
+    }
+  }
 
   // A stable handler for the (memoised) seat buttons, always calling the latest toggle.
   const toggleRef = useRef(toggle);
@@ -179,30 +206,43 @@ export function SellingView({
         <section className="card selling-section seats-section" aria-labelledby="seats-title" ref={seatsSection} data-testid="seats-section">
           <div className="section-head">
             <h2 id="seats-title" className="section-title">
-              2. Pick your seats{area ? ` in ${area.name}` : ''}
+              2. {area?.kind === 'standing' ? 'How many places' : 'Pick your seats'}{area ? ` in ${area.name}` : ''}
             </h2>
             {area && <span className="muted">{formatMoney(area.price, area.currency)} each</span>}
           </div>
-          <SeatLegend />
+          {area?.kind !== 'standing' && <SeatLegend />}
           <div className="seat-messages" aria-live="polite">
             {message?.tone === 'error' && <ErrorMessage>{message.text}</ErrorMessage>}
             {message?.tone === 'info' && <Notice>{message.text}</Notice>}
           </div>
           {!area ? (
             <p className="seat-map-empty">Choose an area above to see its seats.</p>
+          ) : area.kind === 'standing' ? (
+            <QuantityHold kind="standing" free={available(area)} max={limit - mine.length} disabled={checkingOut} onHold={holdMany} />
           ) : !loaded && areaSeats.length === 0 ? (
             <Spinner label="Loading seats…" />
           ) : (
-            <SeatMap
-              areaName={area.name}
-              seats={areaSeats}
-              price={area.price}
-              currency={area.currency}
-              busy={busy}
-              onToggle={onToggle}
-            />
+            <>
+              <div className="seat-tools">
+                <QuantityHold kind="best" free={available(area)} max={limit - mine.length} disabled={checkingOut} onHold={holdMany} />
+                {hasAccessible && (
+                  <label className="checkbox">
+                    <input type="checkbox" checked={onlyAccessible} onChange={(e) => setOnlyAccessible(e.target.checked)} />
+                    Show only wheelchair places (♿)
+                  </label>
+                )}
+              </div>
+              <SeatMap
+                areaName={area.name}
+                seats={shownSeats}
+                price={area.price}
+                currency={area.currency}
+                busy={busy}
+                onToggle={onToggle}
+              />
+            </>
           )}
-          {area && <p className="muted small seat-map-help">Use the arrow keys to move between seats and Enter or Space to select.</p>}
+          {area && area.kind !== 'standing' && <p className="muted small seat-map-help">Use the arrow keys to move between seats and Enter or Space to select.</p>}
         </section>
       </div>
 
@@ -221,4 +261,14 @@ export function SellingView({
       />
     </div>
   );
+}
+
+/** "Row 3, seats 4–6" for a block of one row; else each seat. */
+function seatsText(seats: { row: number | null; number: number | null }[]): string {
+  const rows = new Set(seats.map((s) => s.row));
+  const numbers = seats.map((s) => s.number ?? 0).sort((a, b) => a - b);
+  if (rows.size === 1 && seats[0]?.row !== null && numbers.length > 0) {
+    return numbers.length === 1 ? `row ${seats[0]!.row}, seat ${numbers[0]}` : `row ${seats[0]!.row}, seats ${numbers[0]}–${numbers.at(-1)}`;
+  }
+  return seats.map((s) => `row ${s.row} seat ${s.number}`).join(', ');
 }

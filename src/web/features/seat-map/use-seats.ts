@@ -190,6 +190,26 @@ export function useSeats(showId: string, handlers: { onError: (e: ApiError) => v
     [showId, flush],
   );
 
+  /** Holds `quantity` places of an area at once (standing, or best available): all or none. */
+  const holdArea = useCallback(
+    async (areaId: string, quantity: number): Promise<Seat[]> => {
+      try {
+        const r = await api.holdArea(showId, areaId, quantity);
+        flush();
+        merge(
+          r.seats.map((seat) => ({ ...seat, status: 'selected' as const, mine: true })),
+          false,
+        );
+        return r.seats;
+      } catch (e) {
+        flush();
+        void loadArea(areaId);
+        throw toApiError(e);
+      }
+    },
+    [showId, flush, merge, loadArea],
+  );
+
   /** Available seats per area, counted from the live map. */
   const availableByArea = useMemo(() => {
     const counts = new Map<string, number>();
@@ -200,5 +220,5 @@ export function useSeats(showId: string, handlers: { onError: (e: ApiError) => v
     return counts;
   }, [seats]);
 
-  return { seats, loaded, loadError, busy, hold, release, loadAll, loadArea, availableByArea };
+  return { seats, loaded, loadError, busy, hold, release, holdArea, loadAll, loadArea, availableByArea };
 }

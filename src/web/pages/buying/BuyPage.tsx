@@ -22,6 +22,7 @@ import { msUntil } from '../../lib/server-clock.js';
 import { CalendarLinks, SaleCountdown, ShowFacts } from '../../features/catalogue/SaleInfo.js';
 import { useTurnAlert } from '../../features/waiting-room/turn-alert.js';
 import { admissionMemory } from '../../lib/journey-memory.js';
+import { WaitlistPanel } from '../../features/waitlist/WaitlistPanel.js';
 
 /**
  * /shows/:showId — the whole buying journey on one route. What it shows (waiting room,
@@ -172,8 +173,24 @@ export function BuyPage() {
       </div>
     );
   }
-  if (phase.kind === 'refused') return <RefusedView show={show} error={phase.error} eventLink={eventLink} />;
-  if (phase.kind === 'ended') return <EndedView show={show} reason={phase.reason} eventLink={eventLink} onRejoin={() => void join()} />;
+  // A sold-out show offers its waitlist; an offer brings the fan back here, admitted.
+  const waitlist = show.status === 'sold_out' && <WaitlistPanel show={show} onOffer={() => void join()} />;
+  if (phase.kind === 'refused') {
+    return (
+      <>
+        <RefusedView show={show} error={phase.error} eventLink={eventLink} />
+        {phase.error.code === 'SOLD_OUT' && waitlist}
+      </>
+    );
+  }
+  if (phase.kind === 'ended') {
+    return (
+      <>
+        <EndedView show={show} reason={phase.reason} eventLink={eventLink} onRejoin={() => void join()} />
+        {phase.reason !== 'purchased' && waitlist}
+      </>
+    );
+  }
   if (phase.kind === 'left') return <Spinner label="Leaving…" />;
   if (phase.kind === 'error') {
     return (
