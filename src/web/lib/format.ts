@@ -1,4 +1,4 @@
-/** Display formatting: money, dates on the venue's clock, durations. */
+/** Display formatting: money, dates on the venue's clock, clocks (durations in words: i18n/durations.ts). */
 
 /** The Intl locale of every format here: the web app's language (i18n/index.ts sets it). */
 let LOCALE = 'en-US';
@@ -93,17 +93,7 @@ export function formatClock(totalSeconds: number): string {
   return `${h > 0 ? `${h}:` : ''}${mm}:${String(sec).padStart(2, '0')}`;
 }
 
-/** A duration in words, rounded for people: 600 → "10 minutes", 45 → "45 seconds", 5400 → "1 hour 30 minutes". */
-export function formatDurationWords(totalSeconds: number): string {
-  const s = Math.max(0, Math.round(totalSeconds));
-  if (s < 60) return `${s} second${s === 1 ? '' : 's'}`;
-  const minutes = Math.round(s / 60);
-  if (minutes < 60) return `${minutes} minute${minutes === 1 ? '' : 's'}`;
-  const h = Math.floor(minutes / 60);
-  const m = minutes % 60;
-  return `${h} hour${h === 1 ? '' : 's'}${m ? ` ${m} minute${m === 1 ? '' : 's'}` : ''}`;
-}
-
+/** English only: for the console's venue editor and live dashboard until they are translated (i18n/durations.ts has the translated words). */
 export const plural = (n: number, one: string, many = `${one}s`): string => `${n.toLocaleString(LOCALE)} ${n === 1 ? one : many}`;
 
 export const formatCount = (n: number): string => n.toLocaleString(LOCALE);
