@@ -69,6 +69,18 @@ describeOnEachDatabase('emails and ticket PDFs in the buyer\'s language (%s)', (
     expect((await readPdf(own.rawPayload)).text).toContain('票券代碼');
   });
 
+  it('when a zh-TW account\'s order is refunded, then the refund email is Chinese too', async () => {
+    const fan = await signup({ locale: 'zh-TW' });
+    const orderId = await buyOne(fan.body.token, '退款之夜');
+    await h.ticketClub.services.mail!.sendDue();
+    smtp.received.length = 0;
+    const r = await call(app, 'POST', `/api/admin/orders/${orderId}/refund`, { token: admin });
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    await h.ticketClub.services.mail!.sendDue();
+    expect(smtp.received.map((m) => m.subject)).toEqual(['您的「退款之夜」訂單已退款']);
+    expect(smtp.received[0]!.text).toContain('將退回您的信用卡');
+  });
+
   it('when an account signs up without a locale, then its emails are English; after PATCH /api/me {locale:"zh-TW"} they are Chinese', async () => {
     const fan = await signup({});
     await buyOne(fan.body.token, 'Plain English Night');
