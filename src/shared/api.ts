@@ -39,10 +39,17 @@ const isoDate = str()
   .refine((v) => Date.parse(v) >= MIN_DATE && Date.parse(v) <= MAX_DATE, 'must be between 1970 and 9999');
 
 // ---- Accounts
+/** The languages an account can read its emails and ticket PDFs in (the web app's languages). */
+export const LOCALES = ['en', 'zh-TW'] as const;
+export type Locale = (typeof LOCALES)[number];
+const LocaleField = str().pipe(z.enum(LOCALES, { message: `must be one of ${LOCALES.join(', ')}` }));
+
 export const SignupRequest = z.strictObject({
   name: text(60).min(1, 'Enter your name'),
   email: str().check(z.email({ message: 'Enter a valid email address' })).max(254),
   password: str().min(8, 'Use at least 8 characters').max(200),
+  /** The language the web app shows (default en): emails and ticket PDFs use it. */
+  locale: LocaleField.optional(),
 });
 export type SignupRequest = z.infer<typeof SignupRequest>;
 
@@ -51,6 +58,10 @@ export const LoginRequest = z.strictObject({
   password: str().min(1, 'Enter your password').max(200),
 });
 export type LoginRequest = z.infer<typeof LoginRequest>;
+
+/** `PATCH /api/me`: the account's language, for its emails and ticket PDFs. */
+export const UpdateMeRequest = z.strictObject({ locale: LocaleField });
+export type UpdateMeRequest = z.infer<typeof UpdateMeRequest>;
 
 /** "Forgot password": always answered 202, whether or not an account has the email. */
 export const PasswordResetRequest = z.strictObject({

@@ -85,7 +85,8 @@ describe('no NUL in any request string', () => {
 
     /** A body each route accepts: the NUL goes into each of its strings in turn. */
     const validBodies = (): Record<string, unknown> => ({
-      'POST /api/auth/signup': { name: 'Nul Tester', email: 'nul@example.com', password: 'password123' },
+      'POST /api/auth/signup': { name: 'Nul Tester', email: 'nul@example.com', password: 'password123', locale: 'zh-TW' },
+      'PATCH /api/me': { locale: 'zh-TW' },
       'POST /api/auth/login': { email: 'nul@example.com', password: 'password123' },
       'POST /api/auth/password-reset': { email: 'nul@example.com' },
       'POST /api/auth/password-reset/confirm': { token: 'a'.repeat(43), password: 'password123' },

@@ -98,6 +98,7 @@ describeOnEachDatabase('response schemas (%s)', (kind) => {
     await checked('POST /api/auth/password-reset/confirm', '/api/auth/password-reset/confirm', { body: { token: rows[0]!.token, password: 'password456' } });
     const fan = (await checked('POST /api/auth/login', '/api/auth/login', { body: { email, password: 'password456' } })).body.token as string;
     await checked('GET /api/me', '/api/me', { token: fan });
+    await checked('PATCH /api/me', '/api/me', { token: fan, body: { locale: 'zh-TW' } });
     const [late, early] = (await checked('POST /api/admin/users/bulk', '/api/admin/users/bulk', { token: admin, body: { count: 2, emailPrefix: `s${Date.now()}-`, password: 'password123' } })).body.users as { token: string }[];
 
     const venue = (await checked('POST /api/admin/venues', '/api/admin/venues', { token: admin, body: { name: 'Hall', city: 'Taipei', areas: [{ name: 'A', rows: 2, seatsPerRow: 3 }] } })).body.venue;

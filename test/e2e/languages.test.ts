@@ -6,7 +6,8 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { expect, it } from 'vitest';
 import { screenshot } from '../support/browser.js';
 import { describeNeeding } from '../support/needs.js';
-import { WAIT, siteInChromium } from './helpers.js';
+import type { Harness } from '../support/harness.js';
+import { WAIT, fans, joinQueue, leaveQueue, saleShow, siteInChromium, textOf } from './helpers.js';
 
 /** Twelve or thirteen hours from the demo venue (Asia/Taipei): a time in the browser's zone cannot read 19:30. */
 const BROWSER_ZONE = 'America/New_York';
@@ -15,10 +16,11 @@ const TAIPEI_1930 = /19:30 \[?GMT\+8\]?/;
 
 describeNeeding(['browser'], 'the site in English and Traditional Chinese', () => {
   let browser: Browser;
+  let h: Harness;
   let url: string;
   let admin: string;
 
-  siteInChromium((s) => ({ url, browser, admin } = s));
+  siteInChromium((s) => ({ h, url, browser, admin } = s));
 
   async function zhTwInNewYork(): Promise<{ context: BrowserContext; page: Page }> {
     const context = await browser.newContext({ locale: 'zh-TW', timezoneId: BROWSER_ZONE, viewport: { width: 1280, height: 900 } });
@@ -91,6 +93,43 @@ describeNeeding(['browser'], 'the site in English and Traditional Chinese', () =
     for (const d of dates) expect(d).toMatch(TAIPEI_1930);
     await screenshot(page, 'console-zh-tw');
     await zh.close();
+  });
+
+  it('when a zh-TW fan waits in line, then the waiting room speaks Chinese (place, people ahead, wait, the window in words) and the turn alert too', async () => {
+    const show = await saleShow(h, admin, { pageCapacity: 1, purchaseWindowSeconds: 600, title: 'Waiting Room zh-TW' });
+    const [first, fan] = await fans(h, admin, 2);
+    expect((await joinQueue(h, first!.token, show.id)).state).toBe('admitted');
+    const { context, page } = await zhTwInNewYork();
+    await context.addCookies([{ name: 'tc_session', value: fan!.token, url, httpOnly: true, sameSite: 'Lax' }]);
+    await page.goto(`${url}/shows/${show.id}`);
+    await expect.poll(() => textOf(page, 'queue-position'), WAIT).toBe('1');
+    expect(await page.locator('#waiting-title').textContent()).toBe('您已在排隊中');
+    expect(await textOf(page, 'queue-ahead')).toBe('下一位就是您！');
+    await expect.poll(() => textOf(page, 'queue-eta'), WAIT).toMatch(/^(約 .*分鐘|不到一分鐘|隨時會輪到您…)/);
+    const calm = await page.locator('.waiting-calm').textContent();
+    expect(calm).toContain('請保持此分頁開啟');
+    expect(calm).toContain('10 分鐘');
+    expect(await page.getByRole('progressbar').getAttribute('aria-label')).toBe('距離隊伍最前面的進度');
+    expect(await page.getByTestId('leave-queue-button').textContent()).toBe('離開隊伍');
+    await screenshot(page, 'waiting-room-zh-tw');
+
+    await leaveQueue(h, first!.token, show.id);
+    await expect.poll(() => page.title(), WAIT).toBe('🔔 輪到您了！');
+    await context.close();
+  });
+
+  it('when a logged-in fan switches the language in the footer, then the account keeps it for its emails and PDFs', async () => {
+    const [fan] = await fans(h, admin, 1);
+    const localeOf = async () => (await h.db.query<{ locale: string }>(`SELECT locale FROM users WHERE id = $1`, [fan!.id])).rows[0]?.locale;
+    expect(await localeOf()).toBe('en');
+    const { context, page } = await zhTwInNewYork();
+    await context.addCookies([{ name: 'tc_session', value: fan!.token, url, httpOnly: true, sameSite: 'Lax' }]);
+    await page.goto(url);
+    await expect.poll(() => page.locator('.hero-title').textContent(), WAIT).toBe('下一個美好夜晚，從這裡開始。');
+    await page.getByTestId('language-switcher').selectOption('en');
+    await page.getByTestId('language-switcher').selectOption('zh-TW');
+    await expect.poll(localeOf, WAIT).toBe('zh-TW');
+    await context.close();
   });
 
   it('when an English browser opens the site, then it is in English with <html lang="en">', async () => {

@@ -1,8 +1,25 @@
-import { describe, expect, it } from 'vitest';
-import { formatWaitRange } from '../../src/web/lib/format.js';
+import i18next, { type TFunction } from 'i18next';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { waitRange } from '../../src/web/i18n/durations.js';
+import en from '../../src/web/i18n/en.json' with { type: 'json' };
+import zhTW from '../../src/web/i18n/zh-TW.json' with { type: 'json' };
 import { nextMoment } from '../../src/web/lib/sale-moments.js';
 
+async function tIn(lng: 'en' | 'zh-TW'): Promise<TFunction> {
+  const i18n = i18next.createInstance();
+  await i18n.init({ lng, resources: { en: { translation: en }, 'zh-TW': { translation: zhTW } }, interpolation: { escapeValue: false } });
+  return i18n.t;
+}
+
 describe('the wait as the waiting page words it', () => {
+  let t: TFunction;
+  let zh: TFunction;
+  beforeAll(async () => {
+    t = await tIn('en');
+    zh = await tIn('zh-TW');
+  });
+  const formatWaitRange = (likely: number | undefined, worst: number) => waitRange(t, likely, worst);
+
   it('when the likely wait and the worst case differ, then it is a range, not one figure', () => {
     expect(formatWaitRange(120, 600)).toBe('about 2–10 minutes');
     expect(formatWaitRange(20, 600)).toBe('under a minute to 10 minutes');
@@ -15,6 +32,12 @@ describe('the wait as the waiting page words it', () => {
   });
   it('when the likely estimate is above the worst case, then the worst case caps it', () => {
     expect(formatWaitRange(900, 300)).toBe('about 5 minutes');
+  });
+  it('when the reader is zh-TW, then the same waits are in Chinese', () => {
+    expect(waitRange(zh, 120, 600)).toBe('約 2–10 分鐘');
+    expect(waitRange(zh, 20, 600)).toBe('不到一分鐘至 10 分鐘');
+    expect(waitRange(zh, 600, 7200)).toBe('約 10 分鐘至 2 小時');
+    expect(waitRange(zh, 10, 45)).toBe('不到一分鐘');
   });
 });
 

@@ -1,11 +1,17 @@
 import { useTranslation } from 'react-i18next';
+import { useAuth } from '../app/auth.js';
+import { api } from '../lib/api.js';
 import { chooseLanguage, currentLanguage } from './index.js';
 import { LANGUAGES, LANGUAGE_NAMES, isLanguage } from './languages.js';
 
-/** English or 繁體中文, switched at once (no reload) and remembered in this browser. */
+/**
+ * English or 繁體中文, switched at once (no reload) and remembered in this browser; a logged-in
+ * account's emails and ticket PDFs follow (PATCH /api/me).
+ */
 export function LanguageSwitcher() {
   // useTranslation re-renders this on every change of language.
   const { t } = useTranslation();
+  const { user } = useAuth();
   return (
     <label className="language-switcher">
       <span className="visually-hidden">{t('common.language')}</span>
@@ -17,7 +23,11 @@ export function LanguageSwitcher() {
         className="language-select"
         value={currentLanguage()}
         onChange={(e) => {
-          if (isLanguage(e.target.value)) void chooseLanguage(e.target.value);
+          const lang = e.target.value;
+          if (!isLanguage(lang)) return;
+          void chooseLanguage(lang);
+          // The page has switched either way; the account's emails keep their language if this fails.
+          if (user) api.updateMe({ locale: lang }).catch((err: unknown) => console.warn('Could not save the language of the account', err));
         }}
         data-testid="language-switcher"
       >

@@ -28,6 +28,7 @@ import type {
   ShowDetail,
   ShowStats,
   SignupRequest,
+  UpdateMeRequest,
   SitePage,
   SitePageSlug,
   UpdateSitePageRequest,
@@ -175,6 +176,7 @@ export const adminApi = {
 export const api = {
   // ---- Accounts
   me: () => request<{ user: User }>('GET', '/api/me'),
+  updateMe: (body: UpdateMeRequest) => request<void>('PATCH', '/api/me', body),
   signup: (body: SignupRequest) => request<AuthResponse>('POST', '/api/auth/signup', body),
   login: (body: LoginRequest) => request<AuthResponse>('POST', '/api/auth/login', body),
   logout: () => request<void>('POST', '/api/auth/logout'),

@@ -1,4 +1,4 @@
-/** Display formatting: money, dates on the venue's clock, durations. */
+/** Display formatting: money, dates on the venue's clock, clocks (durations in words: i18n/durations.ts). */
 
 /** The Intl locale of every format here: the web app's language (i18n/index.ts sets it). */
 let LOCALE = 'en-US';
@@ -93,41 +93,10 @@ export function formatClock(totalSeconds: number): string {
   return `${h > 0 ? `${h}:` : ''}${mm}:${String(sec).padStart(2, '0')}`;
 }
 
-/** A duration in words, rounded for people: 600 → "10 minutes", 45 → "45 seconds", 5400 → "1 hour 30 minutes". */
-export function formatDurationWords(totalSeconds: number): string {
-  const s = Math.max(0, Math.round(totalSeconds));
-  if (s < 60) return `${s} second${s === 1 ? '' : 's'}`;
-  const minutes = Math.round(s / 60);
-  if (minutes < 60) return `${minutes} minute${minutes === 1 ? '' : 's'}`;
-  const h = Math.floor(minutes / 60);
-  const m = minutes % 60;
-  return `${h} hour${h === 1 ? '' : 's'}${m ? ` ${m} minute${m === 1 ? '' : 's'}` : ''}`;
-}
-
-/** A rough wait for people: "about 3 minutes", "under a minute". */
-export function formatApproxWait(totalSeconds: number): string {
-  const s = Math.max(0, totalSeconds);
-  if (s < 60) return 'under a minute';
-  return `about ${formatDurationWords(s)}`;
-}
-
-/**
- * A wait as honest as its two estimates: the likely one (from the pace so far) and the worst case
- * (everyone ahead uses their full time). "about 2–10 minutes" when they differ, "about 3 minutes"
- * when they agree, "under a minute" near the front.
- */
-export function formatWaitRange(likelySeconds: number | undefined, worstSeconds: number): string {
-  const hi = Math.max(0, worstSeconds);
-  const lo = Math.min(hi, Math.max(0, likelySeconds ?? hi));
-  if (hi < 60) return 'under a minute';
-  const loM = Math.max(1, Math.round(lo / 60));
-  const hiM = Math.max(loM, Math.ceil(hi / 60));
-  if (hiM - loM <= Math.max(1, loM * 0.25)) return formatApproxWait(hi);
-  if (lo < 60 && hiM < 60) return `under a minute to ${hiM} minutes`;
-  if (hiM < 60) return `about ${loM}–${hiM} minutes`;
-  return `about ${lo < 60 ? 'a minute' : formatDurationWords(lo)} to ${formatDurationWords(hi)}`;
-}
-
+/** English only: for the console's venue editor and live dashboard until they are translated (i18n/durations.ts has the translated words). */
 export const plural = (n: number, one: string, many = `${one}s`): string => `${n.toLocaleString(LOCALE)} ${n === 1 ? one : many}`;
 
 export const formatCount = (n: number): string => n.toLocaleString(LOCALE);
+
+/** A number short enough to read at a glance: 950, 1.2K, 3.5M in English. */
+export const formatCompact = (n: number): string => new Intl.NumberFormat(LOCALE, { notation: 'compact', maximumFractionDigits: 1 }).format(n);

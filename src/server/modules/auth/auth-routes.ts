@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { AuthResponse, LoginRequest, PasswordResetAccepted, PasswordResetConfirmRequest, PasswordResetRequest, SignupRequest, User } from '../../../shared/api.js';
+import { AuthResponse, LoginRequest, PasswordResetAccepted, PasswordResetConfirmRequest, PasswordResetRequest, SignupRequest, UpdateMeRequest, User } from '../../../shared/api.js';
 import { rateLimit, type LimiterFactory } from '../../platform/rate-limits.js';
 import type { ZodTypeProvider } from '../../platform/validation.js';
 import { setSessionCookie, type AuthGuards } from './auth-context.js';
@@ -84,6 +84,24 @@ export function authRoutes(fastify: FastifyInstance, auth: AuthService, guards: 
       config: { access: 'user' },
     },
     async (req) => ({ user: await guards.requireUser(req) }),
+  );
+
+  app.patch(
+    '/api/me',
+    {
+      schema: {
+        tags: ['Accounts'],
+        summary: "Set the account's language (`en` or `zh-TW`): its emails and ticket PDFs are written in it",
+        body: UpdateMeRequest,
+        response: { 204: z.undefined().describe('Language saved') },
+      },
+      config: { access: 'user' },
+    },
+    async (req, reply) => {
+      const user = await guards.requireUser(req);
+      await auth.setLocale(user.id, req.body.locale);
+      return reply.status(204).send();
+    },
   );
 
   app.post(

@@ -1,4 +1,4 @@
-import type { User } from '../../../shared/api.js';
+import type { Locale, User } from '../../../shared/api.js';
 import type { Clock } from '../../platform/clock.js';
 import type { Database, Queryable } from '../../platform/database.js';
 import { AppError } from '../../platform/errors.js';
@@ -12,7 +12,7 @@ import { UsersRepository, type UserRow } from './users-repository.js';
 const tablesOn = (q: Queryable) => ({ users: new UsersRepository(q), sessions: new SessionsRepository(q) });
 
 /** The account steps email takes (modules/mail: the name a message greets), on `q`. */
-export const accountNames = (q: Queryable): Pick<UsersRepository, 'nameOf'> => new UsersRepository(q);
+export const accountNames = (q: Queryable): Pick<UsersRepository, 'addressee'> => new UsersRepository(q);
 
 const toUser = (r: UserRow): User => ({ id: r.id, name: r.name, email: r.email, role: r.role });
 
@@ -60,11 +60,11 @@ export class AuthService {
     return this.sessions.wasRevoked(tokenHash, this.clock.now());
   }
 
-  async signup(input: { name: string; email: string; password: string }): Promise<{ user: User; token: string }> {
+  async signup(input: { name: string; email: string; password: string; locale?: Locale | undefined }): Promise<{ user: User; token: string }> {
     const hash = await hashPassword(input.password);
     try {
       return await this.db.transaction(async (tx) => {
-        const user = toUser(await tablesOn(tx).users.create({ name: input.name, email: input.email.trim(), passwordHash: hash }));
+        const user = toUser(await tablesOn(tx).users.create({ name: input.name, email: input.email.trim(), passwordHash: hash, locale: input.locale ?? 'en' }));
         return { user, token: await this.createSession(tx, user.id) };
       });
     } catch (e) {
@@ -81,6 +81,11 @@ export class AuthService {
     if (!row || !ok) throw new AppError('INVALID_CREDENTIALS');
     await this.limiter.succeeded(email, ip);
     return { user: toUser(row), token: await this.createSession(this.db, row.id) };
+  }
+
+  /** The language the account's emails and ticket PDFs are written in. */
+  async setLocale(userId: string, locale: Locale): Promise<void> {
+    await tablesOn(this.db).users.setLocale(userId, locale);
   }
 
   /** Ends the session here and on every instance (cached copies and open sockets) before answering. */

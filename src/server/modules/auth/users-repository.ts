@@ -1,3 +1,4 @@
+import type { Locale } from '../../../shared/api.js';
 import type { Queryable } from '../../platform/database.js';
 
 export interface UserRow {
@@ -6,6 +7,7 @@ export interface UserRow {
   email: string;
   role: 'customer' | 'admin';
   password_hash: string;
+  locale: Locale;
 }
 
 /** The users table: every statement on it is a named step here. Emails are one account however they are capitalised. */
@@ -13,13 +15,19 @@ export class UsersRepository {
   constructor(private readonly q: Queryable) {}
 
   /** Throws the database's unique violation (23505) when the email is taken. */
-  async create(u: { name: string; email: string; passwordHash: string }): Promise<UserRow> {
-    const { rows } = await this.q.query<UserRow>(`INSERT INTO users (name, email, password_hash) VALUES ($1, $2, $3) RETURNING *`, [
+  async create(u: { name: string; email: string; passwordHash: string; locale: Locale }): Promise<UserRow> {
+    const { rows } = await this.q.query<UserRow>(`INSERT INTO users (name, email, password_hash, locale) VALUES ($1, $2, $3, $4) RETURNING *`, [
       u.name,
       u.email,
       u.passwordHash,
+      u.locale,
     ]);
     return rows[0]!;
+  }
+
+  /** The language of the account's emails and ticket PDFs. */
+  async setLocale(id: string, locale: Locale): Promise<void> {
+    await this.q.query(`UPDATE users SET locale = $2 WHERE id = $1`, [id, locale]);
   }
 
   /** Creates the account unless the email is taken; returns its id, undefined when it existed. */
@@ -47,9 +55,10 @@ export class UsersRepository {
   }
 
   /** The account's name (undefined: no such account). */
-  async nameOf(id: string): Promise<string | undefined> {
-    const { rows } = await this.q.query<{ name: string }>(`SELECT name FROM users WHERE id = $1`, [id]);
-    return rows[0]?.name;
+  /** How an email greets the account, and in which language. */
+  async addressee(id: string): Promise<{ name: string; locale: Locale } | undefined> {
+    const { rows } = await this.q.query<{ name: string; locale: Locale }>(`SELECT name, locale FROM users WHERE id = $1`, [id]);
+    return rows[0];
   }
 
   async setPassword(id: string, passwordHash: string): Promise<void> {

@@ -91,8 +91,8 @@ export class MailService {
         if (!sheet) throw new NotReady(`order ${orderId} has no paid tickets`);
         const pdf = await ticketPdf(sheet);
         return {
-          mail: orderPaidMail(sheet, this.url(`/orders/${orderId}`)),
-          attachments: [{ filename: ORDER_PAID_MESSAGES.attachment(orderId), content: pdf, contentType: 'application/pdf' }],
+          mail: orderPaidMail(sheet, this.url(`/orders/${orderId}`), sheet.buyerLocale),
+          attachments: [{ filename: ORDER_PAID_MESSAGES[sheet.buyerLocale].attachment(orderId), content: pdf, contentType: 'application/pdf' }],
         };
       }
       case 'order-refunded': {
@@ -103,24 +103,26 @@ export class MailService {
           mail: orderRefundedMail(
             { orderId, buyerName: o.buyer_name, eventTitle: o.title, startsAt: o.starts_at, timeZone: o.time_zone, total: o.total, currency: o.currency },
             this.url(`/orders/${orderId}`),
+            o.locale,
           ),
         };
       }
       case 'waitlist-offer': {
         const showId = String(p.showId);
-        const [show, buyerName] = await Promise.all([catalogueSteps(this.db).shows.get(showId), accountNames(this.db).nameOf(String(p.userId))]);
-        if (!show || buyerName === undefined) throw new NotReady(`show ${showId} or its account not found`);
+        const [show, buyer] = await Promise.all([catalogueSteps(this.db).shows.get(showId), accountNames(this.db).addressee(String(p.userId))]);
+        if (!show || !buyer) throw new NotReady(`show ${showId} or its account not found`);
         const places = Array.isArray(p.seatIds) ? p.seatIds.length : 1;
         return {
           mail: waitlistOfferMail(
-            { buyerName, eventTitle: show.event_title, venueName: show.venue_name, startsAt: show.starts_at, timeZone: show.time_zone, places, expiresAt: new Date(String(p.expiresAt)) },
+            { buyerName: buyer.name, eventTitle: show.event_title, venueName: show.venue_name, startsAt: show.starts_at, timeZone: show.time_zone, places, expiresAt: new Date(String(p.expiresAt)) },
             this.url(`/shows/${showId}`),
+            buyer.locale,
           ),
         };
       }
       case 'password-reset': {
-        const name = (await accountNames(this.db).nameOf(String(p.userId))) ?? '';
-        return { mail: passwordResetMail(name, this.url(`/reset-password?token=${encodeURIComponent(String(p.token))}`), Number(p.validMinutes)) };
+        const account = await accountNames(this.db).addressee(String(p.userId));
+        return { mail: passwordResetMail(account?.name ?? '', this.url(`/reset-password?token=${encodeURIComponent(String(p.token))}`), Number(p.validMinutes), account?.locale) };
       }
     }
   }

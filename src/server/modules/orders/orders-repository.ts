@@ -1,4 +1,4 @@
-import type { Order } from '../../../shared/api.js';
+import type { Locale, Order } from '../../../shared/api.js';
 import type { Queryable } from '../../platform/database.js';
 
 /** An order as the payment steps read it. */
@@ -64,6 +64,7 @@ export interface SheetHead {
   order_id: string;
   buyer_name: string;
   buyer_email: string;
+  buyer_locale: Locale;
   event_title: string;
   artist: string;
   venue_name: string;
@@ -78,6 +79,8 @@ export interface SheetHead {
 /** An order as its refund email tells it. */
 export interface RefundNotice {
   buyer_name: string;
+  /** The buyer's language. */
+  locale: Locale;
   title: string;
   starts_at: Date;
   time_zone: string;
@@ -294,7 +297,7 @@ export class OrdersRepository {
   /** A paid order with its buyer and show (undefined: unknown, not paid, or with `userId` another account's). */
   async paidSheetHead(orderId: string, userId: string | null): Promise<SheetHead | undefined> {
     const { rows } = await this.q.query<SheetHead>(
-      `SELECT o.id AS order_id, u.name AS buyer_name, u.email AS buyer_email, e.title AS event_title, e.artist,
+      `SELECT o.id AS order_id, u.name AS buyer_name, u.email AS buyer_email, u.locale AS buyer_locale, e.title AS event_title, e.artist,
               v.name AS venue_name, v.city AS venue_city, v.address AS venue_address, v.time_zone, sh.starts_at,
               o.total, o.currency
          FROM orders o
@@ -323,7 +326,7 @@ export class OrdersRepository {
   /** What a refund email says of an order, whatever its status. */
   async refundNotice(orderId: string): Promise<RefundNotice | undefined> {
     const { rows } = await this.q.query<RefundNotice>(
-      `SELECT u.name AS buyer_name, e.title, sh.starts_at, v.time_zone, o.total, o.currency
+      `SELECT u.name AS buyer_name, u.locale, e.title, sh.starts_at, v.time_zone, o.total, o.currency
          FROM orders o JOIN users u ON u.id = o.user_id JOIN shows sh ON sh.id = o.show_id
          JOIN events e ON e.id = sh.event_id JOIN venues v ON v.id = sh.venue_id
         WHERE o.id = $1`,

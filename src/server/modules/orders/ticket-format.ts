@@ -1,8 +1,12 @@
-/** How tickets read to people, in the PDF and in emails: the venue's clock with its zone, money via Intl. */
+/** How tickets read to people, in the PDF and in emails: the venue's clock with its zone, money via Intl, in the buyer's language. */
+import type { Locale } from '../../../shared/api.js';
+
+/** The Intl locale each language formats dates and money with (as the web app does). */
+const INTL_LOCALE: Record<Locale, string> = { en: 'en-US', 'zh-TW': 'zh-TW' };
 
 /** "Thu, Mar 14, 2030, 19:30 GMT+8 (Asia/Taipei)": the venue's wall clock, labelled. */
-export function showTime(at: Date, timeZone: string, locale = 'en-US'): string {
-  const text = new Intl.DateTimeFormat(locale, {
+export function showTime(at: Date, timeZone: string, locale: Locale = 'en'): string {
+  const text = new Intl.DateTimeFormat(INTL_LOCALE[locale], {
     weekday: 'short',
     year: 'numeric',
     month: 'short',
@@ -20,11 +24,11 @@ export function showTime(at: Date, timeZone: string, locale = 'en-US'): string {
 const WHOLE_UNIT_CURRENCIES = new Set(['TWD', 'JPY', 'KRW', 'VND', 'CLP', 'ISK', 'HUF']);
 
 /** An integer amount in the smallest unit, as money: money(3000, 'TWD') is "NT$3,000", as on the order page. */
-export function money(amount: number, currency: string, locale = 'en-US'): string {
+export function money(amount: number, currency: string, locale: Locale = 'en'): string {
   const cur = currency.toUpperCase();
   const whole = WHOLE_UNIT_CURRENCIES.has(cur);
   try {
-    const fmt = new Intl.NumberFormat(locale, { style: 'currency', currency: cur, ...(whole ? { minimumFractionDigits: 0, maximumFractionDigits: 0 } : {}) });
+    const fmt = new Intl.NumberFormat(INTL_LOCALE[locale], { style: 'currency', currency: cur, ...(whole ? { minimumFractionDigits: 0, maximumFractionDigits: 0 } : {}) });
     return fmt.format(whole ? amount : amount / 100);
   } catch {
     return `${(whole ? amount : amount / 100).toFixed(whole ? 0 : 2)} ${cur}`;

@@ -1,10 +1,14 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import * as fontkit from 'fontkit';
 import PDFDocument from 'pdfkit';
 import QRCode from 'qrcode';
+import type { Locale } from '../../../shared/api.js';
 import type { TicketSheet } from './ticket-sheet.js';
 import { money, showTime } from './ticket-format.js';
 
-/** Every word the ticket PDF prints, in one place (to be translated). */
-export const TICKET_PDF_MESSAGES = {
+const en = {
   title: (event: string) => `Tickets: ${event}`,
   ticketOf: (i: number, n: number) => `Ticket ${i} of ${n}`,
   venue: 'Venue',
@@ -20,30 +24,74 @@ export const TICKET_PDF_MESSAGES = {
   footer: 'Show this QR code at the door. Each code lets one person in, once.',
 };
 
+/** Every word the ticket PDF prints, in each language. */
+export const TICKET_PDF_MESSAGES: Record<Locale, typeof en> = {
+  en,
+  'zh-TW': {
+    title: (event) => `票券：${event}`,
+    ticketOf: (i, n) => `第 ${i} 張，共 ${n} 張`,
+    venue: '場館',
+    time: '時間',
+    area: '區域',
+    row: '排',
+    seat: '座位',
+    standing: '站位',
+    price: '票價',
+    holder: '持票人',
+    order: '訂單',
+    code: '票券代碼',
+    footer: '入場時請出示此 QR 碼。每個代碼限一人入場一次。',
+  },
+};
+
+type Font = ReturnType<typeof fontkit.create>;
 /**
- * One A5 page per ticket: its QR code (the ticket code check-in reads), event, venue, area, row,
- * seat and the show's time on the venue's clock. Serves tickets.pdf and the confirmation email.
+ * Noto Sans Hant (OFL, from @embedpdf/fonts-tc): the standard PDF fonts have no Chinese glyphs, and
+ * event names, venues and buyers may be Chinese in either language. Opened once, on the first PDF,
+ * and the same fontkit fonts reused by every document (reopening the 5 MB fonts per PDF costs ~1 s).
  */
-export async function ticketPdf(sheet: TicketSheet, m = TICKET_PDF_MESSAGES): Promise<Buffer> {
+let fonts: { regular: Font; bold: Font } | undefined;
+function cjkFonts(): { regular: Font; bold: Font } {
+  if (!fonts) {
+    const dir = join(dirname(createRequire(import.meta.url).resolve('@embedpdf/fonts-tc')), '..', 'fonts');
+    const open = (file: string) => fontkit.create(readFileSync(join(dir, file)));
+    fonts = { regular: open('NotoSansHant-Regular.otf'), bold: open('NotoSansHant-Bold.otf') };
+  }
+  return fonts;
+}
+
+/** pdfkit takes an opened fontkit font as a font source (it checks for `layout`), though its types only list files and bytes. */
+const asFontSource = (f: Font) => f as unknown as PDFKit.Mixins.PDFFontSource;
+
+/**
+ * One A5 page per ticket, in the buyer's language: its QR code (the ticket code check-in reads),
+ * event, venue, area, row, seat and the show's time on the venue's clock. Serves tickets.pdf and
+ * the confirmation email.
+ */
+export async function ticketPdf(sheet: TicketSheet, locale: Locale = sheet.buyerLocale): Promise<Buffer> {
+  const m = TICKET_PDF_MESSAGES[locale];
   const qrs = await Promise.all(sheet.tickets.map((t) => QRCode.toBuffer(t.code, { errorCorrectionLevel: 'M', margin: 1, width: 300 })));
   const doc = new PDFDocument({ size: 'A5', margin: 36, autoFirstPage: false, info: { Title: m.title(sheet.eventTitle), Author: 'TicketClub' } });
+  const { regular, bold } = cjkFonts();
+  doc.registerFont('Text', asFontSource(regular));
+  doc.registerFont('Text-Bold', asFontSource(bold));
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));
   const done = new Promise<Buffer>((resolve, reject) => {
     doc.on('end', () => resolve(Buffer.concat(chunks)));
     doc.on('error', reject);
   });
-  const when = showTime(sheet.startsAt, sheet.timeZone);
+  const when = showTime(sheet.startsAt, sheet.timeZone, locale);
   sheet.tickets.forEach((t, i) => {
     doc.addPage();
     const width = doc.page.width - 72;
-    doc.font('Helvetica').fontSize(9).fillColor('#555').text(m.ticketOf(i + 1, sheet.tickets.length), { align: 'right' });
+    doc.font('Text').fontSize(9).fillColor('#555').text(m.ticketOf(i + 1, sheet.tickets.length), { align: 'right' });
     doc.moveDown(0.5);
-    doc.font('Helvetica-Bold').fontSize(20).fillColor('#000').text(sheet.eventTitle, { width });
-    doc.font('Helvetica').fontSize(12).text(sheet.artist, { width });
+    doc.font('Text-Bold').fontSize(20).fillColor('#000').text(sheet.eventTitle, { width });
+    doc.font('Text').fontSize(12).text(sheet.artist, { width });
     doc.moveDown(0.8);
     const line = (label: string, value: string) => {
-      doc.font('Helvetica-Bold').fontSize(10).text(`${label}: `, { continued: true }).font('Helvetica').text(value, { width });
+      doc.font('Text-Bold').fontSize(10).text(`${label}: `, { continued: true }).font('Text').text(value, { width });
     };
     line(m.venue, [sheet.venueName, sheet.venueAddress, sheet.venueCity].filter(Boolean).join(', '));
     line(m.time, when);
@@ -53,16 +101,16 @@ export async function ticketPdf(sheet: TicketSheet, m = TICKET_PDF_MESSAGES): Pr
       line(m.row, String(t.row));
       line(m.seat, String(t.number));
     }
-    line(m.price, money(t.price, sheet.currency));
+    line(m.price, money(t.price, sheet.currency, locale));
     line(m.holder, sheet.buyerName);
     line(m.order, sheet.orderId);
     doc.moveDown(1);
     const size = 200;
     doc.image(qrs[i]!, (doc.page.width - size) / 2, doc.y, { width: size, height: size });
     doc.y += size + 8;
-    doc.font('Courier').fontSize(8).text(`${m.code}: ${t.code}`, 36, doc.y, { width, align: 'center' });
+    doc.font('Text').fontSize(8).text(`${m.code}: `, 36, doc.y, { width, align: 'center', continued: true }).font('Courier').text(t.code);
     doc.moveDown(1);
-    doc.font('Helvetica').fontSize(9).fillColor('#555').text(m.footer, { width, align: 'center' });
+    doc.font('Text').fontSize(9).fillColor('#555').text(m.footer, { width, align: 'center' });
   });
   doc.end();
   return done;

@@ -1,5 +1,6 @@
-import { placeOf } from './order-views.js';
+import type { Locale } from '../../../shared/api.js';
 import type { Queryable } from '../../platform/database.js';
+import { placeOf } from './order-views.js';
 import { OrdersRepository } from './orders-repository.js';
 import { TicketsRepository } from './tickets-repository.js';
 
@@ -8,6 +9,8 @@ export interface TicketSheet {
   orderId: string;
   buyerName: string;
   buyerEmail: string;
+  /** The language the buyer reads the PDF and emails in. */
+  buyerLocale: Locale;
   eventTitle: string;
   artist: string;
   venueName: string;
@@ -32,6 +35,7 @@ export async function readTicketSheet(q: Queryable, orderId: string, userId: str
     orderId: o.order_id,
     buyerName: o.buyer_name,
     buyerEmail: o.buyer_email,
+    buyerLocale: o.buyer_locale,
     eventTitle: o.event_title,
     artist: o.artist,
     venueName: o.venue_name,

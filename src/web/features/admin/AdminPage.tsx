@@ -36,7 +36,7 @@ export function AdminPage() {
             {t('admin.nav.pages')}
           </NavItem>
           <NavItem to="/admin/mail" icon={ICONS.pages}>
-            Mail
+            {t('mail.title')}
           </NavItem>
         </nav>
         <Link to="/" className="console-nav-site">

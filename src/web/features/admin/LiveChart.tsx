@@ -4,6 +4,9 @@
  * Sized in real pixels (ResizeObserver), so text is never stretched.
  */
 import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { TFunction } from 'i18next';
+import { formatCompact } from '../../lib/format.js';
 
 export interface ChartPoint {
   /** Epoch milliseconds. */
@@ -16,9 +19,9 @@ const PAD = { top: 14, right: 14, bottom: 26, left: 54 };
 
 const TICK_STEPS = [10_000, 15_000, 30_000, 60_000, 120_000];
 
-const ago = (ms: number) => {
+const ago = (t: TFunction, ms: number) => {
   const s = Math.round(ms / 1000);
-  return s < 60 ? `−${s} s` : s % 60 === 0 ? `−${s / 60} min` : `−${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+  return s < 60 ? t('chart.secondsAgo', { n: s }) : s % 60 === 0 ? t('chart.minutesAgo', { n: s / 60 }) : `−${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
 };
 
 /** 0, 1, 2, 5, 10, 20, 50... the smallest "nice" ceiling at or above x. */
@@ -29,9 +32,8 @@ export function niceCeil(x: number): number {
   return 10 * exp;
 }
 
-const COMPACT = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 });
-/** Axis labels a person reads at a glance: 950, 1.2K, 3.5M. */
-export const compactNumber = (v: number): string => COMPACT.format(v >= 10 ? Math.round(v) : Number(v.toPrecision(2)));
+/** Axis labels a person reads at a glance, in the reader's language: 950, 1.2K, 3.5M (zh-TW: 1.2萬 from 10,000). */
+export const compactNumber = (v: number): string => formatCompact(v >= 10 ? Math.round(v) : Number(v.toPrecision(2)));
 
 export function LiveChart({
   points,
@@ -40,7 +42,7 @@ export function LiveChart({
   format = compactNumber,
   label,
   testId,
-  emptyText = 'Collecting data…',
+  emptyText,
 }: {
   points: ChartPoint[];
   windowSeconds?: number;
@@ -50,6 +52,7 @@ export function LiveChart({
   testId?: string;
   emptyText?: string;
 }) {
+  const { t } = useTranslation();
   const box = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(600);
   useEffect(() => {
@@ -84,7 +87,7 @@ export function LiveChart({
 
   return (
     <div className="live-chart" ref={box} data-testid={testId} data-points={shown.length} data-latest={last?.v ?? ''}>
-      <svg width={width} height={HEIGHT} viewBox={`0 0 ${width} ${HEIGHT}`} role="img" aria-label={`${label}${last ? `: now ${format(last.v)}` : ''}`}>
+      <svg width={width} height={HEIGHT} viewBox={`0 0 ${width} ${HEIGHT}`} role="img" aria-label={last ? t('chart.nowValue', { label, value: format(last.v) }) : label}>
         {[0, 0.5, 1].map((f) => (
           <g key={f}>
             <line x1={PAD.left} x2={width - PAD.right} y1={y(max * f)} y2={y(max * f)} className="chart-grid" />
@@ -93,9 +96,9 @@ export function LiveChart({
             </text>
           </g>
         ))}
-        {ticks.map((t, i) => (
-          <text key={i} x={x(t)} y={HEIGHT - 8} className="chart-label" textAnchor={x(t) < PAD.left + 20 ? 'start' : i === ticks.length - 1 ? 'end' : 'middle'}>
-            {i === ticks.length - 1 ? 'now' : ago(end - t)}
+        {ticks.map((tick, i) => (
+          <text key={i} x={x(tick)} y={HEIGHT - 8} className="chart-label" textAnchor={x(tick) < PAD.left + 20 ? 'start' : i === ticks.length - 1 ? 'end' : 'middle'}>
+            {i === ticks.length - 1 ? t('chart.now') : ago(t, end - tick)}
           </text>
         ))}
         {shown.length >= 2 ? (
@@ -105,7 +108,7 @@ export function LiveChart({
           </>
         ) : (
           <text x={PAD.left + plotW / 2} y={PAD.top + plotH / 2} className="chart-empty" textAnchor="middle">
-            {emptyText}
+            {emptyText ?? t('chart.collecting')}
           </text>
         )}
         {last && (

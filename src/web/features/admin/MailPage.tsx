@@ -1,3 +1,4 @@
+import { useTranslation } from 'react-i18next';
 import { LoadError } from '../../components/LoadError.js';
 import { Spinner } from '../../components/Spinner.js';
 import { adminApi } from '../../lib/api.js';
@@ -7,40 +8,37 @@ import { ConsoleHeader, Panel } from './admin-ui.js';
 
 /** /admin/mail — the outbox: every email the site sent or will send, and without SMTP the file each was written to. */
 export function MailPage() {
-  useDocumentTitle('Mail');
+  const { t } = useTranslation();
+  useDocumentTitle(t('admin.pageTitle', { title: t('mail.title') }));
   const loaded = useLoad(() => adminApi.mail(), []);
-  if (loaded.status === 'loading') return <Spinner label="Loading the outbox…" />;
-  if (loaded.status === 'error') return <LoadError error={loaded.error} what="Outbox" missingText="There is no outbox here." reload={loaded.reload} />;
+  if (loaded.status === 'loading') return <Spinner label={t('mail.loading')} />;
+  if (loaded.status === 'error') return <LoadError error={loaded.error} what={t('mail.what')} missingText={t('mail.missing')} reload={loaded.reload} />;
   const { transport, messages } = loaded.data;
   return (
     <div className="console-page">
       <ConsoleHeader
-        title="Mail"
+        title={t('mail.title')}
         actions={
           <button type="button" className="btn btn-secondary btn-sm" onClick={loaded.reload}>
-            Refresh
+            {t('mail.refresh')}
           </button>
         }
       >
-        {transport === 'file'
-          ? 'No SMTP_URL is set: every email is written as an .eml file under DATA_DIR/mail (open it with any mail program).'
-          : transport === 'smtp'
-            ? 'Email goes out through the SMTP server of SMTP_URL.'
-            : 'This server sends no email; messages wait in the outbox.'}
+        {transport === 'file' ? t('mail.file') : transport === 'smtp' ? t('mail.smtp') : t('mail.none')}
       </ConsoleHeader>
       <Panel>
         {messages.length === 0 ? (
-          <p className="muted">No email yet.</p>
+          <p className="muted">{t('mail.empty')}</p>
         ) : (
           <div className="table-scroll">
             <table className="data-table" data-testid="mail-list">
               <thead>
                 <tr>
-                  <th scope="col">Queued</th>
-                  <th scope="col">To</th>
-                  <th scope="col">Subject</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">{transport === 'file' ? 'File' : 'Last error'}</th>
+                  <th scope="col">{t('mail.queued')}</th>
+                  <th scope="col">{t('mail.to')}</th>
+                  <th scope="col">{t('mail.subject')}</th>
+                  <th scope="col">{t('mail.status')}</th>
+                  <th scope="col">{transport === 'file' ? t('mail.fileColumn') : t('mail.lastError')}</th>
                 </tr>
               </thead>
               <tbody>
@@ -49,7 +47,7 @@ export function MailPage() {
                     <td>{formatDateTime(m.createdAt, 'UTC')}</td>
                     <td>{m.to}</td>
                     <td>{m.subject ?? m.kind}</td>
-                    <td>{m.status === 'sent' ? 'sent' : `pending (${m.attempts} ${m.attempts === 1 ? 'try' : 'tries'})`}</td>
+                    <td>{m.status === 'sent' ? t('mail.sent') : t('mail.pending', { count: m.attempts })}</td>
                     <td className="small">{transport === 'file' ? (m.file ?? '—') : (m.lastError ?? '—')}</td>
                   </tr>
                 ))}

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { OrderStatusBadge } from '../../components/Badge.js';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
 import { Spinner } from '../../components/Spinner.js';
@@ -18,12 +19,13 @@ export function SalesPanels({ showId, zone }: { showId: string; zone: string }) 
 }
 
 function OrdersPanel({ showId, zone }: { showId: string; zone: string }) {
+  const { t } = useTranslation();
   const orders = useLoad(() => adminApi.showOrders(showId), [showId]);
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
 
   async function refund(orderId: string, who: string) {
-    if (!window.confirm(`Refund the order of ${who}? The money goes back to the card and its tickets stop working.`)) return;
+    if (!window.confirm(t('sales.confirmRefund', { who }))) return;
     setBusy(orderId);
     setError(null);
     try {
@@ -37,23 +39,23 @@ function OrdersPanel({ showId, zone }: { showId: string; zone: string }) {
   }
 
   return (
-    <Panel title="Orders" id="show-orders">
+    <Panel title={t('sales.orders')} id="show-orders">
       {error && <ErrorMessage>{error}</ErrorMessage>}
-      {orders.status === 'loading' && <Spinner label="Loading orders…" />}
+      {orders.status === 'loading' && <Spinner label={t('sales.loadingOrders')} />}
       {orders.status === 'error' && <ErrorMessage error={orders.error} />}
-      {orders.status === 'ok' && orders.data.orders.length === 0 && <p className="muted">No orders yet.</p>}
+      {orders.status === 'ok' && orders.data.orders.length === 0 && <p className="muted">{t('sales.noOrders')}</p>}
       {orders.status === 'ok' && orders.data.orders.length > 0 && (
         <div className="table-wrap">
           <table className="data-table" data-testid="show-orders">
             <thead>
               <tr>
-                <th scope="col">Buyer</th>
-                <th scope="col">Places</th>
-                <th scope="col">Total</th>
-                <th scope="col">Status</th>
-                <th scope="col">Paid</th>
+                <th scope="col">{t('sales.buyer')}</th>
+                <th scope="col">{t('sales.places')}</th>
+                <th scope="col">{t('sales.total')}</th>
+                <th scope="col">{t('sales.status')}</th>
+                <th scope="col">{t('sales.paid')}</th>
                 <th scope="col">
-                  <span className="visually-hidden">Actions</span>
+                  <span className="visually-hidden">{t('sales.actions')}</span>
                 </th>
               </tr>
             </thead>
@@ -72,7 +74,7 @@ function OrdersPanel({ showId, zone }: { showId: string; zone: string }) {
                   <td>
                     {o.status === 'paid' && (
                       <button type="button" className="btn btn-secondary btn-sm" disabled={busy !== null} onClick={() => void refund(o.id, o.name)} data-testid="refund-button">
-                        {busy === o.id ? 'Refunding…' : 'Refund'}
+                        {busy === o.id ? t('sales.refunding') : t('sales.refund')}
                       </button>
                     )}
                   </td>
@@ -86,25 +88,33 @@ function OrdersPanel({ showId, zone }: { showId: string; zone: string }) {
   );
 }
 
-const STATE_LABEL = { waiting: 'Waiting', offered: 'Offered', purchased: 'Bought', lapsed: 'Offer lapsed' } as const;
-
 function WaitlistList({ showId, zone }: { showId: string; zone: string }) {
+  const { t } = useTranslation();
   const list = useLoad(() => adminApi.waitlist(showId), [showId]);
+  const stateLabel = { waiting: t('sales.states.waiting'), offered: t('sales.states.offered'), purchased: t('sales.states.purchased'), lapsed: t('sales.states.lapsed') };
   return (
-    <Panel title="Waitlist" id="show-waitlist" actions={<button type="button" className="btn btn-ghost btn-sm" onClick={list.reload}>Refresh</button>}>
-      {list.status === 'loading' && <Spinner label="Loading the waitlist…" />}
+    <Panel
+      title={t('sales.waitlist')}
+      id="show-waitlist"
+      actions={
+        <button type="button" className="btn btn-ghost btn-sm" onClick={list.reload}>
+          {t('sales.refresh')}
+        </button>
+      }
+    >
+      {list.status === 'loading' && <Spinner label={t('sales.loadingWaitlist')} />}
       {list.status === 'error' && <ErrorMessage error={list.error} />}
-      {list.status === 'ok' && list.data.entries.length === 0 && <p className="muted">Nobody is on the waitlist.</p>}
+      {list.status === 'ok' && list.data.entries.length === 0 && <p className="muted">{t('sales.nobody')}</p>}
       {list.status === 'ok' && list.data.entries.length > 0 && (
         <div className="table-wrap">
           <table className="data-table" data-testid="show-waitlist">
             <thead>
               <tr>
                 <th scope="col">#</th>
-                <th scope="col">Fan</th>
-                <th scope="col">Places</th>
-                <th scope="col">State</th>
-                <th scope="col">Joined</th>
+                <th scope="col">{t('sales.fan')}</th>
+                <th scope="col">{t('sales.places')}</th>
+                <th scope="col">{t('sales.state')}</th>
+                <th scope="col">{t('sales.joined')}</th>
               </tr>
             </thead>
             <tbody>
@@ -116,8 +126,8 @@ function WaitlistList({ showId, zone }: { showId: string; zone: string }) {
                   </td>
                   <td>{e.quantity}</td>
                   <td>
-                    {STATE_LABEL[e.state]}
-                    {e.state === 'offered' && e.offerExpiresAt && <span className="muted small"> until {formatDateTime(e.offerExpiresAt, zone)}</span>}
+                    {stateLabel[e.state]}
+                    {e.state === 'offered' && e.offerExpiresAt && <span className="muted small">{t('sales.until', { date: formatDateTime(e.offerExpiresAt, zone) })}</span>}
                   </td>
                   <td>{formatDateTime(e.joinedAt, zone)}</td>
                 </tr>

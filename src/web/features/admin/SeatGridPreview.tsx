@@ -3,6 +3,7 @@
  * a pattern fill, so a 200 × 200 area costs as little as a 3 × 4 one.
  */
 import { useId } from 'react';
+import { useTranslation } from 'react-i18next';
 import { formatCount } from '../../lib/format.js';
 
 export interface PreviewArea {
@@ -17,6 +18,7 @@ const MAX = 200;
 const clamp = (n: number) => (Number.isInteger(n) && n > 0 ? Math.min(n, MAX) : 0);
 
 export function SeatGridPreview({ areas }: { areas: PreviewArea[] }) {
+  const { t } = useTranslation();
   const shown = areas.map((a) => ({ ...a, rows: clamp(a.rows), seatsPerRow: clamp(a.seatsPerRow) }));
   const total = shown.reduce((n, a) => n + a.rows * a.seatsPerRow, 0);
   // One scale for every area, so their sizes compare as in the hall.
@@ -25,13 +27,13 @@ export function SeatGridPreview({ areas }: { areas: PreviewArea[] }) {
   return (
     <div className="venue-preview" data-testid="venue-preview" data-seat-count={total}>
       <div className="venue-preview-head">
-        <span className="venue-preview-title">Live preview</span>
+        <span className="venue-preview-title">{t('preview.title')}</span>
         <span className="venue-preview-total" data-testid="venue-preview-total">
-          {formatCount(total)} seats
+          {t('preview.seats', { count: total })}
         </span>
       </div>
       <div className="venue-preview-stage" aria-hidden="true">
-        Stage
+        {t('preview.stage')}
       </div>
       <div className="venue-preview-areas">
         {shown.map((a, i) => (
@@ -43,12 +45,12 @@ export function SeatGridPreview({ areas }: { areas: PreviewArea[] }) {
             data-seats-per-row={a.seatsPerRow}
           >
             {a.rows > 0 && a.seatsPerRow > 0 ? (
-              <AreaGrid rows={a.rows} cols={a.seatsPerRow} cell={cell} label={a.name || `Area ${i + 1}`} />
+              <AreaGrid rows={a.rows} cols={a.seatsPerRow} cell={cell} label={a.name || t('preview.area', { n: i + 1 })} />
             ) : (
-              <div className="venue-preview-empty">Rows and seats per row make the grid</div>
+              <div className="venue-preview-empty">{t('preview.empty')}</div>
             )}
             <figcaption>
-              <strong>{a.name.trim() || `Area ${i + 1}`}</strong>
+              <strong>{a.name.trim() || t('preview.area', { n: i + 1 })}</strong>
               <span className="muted">
                 {a.rows} × {a.seatsPerRow} = {formatCount(a.rows * a.seatsPerRow)}
               </span>
@@ -61,6 +63,7 @@ export function SeatGridPreview({ areas }: { areas: PreviewArea[] }) {
 }
 
 function AreaGrid({ rows, cols, cell, label }: { rows: number; cols: number; cell: number; label: string }) {
+  const { t } = useTranslation();
   const id = `dots${useId().replace(/[^A-Za-z0-9_-]/g, '')}`;
   const w = cols * CELL;
   const h = rows * CELL;
@@ -69,7 +72,7 @@ function AreaGrid({ rows, cols, cell, label }: { rows: number; cols: number; cel
       className="venue-preview-grid"
       viewBox={`0 0 ${w} ${h}`}
       role="img"
-      aria-label={`${label}: ${rows} rows of ${cols} seats`}
+      aria-label={t('preview.grid', { label, rows, count: cols })}
       width={cols * cell}
       height={rows * cell}
       preserveAspectRatio="xMidYMin meet"

@@ -1,17 +1,17 @@
 import { useState, type FormEvent } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router-dom';
 import { PasswordResetConfirmRequest, PasswordResetRequest } from '../../../shared/api.js';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
 import { Field } from '../../components/Field.js';
 import { api, isApiError } from '../../lib/api.js';
 import { useDocumentTitle } from '../../lib/hooks.js';
-
-const firstIssue = (r: { success: boolean; error?: { issues: { path: PropertyKey[]; message: string }[] } }, key: string) =>
-  r.success ? undefined : r.error?.issues.find((i) => i.path[0] === key)?.message;
+import { authIssueText, validateField } from './form-validation.js';
 
 /** /forgot-password: asks for a reset link by email. The answer is the same whether or not the email has an account. */
 export function ForgotPasswordPage() {
-  useDocumentTitle('Forgot your password?');
+  const { t } = useTranslation();
+  useDocumentTitle(t('forgot.title'));
   const [email, setEmail] = useState('');
   const [error, setError] = useState<string>();
   const [failure, setFailure] = useState<unknown>();
@@ -20,7 +20,7 @@ export function ForgotPasswordPage() {
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    const issue = firstIssue(PasswordResetRequest.safeParse({ email }), 'email');
+    const issue = validateField(PasswordResetRequest, { email }, 'email', authIssueText(t));
     setError(issue);
     if (issue) return;
     setBusy(true);
@@ -38,28 +38,27 @@ export function ForgotPasswordPage() {
   return (
     <div className="container auth-page">
       <div className="auth-card card">
-        <h1 className="auth-title">Forgot your password?</h1>
+        <h1 className="auth-title">{t('forgot.title')}</h1>
         {sentTo ? (
           <p data-testid="forgot-password-text">
-            If an account has the email <strong>{sentTo}</strong>, a link to choose a new password is on its way. It works once, for 60
-            minutes. Nothing arrived? Check your spam folder, or ask again in a few minutes.
+            <Trans i18nKey="reset.sent" values={{ email: sentTo }} components={{ strong: <strong /> }} />
           </p>
         ) : (
           <>
             <p className="muted auth-sub" data-testid="forgot-password-text">
-              Enter the email of your account and we will send you a link to choose a new password.
+              {t('reset.forgotLead')}
             </p>
             <form onSubmit={submit} noValidate className="stack">
-              <Field label="Email" type="email" name="email" autoComplete="email" value={email} onChange={(e) => setEmail(e.target.value)} error={error} autoFocus />
+              <Field label={t('auth.email')} type="email" name="email" autoComplete="email" value={email} onChange={(e) => setEmail(e.target.value)} error={error} autoFocus />
               {failure !== undefined && <ErrorMessage error={failure} />}
               <button type="submit" className="btn btn-primary btn-block btn-lg" disabled={busy} data-testid="forgot-password-submit">
-                {busy ? 'Sending…' : 'Send me a link'}
+                {busy ? t('reset.sending') : t('reset.send')}
               </button>
             </form>
           </>
         )}
         <p className="auth-switch">
-          <Link to="/login">Back to log in</Link>
+          <Link to="/login">{t('forgot.back')}</Link>
         </p>
       </div>
     </div>
@@ -68,7 +67,8 @@ export function ForgotPasswordPage() {
 
 /** /reset-password?token=…: the page the emailed link opens; sets the new password (every session of the account ends). */
 export function ResetPasswordPage() {
-  useDocumentTitle('Choose a new password');
+  const { t } = useTranslation();
+  useDocumentTitle(t('reset.title'));
   const token = useSearchParams()[0].get('token') ?? '';
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string>();
@@ -78,8 +78,7 @@ export function ResetPasswordPage() {
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    const checked = PasswordResetConfirmRequest.shape.password.safeParse(password);
-    const issue = checked.success ? undefined : checked.error.issues[0]?.message;
+    const issue = validateField(PasswordResetConfirmRequest.pick({ password: true }), { password }, 'password', authIssueText(t));
     setError(issue);
     if (issue) return;
     setBusy(true);
@@ -98,23 +97,23 @@ export function ResetPasswordPage() {
   return (
     <div className="container auth-page">
       <div className="auth-card card">
-        <h1 className="auth-title">Choose a new password</h1>
+        <h1 className="auth-title">{t('reset.title')}</h1>
         {done ? (
           <p data-testid="reset-password-done">
-            Your password is changed, and every session of your account has ended. <Link to="/login">Log in</Link> with the new one.
+            <Trans i18nKey="reset.done" components={{ link: <Link to="/login" /> }} />
           </p>
         ) : invalid ? (
           <p data-testid="reset-password-invalid">
-            This link is invalid, used or expired. <Link to="/forgot-password">Ask for a new one</Link>.
+            <Trans i18nKey="reset.invalid" components={{ link: <Link to="/forgot-password" /> }} />
           </p>
         ) : (
           <form onSubmit={submit} noValidate className="stack">
             <Field
-              label="New password"
+              label={t('reset.newPassword')}
               type="password"
               name="password"
               autoComplete="new-password"
-              hint="At least 8 characters"
+              hint={t('reset.hint')}
               value={password}
               onChange={(e) => setPassword(e.target.value)}
               error={error}
@@ -122,7 +121,7 @@ export function ResetPasswordPage() {
             />
             {failure !== undefined && <ErrorMessage error={failure} />}
             <button type="submit" className="btn btn-primary btn-block btn-lg" disabled={busy} data-testid="reset-password-submit">
-              {busy ? 'Saving…' : 'Set the new password'}
+              {busy ? t('reset.saving') : t('reset.save')}
             </button>
           </form>
         )}

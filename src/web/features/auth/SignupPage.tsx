@@ -4,6 +4,7 @@ import { SignupRequest } from '../../../shared/api.js';
 import { useAuth } from '../../app/auth.js';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
 import { Field } from '../../components/Field.js';
+import { currentLanguage } from '../../i18n/index.js';
 import { useDocumentTitle } from '../../lib/hooks.js';
 import { useAuthForm } from './use-auth-form.js';
 
@@ -16,7 +17,7 @@ export function SignupPage() {
   const { values, errors, formError, busy, set, blur, submit, next, switchTo } = useAuthForm<Key>(
     SignupRequest,
     { name: '', email: '', password: '' },
-    (v) => signup({ name: v.name.trim(), email: v.email.trim(), password: v.password }),
+    (v) => signup({ name: v.name.trim(), email: v.email.trim(), password: v.password, locale: currentLanguage() }),
     // An email that is taken is the email field's problem.
     (e) => (e.code === 'EMAIL_TAKEN' ? { email: e.message } : undefined),
   );

@@ -1,4 +1,5 @@
 import { useState, type ChangeEvent, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import { PayRequest, type Order, type ShowDetail } from '../../../shared/api.js';
 import { useSiteConfig } from '../../app/site-config.js';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
@@ -7,11 +8,11 @@ import { api, toApiError, type ApiError } from '../../lib/api.js';
 import { formatMoney, formatTime } from '../../lib/format.js';
 import { OrderItems } from '../../components/OrderParts.js';
 import { answerLost } from '../../lib/pending-order.js';
-import { digitsOnly, formatCardNumber, fullYear, validateCard, type CardErrors, type CardFields } from './card.js';
+import { digitsOnly, formatCardNumber, fullYear, validateCard as checkCard, type CardErrors, type CardFields } from './card.js';
 
 const TEST_CARDS = [
-  { number: '4242 4242 4242 4242', label: 'Accepted' },
-  { number: '4000 0000 0000 0002', label: 'Declined' },
+  { number: '4242 4242 4242 4242', accepted: true },
+  { number: '4000 0000 0000 0002', accepted: false },
 ];
 
 /**
@@ -31,7 +32,20 @@ export function CheckoutView({
   onCancelled: () => void;
   onRefused: (e: ApiError) => void;
 }) {
+  const { t } = useTranslation();
   const { demo } = useSiteConfig();
+  const validateCard = (f: CardFields) =>
+    checkCard(f, {
+      numberMissing: t('checkout.card.numberMissing'),
+      numberInvalid: t('checkout.card.numberInvalid'),
+      monthMissing: t('checkout.card.monthMissing'),
+      monthRange: t('checkout.card.monthRange'),
+      yearMissing: t('checkout.card.yearMissing'),
+      yearDigits: t('checkout.card.yearDigits'),
+      expired: t('checkout.card.expired'),
+      yearFar: t('checkout.card.yearFar'),
+      cvc: t('checkout.card.cvc'),
+    });
   const [card, setCard] = useState<CardFields>({ number: '', month: '', year: '', cvc: '' });
   const [errors, setErrors] = useState<CardErrors>({});
   const [payError, setPayError] = useState<ApiError | null>(null);
@@ -68,7 +82,7 @@ export function CheckoutView({
       },
     });
     if (!body.success) {
-      setErrors({ number: body.error.issues[0]?.message ?? 'Check your card details' });
+      setErrors({ number: t('checkout.checkCard') });
       return;
     }
     setPaying(true);
@@ -113,28 +127,28 @@ export function CheckoutView({
     <div className="checkout">
       <section className="card checkout-summary" aria-labelledby="summary-title">
         <h2 id="summary-title" className="section-title">
-          Order summary
+          {t('order.summary')}
         </h2>
         <p className="muted small">
           {show.eventTitle} · {show.venue.name}
         </p>
         <OrderItems order={order} />
-        <p className="muted small">Your seats are locked for you. Pay before {formatTime(order.expiresAt, show.venue.timeZone)} to keep them.</p>
+        <p className="muted small">{t('checkout.lockedUntil', { time: formatTime(order.expiresAt, show.venue.timeZone) })}</p>
       </section>
 
       <section className="card checkout-pay" aria-labelledby="pay-title">
         <h2 id="pay-title" className="section-title">
-          Payment
+          {t('checkout.payment')}
         </h2>
         {demo && (
           <div className="test-cards" data-testid="test-cards">
-            <p className="test-cards-title">Demo mode — use a test card (any future date, any CVC):</p>
+            <p className="test-cards-title">{t('checkout.demo')}</p>
             <ul>
               {TEST_CARDS.map((c) => (
                 <li key={c.number}>
                   <button type="button" className="test-card" onClick={() => fillTestCard(c.number)} disabled={busy}>
                     <code>{c.number}</code>
-                    <span className={`badge badge-${c.label === 'Accepted' ? 'green' : 'red'}`}>{c.label}</span>
+                    <span className={`badge badge-${c.accepted ? 'green' : 'red'}`}>{c.accepted ? t('checkout.accepted') : t('checkout.declined')}</span>
                   </button>
                 </li>
               ))}
@@ -143,7 +157,7 @@ export function CheckoutView({
         )}
         <form className="card-form" onSubmit={pay} noValidate>
           <Field
-            label="Card number"
+            label={t('checkout.cardNumber')}
             name="cardnumber"
             inputMode="numeric"
             autoComplete="cc-number"
@@ -157,7 +171,7 @@ export function CheckoutView({
           />
           <div className="card-form-row">
             <Field
-              label="MM"
+              label={t('checkout.month')}
               name="exp-month"
               inputMode="numeric"
               autoComplete="cc-exp-month"
@@ -169,7 +183,7 @@ export function CheckoutView({
               data-testid="card-month"
             />
             <Field
-              label="YY"
+              label={t('checkout.year')}
               name="exp-year"
               inputMode="numeric"
               autoComplete="cc-exp-year"
@@ -181,7 +195,7 @@ export function CheckoutView({
               data-testid="card-year"
             />
             <Field
-              label="CVC"
+              label={t('checkout.cvc')}
               name="cvc"
               inputMode="numeric"
               autoComplete="cc-csc"
@@ -195,23 +209,23 @@ export function CheckoutView({
           </div>
           {payError && <ErrorMessage error={payError} />}
           <button type="submit" className="btn btn-primary btn-lg btn-block" disabled={busy} data-testid="pay-button">
-            {paying ? 'Paying…' : `Pay ${formatMoney(order.total, order.currency)}`}
+            {paying ? t('checkout.paying') : t('checkout.pay', { amount: formatMoney(order.total, order.currency) })}
           </button>
         </form>
         <div className="checkout-cancel">
           {confirmCancel ? (
-            <div className="confirm-row" role="group" aria-label="Cancel this order?">
-              <span>Release these seats and cancel?</span>
+            <div className="confirm-row" role="group" aria-label={t('checkout.cancelGroup')}>
+              <span>{t('checkout.cancelConfirm')}</span>
               <button type="button" className="btn btn-danger btn-sm" onClick={() => void cancel()} disabled={busy} data-testid="confirm-cancel-order">
-                {cancelling ? 'Cancelling…' : 'Yes, cancel order'}
+                {cancelling ? t('checkout.cancelling') : t('checkout.cancelYes')}
               </button>
               <button type="button" className="btn btn-ghost btn-sm" onClick={() => setConfirmCancel(false)} disabled={busy}>
-                Keep it
+                {t('checkout.keep')}
               </button>
             </div>
           ) : (
             <button type="button" className="btn btn-link" onClick={() => setConfirmCancel(true)} disabled={busy} data-testid="cancel-order-button">
-              Cancel order
+              {t('checkout.cancel')}
             </button>
           )}
         </div>

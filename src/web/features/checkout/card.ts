@@ -39,22 +39,25 @@ export const fullYear = (yy: string): number => {
   return n < 100 ? 2000 + n : n;
 };
 
-export function validateCard(f: CardFields, now = new Date()): CardErrors {
+/** What can be wrong with a field of the card form, in words the form shows (the reader's language). */
+export type CardIssue = 'numberMissing' | 'numberInvalid' | 'monthMissing' | 'monthRange' | 'yearMissing' | 'yearDigits' | 'expired' | 'yearFar' | 'cvc';
+
+export function validateCard(f: CardFields, text: Record<CardIssue, string>, now = new Date()): CardErrors {
   const errors: CardErrors = {};
-  if (!digitsOnly(f.number)) errors.number = 'Enter your card number';
-  else if (!luhnValid(f.number)) errors.number = 'That card number is not valid';
+  if (!digitsOnly(f.number)) errors.number = text.numberMissing;
+  else if (!luhnValid(f.number)) errors.number = text.numberInvalid;
   const month = Number(digitsOnly(f.month));
-  if (!f.month.trim()) errors.month = 'Enter the month';
-  else if (!Number.isInteger(month) || month < 1 || month > 12) errors.month = 'Use 01–12';
+  if (!f.month.trim()) errors.month = text.monthMissing;
+  else if (!Number.isInteger(month) || month < 1 || month > 12) errors.month = text.monthRange;
   const yDigits = digitsOnly(f.year);
-  if (!yDigits) errors.year = 'Enter the year';
-  else if (yDigits.length !== 2 && yDigits.length !== 4) errors.year = 'Use two digits (YY)';
+  if (!yDigits) errors.year = text.yearMissing;
+  else if (yDigits.length !== 2 && yDigits.length !== 4) errors.year = text.yearDigits;
   else if (!errors.month) {
     const year = fullYear(yDigits);
     const thisYear = now.getFullYear();
-    if (year < thisYear || (year === thisYear && month < now.getMonth() + 1)) errors.year = 'This card has expired';
-    else if (year > thisYear + 25) errors.year = 'Check the year';
+    if (year < thisYear || (year === thisYear && month < now.getMonth() + 1)) errors.year = text.expired;
+    else if (year > thisYear + 25) errors.year = text.yearFar;
   }
-  if (!/^\d{3,4}$/.test(f.cvc.trim())) errors.cvc = '3 or 4 digits';
+  if (!/^\d{3,4}$/.test(f.cvc.trim())) errors.cvc = text.cvc;
   return errors;
 }

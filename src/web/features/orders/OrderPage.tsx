@@ -87,7 +87,7 @@ export function OrderPage() {
           <TicketList order={order} size={220} variant="large" />
           <p>
             <a href={`/api/orders/${order.id}/tickets.pdf`} download className="btn btn-secondary" data-testid="download-tickets-pdf">
-              Download tickets (PDF)
+              {t('orderPdf.download')}
             </a>
           </p>
         </section>

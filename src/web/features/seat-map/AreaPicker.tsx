@@ -1,5 +1,6 @@
+import { useTranslation } from 'react-i18next';
 import type { AreaSummary } from '../../../shared/api.js';
-import { formatCount, formatMoney } from '../../lib/format.js';
+import { formatMoney } from '../../lib/format.js';
 
 /** Areas grouped by price, most expensive first, each with its live count of free seats. */
 export function AreaPicker({
@@ -15,6 +16,7 @@ export function AreaPicker({
   mineByArea: ReadonlyMap<string, number>;
   onPick: (areaId: string) => void;
 }) {
+  const { t } = useTranslation();
   const groups = new Map<number, AreaSummary[]>();
   for (const a of areas) {
     const g = groups.get(a.price);
@@ -29,7 +31,7 @@ export function AreaPicker({
         <div className="price-group" key={price}>
           <h3 className="price-group-title">
             {formatMoney(price, list[0]?.currency ?? 'TWD')}
-            <span className="muted"> per seat</span>
+            <span className="muted">{t('selling.perSeat')}</span>
           </h3>
           <div className="area-buttons">
             {list
@@ -50,8 +52,8 @@ export function AreaPicker({
                   >
                     <span className="area-name">{a.name}</span>
                     <span className="area-count">
-                      {free === 0 ? 'Sold out' : `${formatCount(free)} left`}
-                      {mine > 0 && <span className="area-mine"> · {mine} yours</span>}
+                      {free === 0 ? t('selling.soldOut') : t('selling.left', { count: free })}
+                      {mine > 0 && <span className="area-mine">{t('selling.yours', { count: mine })}</span>}
                     </span>
                     <span className="area-meter" aria-hidden="true">
                       <span style={{ width: `${a.seatCount ? Math.round((free / a.seatCount) * 100) : 0}%` }} />

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { formatCount } from '../../lib/format.js';
+import { Trans, useTranslation } from 'react-i18next';
 
 /**
  * Asks for N places at once: the standing area's picker (with its live count) and "best available"
@@ -20,6 +20,7 @@ export function QuantityHold({
   disabled: boolean;
   onHold: (quantity: number) => Promise<void>;
 }) {
+  const { t } = useTranslation();
   const [quantity, setQuantity] = useState(1);
   const [busy, setBusy] = useState(false);
   const most = Math.max(0, Math.min(max, free));
@@ -40,10 +41,10 @@ export function QuantityHold({
     <form className={`quantity-hold quantity-hold-${kind}`} onSubmit={(e) => void submit(e)} data-testid={`quantity-hold-${kind}`}>
       {kind === 'standing' && (
         <p className="standing-count" aria-live="polite" data-testid="standing-count" data-free={free}>
-          <strong>{formatCount(free)}</strong> standing {free === 1 ? 'place' : 'places'} left
+          <Trans i18nKey="selling.standingLeft" count={free} components={{ strong: <strong /> }} />
         </p>
       )}
-      <label htmlFor={id}>{kind === 'standing' ? 'Places' : 'Best available: seats together'}</label>
+      <label htmlFor={id}>{kind === 'standing' ? t('selling.places') : t('selling.bestTogether')}</label>
       <select id={id} className="input" value={q} onChange={(e) => setQuantity(Number(e.target.value))} disabled={disabled || busy || most === 0}>
         {Array.from({ length: Math.max(1, most) }, (_, i) => i + 1).map((n) => (
           <option key={n} value={n}>
@@ -52,7 +53,7 @@ export function QuantityHold({
         ))}
       </select>
       <button type="submit" className="btn btn-secondary" disabled={disabled || busy || most === 0}>
-        {kind === 'standing' ? `Hold ${q} ${q === 1 ? 'place' : 'places'}` : `Find ${q} best ${q === 1 ? 'seat' : 'seats'}`}
+        {kind === 'standing' ? t('selling.holdPlaces', { count: q }) : t('selling.findBest', { count: q })}
       </button>
     </form>
   );

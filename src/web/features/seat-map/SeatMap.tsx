@@ -1,27 +1,30 @@
+import type { TFunction } from 'i18next';
 import { memo, useCallback, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { Seat } from '../../../shared/api.js';
 import { formatMoney } from '../../lib/format.js';
 import { viewOf, type SeatView } from './use-seats.js';
 
-const SPOKEN: Record<SeatView, string> = {
-  available: 'available',
-  mine: 'selected by you',
-  selected: 'selected by someone else',
-  locked: "locked in someone's checkout",
-  sold: 'sold',
-};
-
-export const LEGEND: { view: SeatView; label: string }[] = [
-  { view: 'available', label: 'Available' },
-  { view: 'mine', label: 'Your seats' },
-  { view: 'selected', label: 'Selected by others' },
-  { view: 'locked', label: 'In checkout' },
-  { view: 'sold', label: 'Sold' },
-];
+/** How a screen reader says each state of a seat. */
+const spokenStatus = (t: TFunction): Record<SeatView, string> => ({
+  available: t('seatMap.status.available'),
+  mine: t('seatMap.status.mine'),
+  selected: t('seatMap.status.selected'),
+  locked: t('seatMap.status.locked'),
+  sold: t('seatMap.status.sold'),
+});
 
 export function SeatLegend() {
+  const { t } = useTranslation();
+  const LEGEND: { view: SeatView; label: string }[] = [
+    { view: 'available', label: t('seatMap.legend.available') },
+    { view: 'mine', label: t('seatMap.legend.mine') },
+    { view: 'selected', label: t('seatMap.legend.selected') },
+    { view: 'locked', label: t('seatMap.legend.locked') },
+    { view: 'sold', label: t('seatMap.legend.sold') },
+  ];
   return (
-    <ul className="seat-legend" aria-label="Seat colours">
+    <ul className="seat-legend" aria-label={t('seatMap.colours')}>
       {LEGEND.map((l) => (
         <li key={l.view}>
           <span className={`seat-swatch seat-${l.view}`} aria-hidden="true" />
@@ -32,7 +35,7 @@ export function SeatLegend() {
         <span className="seat-swatch seat-available seat-isa" aria-hidden="true">
           ♿
         </span>
-        Wheelchair place
+        {t('seatMap.wheelchair')}
       </li>
     </ul>
   );
@@ -67,6 +70,7 @@ export function SeatMap({
   busy: ReadonlySet<string>;
   onToggle: (seatId: string) => void;
 }) {
+  const { t } = useTranslation();
   const rows = useMemo<Row[]>(() => {
     const byRow = new Map<number, GridSeat[]>();
     for (const s of seats.filter(isGridSeat)) {
@@ -153,19 +157,24 @@ export function SeatMap({
   );
 
   const priceText = formatMoney(price, currency);
+  const spoken = spokenStatus(t);
+  const labelOf = (s: Seat) => {
+    const v = { row: s.row, seat: s.number, price: priceText, status: spoken[viewOf(s)] };
+    return s.accessible ? t('seatMap.seatAccessible', v) : t('seatMap.seat', v);
+  };
   const columns = Number.isFinite(minNumber) ? maxNumber - minNumber + 1 : 0;
 
   return (
     <div className="seat-map-scroll">
       <div className="seat-map" style={{ ['--cols' as string]: columns }}>
         <div className="stage" aria-hidden="true">
-          Stage
+          {t('seatMap.stage')}
         </div>
-        <div role="grid" aria-label={`Seats in ${areaName}`} className="seat-grid" onKeyDown={onKeyDown}>
+        <div role="grid" aria-label={t('seatMap.seatsIn', { area: areaName })} className="seat-grid" onKeyDown={onKeyDown}>
           {rows.map((r) => (
             <div role="row" className="seat-row" key={r.row}>
               <span role="rowheader" className="row-label">
-                <span className="visually-hidden">Row </span>
+                <span className="visually-hidden">{t('seatMap.row')}</span>
                 {r.row}
               </span>
               {r.seats.map((s) => (
@@ -177,7 +186,7 @@ export function SeatMap({
                 >
                   <SeatButton
                     seat={s}
-                    priceText={priceText}
+                    label={labelOf(s)}
                     tabbable={s.id === tabbableId}
                     busy={busy.has(s.id)}
                     onToggle={onToggle}
@@ -199,7 +208,7 @@ export function SeatMap({
 
 const SeatButton = memo(function SeatButton({
   seat,
-  priceText,
+  label,
   tabbable,
   busy,
   onToggle,
@@ -207,7 +216,8 @@ const SeatButton = memo(function SeatButton({
   register,
 }: {
   seat: Seat;
-  priceText: string;
+  /** What a screen reader says: row, seat, price and state, in the reader's language. */
+  label: string;
   tabbable: boolean;
   busy: boolean;
   onToggle: (seatId: string) => void;
@@ -227,7 +237,7 @@ const SeatButton = memo(function SeatButton({
       data-testid="seat"
       data-status={view}
       data-seat-id={seat.id}
-      aria-label={`Row ${seat.row}, seat ${seat.number}${seat.accessible ? ', wheelchair accessible' : ''}, ${priceText}, ${SPOKEN[view]}`}
+      aria-label={label}
       data-accessible={seat.accessible || undefined}
       aria-pressed={actionable ? view === 'mine' : undefined}
       aria-disabled={!actionable || busy ? true : undefined}

@@ -1,3 +1,4 @@
+import { useTranslation } from 'react-i18next';
 import type { Order, Seat } from '../../../shared/api.js';
 import { formatMoney } from '../../lib/format.js';
 import { CloseIcon } from '../../components/CloseIcon.js';
@@ -37,16 +38,17 @@ export function SelectionSummary({
   pendingOrder?: Order;
   onContinue?: () => void;
 }) {
+  const { t } = useTranslation();
   const total = selected.reduce((n, s) => n + s.price, 0);
   const left = Math.max(0, limit - owned - selected.length);
   return (
     <aside className="selection card" aria-labelledby="selection-title">
       <div className="selection-head">
         <h2 id="selection-title" className="selection-title">
-          Your seats
+          {t('selling.yourSeats')}
         </h2>
         <span className="selection-count" aria-live="polite">
-          {selected.length} selected · {left} more allowed
+          {t('selling.count', { selected: selected.length, left })}
         </span>
       </div>
       {selected.length === 0 && nothingLeft ? (
@@ -55,7 +57,7 @@ export function SelectionSummary({
         </p>
       ) : selected.length === 0 ? (
         <p className="muted selection-empty">
-          Pick up to {limit} seats on the map{owned > 0 ? ` (you already have ${owned} for this show)` : ''}.
+          {owned > 0 ? t('selling.pickUpToOwned', { count: limit, owned }) : t('selling.pickUpTo', { count: limit })}
         </p>
       ) : (
         <ul className="selection-list">
@@ -63,7 +65,7 @@ export function SelectionSummary({
             <li key={seat.id} className="selection-item" data-testid="selected-seat">
               <div>
                 <span className="selection-seat">
-                  {seat.row === null ? 'Standing place' : `Row ${seat.row} · Seat ${seat.number}`}
+                  {seat.row === null ? t('selling.standingPlace') : t('selling.rowSeat', { row: seat.row, seat: seat.number })}
                 </span>
                 <span className="muted small">{areaName}</span>
               </div>
@@ -73,7 +75,7 @@ export function SelectionSummary({
                 className="icon-button"
                 onClick={() => onRemove(seat.id)}
                 disabled={busy.has(seat.id) || checkingOut}
-                aria-label={seat.row === null ? `Remove a standing place (${areaName})` : `Remove row ${seat.row}, seat ${seat.number}`}
+                aria-label={seat.row === null ? t('selling.removeStanding', { area: areaName }) : t('selling.removeSeat', { row: seat.row, seat: seat.number })}
               >
                 <CloseIcon />
               </button>
@@ -84,17 +86,17 @@ export function SelectionSummary({
       {pendingOrder && (
         <div className="selection-pending" data-testid="pending-order">
           <p className="small">
-            <strong>Waiting for payment:</strong>{' '}
-            {pendingOrder.items.map((i) => `Row ${i.row} · Seat ${i.number}`).join(', ')}
+            <strong>{t('selling.waitingPayment')}</strong>{' '}
+            {pendingOrder.items.map((i) => (i.row === null ? t('selling.standingPlace') : t('selling.rowSeat', { row: i.row, seat: i.number }))).join(', ')}
           </p>
           <button type="button" className="btn btn-primary btn-block" onClick={onContinue} data-testid="continue-to-payment">
-            Continue to payment · {formatMoney(pendingOrder.total, pendingOrder.currency)}
+            {t('selling.continue', { amount: formatMoney(pendingOrder.total, pendingOrder.currency) })}
           </button>
         </div>
       )}
       <div className="selection-footer">
         <div className="selection-total">
-          <span>Total</span>
+          <span>{t('selling.total')}</span>
           <strong data-testid="selection-total">{formatMoney(total, currency)}</strong>
         </div>
         <button
@@ -104,7 +106,7 @@ export function SelectionSummary({
           onClick={onCheckout}
           data-testid="checkout-button"
         >
-          {checkingOut ? 'Reserving your seats…' : selected.length ? `Checkout · ${selected.length} ${selected.length === 1 ? 'seat' : 'seats'}` : 'Checkout'}
+          {checkingOut ? t('selling.reserving') : selected.length ? t('selling.checkoutN', { count: selected.length }) : t('selling.checkout')}
         </button>
       </div>
     </aside>

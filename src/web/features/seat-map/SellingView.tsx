@@ -1,6 +1,7 @@
+import type { TFunction } from 'i18next';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { AreaSummary, Order, ShowDetail } from '../../../shared/api.js';
-import { ERROR_MESSAGES } from '../../../shared/errors.js';
 import { ErrorMessage, Notice, RetryableError } from '../../components/ErrorMessage.js';
 import { Spinner } from '../../components/Spinner.js';
 import { api, toApiError, type ApiError } from '../../lib/api.js';
@@ -32,6 +33,7 @@ export function SellingView({
   onCheckedOut: (order: Order) => void;
   onRefused: (e: ApiError) => void;
 }) {
+  const { t } = useTranslation();
   const [message, setMessage] = useState<Message>(null);
   const onError = useCallback(
     (e: ApiError) => {
@@ -93,9 +95,9 @@ export function SellingView({
   const nothingLeft = useMemo((): string | undefined => {
     if (!loaded || all.length === 0 || all.some((s) => s.status === 'available')) return undefined;
     return all.some((s) => !s.mine && (s.status === 'selected' || s.status === 'locked'))
-      ? "Everything left is in other fans' baskets right now — seats may come back if they don't buy."
-      : 'Sold out — every seat of this show has been sold.';
-  }, [loaded, all]);
+      ? t('sellingView.baskets')
+      : t('sellingView.soldOut');
+  }, [loaded, all, t]);
 
   const limit = show.maxTicketsPerAccount;
   const atLimit = mine.length >= limit;
@@ -107,7 +109,7 @@ export function SellingView({
       setMessage(null);
       const isMine = seat.mine && seat.status === 'selected';
       if (!isMine && atLimit) {
-        setMessage({ tone: 'error', text: `${ERROR_MESSAGES.TICKET_LIMIT_REACHED} You can have up to ${limit} seats for this show; remove one to pick another.` });
+        setMessage({ tone: 'error', text: t('sellingView.limit', { count: limit }) });
         return;
       }
       try {
@@ -117,12 +119,12 @@ export function SellingView({
         const err = toApiError(e);
         if (err.code === 'NOT_ADMITTED' || err.code === 'UNAUTHENTICATED') return onRefused(err);
         if (err.code === 'TICKET_LIMIT_REACHED') {
-          setMessage({ tone: 'error', text: `${err.message} You can have up to ${limit} seats for this show; remove one to pick another.` });
+          setMessage({ tone: 'error', text: t('sellingView.limit', { count: limit }) });
           void loadAll();
         } else setMessage({ tone: 'error', text: err.message });
       }
     },
-    [seats, atLimit, limit, hold, release, loadAll, onRefused],
+    [seats, atLimit, limit, hold, release, loadAll, onRefused, t],
   );
 
   /** Standing places, or the best available block: all or none. */
@@ -131,18 +133,18 @@ export function SellingView({
     setMessage(null);
     try {
       const got = await holdArea(area.id, quantity);
-      const where = area.kind === 'standing' ? `${got.length} standing ${got.length === 1 ? 'place' : 'places'}` : seatsText(got);
-      setMessage({ tone: 'info', text: `Held for you: ${where}.` });
+      const where = area.kind === 'standing' ? t('sellingView.standingHeld', { count: got.length }) : seatsText(t, got);
+      setMessage({ tone: 'info', text: t('sellingView.heldForYou', { where }) });
     } catch (e) {
       const err = toApiError(e);
       if (err.code === 'NOT_ADMITTED' || err.code === 'UNAUTHENTICATED') return onRefused(err);
       const text =
         err.code === 'SEAT_UNAVAILABLE'
           ? area.kind === 'standing'
-            ? `Not ${quantity} places are free right now. Try fewer.`
-            : `No ${quantity} seats together are free in ${area.name}. Try fewer, another area, or pick on the map.`
+            ? t('sellingView.notFreeStanding', { count: quantity })
+            : t('sellingView.notTogether', { count: quantity, area: area.name })
           : err.code === 'TICKET_LIMIT_REACHED'
-            ? `${err.message} You can have up to ${limit} for this show.`
+            ? t('sellingView.limitMany', { count: limit })
             : err.message;
       setMessage({ tone: 'error', text });
     }
@@ -180,7 +182,7 @@ export function SellingView({
       const pending = await findPendingOrder(show.id).catch(() => null);
       setCheckingOut(false);
       if (pending) return onCheckedOut(pending);
-      setMessage({ tone: 'error', text: err.code === 'SEAT_UNAVAILABLE' ? `${err.message} Check your seats and try again.` : err.message });
+      setMessage({ tone: 'error', text: err.code === 'SEAT_UNAVAILABLE' ? t('sellingView.checkSeats') : err.message });
       void loadAll();
     }
   }
@@ -197,7 +199,7 @@ export function SellingView({
         <section className="card selling-section" aria-labelledby="areas-title">
           <div className="section-head">
             <h2 id="areas-title" className="section-title">
-              1. Choose an area
+              {t('sellingView.stepArea')}
             </h2>
           </div>
           <AreaPicker areas={show.areas} available={available} selectedId={areaId} mineByArea={mineByArea} onPick={pickArea} />
@@ -206,9 +208,13 @@ export function SellingView({
         <section className="card selling-section seats-section" aria-labelledby="seats-title" ref={seatsSection} data-testid="seats-section">
           <div className="section-head">
             <h2 id="seats-title" className="section-title">
-              2. {area?.kind === 'standing' ? 'How many places' : 'Pick your seats'}{area ? ` in ${area.name}` : ''}
+              {area
+                ? area.kind === 'standing'
+                  ? t('sellingView.stepPlacesIn', { area: area.name })
+                  : t('sellingView.stepSeatsIn', { area: area.name })
+                : t('sellingView.stepSeats')}
             </h2>
-            {area && <span className="muted">{formatMoney(area.price, area.currency)} each</span>}
+            {area && <span className="muted">{t('sellingView.each', { price: formatMoney(area.price, area.currency) })}</span>}
           </div>
           {area?.kind !== 'standing' && <SeatLegend />}
           <div className="seat-messages" aria-live="polite">
@@ -216,11 +222,11 @@ export function SellingView({
             {message?.tone === 'info' && <Notice>{message.text}</Notice>}
           </div>
           {!area ? (
-            <p className="seat-map-empty">Choose an area above to see its seats.</p>
+            <p className="seat-map-empty">{t('sellingView.chooseArea')}</p>
           ) : area.kind === 'standing' ? (
             <QuantityHold kind="standing" free={available(area)} max={limit - mine.length} disabled={checkingOut} onHold={holdMany} />
           ) : !loaded && areaSeats.length === 0 ? (
-            <Spinner label="Loading seats…" />
+            <Spinner label={t('sellingView.loadingSeats')} />
           ) : (
             <>
               <div className="seat-tools">
@@ -228,7 +234,7 @@ export function SellingView({
                 {hasAccessible && (
                   <label className="checkbox">
                     <input type="checkbox" checked={onlyAccessible} onChange={(e) => setOnlyAccessible(e.target.checked)} />
-                    Show only wheelchair places (♿)
+                    {t('sellingView.onlyAccessible')}
                   </label>
                 )}
               </div>
@@ -242,7 +248,7 @@ export function SellingView({
               />
             </>
           )}
-          {area && area.kind !== 'standing' && <p className="muted small seat-map-help">Use the arrow keys to move between seats and Enter or Space to select.</p>}
+          {area && area.kind !== 'standing' && <p className="muted small seat-map-help">{t('sellingView.keys')}</p>}
         </section>
       </div>
 
@@ -264,11 +270,12 @@ export function SellingView({
 }
 
 /** "Row 3, seats 4–6" for a block of one row; else each seat. */
-function seatsText(seats: { row: number | null; number: number | null }[]): string {
+function seatsText(t: TFunction, seats: { row: number | null; number: number | null }[]): string {
   const rows = new Set(seats.map((s) => s.row));
   const numbers = seats.map((s) => s.number ?? 0).sort((a, b) => a - b);
   if (rows.size === 1 && seats[0]?.row !== null && numbers.length > 0) {
-    return numbers.length === 1 ? `row ${seats[0]!.row}, seat ${numbers[0]}` : `row ${seats[0]!.row}, seats ${numbers[0]}–${numbers.at(-1)}`;
+    const row = seats[0]!.row;
+    return numbers.length === 1 ? t('sellingView.rowSeat', { row, seat: numbers[0] }) : t('sellingView.rowSeats', { row, from: numbers[0], to: numbers.at(-1) });
   }
-  return seats.map((s) => `row ${s.row} seat ${s.number}`).join(', ');
+  return seats.map((s) => t('sellingView.rowSeatShort', { row: s.row, seat: s.number })).join(', ');
 }

@@ -1,4 +1,6 @@
+import type { TFunction } from 'i18next';
 import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { formatClock } from '../../lib/format.js';
 import { useNow } from '../../lib/hooks.js';
 import { msUntil } from '../../lib/server-clock.js';
@@ -9,13 +11,9 @@ export const URGENT_SECONDS = 120;
 const MARKS = [300, 120, 60, 30, 10];
 
 /** What a screen reader hears at a mark: the time the clock shows then, not the mark's nominal one. */
-function spoken(left: number): string {
-  if (left >= 60) {
-    const m = Math.round(left / 60);
-    return `${m} minute${m === 1 ? '' : 's'} left to buy`;
-  }
-  const s = Math.ceil(left);
-  return `${s} second${s === 1 ? '' : 's'} left to buy`;
+function spoken(t: TFunction, left: number): string {
+  if (left >= 60) return t('selling.minutesLeft', { count: Math.round(left / 60) });
+  return t('selling.secondsLeft', { count: Math.ceil(left) });
 }
 
 /** The purchase window's countdown, always in view while admitted. */
@@ -30,6 +28,7 @@ export function WindowBar({
   onTimeUp: () => void;
   onLeave?: () => void;
 }) {
+  const { t } = useTranslation();
   useNow(1000); // re-render every second
   const left = Math.max(0, msUntil(expiresAt) / 1000);
   const [announce, setAnnounce] = useState('');
@@ -50,7 +49,7 @@ export function WindowBar({
     if (crossed.length > 0 && left > 0) {
       // Several at once (a throttled background tab): say the time now, once.
       for (const m of crossed) announced.current.marks.add(m);
-      setAnnounce(spoken(left));
+      setAnnounce(spoken(t, left));
     }
     if (left <= 0 && !fired.current) {
       fired.current = true;
@@ -60,19 +59,19 @@ export function WindowBar({
     }
     if (left > 0) fired.current = false;
     return undefined;
-  }, [left, expiresAt]);
+  }, [left, expiresAt, t]);
 
   const urgent = left <= URGENT_SECONDS;
   return (
     <div className={`window-bar${urgent ? ' is-urgent' : ''}`} data-testid="window-bar" data-urgent={urgent}>
       <div className="container window-bar-inner">
         <div className="window-bar-text">
-          <span className="window-bar-label">{urgent ? 'Hurry — your time is nearly up' : "It's your turn"}</span>
+          <span className="window-bar-label">{urgent ? t('selling.hurry') : t('selling.yourTurn')}</span>
           <span className="window-bar-title">{title}</span>
         </div>
         <div className="window-bar-clock">
           <span className="window-bar-label" id="window-label">
-            Time left
+            {t('selling.timeLeft')}
           </span>
           <span className="window-countdown" role="timer" aria-labelledby="window-label" data-testid="window-countdown">
             {formatClock(left)}
@@ -80,18 +79,18 @@ export function WindowBar({
         </div>
         {onLeave &&
           (confirmLeave ? (
-            <span className="window-bar-confirm" role="group" aria-label="Leave the selling page?">
-              <span className="small">Leave and release your seats?</span>
+            <span className="window-bar-confirm" role="group" aria-label={t('selling.leaveGroup')}>
+              <span className="small">{t('selling.leaveConfirm')}</span>
               <button type="button" className="btn btn-danger btn-sm" onClick={onLeave} data-testid="confirm-leave-selling">
-                Yes, leave
+                {t('selling.leaveYes')}
               </button>
               <button type="button" className="btn btn-ghost btn-sm window-bar-leave" onClick={() => setConfirmLeave(false)}>
-                Stay
+                {t('selling.stay')}
               </button>
             </span>
           ) : (
             <button type="button" className="btn btn-ghost btn-sm window-bar-leave" onClick={() => setConfirmLeave(true)} data-testid="leave-selling-button">
-              Leave
+              {t('selling.leave')}
             </button>
           ))}
       </div>

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { Link, useParams, useSearchParams } from 'react-router-dom';
 import type { DrawResponse } from '../../../shared/api.js';
 import { checkDraw, type DrawCheck } from '../../../shared/draw-verify.js';
@@ -14,9 +15,10 @@ import { rememberedEntry } from './entry-memory.js';
  * browser with Web Crypto (the same check as `npm run verify-draw`), and the fan's rank.
  */
 export function DrawPage() {
+  const { t } = useTranslation();
   const { showId = '' } = useParams();
   const [params] = useSearchParams();
-  useDocumentTitle('How the draw works');
+  useDocumentTitle(t('draw.title'));
   const showLoad = useLoad(() => api.show(showId), [showId]);
   const drawLoad = useLoad(() => api.draw(showId), [showId]);
   const entry = params.get('entry') ?? rememberedEntry(showId);
@@ -49,46 +51,42 @@ export function DrawPage() {
   return (
     <div className="container narrow">
       <p>{show && <Link to={`/shows/${showId}`}>← {show.eventTitle}</Link>}</p>
-      <h1>How the draw works</h1>
-      <p>
-        Fans who come before the sale opens enter a draw instead of racing to refresh. When the sale opens, every entry is put in line in a random order,
-        ahead of everyone who comes later. Nobody, not even us, can pick that order after seeing the entries:
-      </p>
+      <h1>{t('draw.title')}</h1>
+      <p>{t('draw.intro')}</p>
       <ol>
         <li>
-          When the queue opens we publish a <strong>commitment</strong>: the SHA-256 of a secret random 32-byte seed.
+          <Trans i18nKey="draw.step1" components={{ strong: <strong /> }} />
         </li>
         <li>
-          At the draw we publish the <strong>seed</strong> and every <strong>entry</strong>. Anyone can check that the seed's SHA-256 is the commitment.
+          <Trans i18nKey="draw.step2" components={{ strong: <strong /> }} />
         </li>
         <li>
-          The order is the entries sorted by HMAC-SHA256(seed, entry): this page recomputes it in your browser, and so does{' '}
-          <code>npm run verify-draw -- &lt;url&gt; {showId}</code>.
+          {t('draw.step3')} <code>npm run verify-draw -- &lt;url&gt; {showId}</code>
         </li>
       </ol>
-      {drawLoad.status === 'loading' && <Spinner label="Loading the draw…" />}
+      {drawLoad.status === 'loading' && <Spinner label={t('draw.loading')} />}
       {drawLoad.status === 'error' && <ErrorMessage error={drawLoad.error} />}
       {draw && (
         <dl className="draw-facts">
-          <dt>Draw</dt>
+          <dt>{t('draw.drawAt')}</dt>
           <dd data-testid="draw-at">{formatDateTime(draw.drawAt, zone)}</dd>
-          <dt>Commitment</dt>
+          <dt>{t('draw.commitment')}</dt>
           <dd>
             <code data-testid="draw-commitment">{draw.commitment}</code>
           </dd>
-          <dt>Seed</dt>
+          <dt>{t('draw.seed')}</dt>
           <dd>
-            <code data-testid="draw-seed">{draw.seed ?? 'published at the draw'}</code>
+            <code data-testid="draw-seed">{draw.seed ?? t('draw.seedLater')}</code>
           </dd>
           {draw.entries && (
             <>
-              <dt>Entries</dt>
+              <dt>{t('draw.entries')}</dt>
               <dd data-testid="draw-entries">{formatCount(draw.entries.length)}</dd>
             </>
           )}
           {entry && (
             <>
-              <dt>Your entry</dt>
+              <dt>{t('draw.yourEntry')}</dt>
               <dd>
                 <code data-testid="draw-my-entry">{entry}</code>
               </dd>
@@ -96,18 +94,18 @@ export function DrawPage() {
           )}
         </dl>
       )}
-      {check === 'checking' && <Spinner label="Recomputing the order…" />}
+      {check === 'checking' && <Spinner label={t('draw.recomputing')} />}
       {check && check !== 'checking' && (
         <p data-testid="draw-check" className={check.ok ? 'draw-ok' : 'draw-bad'} role="status">
-          {check.ok ? 'Verified in your browser: the seed matches the commitment and the order is the published one.' : `Does not verify: ${check.problem}`}
+          {check.ok ? t('draw.verified') : t('draw.notVerified', { problem: check.problem })}
         </p>
       )}
       {rank > 0 && (
         <p data-testid="draw-rank">
-          Your entry was drawn <strong>#{formatCount(rank)}</strong> of {formatCount(draw!.entries!.length)}.
+          <Trans i18nKey="draw.rank" values={{ rank, total: draw!.entries!.length }} components={{ strong: <strong /> }} />
         </p>
       )}
-      {entry && check && check !== 'checking' && check.ok && rank === 0 && <p data-testid="draw-rank">Your entry is not in this draw.</p>}
+      {entry && check && check !== 'checking' && check.ok && rank === 0 && <p data-testid="draw-rank">{t('draw.notIn')}</p>}
     </div>
   );
 }

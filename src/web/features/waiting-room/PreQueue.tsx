@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import type { ShowDetail } from '../../../shared/api.js';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
@@ -15,6 +16,7 @@ type Early = Extract<QueuePhase, { kind: 'early' }>;
 
 /** The waiting page before the draw: the countdown to it on the server's clock, and how many have entered. */
 export function PreQueue({ show, state, connection, onLeave }: { show: ShowDetail; state: Early; connection: ConnectionState; onLeave: () => Promise<void> }) {
+  const { t } = useTranslation();
   useNow(1000);
   const [leaveError, setLeaveError] = useState<unknown>(null);
   useEffect(() => rememberEntry(show.id, state.entryId), [show.id, state.entryId]);
@@ -23,40 +25,41 @@ export function PreQueue({ show, state, connection, onLeave }: { show: ShowDetai
   return (
     <section className="waiting-room card" aria-labelledby="prequeue-title">
       <div className="waiting-top">
-        <p className="eyebrow">Pre-queue</p>
+        <p className="eyebrow">{t('preQueue.eyebrow')}</p>
         <LiveIndicator connection={connection} />
       </div>
       <h1 id="prequeue-title" className="waiting-title">
-        You're in the draw
+        {t('preQueue.title')}
       </h1>
       <div className="waiting-stats">
         <div className="waiting-stat waiting-stat-main">
           <span className="waiting-stat-label" id="draw-countdown-label">
-            The draw in
+            {t('preQueue.drawIn')}
           </span>
           <span className="waiting-eta" role="timer" aria-labelledby="draw-countdown-label" data-testid="draw-countdown">
-            {left > 0 ? formatClock(left) : 'Drawing…'}
+            {left > 0 ? formatClock(left) : t('preQueue.drawing')}
           </span>
-          <span className="waiting-stat-sub">at {formatDateTime(state.drawAt, show.venue.timeZone)}</span>
+          <span className="waiting-stat-sub">{t('preQueue.at', { date: formatDateTime(state.drawAt, show.venue.timeZone) })}</span>
         </div>
         <div className="waiting-stat">
-          <span className="waiting-stat-label">Entered so far</span>
+          <span className="waiting-stat-label">{t('preQueue.entered')}</span>
           <span className="waiting-position" data-testid="draw-entrants">
             {formatCount(state.entrants)}
           </span>
         </div>
       </div>
-      <p>
-        When the sale opens, everyone in the draw is put in line in a random order, ahead of anyone who comes later. Keep this page open: an entry
-        nobody watches is dropped, like a place in line.
-      </p>
+      <p>{t('preQueue.text')}</p>
       <p className="muted">
-        Your entry: <code data-testid="draw-entry">{state.entryId}</code> · <Link to={`/shows/${show.id}/draw`}>How the draw works, and check it</Link>
+        <Trans
+          i18nKey="preQueue.entry"
+          values={{ entry: state.entryId }}
+          components={{ code: <code data-testid="draw-entry" />, link: <Link to={`/shows/${show.id}/draw`} /> }}
+        />
       </p>
       <TurnAlertSettings />
       {leaveError !== null && <ErrorMessage error={leaveError} />}
       <button type="button" className="btn btn-secondary" onClick={() => void onLeave().catch((e: unknown) => setLeaveError(e))}>
-        Leave the draw
+        {t('preQueue.leave')}
       </button>
     </section>
   );

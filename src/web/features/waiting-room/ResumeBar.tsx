@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { api } from '../../lib/api.js';
 import { formatClock } from '../../lib/format.js';
@@ -13,6 +14,7 @@ import { acquireSocket, releaseSocket } from '../../lib/socket.js';
  * presence that keeps the admission while the fan looks at another page).
  */
 export default function ResumeBar({ admission, onGone }: { admission: RememberedAdmission; onGone: () => void }) {
+  const { t } = useTranslation();
   const { showId } = admission;
   const [expiresAt, setExpiresAt] = useState<string | null>(null);
   useNow(1000, expiresAt !== null);
@@ -55,16 +57,16 @@ export default function ResumeBar({ admission, onGone }: { admission: Remembered
   const left = Math.max(0, msUntil(expiresAt) / 1000);
   if (left <= 0) return null;
   return (
-    <div className={`resume-bar${left <= 120 ? ' is-urgent' : ''}`} role="region" aria-label="Your purchase" data-testid="resume-bar">
+    <div className={`resume-bar${left <= 120 ? ' is-urgent' : ''}`} role="region" aria-label={t('resume.region')} data-testid="resume-bar">
       <div className="container resume-bar-inner">
         <span className="resume-bar-text">
-          Your turn for <strong>{admission.title}</strong> is running
+          <Trans i18nKey="resume.running" values={{ title: admission.title }} components={{ strong: <strong /> }} />
         </span>
         <span className="resume-bar-clock" role="timer" data-testid="resume-countdown">
           {formatClock(left)}
         </span>
         <Link to={`/shows/${showId}`} className="btn btn-primary btn-sm" data-testid="resume-link">
-          Resume your purchase
+          {t('resume.link')}
         </Link>
       </div>
     </div>

@@ -1,8 +1,9 @@
 import { useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import type { ShowDetail } from '../../../shared/api.js';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
 import { LiveIndicator } from '../../components/LiveIndicator.js';
-import { formatCount, formatDurationWords, formatWaitRange } from '../../lib/format.js';
+import { durationWords, waitRange } from '../../i18n/durations.js';
 import { useNow } from '../../lib/hooks.js';
 import type { ConnectionState } from '../../lib/socket.js';
 import type { QueuePhase } from './use-queue.js';
@@ -21,6 +22,7 @@ export function WaitingRoom({
   connection: ConnectionState;
   onLeave: () => Promise<void>;
 }) {
+  const { t } = useTranslation();
   const now = useNow(1000);
   const [leaving, setLeaving] = useState(false);
   const [leaveError, setLeaveError] = useState<unknown>(null);
@@ -45,34 +47,32 @@ export function WaitingRoom({
   return (
     <section className="waiting-room card" aria-labelledby="waiting-title">
       <div className="waiting-top">
-        <p className="eyebrow">Waiting room</p>
+        <p className="eyebrow">{t('waiting.eyebrow')}</p>
         <LiveIndicator connection={connection} />
       </div>
       <h1 id="waiting-title" className="waiting-title">
-        You're in line
+        {t('waiting.title')}
       </h1>
 
       <div className="waiting-stats">
         <div className="waiting-stat waiting-stat-main">
-          <span className="waiting-stat-label">Your place in line</span>
+          <span className="waiting-stat-label">{t('waiting.place')}</span>
           <span className="waiting-position" aria-live="polite">
-            <span className="visually-hidden">Number </span>
+            <span className="visually-hidden">{t('waiting.number')}</span>
             <span data-testid="queue-position">{state.position}</span>
           </span>
           <span className="waiting-stat-sub" data-testid="queue-ahead">
-            {ahead === 0 ? "You're next!" : `${formatCount(ahead)} ${ahead === 1 ? 'person' : 'people'} ahead of you`}
+            {ahead === 0 ? t('waiting.next') : t('waiting.ahead', { count: ahead })}
           </span>
           {state.seatsLeft !== undefined && (
             <span className="waiting-stat-sub" data-testid="queue-seats-left" data-seats-left={state.seatsLeft}>
-              {state.seatsLeft > 0
-                ? `${formatCount(state.seatsLeft)} ${state.seatsLeft === 1 ? 'seat' : 'seats'} left`
-                : 'All remaining seats are held by other fans — they may come back'}
+              {state.seatsLeft > 0 ? t('waiting.seatsLeft', { count: state.seatsLeft }) : t('waiting.allHeld')}
             </span>
           )}
         </div>
         <div className="waiting-stat">
           <span className="waiting-stat-label" id="eta-label">
-            Estimated wait
+            {t('waiting.etaLabel')}
           </span>
           <span
             className="waiting-eta waiting-eta-words"
@@ -81,34 +81,33 @@ export function WaitingRoom({
             data-eta-seconds={Math.ceil(eta)}
             data-likely-seconds={likely === undefined ? undefined : Math.ceil(Math.min(likely, eta))}
           >
-            {eta <= 0 ? 'Any moment now…' : formatWaitRange(likely, eta)}
+            {eta <= 0 ? t('waiting.anyMoment') : waitRange(t, likely, eta)}
           </span>
           <span className="waiting-stat-sub" data-testid="queue-eta-likely">
-            {eta <= 0
-              ? 'You are at the front of the line'
-              : likely !== undefined && likely < eta - 60
-                ? 'The shorter at the current pace, the longer if everyone ahead uses their full time'
-                : 'At most, if everyone ahead uses their full time'}
+            {eta <= 0 ? t('waiting.atFront') : likely !== undefined && likely < eta - 60 ? t('waiting.rangeHint') : t('waiting.atMost')}
           </span>
         </div>
       </div>
 
-      <div className="progress" role="progressbar" aria-label="Progress to the front of the line" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(progress * 100)}>
+      <div className="progress" role="progressbar" aria-label={t('waiting.progress')} aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(progress * 100)}>
         <div className="progress-bar" style={{ width: `${Math.max(4, progress * 100)}%` }} />
       </div>
 
       <div className="waiting-calm">
         <span className="pulse-dot" aria-hidden="true" />
         <p>
-          <strong>Keep this tab open — you'll move to the selling page automatically.</strong> When it is your turn you
-          will have {formatDurationWords(show.purchaseWindowSeconds)} to choose seats and pay (up to{' '}
-          {show.maxTicketsPerAccount} tickets).
+          <Trans
+            i18nKey="waiting.calm"
+            count={show.maxTicketsPerAccount}
+            values={{ duration: durationWords(t, show.purchaseWindowSeconds) }}
+            components={{ strong: <strong /> }}
+          />
         </p>
       </div>
 
       {connection === 'reconnecting' && (
         <p className="waiting-offline" role="status">
-          Connection lost — reconnecting. Your place is kept for a short while.
+          {t('waiting.offline')}
         </p>
       )}
 
@@ -116,18 +115,18 @@ export function WaitingRoom({
 
       <div className="waiting-actions">
         {confirmLeave ? (
-          <div className="confirm-row" role="group" aria-label="Leave the line?">
-            <span>Give up your place in line?</span>
+          <div className="confirm-row" role="group" aria-label={t('waiting.leaveGroup')}>
+            <span>{t('waiting.leaveConfirm')}</span>
             <button type="button" className="btn btn-danger btn-sm" onClick={leave} disabled={leaving} data-testid="confirm-leave-queue">
-              {leaving ? 'Leaving…' : 'Yes, leave the line'}
+              {leaving ? t('waiting.leaving') : t('waiting.leaveYes')}
             </button>
             <button type="button" className="btn btn-ghost btn-sm" onClick={() => setConfirmLeave(false)} disabled={leaving}>
-              Stay in line
+              {t('waiting.stay')}
             </button>
           </div>
         ) : (
           <button type="button" className="btn btn-secondary" onClick={() => setConfirmLeave(true)} data-testid="leave-queue-button">
-            Leave the line
+            {t('waiting.leave')}
           </button>
         )}
       </div>

@@ -3,9 +3,12 @@
  * notification (when allowed), a short chime (unless switched off) and a flashing tab title.
  */
 import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import i18n from '../../i18n/index.js';
 
 const SOUND_KEY = 'tc:turn-sound';
-export const TURN_TITLE = "🔔 It's your turn!";
+/** The flashing tab title, in the language shown when the turn comes. */
+const turnTitle = (): string => i18n.t('turn.title');
 /** The title flashes at least this long, and then until the page is seen. */
 const FLASH_MIN_MS = 6_000;
 const FLASH_EVERY_MS = 1_000;
@@ -68,7 +71,7 @@ export function useTurnAlert(phaseKind: string, title: string, body: string): vo
     const N = notifications();
     if (N?.permission === 'granted') {
       try {
-        const n = new N("It's your turn", { body: bodyRef.current, tag: 'tc-turn' });
+        const n = new N(i18n.t('turn.notification'), { body: bodyRef.current, tag: 'tc-turn' });
         n.onclick = () => {
           window.focus();
           n.close();
@@ -79,6 +82,7 @@ export function useTurnAlert(phaseKind: string, title: string, body: string): vo
     }
     if (soundOn()) chime();
 
+    const flash = turnTitle();
     const started = Date.now();
     let on = false;
     const t = setInterval(() => {
@@ -89,9 +93,9 @@ export function useTurnAlert(phaseKind: string, title: string, body: string): vo
         return;
       }
       on = !on;
-      document.title = on ? TURN_TITLE : titleRef.current;
+      document.title = on ? flash : titleRef.current;
     }, FLASH_EVERY_MS);
-    document.title = TURN_TITLE;
+    document.title = flash;
     return () => {
       clearInterval(t);
       document.title = titleRef.current;
@@ -101,6 +105,7 @@ export function useTurnAlert(phaseKind: string, title: string, body: string): vo
 
 /** While waiting: ask to be notified, and the chime's switch. */
 export function TurnAlertSettings() {
+  const { t } = useTranslation();
   const N = notifications();
   const [permission, setPermission] = useState<NotificationPermission | 'unsupported'>(N ? N.permission : 'unsupported');
   const [sound, setSound] = useState(soundOn);
@@ -118,11 +123,11 @@ export function TurnAlertSettings() {
     <div className="turn-alerts" data-testid="turn-alerts">
       {permission === 'default' && (
         <button type="button" className="btn btn-secondary btn-sm" onClick={() => void ask()} data-testid="notify-button">
-          Notify me when it's my turn
+          {t('turn.notify')}
         </button>
       )}
-      {permission === 'granted' && <span className="small" data-testid="notify-on">We'll notify you when it's your turn.</span>}
-      {permission === 'denied' && <span className="small muted">Notifications are blocked for this site: keep this tab in view.</span>}
+      {permission === 'granted' && <span className="small" data-testid="notify-on">{t('turn.notifyOn')}</span>}
+      {permission === 'denied' && <span className="small muted">{t('turn.blocked')}</span>}
       <label className="turn-sound small">
         <input
           type="checkbox"
@@ -133,7 +138,7 @@ export function TurnAlertSettings() {
           }}
           data-testid="turn-sound"
         />{' '}
-        Play a sound when it's my turn
+        {t('turn.sound')}
       </label>
     </div>
   );

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { Trans, useTranslation } from 'react-i18next';
 import type { ShowDetail, WaitlistEntry } from '../../../shared/api.js';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
 import { api, isApiError, toApiError, type ApiError } from '../../lib/api.js';
@@ -14,6 +15,7 @@ const REFRESH_MS = 10_000;
  * fan to the selling page, where the places are already held.
  */
 export function WaitlistPanel({ show, onOffer }: { show: ShowDetail; onOffer: () => void }) {
+  const { t } = useTranslation();
   const [entry, setEntry] = useState<WaitlistEntry | null | undefined>(undefined);
   const [quantity, setQuantity] = useState(1);
   const [busy, setBusy] = useState(false);
@@ -66,24 +68,23 @@ export function WaitlistPanel({ show, onOffer }: { show: ShowDetail; onOffer: ()
   return (
     <section className="card waitlist-card container narrow" aria-labelledby="waitlist-title" data-testid="waitlist">
       <h2 id="waitlist-title" className="section-title">
-        Waitlist
+        {t('waitlist.title')}
       </h2>
       {error && <ErrorMessage error={error} />}
       {entry?.state === 'waiting' ? (
         <>
           <p data-testid="waitlist-position" data-position={entry.position ?? undefined}>
-            You are <strong>#{entry.position}</strong> on the waitlist for {entry.quantity} {entry.quantity === 1 ? 'place' : 'places'}. If places
-            come back, they are held for you and we tell you here and by email.
+            <Trans i18nKey="waitlist.position" count={entry.quantity} values={{ position: entry.position }} components={{ strong: <strong /> }} />
           </p>
           <button type="button" className="btn btn-ghost" disabled={busy} onClick={() => void act(() => api.leaveWaitlist(show.id))} data-testid="waitlist-leave">
-            Leave the waitlist
+            {t('waitlist.leave')}
           </button>
         </>
       ) : entry?.state === 'offered' ? (
         <p>
-          Places came back for you, held until {entry.offerExpiresAt ? formatDateTime(entry.offerExpiresAt, zone) : 'the window ends'}.{' '}
+          {entry.offerExpiresAt ? t('waitlist.offeredUntil', { date: formatDateTime(entry.offerExpiresAt, zone) }) : t('waitlist.offered')}{' '}
           <button type="button" className="btn btn-primary" onClick={onOffer}>
-            Go to your places
+            {t('waitlist.goToPlaces')}
           </button>
         </p>
       ) : (
@@ -95,13 +96,9 @@ export function WaitlistPanel({ show, onOffer }: { show: ShowDetail; onOffer: ()
           }}
         >
           <p className="muted">
-            {entry?.state === 'lapsed'
-              ? 'Your offer ran out and the places went to the next fan. You can join again at the end of the list.'
-              : entry?.state === 'purchased'
-                ? 'You bought places from the waitlist.'
-                : 'Join the waitlist: if places come back (a cancellation or refund), the first fans on it get them.'}
+            {entry?.state === 'lapsed' ? t('waitlist.lapsed') : entry?.state === 'purchased' ? t('waitlist.purchased') : t('waitlist.joinText')}
           </p>
-          <label htmlFor="waitlist-quantity">Places</label>
+          <label htmlFor="waitlist-quantity">{t('waitlist.places')}</label>
           <select id="waitlist-quantity" className="input" value={quantity} onChange={(e) => setQuantity(Number(e.target.value))} disabled={busy}>
             {Array.from({ length: show.maxTicketsPerAccount }, (_, i) => i + 1).map((n) => (
               <option key={n} value={n}>
@@ -110,7 +107,7 @@ export function WaitlistPanel({ show, onOffer }: { show: ShowDetail; onOffer: ()
             ))}
           </select>
           <button type="submit" className="btn btn-primary" disabled={busy} data-testid="waitlist-join">
-            Join the waitlist
+            {t('waitlist.join')}
           </button>
         </form>
       )}

@@ -1,5 +1,6 @@
 import { PreQueue } from '../../features/waiting-room/PreQueue.js';
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useNavigate, useParams } from 'react-router-dom';
 import type { Order, ShowDetail } from '../../../shared/api.js';
 import { useAuth } from '../../app/auth.js';
@@ -8,7 +9,8 @@ import { LoadError } from '../../components/LoadError.js';
 import { PageMessage } from '../../components/PageMessage.js';
 import { Spinner } from '../../components/Spinner.js';
 import { api, toApiError, type ApiError } from '../../lib/api.js';
-import { formatDate, formatDurationWords, formatTime } from '../../lib/format.js';
+import { durationWords } from '../../i18n/durations.js';
+import { formatDate, formatTime } from '../../lib/format.js';
 import { useDocumentTitle, useLoad } from '../../lib/hooks.js';
 import { CheckoutView } from '../../features/checkout/CheckoutView.js';
 import { SellingView } from '../../features/seat-map/SellingView.js';
@@ -30,6 +32,7 @@ import { WaitlistPanel } from '../../features/waitlist/WaitlistPanel.js';
  * anywhere lands in the same place.
  */
 export function BuyPage() {
+  const { t } = useTranslation();
   // The server names things by the lower-case id; a link typed in capitals must match its events.
   const showId = (useParams().showId ?? '').toLowerCase();
   const location = useLocation();
@@ -48,26 +51,26 @@ export function BuyPage() {
   const queue = useQueue(showId, { joinRequested, onUnauthenticated: sessionExpired });
   const { phase } = queue;
   // The tab's title always says the current phase (never one a previous phase left behind).
-  const name = show ? ` · ${show.eventTitle}` : '';
+  const named = (title: string) => (show ? t('buy.titleOf', { title, event: show.eventTitle }) : title);
   const title =
     phase.kind === 'waiting'
-      ? `#${phase.position} in line${name}`
+      ? named(t('buy.titleWaiting', { position: phase.position }))
       : phase.kind === 'early'
-        ? `In the draw${name}`
+        ? named(t('buy.titleDraw'))
         : phase.kind === 'admitted'
-          ? `Your turn${name}`
+          ? named(t('buy.titleTurn'))
           : phase.kind === 'ended'
-            ? endedTitle(phase.reason)
+            ? endedTitle(t, phase.reason)
             : phase.kind === 'refused'
-              ? refusedTitle(phase.error.code)
+              ? refusedTitle(t, phase.error.code)
               : show
                 ? show.eventTitle
-                : 'Tickets';
+                : t('buy.titleFallback');
   useDocumentTitle(title);
   useTurnAlert(
     phase.kind,
     `${title} · TicketClub`,
-    show ? `${show.eventTitle}: you have ${formatDurationWords(show.purchaseWindowSeconds)} to choose seats and pay.` : 'Choose your seats and pay.',
+    show ? t('buy.alertBody', { event: show.eventTitle, duration: durationWords(t, show.purchaseWindowSeconds) }) : t('buy.alertFallback'),
   );
 
   // A running admission is remembered, so every page of the site can offer to resume it.
@@ -150,11 +153,11 @@ export function BuyPage() {
   const eventLink = show ? `/events/${show.eventId}` : '/';
 
   if (showLoad.status === 'error') {
-    return <LoadError error={showLoad.error} what="Show" missingText="This show does not exist." reload={showLoad.reload} />;
+    return <LoadError error={showLoad.error} what={t('buy.what')} missingText={t('buy.missing')} reload={showLoad.reload} />;
   }
 
   if (!show || phase.kind === 'loading' || (phase.kind === 'admitted' && order === undefined)) {
-    return <Spinner label={phase.kind === 'loading' ? 'Getting your place in line…' : 'Loading…'} />;
+    return <Spinner label={phase.kind === 'loading' ? t('buy.gettingPlace') : t('common.loading')} />;
   }
 
   if (notYet) {
@@ -163,11 +166,11 @@ export function BuyPage() {
         <ShowHeader show={show} />
         <section className="card not-yet" aria-labelledby="not-yet-title" data-testid="not-yet">
           <h2 id="not-yet-title" className="section-title">
-            Not on sale yet
+            {t('buy.notYet')}
           </h2>
           <SaleCountdown show={show} />
           <ShowFacts show={show} />
-          <p className="muted small">Keep this page open: it joins {show.queueOpensAt < show.onSaleAt ? 'the pre-queue' : 'the line'} by itself when it opens.</p>
+          <p className="muted small">{show.queueOpensAt < show.onSaleAt ? t('buy.joinsPreQueue') : t('buy.joinsLine')}</p>
           <CalendarLinks show={show} />
         </section>
       </div>
@@ -191,20 +194,20 @@ export function BuyPage() {
       </>
     );
   }
-  if (phase.kind === 'left') return <Spinner label="Leaving…" />;
+  if (phase.kind === 'left') return <Spinner label={t('buy.leaving')} />;
   if (phase.kind === 'error') {
     return (
       <div className="container narrow">
         <PageMessage
           icon="error"
-          title="We could not reach the waiting room"
+          title={t('buy.unreachable')}
           actions={
             <>
               <button type="button" className="btn btn-primary" onClick={() => void join()}>
-                Try again
+                {t('common.tryAgain')}
               </button>
               <Link to={eventLink} className="btn btn-secondary">
-                Back to the event
+                {t('journey.backToEvent')}
               </Link>
             </>
           }

@@ -1,3 +1,4 @@
+import type { Locale } from '../../../../shared/api.js';
 import { money, showTime } from '../../orders/ticket-format.js';
 import { layout, type RenderedMail } from './layout.js';
 
@@ -11,8 +12,7 @@ export interface RefundedOrder {
   currency: string;
 }
 
-/** Every word of the refund notice, in one place (to be translated). */
-export const ORDER_REFUNDED_MESSAGES = {
+const en = {
   subject: (event: string) => `Your order for ${event} was refunded`,
   greeting: (name: string) => `Hi ${name},`,
   body: (event: string, when: string, amount: string) =>
@@ -21,10 +21,23 @@ export const ORDER_REFUNDED_MESSAGES = {
   footer: (orderId: string) => `Order ${orderId}.`,
 };
 
-export function orderRefundedMail(o: RefundedOrder, orderUrl: string, m = ORDER_REFUNDED_MESSAGES): RenderedMail {
+/** Every word of the refund notice, in each language. */
+export const ORDER_REFUNDED_MESSAGES: Record<Locale, typeof en> = {
+  en,
+  'zh-TW': {
+    subject: (event) => `您的「${event}」訂單已退款`,
+    greeting: (name) => `${name} 您好：`,
+    body: (event, when, amount) => `您於 ${when} 的「${event}」訂單已退款：${amount} 將退回您的信用卡。這些票券已無法入場。`,
+    action: '查看您的訂單',
+    footer: (orderId) => `訂單 ${orderId}。`,
+  },
+};
+
+export function orderRefundedMail(o: RefundedOrder, orderUrl: string, locale: Locale = 'en'): RenderedMail {
+  const m = ORDER_REFUNDED_MESSAGES[locale];
   return layout(
     m.subject(o.eventTitle),
-    [m.greeting(o.buyerName), m.body(o.eventTitle, showTime(o.startsAt, o.timeZone), money(o.total, o.currency))],
+    [m.greeting(o.buyerName), m.body(o.eventTitle, showTime(o.startsAt, o.timeZone, locale), money(o.total, o.currency, locale))],
     { label: m.action, url: orderUrl },
     m.footer(o.orderId),
   );

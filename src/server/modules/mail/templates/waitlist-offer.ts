@@ -1,3 +1,4 @@
+import type { Locale } from '../../../../shared/api.js';
 import { showTime } from '../../orders/ticket-format.js';
 import { layout, type RenderedMail } from './layout.js';
 
@@ -11,8 +12,7 @@ export interface WaitlistOffer {
   expiresAt: Date;
 }
 
-/** Every word of the waitlist offer, in one place (to be translated). */
-export const WAITLIST_OFFER_MESSAGES = {
+const en = {
   subject: (event: string) => `Tickets for ${event} are waiting for you`,
   greeting: (name: string) => `Hi ${name},`,
   body: (n: number, event: string, venue: string, when: string) =>
@@ -21,10 +21,23 @@ export const WAITLIST_OFFER_MESSAGES = {
   action: 'Buy them now',
 };
 
-export function waitlistOfferMail(o: WaitlistOffer, showUrl: string, m = WAITLIST_OFFER_MESSAGES): RenderedMail {
+/** Every word of the waitlist offer, in each language. */
+export const WAITLIST_OFFER_MESSAGES: Record<Locale, typeof en> = {
+  en,
+  'zh-TW': {
+    subject: (event) => `「${event}」的票券正在等您`,
+    greeting: (name) => `${name} 您好：`,
+    body: (n, event, venue, when) => `${when} 在 ${venue} 的「${event}」釋出了 ${n} 個名額，候補名單上下一位就是您。這些名額現在為您保留。`,
+    deadline: (until) => `請於 ${until} 前付款，否則名額將轉給候補名單上的下一位。`,
+    action: '立即購買',
+  },
+};
+
+export function waitlistOfferMail(o: WaitlistOffer, showUrl: string, locale: Locale = 'en'): RenderedMail {
+  const m = WAITLIST_OFFER_MESSAGES[locale];
   return layout(
     m.subject(o.eventTitle),
-    [m.greeting(o.buyerName), m.body(o.places, o.eventTitle, o.venueName, showTime(o.startsAt, o.timeZone)), m.deadline(showTime(o.expiresAt, o.timeZone))],
+    [m.greeting(o.buyerName), m.body(o.places, o.eventTitle, o.venueName, showTime(o.startsAt, o.timeZone, locale)), m.deadline(showTime(o.expiresAt, o.timeZone, locale))],
     { label: m.action, url: showUrl },
   );
 }
