@@ -10,7 +10,9 @@ import {
   StatsHistoryQuery,
   UpdateEventRequest,
   UpdateShowRequest,
+  UpdateAreaRequest,
   UpdateVenueRequest,
+  VenueAreaParams,
   VenueParams,
 } from '../../../shared/api.js';
 import type { Clock } from '../../platform/clock.js';
@@ -87,6 +89,12 @@ export function adminRoutes(
     await guards.requireAdmin(req);
     const { venueId } = parse(VenueParams, req.params);
     return { venue: await admin.updateVenue(venueId, parse(UpdateVenueRequest, req.body)) };
+  });
+
+  app.patch('/api/admin/venues/:venueId/areas/:areaId', async (req) => {
+    await guards.requireAdmin(req);
+    const { venueId, areaId } = parse(VenueAreaParams, req.params);
+    return { venue: await admin.updateArea(venueId, areaId, parse(UpdateAreaRequest, req.body), deps.clock.now()) };
   });
 
   app.post('/api/admin/events', async (req, reply) => {

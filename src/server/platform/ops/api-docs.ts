@@ -18,7 +18,9 @@ import {
   CreateVenueRequest,
   SitePageParams,
   UpdateSitePageRequest,
+  UpdateAreaRequest,
   UpdateVenueRequest,
+  VenueAreaParams,
   VenueParams,
   EventParams,
   EventSearchQuery,
@@ -403,6 +405,19 @@ export const API_ROUTES: Record<string, RouteDoc> = {
     body: UpdateVenueRequest,
     ok: { status: 200, description: 'The venue', schema: z.object({ venue: VenueDoc }) },
     errors: ['NOT_FOUND'],
+  },
+  'PATCH /api/admin/venues/:venueId/areas/:areaId': {
+    tag: 'Admin',
+    summary: 'Rename an area, mark a seated area\'s wheelchair seats, or resize a standing area',
+    description:
+      '`accessibleSeats` replaces the marked seats (every show of the venue at once; a seat outside the area is a 400). ' +
+      '`capacity` (standing, 1..20000) adds places to every show selling the area that has not started, or removes the ' +
+      'highest-numbered places free in every show; 409 `SEAT_UNAVAILABLE` with `details.removable` when too few are, and nothing changes.',
+    access: 'admin',
+    params: VenueAreaParams,
+    body: UpdateAreaRequest,
+    ok: { status: 200, description: 'The venue', schema: z.object({ venue: VenueDoc }) },
+    errors: ['NOT_FOUND', 'SEAT_UNAVAILABLE', 'CONFLICT'],
   },
   'GET /api/admin/pages': {
     tag: 'Admin',
