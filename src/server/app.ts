@@ -145,7 +145,7 @@ export async function buildApp(deps: AppDeps): Promise<TicketClub> {
   const showPages = new ShowPages((id) => catalogue.getShow(id), clock, deps.showPages);
   // Every seat change goes out through this Realtime: it also ends the cached show pages, here and elsewhere.
   const realtime = followShowChanges({ app, io, shared: sharedIo, pages: showPages, realtime: socketIoRealtime(io) });
-  const admin = new AdminService(db, config.DEFAULT_TIME_ZONE);
+  const admin = new AdminService(db, config.DEFAULT_TIME_ZONE, hooks);
   const grace = { queueMs: config.QUEUE_GRACE_SECONDS * 1000, admittedMs: config.ADMITTED_GRACE_SECONDS * 1000 };
   const queue = new QueueService(deps.queueStore, catalogue, ownedSeatCounter(db, clock), realtime, clock, grace, {
     ...ops.metrics.queueEvents,

@@ -242,6 +242,18 @@ export const Venue = z.object({
 });
 export type Venue = z.infer<typeof Venue>;
 
+/**
+ * What an organizer may change of one area after the venue exists: its name, a seated area's
+ * wheelchair places (the whole set, replacing the marked ones) or a standing area's capacity.
+ */
+export const UpdateAreaRequest = z.strictObject({
+  name: text(40).min(1).optional(),
+  accessibleSeats: z.array(SeatPosition).max(1000).optional(),
+  capacity: z.number().int().min(1).max(MAX_STANDING_CAPACITY).optional(),
+});
+export type UpdateAreaRequest = z.infer<typeof UpdateAreaRequest>;
+export const VenueAreaParams = z.strictObject({ venueId: Id, areaId: Id });
+
 const imageUrl = str()
   .max(2000)
   .refine((u) => /^(https?:\/\/|\/)[^\s"'<>]*$/.test(u), 'must be an http(s) URL or a site path');

@@ -96,6 +96,7 @@ describe('no NUL in any request string', () => {
       'POST /api/orders/:orderId/pay': { method: 'card', card: { ...GOOD_CARD } },
       'POST /api/admin/venues': { name: 'Hall', city: 'Taipei', address: 'Road 1', timeZone: 'Asia/Taipei', areas: [{ name: 'A', rows: 1, seatsPerRow: 2 }] },
       'PATCH /api/admin/venues/:venueId': { name: 'Hall', city: 'Taipei', address: 'Road 1', timeZone: 'Asia/Taipei' },
+      'PATCH /api/admin/venues/:venueId/areas/:areaId': { name: 'A' },
       'PUT /api/admin/pages/:slug': { title: 'Help', body: 'Ask **us**.' },
       'POST /api/admin/events': { title: 'T', artist: 'A', description: 'D', imageUrl: 'https://img.example/p.png' },
       'PATCH /api/admin/events/:eventId': { title: 'T', artist: 'A', description: 'D', imageUrl: '/images/p.png' },

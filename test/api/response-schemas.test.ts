@@ -103,6 +103,7 @@ describeOnEachDatabase('response schemas (%s)', (kind) => {
 
     const venue = (await checked('POST /api/admin/venues', '/api/admin/venues', { token: admin, body: { name: 'Hall', city: 'Taipei', areas: [{ name: 'A', rows: 2, seatsPerRow: 3 }] } })).body.venue;
     await checked('PATCH /api/admin/venues/:venueId', `/api/admin/venues/${venue.id}`, { token: admin, body: { address: '1 Road' } });
+    await checked('PATCH /api/admin/venues/:venueId/areas/:areaId', `/api/admin/venues/${venue.id}/areas/${venue.areas[0].id}`, { token: admin, body: { accessibleSeats: [{ row: 1, number: 1 }] } });
     await checked('GET /api/admin/venues', '/api/admin/venues', { token: admin });
     const event = (await checked('POST /api/admin/events', '/api/admin/events', { token: admin, body: { title: 'Night', artist: 'Band' } })).body.event;
     await checked('PATCH /api/admin/events/:eventId', `/api/admin/events/${event.id}`, { token: admin, body: { description: 'Loud' } });

@@ -18,6 +18,8 @@ export interface TestHooks {
   drawClaim?(): Promise<void>;
   /** Putting a draw in line, before each chunk (`offset`: its first position). */
   drawChunk?(showId: string, offset: number): Promise<void>;
+  /** A standing area's shrink, inside its transaction: its places to remove are chosen, not deleted yet. */
+  areaShrink?(): Promise<void>;
   /** A payment: the order was read as payable; its attempt is not recorded yet. */
   beforeAttempt?(orderId: string): void | Promise<void>;
   /** A payment: the attempt is recorded, the provider not asked yet. */

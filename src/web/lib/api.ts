@@ -32,6 +32,7 @@ import type {
   SitePage,
   SitePageSlug,
   UpdateSitePageRequest,
+  UpdateAreaRequest,
   UpdateVenueRequest,
   User,
   Venue,
@@ -156,6 +157,8 @@ export const adminApi = {
   venues: () => request<{ venues: AdminVenue[] }>('GET', '/api/admin/venues'),
   createVenue: (body: CreateVenueRequest) => request<{ venue: AdminVenue }>('POST', '/api/admin/venues', body),
   updateVenue: (venueId: string, body: UpdateVenueRequest) => request<{ venue: AdminVenue }>('PATCH', `/api/admin/venues/${enc(venueId)}`, body),
+  updateArea: (venueId: string, areaId: string, body: UpdateAreaRequest) =>
+    request<{ venue: AdminVenue }>('PATCH', `/api/admin/venues/${enc(venueId)}/areas/${enc(areaId)}`, body),
   pages: () => request<{ pages: SitePage[] }>('GET', '/api/admin/pages'),
   putPage: (slug: SitePageSlug, body: UpdateSitePageRequest) => request<{ page: SitePage }>('PUT', `/api/admin/pages/${enc(slug)}`, body),
   events: () => request<{ events: AdminEvent[] }>('GET', '/api/admin/events'),

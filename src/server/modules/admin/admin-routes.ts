@@ -18,8 +18,10 @@ import {
   StatsHistoryQuery,
   UpdateEventRequest,
   UpdateShowRequest,
+  UpdateAreaRequest,
   UpdateVenueRequest,
   Venue,
+  VenueAreaParams,
   VenueParams,
 } from '../../../shared/api.js';
 import type { Clock } from '../../platform/clock.js';
@@ -176,6 +178,26 @@ export function adminRoutes(
     async (req) => {
       await guards.requireAdmin(req);
       return { venue: await admin.updateVenue(req.params.venueId, req.body) };
+    },
+  );
+
+  app.patch(
+    '/api/admin/venues/:venueId/areas/:areaId',
+    {
+      schema: {
+        tags,
+        summary: "Change an area after the venue exists: its name, a standing area's capacity, a seated area's wheelchair seats",
+        description:
+          'A capacity raised adds places on sale in every show that has not started; lowered, only places free in every show go (409 `SEAT_UNAVAILABLE` with `details.removable` otherwise, and nothing changes). `accessibleSeats` replaces the marked set.',
+        params: VenueAreaParams,
+        body: UpdateAreaRequest,
+        response: { 200: VenueResponse },
+      },
+      config: { access: 'admin', refusals: ['NOT_FOUND', 'SEAT_UNAVAILABLE', 'CONFLICT'] },
+    },
+    async (req) => {
+      await guards.requireAdmin(req);
+      return { venue: await admin.updateArea(req.params.venueId, req.params.areaId, req.body, deps.clock.now()) };
     },
   );
 

@@ -1,9 +1,10 @@
-import { QUEUE_OPENS_BEFORE_MS, type CreateEventRequest, type CreateShowRequest, type CreateVenueRequest, type UpdateShowRequest, type UpdateVenueRequest, type SalesMinute } from '../../../shared/api.js';
+import { QUEUE_OPENS_BEFORE_MS, type CreateEventRequest, type CreateShowRequest, type CreateVenueRequest, type UpdateAreaRequest, type UpdateShowRequest, type UpdateVenueRequest, type SalesMinute } from '../../../shared/api.js';
 // The venue and event as the API answers them (src/shared/api.ts).
 import type { Event as EventOut, Venue as VenueOut } from '../../../shared/api.js';
 import { canonicalTimeZone } from '../../../shared/time-zones.js';
-import type { Database } from '../../platform/database.js';
+import type { Database, Queryable } from '../../platform/database.js';
 import { AppError } from '../../platform/errors.js';
+import type { TestHooks } from '../../platform/test-hooks.js';
 import { catalogueSteps } from '../catalogue/catalogue-service.js';
 import { orderReads } from '../orders/order-reads.js';
 import { seatSteps } from '../seats/seats-service.js';
@@ -16,6 +17,7 @@ export class AdminService {
     private readonly db: Database,
     /** The zone of a venue created without one (DEFAULT_TIME_ZONE). */
     private readonly defaultTimeZone = 'UTC',
+    private readonly hooks: TestHooks = {},
   ) {
     this.tables = catalogueSteps(db);
   }
@@ -55,6 +57,57 @@ export class AdminService {
     const found = await this.tables.venues.update(id, { name: input.name ?? null, city: input.city ?? null, address: input.address ?? null, timeZone });
     if (!found) throw new AppError('NOT_FOUND', 'No such venue');
     return (await this.listVenues(id))[0]!;
+  }
+
+  /**
+   * Renames an area, replaces a seated area's wheelchair places, or resizes a standing area, in one
+   * transaction. Growing adds places to every show selling the area that has not started at `now`;
+   * shrinking removes the highest-numbered places free in every show (never one held, ordered or
+   * sold anywhere), or refuses with how many could go, changing nothing.
+   */
+  async updateArea(venueId: string, areaId: string, input: UpdateAreaRequest, now: number): Promise<VenueOut> {
+    await this.db.transaction(async (tx) => {
+      const { areas, seats } = catalogueSteps(tx);
+      const area = await areas.lockOfVenue(venueId, areaId);
+      if (!area) throw new AppError('NOT_FOUND', 'No such area in this venue');
+      if (input.accessibleSeats !== undefined) {
+        if (area.kind !== 'seated') throw new AppError('VALIDATION_FAILED', 'accessibleSeats: a standing area has no seats to mark');
+        const outside = input.accessibleSeats.find((p) => p.row > area.rows! || p.number > area.seats_per_row!);
+        if (outside) throw new AppError('VALIDATION_FAILED', `accessibleSeats: row ${outside.row} seat ${outside.number} is not in the area`);
+        await seats.setAccessible(areaId, input.accessibleSeats);
+      }
+      if (input.capacity !== undefined) {
+        if (area.kind !== 'standing') throw new AppError('VALIDATION_FAILED', 'capacity: only a standing area has a capacity');
+        await this.resizeStanding(tx, areaId, area.capacity!, input.capacity, now);
+      }
+      try {
+        await areas.update(areaId, { name: input.name ?? null, capacity: input.capacity ?? null });
+      } catch (e) {
+        if ((e as { code?: string }).code === '23505') throw new AppError('CONFLICT', 'Another area of this venue has that name');
+        throw e;
+      }
+    });
+    return (await this.listVenues(venueId))[0]!;
+  }
+
+  private async resizeStanding(tx: Queryable, areaId: string, from: number, to: number, now: number): Promise<void> {
+    const places = seatSteps(tx);
+    if (to > from) {
+      const added = await catalogueSteps(tx).seats.addStanding(areaId, to - from);
+      await places.addPlaces(areaId, added, new Date(now));
+      return;
+    }
+    if (to === from) return;
+    // Locked first, so no hold can take a place between choosing it and deleting it.
+    await places.lockArea(areaId);
+    const removable = await places.removablePlaces(areaId);
+    if (removable.length < from - to) {
+      throw new AppError('SEAT_UNAVAILABLE', `Only ${removable.length} places of this area are free in every show`, { removable: removable.length });
+    }
+    const gone = removable.slice(0, from - to);
+    await this.hooks.areaShrink?.();
+    await places.removePlaces(gone);
+    await catalogueSteps(tx).seats.remove(areaId, gone);
   }
 
   async listVenues(only: string | null = null): Promise<VenueOut[]> {

@@ -21,4 +21,18 @@ export class AreasRepository {
     const { rows } = await this.q.query<{ id: string }>(`SELECT id FROM areas WHERE venue_id = $1`, [venueId]);
     return rows.map((a) => a.id);
   }
+
+  /** The venue's area as it is, locked until the transaction ends (undefined: no such area in that venue). */
+  async lockOfVenue(venueId: string, areaId: string): Promise<{ kind: 'seated' | 'standing'; rows: number | null; seats_per_row: number | null; capacity: number | null } | undefined> {
+    const { rows } = await this.q.query<{ kind: 'seated' | 'standing'; rows: number | null; seats_per_row: number | null; capacity: number | null }>(
+      `SELECT kind, rows, seats_per_row, capacity FROM areas WHERE id = $2 AND venue_id = $1 FOR UPDATE`,
+      [venueId, areaId],
+    );
+    return rows[0];
+  }
+
+  /** Sets the name and a standing area's capacity given (null: unchanged). Throws the unique violation (23505) for a name the venue already has. */
+  async update(areaId: string, a: { name: string | null; capacity: number | null }): Promise<void> {
+    await this.q.query(`UPDATE areas SET name = coalesce($2, name), capacity = coalesce($3, capacity) WHERE id = $1`, [areaId, a.name, a.capacity]);
+  }
 }

@@ -30,7 +30,8 @@ export class BlockLost extends Error {
 
 /**
  * The seat steps other modules take inside their own transactions: an order locks, sells and frees
- * its seats (a refund frees its sold ones), the console puts areas on sale, the release job frees
+ * its seats (a refund frees its sold ones), the console puts areas on sale and grows or shrinks a
+ * standing area, the release job frees
  * lapsed holds, the waitlist looks for free places. Only through these
  * does anyone but the seats module change show_seats.
  */
@@ -48,6 +49,10 @@ export type SeatSteps = Pick<
   | 'freeByArea'
   | 'addAreas'
   | 'removeAreas'
+  | 'lockArea'
+  | 'removablePlaces'
+  | 'removePlaces'
+  | 'addPlaces'
 >;
 
 /** The seat steps, run on `q` (the database, or the caller's transaction). */

@@ -368,4 +368,47 @@ export class ShowSeatsRepository {
   async removeAreas(showId: string, areaIds: string[]): Promise<void> {
     await this.q.query(`DELETE FROM show_seats WHERE show_id = $1 AND area_id = ANY($2::uuid[])`, [showId, areaIds]);
   }
+
+  /**
+   * Locks every show's row of every place of the area until the transaction ends, so no claim
+   * changes them meanwhile (a claim waits, or skips them). What a shrink of the area reads next is final.
+   */
+  async lockArea(areaId: string): Promise<void> {
+    await this.q.query(`SELECT 1 FROM show_seats WHERE area_id = $1 FOR UPDATE`, [areaId]);
+  }
+
+  /**
+   * The area's places that could go, highest number first: `available` in every show that has
+   * them, and never in an order or on a ticket. Only meaningful after lockArea.
+   */
+  async removablePlaces(areaId: string): Promise<string[]> {
+    const { rows } = await this.q.query<{ id: string }>(
+      `SELECT s.id FROM seats s
+        WHERE s.area_id = $1
+          AND NOT EXISTS (SELECT 1 FROM show_seats ss WHERE ss.seat_id = s.id AND ss.status <> 'available')
+          AND NOT EXISTS (SELECT 1 FROM order_items oi WHERE oi.seat_id = s.id)
+          AND NOT EXISTS (SELECT 1 FROM tickets t WHERE t.seat_id = s.id)
+        ORDER BY s.seat_number DESC`,
+      [areaId],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /** Takes these places off every show, only where they are `available`. Returns how many rows went. */
+  async removePlaces(seatIds: string[]): Promise<number> {
+    const { rowCount } = await this.q.query(`DELETE FROM show_seats WHERE seat_id = ANY($1::uuid[]) AND status = 'available'`, [seatIds]);
+    return rowCount;
+  }
+
+  /** Puts these new places of the area on sale in every show that sells the area and has not started at `now`. */
+  async addPlaces(areaId: string, seatIds: string[], now: Date): Promise<void> {
+    await this.q.query(
+      `INSERT INTO show_seats (show_id, seat_id, area_id)
+         SELECT p.show_id, s.id, s.area_id
+           FROM show_prices p JOIN shows sh ON sh.id = p.show_id JOIN seats s ON s.area_id = p.area_id
+          WHERE p.area_id = $1 AND s.id = ANY($2::uuid[]) AND sh.starts_at > $3
+       ON CONFLICT (show_id, seat_id) DO NOTHING`,
+      [areaId, seatIds, now],
+    );
+  }
 }

@@ -9,6 +9,7 @@ import { formatCount, plural } from '../../lib/format.js';
 import { useDocumentTitle, useLoad } from '../../lib/hooks.js';
 import { ConsoleHeader, Panel, intOf } from './admin-ui.js';
 import { SeatGridPreview } from './SeatGridPreview.js';
+import { AreaEditor } from './AreaEditor.js';
 import { CloseIcon } from '../../components/CloseIcon.js';
 
 export function VenuesPage() {
@@ -85,6 +86,7 @@ export function VenuesPage() {
                       {a.kind === 'standing' ? `standing · ${formatCount(a.capacity)}` : `${a.rows} × ${a.seatsPerRow}`}
                       {a.accessibleSeats.length > 0 && ` · ♿ ${a.accessibleSeats.length}`}
                     </span>
+                    <AreaEditor venueId={v.id} area={a} onSaved={venues.reload} />
                   </li>
                 ))}
               </ul>
