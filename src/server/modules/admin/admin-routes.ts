@@ -40,20 +40,21 @@ const VenueResponse = z.object({ venue: Venue }).describe('The venue');
 const EventResponse = z.object({ event: Event }).describe('The event');
 const ShowResponse = z.object({ show: ShowDetail }).describe('The show');
 
-export function adminRoutes(
-  fastify: FastifyInstance,
-  deps: {
-    admin: AdminService;
-    checkin: CheckinService;
-    exports: ExportsService;
-    catalogue: CatalogueService;
-    auth: AuthService;
-    queue: QueueService;
-    guards: AuthGuards;
-    clock: Clock;
-    loadTestApi: boolean;
-  },
-): void {
+/** What the console's routes need. */
+export interface AdminRoutesDeps {
+  admin: AdminService;
+  checkin: CheckinService;
+  exports: ExportsService;
+  catalogue: CatalogueService;
+  auth: AuthService;
+  queue: QueueService;
+  guards: AuthGuards;
+  clock: Clock;
+  /** POST /api/admin/users/bulk for load tests (ENABLE_LOAD_TEST_API). */
+  loadTestApi: boolean;
+}
+
+export function adminRoutes(fastify: FastifyInstance, deps: AdminRoutesDeps): void {
   const { admin, catalogue, auth, queue, guards } = deps;
   const app = fastify.withTypeProvider<ZodTypeProvider>();
 
