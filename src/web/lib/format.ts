@@ -93,9 +93,6 @@ export function formatClock(totalSeconds: number): string {
   return `${h > 0 ? `${h}:` : ''}${mm}:${String(sec).padStart(2, '0')}`;
 }
 
-/** English only: for the console's venue editor and live dashboard until they are translated (i18n/durations.ts has the translated words). */
-export const plural = (n: number, one: string, many = `${one}s`): string => `${n.toLocaleString(LOCALE)} ${n === 1 ? one : many}`;
-
 export const formatCount = (n: number): string => n.toLocaleString(LOCALE);
 
 /** A number short enough to read at a glance: 950, 1.2K, 3.5M in English. */

@@ -204,7 +204,7 @@ function ShowSummaryLine({ show, onEdit, editing }: { show: AdminShow; onEdit: (
           {editing ? t('admin.event.close') : t('admin.event.edit')}
         </button>
         <Link to={`/admin/shows/${show.id}`} className="btn btn-primary btn-sm" data-testid="dashboard-link">
-          {t('admin.dashboard')}
+          {t('admin.dashboard.title')}
         </Link>
       </div>
     </div>

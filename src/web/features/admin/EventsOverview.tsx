@@ -185,7 +185,7 @@ function ShowLine({ show }: { show: AdminShow }) {
       </td>
       <td className="row-actions">
         <Link to={`/admin/shows/${show.id}`} className="btn btn-primary btn-sm" data-testid="dashboard-link">
-          {t('admin.dashboard')}
+          {t('admin.dashboard.title')}
         </Link>
       </td>
     </tr>

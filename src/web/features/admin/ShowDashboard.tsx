@@ -1,11 +1,13 @@
 import { useEffect, useMemo, type ReactNode } from 'react';
+import type { TFunction } from 'i18next';
+import { Trans, useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router-dom';
 import { ShowStatusBadge } from '../../components/Badge.js';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
 import { PageMessage } from '../../components/PageMessage.js';
 import { Spinner } from '../../components/Spinner.js';
 import { adminApi, api, type LiveStats } from '../../lib/api.js';
-import { formatCount, formatDateTime, formatMoney, plural } from '../../lib/format.js';
+import { formatCount, formatDateTime, formatMoney } from '../../lib/format.js';
 import { useDocumentTitle, useLoad, useNow } from '../../lib/hooks.js';
 import { LiveIndicator } from '../../components/LiveIndicator.js';
 import { ConsoleHeader, Panel, formatSecondsShort } from './admin-ui.js';
@@ -15,19 +17,20 @@ import { SalesPanels } from './SalesPanels.js';
 
 /** /admin/shows/:showId — the sale as it happens: the line, the selling page, seats, waits, and two live charts. */
 export function ShowDashboard() {
+  const { t } = useTranslation();
   const showId = (useParams().showId ?? '').toLowerCase();
   const showLoad = useLoad(() => api.show(showId), [showId]);
   const show = showLoad.status === 'ok' ? showLoad.data.show : undefined;
   const { stats, history, error, watchError, connection, updatedAt } = useLiveStats(showId);
-  useDocumentTitle(show ? `Live · ${show.eventTitle}` : 'Live dashboard');
+  useDocumentTitle(show ? t('admin.dashboard.docTitle', { title: show.eventTitle }) : t('admin.dashboard.title'));
 
   // The per-area counts come from the show: refresh them when seats move (at most every few seconds).
   const seatsKey = stats ? `${stats.sold}/${stats.held}` : '';
   const reloadShow = showLoad.reload;
   useEffect(() => {
     if (!seatsKey) return;
-    const t = setTimeout(reloadShow, 1500);
-    return () => clearTimeout(t);
+    const timer = setTimeout(reloadShow, 1500);
+    return () => clearTimeout(timer);
   }, [seatsKey, reloadShow]);
 
   // Sales come from the database, minute by minute: the chart is whole after a reload or a restart.
@@ -35,8 +38,8 @@ export function ShowDashboard() {
   const reloadSales = sales.reload;
   useEffect(() => {
     if (!seatsKey) return;
-    const t = setTimeout(reloadSales, 2000);
-    return () => clearTimeout(t);
+    const timer = setTimeout(reloadSales, 2000);
+    return () => clearTimeout(timer);
   }, [seatsKey, reloadSales]);
   const soldPerMinute = useMemo<ChartPoint[]>(
     () => (sales.status === 'ok' ? sales.data.points.map((p) => ({ t: Date.parse(p.at), v: p.sold })) : []),
@@ -51,38 +54,38 @@ export function ShowDashboard() {
     return (
       <PageMessage
         icon="error"
-        title={missing ? 'Show not found' : 'Could not load this show'}
+        title={missing ? t('admin.dashboard.notFound') : t('admin.dashboard.loadError')}
         actions={
           <Link to="/admin" className="btn btn-primary">
-            Events &amp; shows
+            {t('admin.nav.events')}
           </Link>
         }
       >
-        {missing ? <p>This show does not exist.</p> : <ErrorMessage error={showLoad.error} />}
+        {missing ? <p>{t('admin.dashboard.noSuchShow')}</p> : <ErrorMessage error={showLoad.error} />}
       </PageMessage>
     );
   }
-  if (!show) return <Spinner label="Loading the show…" />;
+  if (!show) return <Spinner label={t('admin.dashboard.loading')} />;
 
   const currency = show.areas[0]?.currency ?? 'TWD';
   return (
     <div className="console-page dashboard">
       <ConsoleHeader
-        eyebrow={<Link to="/admin">← Events &amp; shows</Link>}
+        eyebrow={<Link to="/admin">{t('admin.backLink')}</Link>}
         title={show.eventTitle}
         actions={
           <>
             <Link to={`/admin/events/${show.eventId}#show-${show.id}`} className="btn btn-secondary btn-sm">
-              Edit show
+              {t('admin.dashboard.editShow')}
             </Link>
             <Link to={`/events/${show.eventId}`} className="btn btn-ghost btn-sm">
-              Public page
+              {t('admin.publicPage')}
             </Link>
             <a href={`/api/admin/shows/${show.id}/orders.csv`} download className="btn btn-ghost btn-sm" data-testid="export-orders">
-              Orders (CSV)
+              {t('admin.dashboard.ordersCsv')}
             </a>
             <a href={`/api/admin/shows/${show.id}/attendees.csv`} download className="btn btn-ghost btn-sm" data-testid="export-attendees">
-              Attendees (CSV)
+              {t('admin.dashboard.attendeesCsv')}
             </a>
           </>
         }
@@ -97,44 +100,51 @@ export function ShowDashboard() {
         <LiveIndicator connection={connection} />
         <Freshness updatedAt={updatedAt} />
       </div>
-      {watchError && <ErrorMessage>Live updates are not available: {watchError.serverMessage ?? watchError.message}</ErrorMessage>}
+      {watchError && <ErrorMessage>{t('admin.dashboard.liveUnavailable', { message: watchError.serverMessage ?? watchError.message })}</ErrorMessage>}
       {error && !stats && <ErrorMessage error={error} />}
 
       {!stats ? (
-        <Spinner label="Waiting for the first figures…" />
+        <Spinner label={t('admin.dashboard.waitingFigures')} />
       ) : (
         <>
           <Tiles stats={stats} />
           <div className="chart-grid-2">
-            <Panel title="Line length" actions={<span className="muted small">fans waiting · up to 5 min</span>}>
-              <LiveChart points={lineLength} label="Fans waiting in line" testId="chart-line-length" color="var(--primary)" />
+            <Panel title={t('admin.dashboard.lineLength')} actions={<span className="muted small">{t('admin.dashboard.lineLengthNote')}</span>}>
+              <LiveChart points={lineLength} label={t('admin.dashboard.lineLengthLabel')} testId="chart-line-length" color="var(--primary)" />
             </Panel>
-            <Panel title="Admissions per second" actions={<span className="muted small">recent average · up to 5 min</span>}>
+            <Panel title={t('admin.dashboard.admissions')} actions={<span className="muted small">{t('admin.dashboard.admissionsNote')}</span>}>
               <LiveChart
                 points={admissions}
-                label="Admissions per second"
+                label={t('admin.dashboard.admissions')}
                 testId="chart-admissions"
                 color="var(--accent)"
                 format={compactNumber}
               />
             </Panel>
           </div>
-          <Panel title="Tickets sold per minute" actions={<span className="muted small">from the orders · last hour</span>}>
-            <LiveChart points={soldPerMinute} windowSeconds={3600} label="Tickets sold per minute" testId="chart-sold" color="var(--success, #16a34a)" emptyText="No sales yet" />
+          <Panel title={t('admin.dashboard.soldPerMinute')} actions={<span className="muted small">{t('admin.dashboard.soldNote')}</span>}>
+            <LiveChart
+              points={soldPerMinute}
+              windowSeconds={3600}
+              label={t('admin.dashboard.soldPerMinute')}
+              testId="chart-sold"
+              color="var(--success, #16a34a)"
+              emptyText={t('admin.dashboard.noSales')}
+            />
           </Panel>
         </>
       )}
 
-      <Panel title="Areas" id="dashboard-areas">
+      <Panel title={t('admin.dashboard.areas')} id="dashboard-areas">
         <div className="table-scroll">
           <table className="data-table">
             <thead>
               <tr>
-                <th scope="col">Area</th>
-                <th scope="col">Price</th>
-                <th scope="col">Seats</th>
-                <th scope="col">Available</th>
-                <th scope="col">Sold or held</th>
+                <th scope="col">{t('admin.dashboard.area')}</th>
+                <th scope="col">{t('admin.dashboard.price')}</th>
+                <th scope="col">{t('admin.dashboard.seats')}</th>
+                <th scope="col">{t('admin.dashboard.available')}</th>
+                <th scope="col">{t('admin.dashboard.soldOrHeld')}</th>
               </tr>
             </thead>
             <tbody>
@@ -165,25 +175,28 @@ export function ShowDashboard() {
 }
 
 function Freshness({ updatedAt }: { updatedAt: number | null }) {
+  const { t } = useTranslation();
   const now = useNow(1000);
-  if (updatedAt === null) return <span className="muted small">No figures yet</span>;
+  if (updatedAt === null) return <span className="muted small">{t('admin.dashboard.noFigures')}</span>;
   const s = Math.max(0, Math.round((now - updatedAt) / 1000));
-  return <span className="muted small">Updated {s <= 1 ? 'just now' : `${s} s ago`}</span>;
+  return <span className="muted small">{s <= 1 ? t('admin.dashboard.updatedNow') : t('admin.dashboard.updatedAgo', { seconds: s })}</span>;
 }
 
 function Tiles({ stats }: { stats: LiveStats }) {
+  const { t } = useTranslation();
+  const short = (s: number | null | undefined) => formatSecondsShort(t, s);
   const seats = stats.sold + stats.held + stats.available;
   const pct = (n: number) => (seats ? (n / seats) * 100 : 0);
   const fill = stats.pageCapacity ? Math.min(100, (stats.admitted / stats.pageCapacity) * 100) : 0;
   return (
     <div className="tiles">
-      <Tile label="Waiting in line" tone="violet">
+      <Tile label={t('admin.dashboard.waiting')} tone="violet">
         <span className="tile-value" data-testid="stat-waiting">
           {formatCount(stats.waiting)}
         </span>
-        <span className="tile-sub">fans in the waiting room</span>
+        <span className="tile-sub">{t('admin.dashboard.waitingSub')}</span>
       </Tile>
-      <Tile label="On the selling page" tone="blue">
+      <Tile label={t('admin.dashboard.onPage')} tone="blue">
         <span className="tile-value">
           <span data-testid="stat-admitted">{formatCount(stats.admitted)}</span>
           <span className="tile-of"> / {formatCount(stats.pageCapacity)}</span>
@@ -191,26 +204,26 @@ function Tiles({ stats }: { stats: LiveStats }) {
         <div className="meter" aria-hidden="true">
           <span style={{ width: `${fill}%` }} />
         </div>
-        <span className="tile-sub">admitted of the page's capacity</span>
+        <span className="tile-sub">{t('admin.dashboard.onPageSub')}</span>
       </Tile>
-      <Tile label="Admissions per minute" tone="pink">
+      <Tile label={t('admin.dashboard.perMinute')} tone="pink">
         <span className="tile-value" data-testid="stat-apm">
           {formatRate(stats.admissionsPerMinute)}
         </span>
-        <span className="tile-sub">recent average rate</span>
+        <span className="tile-sub">{t('admin.dashboard.perMinuteSub')}</span>
       </Tile>
-      <Tile label="Revenue" tone="green">
+      <Tile label={t('admin.dashboard.revenue')} tone="green">
         <span className="tile-value" data-testid="stat-revenue">
           {formatMoney(stats.revenue, stats.currency)}
         </span>
         <span className="tile-sub">
-          from <span data-testid="stat-paid-orders">{formatCount(stats.paidOrders)}</span> paid {stats.paidOrders === 1 ? 'order' : 'orders'}
+          <Trans i18nKey="admin.dashboard.paidOrders" count={stats.paidOrders} components={{ n: <span data-testid="stat-paid-orders" /> }} />
         </span>
       </Tile>
-      <Tile label="Seats" tone="green">
+      <Tile label={t('admin.dashboard.seats')} tone="green">
         <span className="tile-value">
           <span data-testid="stat-sold">{formatCount(stats.sold)}</span>
-          <span className="tile-of"> sold</span>
+          <span className="tile-of"> {t('admin.dashboard.sold')}</span>
         </span>
         <div className="stacked" aria-hidden="true">
           <span className="stacked-sold" style={{ width: `${pct(stats.sold)}%` }} />
@@ -218,36 +231,37 @@ function Tiles({ stats }: { stats: LiveStats }) {
         </div>
         <span className="tile-sub tile-legend">
           <span>
-            <i className="dot dot-held" /> <span data-testid="stat-held">{formatCount(stats.held)}</span> held
+            <i className="dot dot-held" /> <Trans i18nKey="admin.dashboard.held" count={stats.held} components={{ n: <span data-testid="stat-held" /> }} />
           </span>
           <span>
-            <i className="dot dot-available" /> <span data-testid="stat-available">{formatCount(stats.available)}</span> available
+            <i className="dot dot-available" />{' '}
+            <Trans i18nKey="admin.dashboard.availableCount" count={stats.available} components={{ n: <span data-testid="stat-available" /> }} />
           </span>
         </span>
       </Tile>
-      <Tile label="Actual wait" tone="amber">
+      <Tile label={t('admin.dashboard.actualWait')} tone="amber">
         <span className="tile-value tile-value-pair">
           <span>
-            <small>mean</small> <span data-testid="stat-mean-wait">{formatSecondsShort(stats.meanWaitSeconds)}</span>
+            <small>{t('admin.dashboard.mean')}</small> <span data-testid="stat-mean-wait">{short(stats.meanWaitSeconds)}</span>
           </span>
           <span>
-            <small>p90</small> <span data-testid="stat-p90-wait">{formatSecondsShort(stats.p90WaitSeconds)}</span>
+            <small>{t('admin.dashboard.p90')}</small> <span data-testid="stat-p90-wait">{short(stats.p90WaitSeconds)}</span>
           </span>
         </span>
         <span className="tile-sub">
-          {stats.waitSamples ? `from ${plural(stats.waitSamples, 'fan')} admitted from the line` : 'nobody has waited yet'}
+          {stats.waitSamples ? t('admin.dashboard.waitSamples', { count: stats.waitSamples }) : t('admin.dashboard.nobodyWaited')}
         </span>
       </Tile>
-      <Tile label="ETA error so far" tone="grey">
+      <Tile label={t('admin.dashboard.etaError')} tone="grey">
         <span className="tile-value tile-value-pair">
           <span>
-            <small>promised</small> <span data-testid="stat-eta-error">{formatError(stats.etaErrorSeconds)}</span>
+            <small>{t('admin.dashboard.promised')}</small> <span data-testid="stat-eta-error">{formatError(t, stats.etaErrorSeconds)}</span>
           </span>
           <span>
-            <small>likely</small> <span data-testid="stat-eta-likely-error">{formatError(stats.etaLikelyErrorSeconds)}</span>
+            <small>{t('admin.dashboard.likely')}</small> <span data-testid="stat-eta-likely-error">{formatError(t, stats.etaLikelyErrorSeconds)}</span>
           </span>
         </span>
-        <span className="tile-sub">median gap between the estimate shown and the real wait</span>
+        <span className="tile-sub">{t('admin.dashboard.etaErrorSub')}</span>
       </Tile>
     </div>
   );
@@ -263,4 +277,4 @@ function Tile({ label, tone, children }: { label: string; tone: string; children
 }
 
 const formatRate = (n: number) => (Number.isInteger(n) ? formatCount(n) : n.toFixed(1));
-const formatError = (s: number | null | undefined) => (s === null || s === undefined ? '—' : `± ${formatSecondsShort(s)}`);
+const formatError = (t: TFunction, s: number | null | undefined) => (s === null || s === undefined ? '—' : `± ${formatSecondsShort(t, s)}`);

@@ -1,19 +1,23 @@
 import { useState, type FormEvent } from 'react';
+import type { TFunction } from 'i18next';
+import type { z } from 'zod';
+import { Trans, useTranslation } from 'react-i18next';
 import { CreateVenueRequest, UpdateVenueRequest } from '../../../shared/api.js';
 import { useSiteConfig } from '../../app/site-config.js';
 import { ErrorMessage, Notice, RetryableError } from '../../components/ErrorMessage.js';
 import { Field } from '../../components/Field.js';
 import { Spinner } from '../../components/Spinner.js';
 import { adminApi, adminMessage, type AdminVenue } from '../../lib/api.js';
-import { formatCount, plural } from '../../lib/format.js';
+import { formatCount } from '../../lib/format.js';
 import { useDocumentTitle, useLoad } from '../../lib/hooks.js';
-import { ConsoleHeader, Panel, intOf } from './admin-ui.js';
+import { ConsoleHeader, Panel, intOf, issueText } from './admin-ui.js';
 import { SeatGridPreview } from './SeatGridPreview.js';
 import { AreaEditor } from './AreaEditor.js';
 import { CloseIcon } from '../../components/CloseIcon.js';
 
 export function VenuesPage() {
-  useDocumentTitle('Venues · Console');
+  const { t } = useTranslation();
+  useDocumentTitle(t('admin.pageTitle', { title: t('admin.nav.venues') }));
   const venues = useLoad(() => adminApi.venues(), []);
   const [creating, setCreating] = useState(false);
   const [created, setCreated] = useState<AdminVenue | null>(null);
@@ -21,17 +25,17 @@ export function VenuesPage() {
   return (
     <div className="console-page">
       <ConsoleHeader
-        eyebrow="Console"
-        title="Venues"
+        eyebrow={t('admin.console')}
+        title={t('admin.nav.venues')}
         actions={
           !creating && (
             <button type="button" className="btn btn-primary" onClick={() => setCreating(true)} data-testid="new-venue-button">
-              + New venue
+              {t('admin.venues.newVenue')}
             </button>
           )
         }
       >
-        Halls and their seat grids. A show is sold at one venue, with a price per area.
+        {t('admin.venues.lead')}
       </ConsoleHeader>
 
       {creating && (
@@ -46,18 +50,18 @@ export function VenuesPage() {
       )}
       {created && !creating && (
         <Notice tone="success">
-          Venue <strong>{created.name}</strong> created with {plural(totalSeats(created), 'seat')}.
+          <Trans i18nKey="admin.venues.created" values={{ name: created.name }} count={totalSeats(created)} components={{ strong: <strong /> }} />
         </Notice>
       )}
 
-      {venues.status === 'loading' && <Spinner label="Loading venues…" />}
+      {venues.status === 'loading' && <Spinner label={t('admin.venues.loading')} />}
       {venues.status === 'error' && (
         <RetryableError error={venues.error} onRetry={venues.reload} />
       )}
       {venues.status === 'ok' && venues.data.venues.length === 0 && (
         <div className="empty-state card">
-          <p className="empty-state-title">No venues yet</p>
-          <p className="muted">Create the first one: its areas become the seat map fans pick from.</p>
+          <p className="empty-state-title">{t('admin.venues.noVenues')}</p>
+          <p className="muted">{t('admin.venues.noVenuesText')}</p>
         </div>
       )}
       {venues.status === 'ok' && venues.data.venues.length > 0 && (
@@ -74,7 +78,7 @@ export function VenuesPage() {
                 </div>
                 <span className="venue-card-total">
                   <strong>{formatCount(totalSeats(v))}</strong>
-                  <span className="muted small">seats</span>
+                  <span className="muted small">{t('admin.venues.seats', { count: totalSeats(v) })}</span>
                 </span>
               </div>
               <VenueDetails venue={v} onSaved={venues.reload} />
@@ -83,7 +87,7 @@ export function VenuesPage() {
                   <li key={a.id}>
                     <span>{a.name}</span>
                     <span className="muted">
-                      {a.kind === 'standing' ? `standing · ${formatCount(a.capacity)}` : `${a.rows} × ${a.seatsPerRow}`}
+                      {a.kind === 'standing' ? t('admin.venues.standingCount', { count: a.capacity }) : `${a.rows} × ${a.seatsPerRow}`}
                       {a.accessibleSeats.length > 0 && ` · ♿ ${a.accessibleSeats.length}`}
                     </span>
                     <AreaEditor venueId={v.id} area={a} onSaved={venues.reload} />
@@ -105,11 +109,12 @@ const ZONES: string[] = typeof Intl.supportedValuesOf === 'function' ? Intl.supp
 
 /** A text field for an IANA zone with every known zone as suggestions. */
 function TimeZoneField({ value, onChange, error, testId }: { value: string; onChange: (v: string) => void; error?: string | undefined; testId: string }) {
+  const { t } = useTranslation();
   const listId = `${testId}-zones`;
   return (
     <>
       <Field
-        label="Time zone"
+        label={t('admin.venues.timeZone')}
         value={value}
         onChange={(e) => onChange(e.target.value)}
         error={error}
@@ -117,7 +122,7 @@ function TimeZoneField({ value, onChange, error, testId }: { value: string; onCh
         maxLength={64}
         autoComplete="off"
         spellCheck={false}
-        hint="Show times are entered and shown on this clock (an IANA name, e.g. Asia/Taipei)."
+        hint={t('admin.venues.timeZoneHint')}
         data-testid={testId}
       />
       <datalist id={listId}>
@@ -129,18 +134,40 @@ function TimeZoneField({ value, onChange, error, testId }: { value: string; onCh
   );
 }
 
+/** The bounds of a venue form's number fields, for the words of a refusal. */
+const NUMBER_BOUNDS: Record<string, [number, number]> = { rows: [1, 200], seatsPerRow: [1, 200], capacity: [1, 20_000] };
+
+/** One refusal of the venue schemas in the reader's language (the shared schemas word them in English). */
+function venueIssueText(t: TFunction, issue: z.core.$ZodIssue): string {
+  const path = issue.path.map(String);
+  const field = path[path.length - 1] ?? '';
+  if (path[0] === 'areas' && path.length === 1) {
+    if (issue.code === 'too_small') return t('admin.venues.oneArea');
+    if (issue.code === 'too_big') return t('admin.venues.tooManyAreas');
+    if (issue.message === 'area names must differ') return t('admin.venues.namesDiffer');
+    if (issue.message === 'at most 200,000 seats') return t('admin.venues.tooManyPlaces');
+    return t('admin.venues.areasIssue', { message: issue.message });
+  }
+  if (path.includes('accessibleSeats')) return path.length > 3 || issue.code !== 'custom' ? t('admin.areaEditor.badPair') : t('admin.venues.accessibleOutside');
+  const bounds = NUMBER_BOUNDS[field];
+  if (bounds) return t('admin.showForm.wholeNumber', { min: bounds[0], max: bounds[1] });
+  if (field === 'timeZone' && issue.code === 'custom') return t('admin.venues.badZone');
+  return issueText(t, issue);
+}
+
 /** Field errors of a zod refusal, keyed by dotted path (the first message of each). */
-function fieldErrors(issues: readonly { path: readonly PropertyKey[]; message: string }[]): Record<string, string> {
+function fieldErrors(t: TFunction, issues: readonly z.core.$ZodIssue[]): Record<string, string> {
   const found: Record<string, string> = {};
   for (const issue of issues) {
     const key = issue.path.map(String).join('.');
-    found[key] ??= issue.path[0] === 'areas' && issue.path.length === 1 ? `Areas: ${issue.message}` : issue.message;
+    found[key] ??= venueIssueText(t, issue);
   }
   return found;
 }
 
 /** A venue's zone and address, and a form to change them (the seat grid cannot change: shows point at its seats). */
 function VenueDetails({ venue, onSaved }: { venue: AdminVenue; onSaved: () => void }) {
+  const { t } = useTranslation();
   const [editing, setEditing] = useState(false);
   const [draft, setDraft] = useState({ name: venue.name, city: venue.city, address: venue.address, timeZone: venue.timeZone });
   const [errors, setErrors] = useState<Record<string, string>>({});
@@ -150,7 +177,7 @@ function VenueDetails({ venue, onSaved }: { venue: AdminVenue; onSaved: () => vo
   if (!editing) {
     return (
       <p className="venue-card-zone small">
-        <span className="muted">Time zone</span> <strong data-testid="venue-zone">{venue.timeZone}</strong>{' '}
+        <span className="muted">{t('admin.venues.timeZone')}</span> <strong data-testid="venue-zone">{venue.timeZone}</strong>{' '}
         <button
           type="button"
           className="btn btn-ghost btn-sm"
@@ -160,7 +187,7 @@ function VenueDetails({ venue, onSaved }: { venue: AdminVenue; onSaved: () => vo
           }}
           data-testid="venue-edit"
         >
-          Edit
+          {t('admin.venues.edit')}
         </button>
       </p>
     );
@@ -170,7 +197,7 @@ function VenueDetails({ venue, onSaved }: { venue: AdminVenue; onSaved: () => vo
     e.preventDefault();
     setFormError(null);
     const parsed = UpdateVenueRequest.safeParse(draft);
-    if (!parsed.success) return setErrors(fieldErrors(parsed.error.issues));
+    if (!parsed.success) return setErrors(fieldErrors(t, parsed.error.issues));
     setErrors({});
     setBusy(true);
     try {
@@ -187,18 +214,18 @@ function VenueDetails({ venue, onSaved }: { venue: AdminVenue; onSaved: () => vo
   const set = (k: keyof typeof draft) => (v: string) => setDraft((d) => ({ ...d, [k]: v }));
   return (
     <form className="venue-edit-form" onSubmit={save} noValidate data-testid="venue-edit-form">
-      <Field label="Name" value={draft.name} onChange={(e) => set('name')(e.target.value)} error={errors.name} maxLength={120} />
-      <Field label="City" value={draft.city} onChange={(e) => set('city')(e.target.value)} error={errors.city} maxLength={80} />
-      <Field label="Address" value={draft.address} onChange={(e) => set('address')(e.target.value)} error={errors.address} maxLength={200} />
+      <Field label={t('admin.venues.name')} value={draft.name} onChange={(e) => set('name')(e.target.value)} error={errors.name} maxLength={120} />
+      <Field label={t('admin.venues.city')} value={draft.city} onChange={(e) => set('city')(e.target.value)} error={errors.city} maxLength={80} />
+      <Field label={t('admin.venues.address')} value={draft.address} onChange={(e) => set('address')(e.target.value)} error={errors.address} maxLength={200} />
       <TimeZoneField value={draft.timeZone} onChange={set('timeZone')} error={errors.timeZone} testId={`venue-edit-zone-${venue.id}`} />
-      <p className="field-hint">Changing the zone keeps each show at the same moment; its times then read on the new clock.</p>
+      <p className="field-hint">{t('admin.venues.zoneChangeHint')}</p>
       {formError && <ErrorMessage>{formError}</ErrorMessage>}
       <div className="form-actions">
         <button type="submit" className="btn btn-primary btn-sm" disabled={busy} data-testid="venue-edit-save">
-          {busy ? 'Saving…' : 'Save venue'}
+          {busy ? t('admin.saving') : t('admin.venues.save')}
         </button>
         <button type="button" className="btn btn-ghost btn-sm" onClick={() => setEditing(false)} disabled={busy}>
-          Cancel
+          {t('admin.cancel')}
         </button>
       </div>
     </form>
@@ -237,12 +264,13 @@ function areaBody(a: AreaDraft) {
 }
 
 function VenueForm({ onCreated, onCancel }: { onCreated: (v: AdminVenue) => void; onCancel: () => void }) {
+  const { t } = useTranslation();
   const [name, setName] = useState('');
   const [city, setCity] = useState('');
   const [address, setAddress] = useState('');
   const { defaultTimeZone } = useSiteConfig();
   const [timeZone, setTimeZone] = useState<string | null>(null);
-  const [areas, setAreas] = useState<AreaDraft[]>(() => [newArea('Floor', '10', '20')]);
+  const [areas, setAreas] = useState<AreaDraft[]>(() => [newArea(t('admin.venues.firstArea'), '10', '20')]);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -262,7 +290,7 @@ function VenueForm({ onCreated, onCancel }: { onCreated: (v: AdminVenue) => void
     setFormError(null);
     const parsed = CreateVenueRequest.safeParse(body);
     if (!parsed.success) {
-      const found = fieldErrors(parsed.error.issues);
+      const found = fieldErrors(t, parsed.error.issues);
       setErrors(found);
       if (found.areas) setFormError(found.areas);
       return;
@@ -279,14 +307,14 @@ function VenueForm({ onCreated, onCancel }: { onCreated: (v: AdminVenue) => void
   }
 
   return (
-    <Panel title="New venue" id="new-venue" className="venue-form-panel">
+    <Panel title={t('admin.venues.newVenueTitle')} id="new-venue" className="venue-form-panel">
       <form className="venue-form" onSubmit={submit} noValidate data-testid="venue-form">
         <div className="venue-form-fields">
           <div className="form-grid">
-            <Field label="Name" value={name} onChange={(e) => setName(e.target.value)} error={errors.name} maxLength={120} data-testid="venue-name" />
-            <Field label="City" value={city} onChange={(e) => setCity(e.target.value)} error={errors.city} maxLength={80} data-testid="venue-city" />
+            <Field label={t('admin.venues.name')} value={name} onChange={(e) => setName(e.target.value)} error={errors.name} maxLength={120} data-testid="venue-name" />
+            <Field label={t('admin.venues.city')} value={city} onChange={(e) => setCity(e.target.value)} error={errors.city} maxLength={80} data-testid="venue-city" />
             <Field
-              label="Address"
+              label={t('admin.venues.address')}
               value={address}
               onChange={(e) => setAddress(e.target.value)}
               error={errors.address}
@@ -298,13 +326,13 @@ function VenueForm({ onCreated, onCancel }: { onCreated: (v: AdminVenue) => void
           </div>
 
           <fieldset className="area-editor">
-            <legend className="field-label">Areas</legend>
-            <p className="field-hint">Each area is a block of rows × seats per row; prices are set per show.</p>
+            <legend className="field-label">{t('admin.venues.areas')}</legend>
+            <p className="field-hint">{t('admin.venues.areasHint')}</p>
             <div className="area-editor-rows">
               {areas.map((a, i) => (
                 <div className="area-editor-row" key={a.key} data-testid="area-editor-row">
                   <Field
-                    label="Area name"
+                    label={t('admin.venues.areaName')}
                     value={a.name}
                     onChange={(e) => setArea(a.key, { name: e.target.value })}
                     error={errors[`areas.${i}.name`]}
@@ -312,20 +340,20 @@ function VenueForm({ onCreated, onCancel }: { onCreated: (v: AdminVenue) => void
                     data-testid="area-name"
                   />
                   <label className="field">
-                    <span className="field-label">Kind</span>
+                    <span className="field-label">{t('admin.venues.kind')}</span>
                     <select
                       className="input"
                       value={a.kind}
                       onChange={(e) => setArea(a.key, { kind: e.target.value === 'standing' ? 'standing' : 'seated' })}
                       data-testid="area-kind"
                     >
-                      <option value="seated">Seated</option>
-                      <option value="standing">Standing</option>
+                      <option value="seated">{t('admin.venues.seated')}</option>
+                      <option value="standing">{t('admin.venues.standing')}</option>
                     </select>
                   </label>
                   {a.kind === 'standing' ? (
                     <Field
-                      label="Capacity"
+                      label={t('admin.venues.capacity')}
                       inputMode="numeric"
                       value={a.capacity}
                       onChange={(e) => setArea(a.key, { capacity: e.target.value.replace(/[^\d]/g, '').slice(0, 5) })}
@@ -335,7 +363,7 @@ function VenueForm({ onCreated, onCancel }: { onCreated: (v: AdminVenue) => void
                   ) : (
                     <>
                       <Field
-                        label="Rows"
+                        label={t('admin.venues.rows')}
                         inputMode="numeric"
                         value={a.rows}
                         onChange={(e) => setArea(a.key, { rows: e.target.value.replace(/[^\d]/g, '').slice(0, 3) })}
@@ -343,7 +371,7 @@ function VenueForm({ onCreated, onCancel }: { onCreated: (v: AdminVenue) => void
                         data-testid="area-rows"
                       />
                       <Field
-                        label="Seats per row"
+                        label={t('admin.venues.seatsPerRow')}
                         inputMode="numeric"
                         value={a.seatsPerRow}
                         onChange={(e) => setArea(a.key, { seatsPerRow: e.target.value.replace(/[^\d]/g, '').slice(0, 3) })}
@@ -351,7 +379,7 @@ function VenueForm({ onCreated, onCancel }: { onCreated: (v: AdminVenue) => void
                         data-testid="area-seats"
                       />
                       <Field
-                        label="Wheelchair places (row-seat)"
+                        label={t('admin.venues.accessible')}
                         value={a.accessible}
                         onChange={(e) => setArea(a.key, { accessible: e.target.value.slice(0, 2000) })}
                         error={errors[`areas.${i}.accessibleSeats`] ?? Object.entries(errors).find(([k]) => k.startsWith(`areas.${i}.accessibleSeats.`))?.[1]}
@@ -365,7 +393,7 @@ function VenueForm({ onCreated, onCancel }: { onCreated: (v: AdminVenue) => void
                     className="icon-button area-editor-remove"
                     onClick={() => setAreas((list) => list.filter((x) => x.key !== a.key))}
                     disabled={areas.length === 1}
-                    aria-label={`Remove area ${a.name || i + 1}`}
+                    aria-label={t('admin.venues.removeArea', { name: a.name || String(i + 1) })}
                   >
                     <CloseIcon />
                   </button>
@@ -375,25 +403,22 @@ function VenueForm({ onCreated, onCancel }: { onCreated: (v: AdminVenue) => void
             <button
               type="button"
               className="btn btn-secondary btn-sm"
-              onClick={() => setAreas((list) => [...list, newArea(`Area ${list.length + 1}`)])}
+              onClick={() => setAreas((list) => [...list, newArea(t('admin.venues.newAreaName', { n: list.length + 1 }))])}
               disabled={areas.length >= 100}
               data-testid="add-area"
             >
-              + Add area
+              {t('admin.venues.addArea')}
             </button>
-            <p className="field-hint">
-              Seated: 1–200 rows and 1–200 seats per row, wheelchair places marked as row-seat. Standing: 1–20,000 places with
-              no seat numbers. At most 200,000 places in a venue.
-            </p>
+            <p className="field-hint">{t('admin.venues.limitsHint')}</p>
           </fieldset>
 
           {formError && <ErrorMessage>{formError}</ErrorMessage>}
           <div className="form-actions">
             <button type="submit" className="btn btn-primary" disabled={busy} data-testid="venue-submit">
-              {busy ? 'Creating…' : 'Create venue'}
+              {busy ? t('admin.venues.creating') : t('admin.venues.create')}
             </button>
             <button type="button" className="btn btn-ghost" onClick={onCancel} disabled={busy}>
-              Cancel
+              {t('admin.cancel')}
             </button>
           </div>
         </div>

@@ -91,14 +91,14 @@ export function intOf(value: string): number | null {
   return Number.isSafeInteger(n) ? n : null;
 }
 
-/** Seconds as "1 min 30 s" for compact figures; null as an em dash. */
-export function formatSecondsShort(s: number | null | undefined): string {
+/** Seconds as "1 min 30 s" for compact figures, in the reader's language; null as an em dash. */
+export function formatSecondsShort(t: TFunction, s: number | null | undefined): string {
   if (s === null || s === undefined || !Number.isFinite(s)) return '—';
   const v = Math.max(0, Math.round(s));
-  if (v < 60) return `${v} s`;
+  if (v < 60) return t('admin.dashboard.short.s', { s: v });
   const m = Math.floor(v / 60);
   const r = v % 60;
-  if (m < 60) return r ? `${m} min ${r} s` : `${m} min`;
+  if (m < 60) return r ? t('admin.dashboard.short.minS', { m, s: r }) : t('admin.dashboard.short.min', { m });
   const h = Math.floor(m / 60);
-  return `${h} h ${m % 60} min`;
+  return t('admin.dashboard.short.hMin', { h, m: m % 60 });
 }
