@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { openPostgres } from '../../src/server/adapters/postgres/postgres-database.js';
-import type { Database } from '../../src/server/platform/database.js';
+import { migrate, type Database } from '../../src/server/platform/database.js';
 import { PG_URL, uniqueName } from '../support/harness-env.js';
 import { describeNeeding } from '../support/needs.js';
 
@@ -39,5 +39,27 @@ describeNeeding(['postgres'], 'PostgreSQL adapter', () => {
     await expect(db.transaction((tx) => tx.query(sql, [1]))).rejects.toThrow(/cached plan/);
     const again = await db.transaction((tx) => tx.query(sql, [1]));
     expect(again.rows).toEqual([{ a: 1, b: 2, c: 3 }]);
+  });
+
+  it('when four instances start together on a new schema, then every one creates the schema and migrates it without colliding', async () => {
+    const fresh = uniqueName('pgstart');
+    const dbs: Database[] = [];
+    try {
+      const applied = await Promise.all(
+        [0, 1, 2, 3].map(async () => {
+          const d = await openPostgres({ url: PG_URL, schema: fresh, max: 2 });
+          dbs.push(d);
+          return migrate(d);
+        }),
+      );
+      // Each file ran once, by whichever instance got there first; the others found it done.
+      const files = applied.flat();
+      expect(files.length).toBeGreaterThan(0);
+      expect(new Set(files).size).toBe(files.length);
+      expect((await dbs[0]!.query<{ n: number }>('SELECT count(*)::int AS n FROM schema_migrations')).rows[0]!.n).toBe(files.length);
+    } finally {
+      await Promise.all(dbs.map((d) => d.close()));
+      await other.query(`DROP SCHEMA IF EXISTS ${fresh} CASCADE`);
+    }
   });
 });

@@ -14,19 +14,27 @@ export interface Database extends Queryable {
   readonly kind: 'postgres' | 'pglite';
 }
 
+/** The advisory lock every migration step holds: instances starting together take turns. */
+export const MIGRATION_LOCK = 727274;
+
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../../../migrations/', import.meta.url));
 
 /** Applies the numbered SQL files in migrations/ that have not run yet, each in its own transaction. */
 export async function migrate(db: Database, dir = MIGRATIONS_DIR): Promise<string[]> {
-  await db.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
-    name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`);
+  // Under the same lock as each file: CREATE TABLE IF NOT EXISTS is not safe against a second
+  // instance running it at the same moment (one of them fails on the catalogue's unique index).
+  await db.transaction(async (tx) => {
+    await tx.query(`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK})`);
+    await tx.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`);
+  });
   const files = (await readdir(dir)).filter((f) => /^\d+_.+\.sql$/.test(f)).sort();
   const applied: string[] = [];
   for (const file of files) {
     const sql = await readFile(path.join(dir, file), 'utf8');
     const ran = await db.transaction(async (tx) => {
       // A lock so two instances starting together do not both apply the same file.
-      await tx.query('SELECT pg_advisory_xact_lock(727274)');
+      await tx.query(`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK})`);
       const done = await tx.query('SELECT 1 FROM schema_migrations WHERE name = $1', [file]);
       if (done.rowCount > 0) return false;
       await tx.query(sql);

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { Database, Queryable } from '../../platform/database.js';
+import { MIGRATION_LOCK } from '../../platform/database.js';
 
 // Counts, sums and bigints come back as strings by default; our numbers fit in a JS number.
 pg.types.setTypeParser(20, (v) => Number(v));
@@ -47,7 +48,21 @@ export async function openPostgres(opts: PostgresOptions): Promise<Database> {
   pool.on('error', () => {
     // An idle client died (server restart); the pool replaces it on next use.
   });
-  if (opts.schema) await pool.query(`CREATE SCHEMA IF NOT EXISTS ${opts.schema}`);
+  if (opts.schema) {
+    // Instances starting together on a new schema: IF NOT EXISTS alone lets two of them collide.
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query(`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK})`);
+      await client.query(`CREATE SCHEMA IF NOT EXISTS ${opts.schema}`);
+      await client.query('COMMIT');
+    } catch (e) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw e;
+    } finally {
+      client.release();
+    }
+  }
 
   const run: Queryable['query'] = async (sql, params) => {
     let r: pg.QueryResult;
