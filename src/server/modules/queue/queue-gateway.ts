@@ -1,4 +1,5 @@
 import { ShowPayload } from '../../../shared/api.js';
+import type { QueueStatusEvent } from '../../../shared/realtime.js';
 import type { IoSocket } from '../../platform/realtime.js';
 import { onSocketEvent, type SocketErrorLog } from '../../platform/socket-events.js';
 import type { TestHooks } from '../../platform/test-hooks.js';
@@ -30,15 +31,24 @@ export interface GatewayOptions {
 const UnwatchPayload = ShowPayload.optional().catch(undefined);
 
 /**
- * How often a watcher hears its status when nothing about its place changed: the front of the line
- * every second, the far back every 10-15 s (its ETA); an account not waiting every second.
+ * How often a watcher hears its status when nothing about its place changed (a changed place is told
+ * at the next tick whatever this says): the front of the line every second, up to 5,000 every 5 s,
+ * the far back every 30-45 s (only its ETA, which counts down by itself, is refreshed). An early
+ * entry every 5 s (the entrants so far), and at the draw; any other watcher every second.
  */
-export function refreshInterval(position: number | undefined, capacity: number): number {
-  if (position === undefined) return 1_000;
+export function refreshInterval(status: QueueStatusEvent, capacity: number, now: number): number {
+  if (status.state === 'early') {
+    const untilDraw = Date.parse(status.drawAt) - now;
+    return untilDraw > 0 ? Math.min(EARLY_REFRESH_MS, untilDraw) : 1_000;
+  }
+  if (status.state !== 'waiting') return 1_000;
+  const position = status.position;
   if (position <= 2 * capacity + 100) return 1_000;
   if (position <= 5_000) return 5_000;
-  return 10_000 + Math.floor(Math.random() * 5_000);
+  return 30_000 + Math.floor(Math.random() * 15_000);
 }
+
+const EARLY_REFRESH_MS = 5_000;
 
 /**
  * Realtime side of the waiting room. Sockets watching a show count as the account's presence:
@@ -227,7 +237,7 @@ export class QueueGateway {
         const w = show.get(p.userId);
         if (!w) return;
         w.sent = p.position;
-        w.dueAt = now + refreshInterval(p.position, capacity);
+        w.dueAt = now + refreshInterval(statuses[i]!, capacity, now);
         for (const socket of w.sockets) socket.emit('queue:status', statuses[i]!);
       });
     }
@@ -239,7 +249,7 @@ export class QueueGateway {
         const userId = batch[j]!;
         const w = show.get(userId);
         if (!w) return;
-        w.dueAt = now + refreshInterval(status.state === 'waiting' ? status.position : undefined, capacity);
+        w.dueAt = now + refreshInterval(status, capacity, now);
         for (const socket of w.sockets) socket.emit('queue:status', status);
         this.follow(showId, userId, place);
       });
