@@ -58,16 +58,18 @@ export async function runConnections(ctx: Context, o: ConnectionsOptions): Promi
     const { rampEnd, rssAfter, heldAtRampEnd } = await ramp(ctx, o, pool, tracked);
     sampler.holding = true;
     const cpuBefore = serverCpuMs(ctx);
+    const cpuFrom = Date.now();
     const moved = await moveTheLine(ctx, o, pool, tracked, show.showId, accounts);
     // The line stops; 3 s later, is every connection's last place the true one?
     await sleep(3_000);
     await pool.finish();
     const cpuAfter = serverCpuMs(ctx);
+    const cpuWindowMs = Date.now() - cpuFrom;
     const places = await placesAfterStop(ctx, show.showId, accounts, [...pool.results.values()] as ConnectionsResult[]);
     const serverCpu = cpuBefore !== undefined && cpuAfter !== undefined ? cpuAfter - cpuBefore : undefined;
     sampler.sampling = false;
     await sampler.done;
-    const run: ConnectionsRun = { ctx, o, show, addrs, t0, rampEnd, rss: { rssBefore, rssAfter }, heldAtRampEnd, moved, sampler, tracked, pool, places, serverCpu };
+    const run: ConnectionsRun = { ctx, o, show, addrs, t0, rampEnd, rss: { rssBefore, rssAfter }, heldAtRampEnd, moved, sampler, tracked, pool, places, serverCpu, cpuWindowMs };
     const measured = measure(run, [...pool.results.values()] as ConnectionsResult[]);
     const { data, ok } = connectionsData(run, measured);
     const charts = connectionsCharts(run, measured, data);
@@ -263,6 +265,8 @@ interface ConnectionsRun {
   places: Awaited<ReturnType<typeof placesAfterStop>>;
   /** CPU time of the servers from the start of the hold to the end of the settle. */
   serverCpu: number | undefined;
+  /** How long that window was (ms). */
+  cpuWindowMs: number;
 }
 
 /** The clients' histograms and counters as one, and the memory per connection. */
@@ -364,7 +368,12 @@ function connectionsData(run: ConnectionsRun, m: Measured) {
     cpu: (() => {
       const statuses = results.reduce((n, r) => n + r.statusesWhileMeasuring, 0);
       const clientMs = results.reduce((n, r) => n + r.cpuMsMeasuring, 0);
+      // CPU per held connection and second of the window: what holding one costs while the line moves.
+      const connectionSeconds = Math.max(1, held) * (run.cpuWindowMs / 1000);
       return {
+        windowSeconds: round(run.cpuWindowMs / 1000, 1),
+        serverUsPerConnectionSecond: run.serverCpu !== undefined ? round((run.serverCpu * 1000) / connectionSeconds, 1) : null,
+        clientUsPerConnectionSecond: round((clientMs * 1000) / connectionSeconds, 1),
         statuses,
         serverMs: run.serverCpu ?? null,
         clientMs: round(clientMs, 0),
@@ -470,6 +479,7 @@ function connectionsReport(run: ConnectionsRun, m: Measured, data: ConnectionsDa
       'true place 3 s after the line stopped',
       data.places.afterStop ? `${fmt(data.places.afterStop.right)} of ${fmt(data.places.afterStop.waiting)} waiting (error p50 ${fmt(data.places.afterStop.errorP50, 0)}, p99 ${fmt(data.places.afterStop.errorP99, 0)} places)` : 'n/a (no Redis)',
     ],
+    ['CPU per held connection and second (server / client)', `${data.cpu.serverUsPerConnectionSecond ?? 'n/a'} µs / ${data.cpu.clientUsPerConnectionSecond} µs (over ${data.cpu.windowSeconds} s)`],
     ['CPU per status (server / client)', `${data.cpu.serverUsPerStatus ?? 'n/a'} µs / ${data.cpu.clientUsPerStatus ?? 'n/a'} µs (${fmt(data.cpu.statuses)} statuses from the hold to 3 s after it)`],
     ['line moved', `${fmt(leaves)} leaves in ${fmt(holdSeconds, 0)} s (${fmt(moved.perSecond, 1)}/s, asked ${o.moveRate}/s)`],
   ];
