@@ -86,7 +86,7 @@ export function LiveChart({
   const times = Array.from({ length: Math.floor(windowMs / step) + 1 }, (_, i) => end - i * step).reverse();
 
   return (
-    <div className="live-chart" ref={box} data-testid={testId} data-points={shown.length} data-latest={last?.v ?? ''} data-ticks={ticks.join(',')}>
+    <div className="live-chart" ref={box} data-testid={testId} data-points={shown.length} data-latest={last?.v ?? ''} data-total={shown.reduce((n, p) => n + p.v, 0)} data-ticks={ticks.join(',')}>
       <svg width={width} height={HEIGHT} viewBox={`0 0 ${width} ${HEIGHT}`} role="img" aria-label={last ? t('chart.nowValue', { label, value: format(last.v) }) : label}>
         {unit && (
           <text x={left - 8} y={10} className="chart-label chart-unit" textAnchor="end" dominantBaseline="middle">
