@@ -30,12 +30,16 @@ export class LineHistory {
     this.minutes = new LineMinutesRepository(db);
   }
 
-  /** Samples every live line and records its minute; the minutes before it get their final admissions count. Returns the shows sampled. */
+  /** Samples every live line and records its minute; the minutes before it (in the store's window) get their final admissions count. Returns the shows sampled. */
   async record(): Promise<number> {
     const lines = await this.queue.liveLines();
     await this.minutes.record(lines.map(minuteSample));
     await this.minutes.raiseAdmissions(
-      lines.flatMap((f) => f.byMinute.filter((m) => m.minute < minuteOf(f.at)).map((m) => ({ showId: f.showId, minute: m.minute, admissions: m.admissions }))),
+      lines.flatMap((f) =>
+        f.byMinute
+          .filter((m) => m.minute < minuteOf(f.at))
+          .map((m) => ({ showId: f.showId, minute: m.minute, admissions: m.admissions, waiting: f.waiting, early: f.early, admitted: f.admitted })),
+      ),
     );
     return lines.length;
   }

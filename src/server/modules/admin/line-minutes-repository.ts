@@ -65,21 +65,30 @@ export class LineMinutesRepository {
   }
 
   /**
-   * Raises the admissions of minutes already recorded to the store's later count: admissions made
-   * after a minute's last sample still land in their own minute.
+   * Raises the admissions of earlier minutes to the store's later count: admissions made after a
+   * minute's last sample still land in their own minute. A minute no sample was taken in (the
+   * line began just before a minute ended, or no instance ran) gets a row too, its gauges those
+   * of the sample that found it (`sampledAt` -infinity: any sample of its own replaces them).
    */
-  async raiseAdmissions(counts: { showId: string; minute: number; admissions: number }[]): Promise<void> {
+  async raiseAdmissions(counts: (Omit<LineMinuteSample, 'sampledAt'>)[]): Promise<void> {
     if (counts.length === 0) return;
-    // An upsert that only ever updates (the row must exist), so rows are locked in the ORDER BY's
-    // order, as in record(): instances writing the same rows at once cannot deadlock.
+    // Rows are locked in the ORDER BY's order, as in record(): instances writing the same rows at once cannot deadlock.
     await this.q.query(
       `INSERT INTO line_minutes AS m (show_id, minute, waiting, early, admitted, admissions, sampled_at)
-       SELECT v.show_id, v.minute, 0, 0, 0, v.admissions, '-infinity'
-         FROM unnest($1::uuid[], $2::timestamptz[], $3::int[]) AS v(show_id, minute, admissions)
-        WHERE EXISTS (SELECT 1 FROM line_minutes r WHERE r.show_id = v.show_id AND r.minute = v.minute AND r.admissions < v.admissions)
+       SELECT v.show_id, v.minute, v.waiting, v.early, v.admitted, v.admissions, '-infinity'
+         FROM unnest($1::uuid[], $2::timestamptz[], $3::int[], $4::int[], $5::int[], $6::int[])
+              AS v(show_id, minute, waiting, early, admitted, admissions)
+        WHERE EXISTS (SELECT 1 FROM shows s WHERE s.id = v.show_id)
         ORDER BY v.show_id, v.minute
        ON CONFLICT (show_id, minute) DO UPDATE SET admissions = greatest(m.admissions, EXCLUDED.admissions)`,
-      [counts.map((c) => c.showId), counts.map((c) => new Date(c.minute)), counts.map((c) => c.admissions)],
+      [
+        counts.map((c) => c.showId),
+        counts.map((c) => new Date(c.minute)),
+        counts.map((c) => c.waiting),
+        counts.map((c) => c.early),
+        counts.map((c) => c.admitted),
+        counts.map((c) => c.admissions),
+      ],
     );
   }
 
