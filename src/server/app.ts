@@ -10,6 +10,7 @@ import { authModule } from './modules/auth/index.js';
 import { LoginLimiter, loginLimiters, type LoginDelay } from './modules/auth/login-limiter.js';
 import { SESSION_COOKIE } from './modules/auth/sessions.js';
 import { ExportsService } from './modules/admin/exports-service.js';
+import { LineHistory } from './modules/admin/line-history.js';
 import { PasswordResets } from './modules/auth/password-reset.js';
 import { CatalogueService } from './modules/catalogue/catalogue-service.js';
 import { catalogueModule } from './modules/catalogue/index.js';
@@ -84,6 +85,8 @@ export interface TicketClub {
     notices: NoticesService;
     waitlist: WaitlistService;
     refunds: RefundService;
+    /** Records the live lines' minutes for the dashboard's history (a job on every instance). */
+    lineHistory: LineHistory;
   };
   /** Starts the background jobs (sweeps, presence heartbeats, status updates). */
   startJobs(): void;
@@ -176,6 +179,7 @@ export async function buildApp(deps: AppDeps): Promise<TicketClub> {
   );
   // An admission that ended without a purchase: its holds and pending orders go, in one transaction.
   queue.onAdmissionEnded((e) => orders.releaseAdmission(e.showId, e.userId, e.admissionId));
+  const lineHistory = new LineHistory(db, queue);
   const mail = deps.mailTransport
     ? new MailService(db, clock, deps.mailTransport, { from: config.MAIL_FROM, publicUrl: config.publicUrl, onError: (err, what) => app.log.error({ err }, what) })
     : null;
@@ -186,7 +190,7 @@ export async function buildApp(deps: AppDeps): Promise<TicketClub> {
   await app.register(catalogueModule, { catalogue, showPages });
   await app.register(pagesModule, { pages: new PagesService(db), guards });
   await app.register(queueModule, { queue, guards, io, jobs, limiters, config, now: () => clock.now(), hooks });
-  await app.register(adminModule, { admin, checkin: new CheckinService(db, clock), exports: new ExportsService(db), catalogue, auth, queue, guards, clock, io, jobs, loadTestApi: config.ENABLE_LOAD_TEST_API });
+  await app.register(adminModule, { admin, checkin: new CheckinService(db, clock), exports: new ExportsService(db), catalogue, auth, queue, guards, clock, io, jobs, lineHistory, loadTestApi: config.ENABLE_LOAD_TEST_API });
   await app.register(seatsModule, { seats, guards, io, showExists: (showId) => catalogue.rules(showId) });
   await app.register(ordersModule, { orders, refunds, guards, jobs, showExists: (showId) => catalogue.rules(showId) });
   await app.register(waitlistModule, { waitlist, guards, jobs });
@@ -196,7 +200,7 @@ export async function buildApp(deps: AppDeps): Promise<TicketClub> {
   return {
     app,
     io,
-    services: { auth, catalogue, admin, queue, seats, orders, payments, mail, notices, waitlist, refunds },
+    services: { auth, catalogue, admin, queue, seats, orders, payments, mail, notices, waitlist, refunds, lineHistory },
     startJobs: () => jobs.start(),
     async close() {
       ops.drain(); // health 503, responses close their connection: the server can close

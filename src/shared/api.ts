@@ -533,10 +533,22 @@ export const StatsHistoryQuery = z.object({
     .refine((v) => Number(v) >= 1 && Number(v) <= 1440, 'must be between 1 and 1440')
     .optional(),
 });
-/** One minute of a show's sale, from the database: tickets sold, orders paid and revenue in it. */
-export const SalesMinute = z.object({ at: instant, sold: int(), paidOrders: int(), revenue: int() });
-export type SalesMinute = z.infer<typeof SalesMinute>;
-export const SalesHistory = z.object({ currency: z.string(), points: z.array(SalesMinute).describe('every minute, oldest first') });
+/**
+ * One minute of a show's sale, from the database: tickets sold, orders paid and revenue in it, and
+ * the line as it was recorded that minute (0 where it had no live line).
+ */
+export const StatsMinute = z.object({
+  at: instant,
+  sold: int(),
+  paidOrders: int(),
+  revenue: int(),
+  waiting: int().describe('waiting in line at the minute\'s last sample'),
+  early: int().describe('entries in the pre-queue\'s draw at the minute\'s last sample'),
+  admitted: int().describe('on the selling page at the minute\'s last sample'),
+  admissions: int().describe('admissions from the line in the minute (as admissionsPerMinute counts them)'),
+});
+export type StatsMinute = z.infer<typeof StatsMinute>;
+export const SalesHistory = z.object({ currency: z.string(), points: z.array(StatsMinute).describe('every minute, oldest first') });
 export type SalesHistory = z.infer<typeof SalesHistory>;
 
 // ---- Mail (the console's view of the outbox)

@@ -40,8 +40,11 @@ export interface SeatUpdateEvent {
 export type ShowStatsEvent = SaleStats & {
   showId: string;
   at: string;
-  /** On the first event after stats:watch: the last minutes, one point every 2 s. */
-  history?: { at: string; waiting: number; admitted: number; admissionsPerMinute: number }[];
+  /**
+   * The current minute of the line as GET .../stats/history records it (`at`: the minute's start, on
+   * the line's clock): the dashboard puts it at the end of the history it loaded.
+   */
+  minute: { at: string; waiting: number; early: number; admitted: number; admissions: number };
 };
 
 export type Ack = { ok: true } | { error: { code: ErrorCode; message: string } };

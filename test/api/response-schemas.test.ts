@@ -150,7 +150,11 @@ describeOnEachDatabase('response schemas (%s)', (kind) => {
     await file('GET /api/orders/:orderId/tickets.pdf', `/api/orders/${order.id}/tickets.pdf`, fan);
     await checked('POST /api/admin/checkin', '/api/admin/checkin', { token: admin, body: { code: paid.tickets[0].code, showId: show.id } });
     await checked('GET /api/admin/shows/:showId/stats', `/api/admin/shows/${show.id}/stats`, { token: admin });
-    await checked('GET /api/admin/shows/:showId/stats/history', `/api/admin/shows/${show.id}/stats/history?minutes=5`, { token: admin });
+    // The line's minutes as the history job records them (the drawn show's pre-queue among them).
+    expect(await h.ticketClub.services.lineHistory.record()).toBeGreaterThanOrEqual(2);
+    const minutes = (await checked('GET /api/admin/shows/:showId/stats/history', `/api/admin/shows/${show.id}/stats/history?minutes=5`, { token: admin })).body.points;
+    expect(minutes.reduce((n: number, p: { sold: number }) => n + p.sold, 0)).toBe(1);
+    expect((await checked('GET /api/admin/shows/:showId/stats/history', `/api/admin/shows/${drawn.id}/stats/history?minutes=1`, { token: admin })).body.points).toMatchObject([{ early: 1 }]);
     await file('GET /api/admin/shows/:showId/orders.csv', `/api/admin/shows/${show.id}/orders.csv`, admin);
     await file('GET /api/admin/shows/:showId/attendees.csv', `/api/admin/shows/${show.id}/attendees.csv`, admin);
     // Selling more: a standing floor held by quantity; sold out, its waitlist; a refund.

@@ -108,9 +108,36 @@ describeNeeding(['browser'], 'the organizer console', () => {
     await docScreenshot(page, 'console-dashboard');
     await expect.poll(() => textOf(page, 'stat-paid-orders'), WAIT).toBe('1');
     await expect.poll(() => textOf(page, 'stat-revenue'), WAIT).toMatch(/^NT\$[\d,]+$/);
-    // The sales chart comes from the server: a reload shows the whole last hour at once.
+    // Every chart is the server's history: once the minute is recorded (the job; here at once), a
+    // reload draws the same curves, the whole last hour at once.
+    const chart = (id: string, what: 'points' | 'latest' | 'total' | 'ticks') => page.getByTestId(id).getAttribute(`data-${what}`);
+    await expect.poll(() => chart('chart-admissions', 'total'), WAIT).toBe('1'); // the next fan, admitted after the purchase
+    await expect.poll(() => chart('chart-sold', 'total'), WAIT).toBe('1');
+    await h.ticketClub.services.lineHistory.record();
+    const revenue = await chart('chart-revenue', 'total');
+    expect(Number(revenue)).toBeGreaterThan(0);
     await page.reload();
-    await expect.poll(async () => Number(await page.getByTestId('chart-sold').getAttribute('data-points')), WAIT).toBe(60);
+    for (const id of ['chart-line-length', 'chart-admissions', 'chart-sold', 'chart-revenue']) {
+      await expect.poll(() => chart(id, 'points'), WAIT).toBe('60');
+    }
+    // The same page loaded again with no live updates at all: what the charts draw is the server's alone.
+    const socketIo = /\/socket\.io\//;
+    const quiet = await browser.newContext({ viewport: { width: 1360, height: 900 } });
+    await quiet.addCookies(await page.context().cookies());
+    const fresh = await quiet.newPage();
+    await fresh.route(socketIo, (r) => r.abort());
+    await fresh.routeWebSocket(socketIo, (ws) => ws.close());
+    await h.ticketClub.services.lineHistory.record(); // a minute that began meanwhile is recorded too
+    await fresh.goto(page.url());
+    const freshChart = (id: string, what: 'points' | 'latest' | 'total' | 'ticks') => fresh.getByTestId(id).getAttribute(`data-${what}`);
+    await expect.poll(() => freshChart('chart-line-length', 'latest'), WAIT).toBe('6');
+    expect(await freshChart('chart-line-length', 'points')).toBe('60');
+    expect([await freshChart('chart-admissions', 'total'), await freshChart('chart-sold', 'total'), await freshChart('chart-revenue', 'total')]).toEqual(['1', '1', revenue]);
+    // The value axis: round ticks from 0, labelled with thousands separators and the series' unit.
+    expect(await freshChart('chart-line-length', 'ticks')).toBe('0,2,4,6');
+    expect(await fresh.getByTestId('chart-revenue-tick').last().textContent()).toMatch(/^NT\$\d{1,3}(,\d{3})*$/);
+    expect(await fresh.getByTestId('chart-line-length').locator('.chart-unit').textContent()).toBe('fans');
+    await quiet.close();
     expect(await page.getByTestId('export-orders').getAttribute('href')).toBe(`/api/admin/shows/${showId}/orders.csv`);
 
     // ---- Editing the show: a refused change is explained; an allowed one is saved

@@ -143,12 +143,10 @@ export type UpdateShowBody = Partial<
   Pick<CreateShowRequest, 'startsAt' | 'onSaleAt' | 'queueOpensAt' | 'pageCapacity' | 'purchaseWindowSeconds' | 'maxTicketsPerAccount' | 'prices'>
 >;
 
-/** A sample of the line, for the dashboard's charts. */
-export type StatsSample = NonNullable<ShowStatsEvent['history']>[number];
-/** The live figures of a sale: GET /api/admin/shows/:id/stats and the `stats:update` event. */
 /** One email of the outbox, as the console's Mail page lists it. */
 export type OutboxMessage = MailMessage;
 
+/** The live figures of a sale: GET /api/admin/shows/:id/stats and the `stats:update` event. */
 export type LiveStats = ShowStats & Partial<Omit<ShowStatsEvent, keyof ShowStats>>;
 
 const enc = encodeURIComponent;
@@ -167,7 +165,8 @@ export const adminApi = {
   createShow: (body: CreateShowBody) => request<{ show: ShowDetail }>('POST', '/api/admin/shows', body),
   updateShow: (showId: string, body: UpdateShowBody) => request<{ show: ShowDetail }>('PATCH', `/api/admin/shows/${enc(showId)}`, body),
   stats: (showId: string) => request<LiveStats>('GET', `/api/admin/shows/${enc(showId)}/stats`),
-  salesHistory: (showId: string, minutes = 60) =>
+  /** The sale and the line minute by minute, from the database (the dashboard's charts). */
+  history: (showId: string, minutes = 60) =>
     request<SalesHistory>('GET', `/api/admin/shows/${enc(showId)}/stats/history?minutes=${minutes}`),
   mail: () => request<MailList>('GET', '/api/admin/mail'),
   checkin: (code: string, showId: string) => request<{ ticket: CheckinTicket }>('POST', '/api/admin/checkin', { code, showId }),

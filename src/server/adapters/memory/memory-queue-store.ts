@@ -17,6 +17,7 @@ import {
   type QueueCounts,
   type QueueLimits,
   type QueueStore,
+  admissionsByMinute,
 } from '../../modules/queue/queue-store.js';
 
 interface ShowLine {
@@ -282,9 +283,9 @@ export class MemoryQueueStore implements QueueStore {
     const now = this.clock.now();
     const line = this.line(showId);
     const from = Math.floor((now - RATE_PERIOD_MS) / RATE_BUCKET_MS);
-    let n = 0;
-    for (const [b, c] of line.buckets) if (b > from) n += c;
-    return { waiting: line.waiting.length, admitted: line.admitted.length, admissionsInPeriod: n, periodMs: RATE_PERIOD_MS };
+    const kept = [...line.buckets].filter(([b]) => b > from);
+    const n = kept.reduce((sum, [, c]) => sum + c, 0);
+    return { waiting: line.waiting.length, admitted: line.admitted.length, admissionsInPeriod: n, periodMs: RATE_PERIOD_MS, at: now, byMinute: admissionsByMinute(kept) };
   }
 
   async noteEnds(showId: string, ends: { userId: string; reason: EndReason }[]): Promise<void> {

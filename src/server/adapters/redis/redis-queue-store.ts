@@ -19,6 +19,7 @@ import {
   type QueueCounts,
   type QueueLimits,
   type QueueStore,
+  admissionsByMinute,
 } from '../../modules/queue/queue-store.js';
 
 /*
@@ -285,9 +286,16 @@ return 0
 const COUNTS = `${PRELUDE}
 local from = math.floor(now / RATE_BUCKET_MS) - RATE_BUCKETS
 local n = 0
+local kept = {}
 local kv = redis.call('HGETALL', K_RATE)
-for i = 1, #kv, 2 do if tonumber(kv[i]) > from then n = n + tonumber(kv[i + 1]) end end
-return {redis.call('ZCARD', K_WAIT), redis.call('ZCARD', K_ADM), n}
+for i = 1, #kv, 2 do
+  if tonumber(kv[i]) > from then
+    n = n + tonumber(kv[i + 1])
+    kept[#kept + 1] = kv[i]; kept[#kept + 1] = kv[i + 1]
+  end
+end
+-- The buckets themselves too (bucket, count, ...): the history adds them up per minute.
+return {redis.call('ZCARD', K_WAIT), redis.call('ZCARD', K_ADM), n, kept, NOW}
 `;
 
 // KEYS: active. ARGV: testNow, ttlMs, show ('' = only list the active shows)
@@ -448,8 +456,10 @@ export class RedisQueueStore implements QueueStore {
   }
 
   async counts(showId: string): Promise<QueueCounts> {
-    const [w, a, r] = (await this.call('tcCounts', this.keys(showId), [])) as number[];
-    return { waiting: Number(w), admitted: Number(a), admissionsInPeriod: Number(r), periodMs: RATE_PERIOD_MS };
+    const [w, a, r, kept, at] = (await this.call('tcCounts', this.keys(showId), [])) as [number, number, number, string[], string];
+    const buckets: [number, number][] = [];
+    for (let i = 0; i < kept.length; i += 2) buckets.push([Number(kept[i]), Number(kept[i + 1])]);
+    return { waiting: Number(w), admitted: Number(a), admissionsInPeriod: Number(r), periodMs: RATE_PERIOD_MS, at: Number(at), byMinute: admissionsByMinute(buckets) };
   }
 
   /** The line's clock outside a script: Redis TIME (or the tests' clock). */

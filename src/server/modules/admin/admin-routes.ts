@@ -77,8 +77,8 @@ export function adminRoutes(fastify: FastifyInstance, deps: AdminRoutesDeps): vo
     {
       schema: {
         tags,
-        summary: "The sale minute by minute from the database (tickets sold, orders paid, revenue): the dashboard's charts after a reload",
-        description: '`minutes` back from now (1..1440, default 60); every minute is listed, oldest first.',
+        summary: "The sale minute by minute from the database (tickets sold, orders paid, revenue, the line's figures): the dashboard's charts after a reload",
+        description: '`minutes` back from now (1..1440, default 60); every minute is listed, oldest first. The line is recorded by every instance several times a minute, one row per minute.',
         params: ShowParams,
         querystring: StatsHistoryQuery,
         response: { 200: SalesHistory.describe('Per-minute points') },
@@ -91,7 +91,7 @@ export function adminRoutes(fastify: FastifyInstance, deps: AdminRoutesDeps): vo
       const minutes = Number(req.query.minutes ?? 60);
       await catalogue.rules(showId); // 404 for an unknown show
       const { currency } = await admin.sales(showId);
-      return { currency, points: await admin.salesHistory(showId, deps.clock.now(), minutes) };
+      return { currency, points: await admin.history(showId, deps.clock.now(), minutes) };
     },
   );
 

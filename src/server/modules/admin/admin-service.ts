@@ -1,4 +1,4 @@
-import { QUEUE_OPENS_BEFORE_MS, type CreateEventRequest, type CreateShowRequest, type CreateVenueRequest, type UpdateAreaRequest, type UpdateShowRequest, type UpdateVenueRequest, type SalesMinute } from '../../../shared/api.js';
+import { QUEUE_OPENS_BEFORE_MS, type CreateEventRequest, type CreateShowRequest, type CreateVenueRequest, type UpdateAreaRequest, type UpdateShowRequest, type UpdateVenueRequest, type StatsMinute } from '../../../shared/api.js';
 // The venue and event as the API answers them (src/shared/api.ts).
 import type { Event as EventOut, Venue as VenueOut } from '../../../shared/api.js';
 import { canonicalTimeZone } from '../../../shared/time-zones.js';
@@ -8,6 +8,7 @@ import type { TestHooks } from '../../platform/test-hooks.js';
 import { catalogueSteps } from '../catalogue/catalogue-service.js';
 import { orderReads } from '../orders/order-reads.js';
 import { seatSteps } from '../seats/seats-service.js';
+import { LineMinutesRepository } from './line-minutes-repository.js';
 
 /** What organizers create: venues with their seat grids, events, and shows with a price per area. */
 export class AdminService {
@@ -141,19 +142,34 @@ export class AdminService {
   }
 
   /**
-   * The sale minute by minute over the last `minutes` up to `now`, from the orders themselves (so
-   * the dashboard's charts survive a reload or a restart): tickets sold, orders paid, revenue.
-   * Every minute is listed, zero or not, oldest first.
+   * The sale minute by minute over the last `minutes` up to `now`, from the database (so the
+   * dashboard's charts survive a reload or a restart): tickets sold, orders paid and revenue from
+   * the orders, and the line as line_minutes recorded it (0 in a minute without a live line).
+   * Every minute is listed, oldest first.
    */
-  async salesHistory(showId: string, now: number, minutes: number): Promise<SalesMinute[]> {
+  async history(showId: string, now: number, minutes: number): Promise<StatsMinute[]> {
     const end = Math.floor(now / 60_000) * 60_000;
     const start = end - (minutes - 1) * 60_000;
-    const rows = await orderReads(this.db).orders.salesByMinute(showId, new Date(start), new Date(end + 60_000));
-    const byMinute = new Map(rows.map((r) => [new Date(r.minute).getTime(), r]));
+    const [sales, line] = await Promise.all([
+      orderReads(this.db).orders.salesByMinute(showId, new Date(start), new Date(end + 60_000)),
+      new LineMinutesRepository(this.db).between(showId, new Date(start), new Date(end + 60_000)),
+    ]);
+    const salesAt = new Map(sales.map((r) => [new Date(r.minute).getTime(), r]));
+    const lineAt = new Map(line.map((r) => [new Date(r.minute).getTime(), r]));
     return Array.from({ length: minutes }, (_, i) => {
       const t = start + i * 60_000;
-      const r = byMinute.get(t);
-      return { at: new Date(t).toISOString(), sold: r?.sold ?? 0, paidOrders: r?.paid_orders ?? 0, revenue: r?.revenue ?? 0 };
+      const r = salesAt.get(t);
+      const l = lineAt.get(t);
+      return {
+        at: new Date(t).toISOString(),
+        sold: r?.sold ?? 0,
+        paidOrders: r?.paid_orders ?? 0,
+        revenue: r?.revenue ?? 0,
+        waiting: l?.waiting ?? 0,
+        early: l?.early ?? 0,
+        admitted: l?.admitted ?? 0,
+        admissions: l?.admissions ?? 0,
+      };
     });
   }
 

@@ -4,26 +4,18 @@ import { AppError } from '../../platform/errors.js';
 import { rooms, type IoServer, type IoSocket } from '../../platform/realtime.js';
 import { onSocketEvent, type SocketErrorLog } from '../../platform/socket-events.js';
 
-export interface StatsPoint {
-  at: string;
-  waiting: number;
-  admitted: number;
-  admissionsPerMinute: number;
-}
-
-const HISTORY_POINTS = 300; // 10 minutes at one point every 2 s
-
 /**
  * The live sale dashboard: admins watch a show's stats; every 2 s this instance computes them for the
  * shows its own admin sockets watch and sends them to those sockets only (no duplicates across instances).
+ * It keeps no history: the charts' history is the database's (GET .../stats/history, line_minutes),
+ * and each update carries the current minute as that history records it.
  */
 export class StatsGateway {
-  private readonly history = new Map<string, StatsPoint[]>();
   private timer?: NodeJS.Timeout;
 
   constructor(
     private readonly io: IoServer,
-    private readonly stats: (showId: string) => Promise<Omit<ShowStatsEvent, 'showId' | 'at' | 'history'>>,
+    private readonly stats: (showId: string) => Promise<Omit<ShowStatsEvent, 'showId' | 'at'>>,
     private readonly now: () => number,
     private readonly onError: (err: unknown, what: string) => void,
     /** Errors of a client's event that the catalogue does not cover. */
@@ -42,7 +34,7 @@ export class StatsGateway {
         handle: async ({ showId }) => {
           const first = await this.sample(showId); // 404 for an unknown show
           await socket.join(rooms.stats(showId));
-          return () => socket.emit('stats:update', { ...first, history: this.history.get(showId) ?? [] });
+          return () => socket.emit('stats:update', first);
         },
       },
       this.logEventError,
@@ -63,12 +55,7 @@ export class StatsGateway {
 
   private async sample(showId: string): Promise<ShowStatsEvent> {
     const s = await this.stats(showId);
-    const at = new Date(this.now()).toISOString();
-    const points = this.history.get(showId) ?? [];
-    points.push({ at, waiting: s.waiting, admitted: s.admitted, admissionsPerMinute: s.admissionsPerMinute });
-    if (points.length > HISTORY_POINTS) points.splice(0, points.length - HISTORY_POINTS);
-    this.history.set(showId, points);
-    return { showId, at, ...s };
+    return { showId, at: new Date(this.now()).toISOString(), ...s };
   }
 
   start(): void {
@@ -92,6 +79,5 @@ export class StatsGateway {
         this.onError(err, `stats of ${showId}`);
       }
     }
-    for (const showId of this.history.keys()) if (!local.has(rooms.stats(showId))) this.history.delete(showId);
   }
 }

@@ -20,6 +20,18 @@ export class DrawEntriesRepository {
     return rows[0]!.n;
   }
 
+  /** Entries per show of draws not claimed yet (only these shows, unless null); shows without entries are left out. */
+  async countsUndrawn(showIds: string[] | null): Promise<{ show_id: string; n: number }[]> {
+    const { rows } = await this.q.query<{ show_id: string; n: number }>(
+      `SELECT e.show_id, count(*)::int AS n
+         FROM draw_entries e JOIN show_draws d ON d.show_id = e.show_id AND d.drawn_at IS NULL
+        WHERE $1::uuid[] IS NULL OR e.show_id = ANY($1::uuid[])
+        GROUP BY e.show_id`,
+      [showIds],
+    );
+    return rows;
+  }
+
   async all(showId: string): Promise<{ user_id: string; entry_id: string }[]> {
     const { rows } = await this.q.query<{ user_id: string; entry_id: string }>(`SELECT user_id, entry_id FROM draw_entries WHERE show_id = $1`, [showId]);
     return rows;

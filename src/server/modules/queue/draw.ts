@@ -85,6 +85,11 @@ export class DrawStore {
     return out;
   }
 
+  /** How many entries each pre-queue not drawn yet has (these shows, or every one with entries when null). */
+  async entrantsUndrawn(showIds: string[] | null): Promise<Map<string, number>> {
+    return new Map((await this.entries.countsUndrawn(showIds)).map((r) => [r.show_id, r.n]));
+  }
+
   /** Withdraws an entry from a draw not claimed yet. */
   async withdraw(showId: string, userId: string): Promise<boolean> {
     return this.db.transaction(async (tx) => {

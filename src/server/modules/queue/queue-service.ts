@@ -9,7 +9,7 @@ import { showStatus } from '../catalogue/show-status.js';
 import type { Admission, AdmissionEnded, AdmissionGate } from './admission.js';
 import { etaLikelySeconds, etaSeconds } from './eta.js';
 import { waitFigures, type WaitFigures } from './wait-stats.js';
-import type { Changes, LineTick, Place, QueueLimits, QueueStore } from './queue-store.js';
+import type { Changes, LineTick, Place, QueueCounts, QueueLimits, QueueStore } from './queue-store.js';
 import type { DrawStore, Entry } from './draw.js';
 
 export interface QueueEvents {
@@ -18,6 +18,19 @@ export interface QueueEvents {
   onAdmitted?(showId: string, count: number): void;
   onEnded?(showId: string, reason: EndReason): void;
   onError?(err: unknown, what: string): void;
+}
+
+/** A show's line as the dashboard's history records it (QueueService.lineFigures). */
+export interface LineFigures {
+  showId: string;
+  /** The line's clock (epoch ms). */
+  at: number;
+  waiting: number;
+  /** Entries in the pre-queue's draw, before it is drawn. */
+  early: number;
+  admitted: number;
+  /** Admissions from the line per minute of the line's clock over the last minutes (QueueCounts.byMinute). */
+  byMinute: QueueCounts['byMinute'];
 }
 
 const RULES_TTL_MS = 2_000;
@@ -406,6 +419,25 @@ export class QueueService implements AdmissionGate {
       admissionsPerMinute: Math.round((c.admissionsInPeriod / c.periodMs) * 60_000 * 10) / 10,
       ...waitFigures(samples),
     };
+  }
+
+  /**
+   * The line's figures now, on the line's clock, with its admissions per minute as the store counts
+   * them and the pre-queue's entrants (`early`, when the caller has counted them): the dashboard's history.
+   */
+  async lineFigures(showId: string, early?: number): Promise<LineFigures> {
+    const [c, entrants] = await Promise.all([
+      this.store.counts(showId),
+      early !== undefined || !this.draws ? early ?? 0 : this.draws.entrantsUndrawn([showId]).then((m) => m.get(showId) ?? 0),
+    ]);
+    return { showId, at: c.at, waiting: c.waiting, admitted: c.admitted, early: entrants, byMinute: c.byMinute };
+  }
+
+  /** The figures of every show with a live line (anyone in line or on its page lately) or a pre-queue with entries. */
+  async liveLines(): Promise<LineFigures[]> {
+    const early = this.draws ? await this.draws.entrantsUndrawn(null) : new Map<string, number>();
+    const shows = new Set([...(await this.store.activeShows()), ...early.keys()]);
+    return Promise.all([...shows].map((id) => this.lineFigures(id, early.get(id) ?? 0)));
   }
 
   private async admissionRate(showId: string): Promise<number> {

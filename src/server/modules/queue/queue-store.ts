@@ -70,6 +70,14 @@ export interface QueueCounts {
   /** Admissions from the line during the last `periodMs`. */
   admissionsInPeriod: number;
   periodMs: number;
+  /** The line's clock when counted. */
+  at: number;
+  /**
+   * The same admissions per minute of the line's clock (`minute`: its start, epoch ms), oldest
+   * first, minutes without any left out: the dashboard's history records them. A minute's count
+   * only grows while it is in the period (the oldest one may have lost its first buckets).
+   */
+  byMinute: { minute: number; admissions: number }[];
 }
 
 /** How an account's place ended (on the line's clock), kept RECENT_END_MS so a fan who comes back is told why. */
@@ -179,6 +187,15 @@ export const LINE_LOG_KEEP = 50_000;
 /** How far back the observed admission rate looks (etaLikelySeconds, admissions per minute). */
 export const RATE_PERIOD_MS = 5 * 60_000;
 export const RATE_BUCKET_MS = 10_000;
+/** The admissions of the buckets in `[bucket, count]` pairs, added up per minute (a bucket lies in one minute: 60 s is a multiple of it). */
+export function admissionsByMinute(buckets: Iterable<[number, number]>): { minute: number; admissions: number }[] {
+  const per = new Map<number, number>();
+  for (const [b, n] of buckets) {
+    const minute = Math.floor((b * RATE_BUCKET_MS) / 60_000) * 60_000;
+    per.set(minute, (per.get(minute) ?? 0) + n);
+  }
+  return [...per].sort((a, b) => a[0] - b[0]).map(([minute, admissions]) => ({ minute, admissions }));
+}
 /** A show stays on the sweep list this long after it was last seen non-empty. */
 export const ACTIVE_TTL_MS = 10 * 60_000;
 /** How long the note of an ended place is kept. */

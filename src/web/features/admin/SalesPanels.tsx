@@ -2,11 +2,10 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { OrderStatusBadge } from '../../components/Badge.js';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
-import { Spinner } from '../../components/Spinner.js';
 import { adminApi, adminMessage } from '../../lib/api.js';
 import { formatDateTime, formatMoney } from '../../lib/format.js';
 import { useLoad } from '../../lib/hooks.js';
-import { Panel } from './admin-ui.js';
+import { DataTable, Loaded, Panel } from './admin-ui.js';
 
 /** The show's orders (refund a paid one) and its waitlist with each entry's state. */
 export function SalesPanels({ showId, zone }: { showId: string; zone: string }) {
@@ -38,52 +37,36 @@ function OrdersPanel({ showId, zone }: { showId: string; zone: string }) {
     }
   }
 
+  const headers = [t('sales.buyer'), t('sales.places'), t('sales.total'), t('sales.status'), t('sales.paid'), <span className="visually-hidden">{t('sales.actions')}</span>];
   return (
     <Panel title={t('sales.orders')} id="show-orders">
       {error && <ErrorMessage>{error}</ErrorMessage>}
-      {orders.status === 'loading' && <Spinner label={t('sales.loadingOrders')} />}
-      {orders.status === 'error' && <ErrorMessage error={orders.error} />}
-      {orders.status === 'ok' && orders.data.orders.length === 0 && <p className="muted">{t('sales.noOrders')}</p>}
-      {orders.status === 'ok' && orders.data.orders.length > 0 && (
-        <div className="table-wrap">
-          <table className="data-table" data-testid="show-orders">
-            <thead>
-              <tr>
-                <th scope="col">{t('sales.buyer')}</th>
-                <th scope="col">{t('sales.places')}</th>
-                <th scope="col">{t('sales.total')}</th>
-                <th scope="col">{t('sales.status')}</th>
-                <th scope="col">{t('sales.paid')}</th>
-                <th scope="col">
-                  <span className="visually-hidden">{t('sales.actions')}</span>
-                </th>
+      <Loaded load={orders} loading={t('sales.loadingOrders')} empty={t('sales.noOrders')} isEmpty={(d) => d.orders.length === 0}>
+        {(d) => (
+          <DataTable headers={headers} testId="show-orders">
+            {d.orders.map((o) => (
+              <tr key={o.id} data-testid="show-order" data-order-id={o.id} data-status={o.status}>
+                <td>
+                  {o.name} <span className="muted small">{o.email}</span>
+                </td>
+                <td>{o.seats}</td>
+                <td>{formatMoney(o.total, o.currency)}</td>
+                <td>
+                  <OrderStatusBadge status={o.status} />
+                </td>
+                <td>{o.paidAt ? formatDateTime(o.paidAt, zone) : '—'}</td>
+                <td>
+                  {o.status === 'paid' && (
+                    <button type="button" className="btn btn-secondary btn-sm" disabled={busy !== null} onClick={() => void refund(o.id, o.name)} data-testid="refund-button">
+                      {busy === o.id ? t('sales.refunding') : t('sales.refund')}
+                    </button>
+                  )}
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {orders.data.orders.map((o) => (
-                <tr key={o.id} data-testid="show-order" data-order-id={o.id} data-status={o.status}>
-                  <td>
-                    {o.name} <span className="muted small">{o.email}</span>
-                  </td>
-                  <td>{o.seats}</td>
-                  <td>{formatMoney(o.total, o.currency)}</td>
-                  <td>
-                    <OrderStatusBadge status={o.status} />
-                  </td>
-                  <td>{o.paidAt ? formatDateTime(o.paidAt, zone) : '—'}</td>
-                  <td>
-                    {o.status === 'paid' && (
-                      <button type="button" className="btn btn-secondary btn-sm" disabled={busy !== null} onClick={() => void refund(o.id, o.name)} data-testid="refund-button">
-                        {busy === o.id ? t('sales.refunding') : t('sales.refund')}
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+            ))}
+          </DataTable>
+        )}
+      </Loaded>
     </Panel>
   );
 }
@@ -102,40 +85,26 @@ function WaitlistList({ showId, zone }: { showId: string; zone: string }) {
         </button>
       }
     >
-      {list.status === 'loading' && <Spinner label={t('sales.loadingWaitlist')} />}
-      {list.status === 'error' && <ErrorMessage error={list.error} />}
-      {list.status === 'ok' && list.data.entries.length === 0 && <p className="muted">{t('sales.nobody')}</p>}
-      {list.status === 'ok' && list.data.entries.length > 0 && (
-        <div className="table-wrap">
-          <table className="data-table" data-testid="show-waitlist">
-            <thead>
-              <tr>
-                <th scope="col">#</th>
-                <th scope="col">{t('sales.fan')}</th>
-                <th scope="col">{t('sales.places')}</th>
-                <th scope="col">{t('sales.state')}</th>
-                <th scope="col">{t('sales.joined')}</th>
+      <Loaded load={list} loading={t('sales.loadingWaitlist')} empty={t('sales.nobody')} isEmpty={(d) => d.entries.length === 0}>
+        {(d) => (
+          <DataTable headers={['#', t('sales.fan'), t('sales.places'), t('sales.state'), t('sales.joined')]} testId="show-waitlist">
+            {d.entries.map((e) => (
+              <tr key={e.userId} data-testid="waitlist-entry" data-state={e.state}>
+                <td>{e.position ?? '—'}</td>
+                <td>
+                  {e.name} <span className="muted small">{e.email}</span>
+                </td>
+                <td>{e.quantity}</td>
+                <td>
+                  {stateLabel[e.state]}
+                  {e.state === 'offered' && e.offerExpiresAt && <span className="muted small">{t('sales.until', { date: formatDateTime(e.offerExpiresAt, zone) })}</span>}
+                </td>
+                <td>{formatDateTime(e.joinedAt, zone)}</td>
               </tr>
-            </thead>
-            <tbody>
-              {list.data.entries.map((e) => (
-                <tr key={e.userId} data-testid="waitlist-entry" data-state={e.state}>
-                  <td>{e.position ?? '—'}</td>
-                  <td>
-                    {e.name} <span className="muted small">{e.email}</span>
-                  </td>
-                  <td>{e.quantity}</td>
-                  <td>
-                    {stateLabel[e.state]}
-                    {e.state === 'offered' && e.offerExpiresAt && <span className="muted small">{t('sales.until', { date: formatDateTime(e.offerExpiresAt, zone) })}</span>}
-                  </td>
-                  <td>{formatDateTime(e.joinedAt, zone)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+            ))}
+          </DataTable>
+        )}
+      </Loaded>
     </Panel>
   );
 }

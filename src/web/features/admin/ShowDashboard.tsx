@@ -6,22 +6,23 @@ import { ShowStatusBadge } from '../../components/Badge.js';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
 import { PageMessage } from '../../components/PageMessage.js';
 import { Spinner } from '../../components/Spinner.js';
-import { adminApi, api, type LiveStats } from '../../lib/api.js';
+import { api, type LiveStats } from '../../lib/api.js';
 import { formatCount, formatDateTime, formatMoney } from '../../lib/format.js';
 import { useDocumentTitle, useLoad, useNow } from '../../lib/hooks.js';
 import { LiveIndicator } from '../../components/LiveIndicator.js';
-import { ConsoleHeader, Panel, formatSecondsShort } from './admin-ui.js';
-import { LiveChart, compactNumber, type ChartPoint } from './LiveChart.js';
-import { useLiveStats } from './use-live-stats.js';
+import { ConsoleHeader, DataTable, Panel, formatSecondsShort } from './admin-ui.js';
+import { LiveChart, type ChartPoint } from './LiveChart.js';
+import { useLiveStats, useSaleHistory } from './use-live-stats.js';
 import { SalesPanels } from './SalesPanels.js';
 
-/** /admin/shows/:showId — the sale as it happens: the line, the selling page, seats, waits, and two live charts. */
+/** /admin/shows/:showId — the sale as it happens: the line, the selling page, seats, waits, and four charts of the last hour. */
 export function ShowDashboard() {
   const { t } = useTranslation();
   const showId = (useParams().showId ?? '').toLowerCase();
   const showLoad = useLoad(() => api.show(showId), [showId]);
   const show = showLoad.status === 'ok' ? showLoad.data.show : undefined;
-  const { stats, history, error, watchError, connection, updatedAt } = useLiveStats(showId);
+  const { stats, error, watchError, connection, updatedAt } = useLiveStats(showId);
+  const history = useSaleHistory(showId, stats);
   useDocumentTitle(show ? t('admin.dashboard.docTitle', { title: show.eventTitle }) : t('admin.dashboard.title'));
 
   // The per-area counts come from the show: refresh them when seats move (at most every few seconds).
@@ -33,21 +34,17 @@ export function ShowDashboard() {
     return () => clearTimeout(timer);
   }, [seatsKey, reloadShow]);
 
-  // Sales come from the database, minute by minute: the chart is whole after a reload or a restart.
-  const sales = useLoad(() => adminApi.salesHistory(showId, 60), [showId]);
-  const reloadSales = sales.reload;
-  useEffect(() => {
-    if (!seatsKey) return;
-    const timer = setTimeout(reloadSales, 2000);
-    return () => clearTimeout(timer);
-  }, [seatsKey, reloadSales]);
-  const soldPerMinute = useMemo<ChartPoint[]>(
-    () => (sales.status === 'ok' ? sales.data.points.map((p) => ({ t: Date.parse(p.at), v: p.sold })) : []),
-    [sales],
-  );
-
-  const lineLength = useMemo<ChartPoint[]>(() => history.map((s) => ({ t: Date.parse(s.at), v: s.waiting })), [history]);
-  const admissions = useMemo<ChartPoint[]>(() => history.map((s) => ({ t: Date.parse(s.at), v: s.admissionsPerMinute / 60 })), [history]);
+  // Every chart is the server's history, minute by minute (the line's last point follows the live
+  // updates): a reload, a restart or another instance draws the same curves.
+  const series = useMemo(() => {
+    const of = (v: (p: (typeof history.points)[number]) => number): ChartPoint[] => history.points.map((p) => ({ t: Date.parse(p.at), v: v(p) }));
+    return {
+      line: of((p) => p.waiting + p.early),
+      admissions: of((p) => p.admissions),
+      sold: of((p) => p.sold),
+      revenue: of((p) => p.revenue),
+    };
+  }, [history.points]);
 
   if (showLoad.status === 'error' || error?.code === 'NOT_FOUND') {
     const missing = showLoad.error?.code === 'NOT_FOUND' || showLoad.error?.code === 'VALIDATION_FAILED' || error?.code === 'NOT_FOUND';
@@ -108,66 +105,59 @@ export function ShowDashboard() {
       ) : (
         <>
           <Tiles stats={stats} />
+          {history.error && <ErrorMessage error={history.error} />}
           <div className="chart-grid-2">
             <Panel title={t('admin.dashboard.lineLength')} actions={<span className="muted small">{t('admin.dashboard.lineLengthNote')}</span>}>
-              <LiveChart points={lineLength} label={t('admin.dashboard.lineLengthLabel')} testId="chart-line-length" color="var(--primary)" />
+              <LiveChart points={series.line} label={t('admin.dashboard.lineLengthLabel')} unit={t('admin.dashboard.unitFans')} testId="chart-line-length" color="var(--primary)" />
             </Panel>
             <Panel title={t('admin.dashboard.admissions')} actions={<span className="muted small">{t('admin.dashboard.admissionsNote')}</span>}>
+              <LiveChart points={series.admissions} label={t('admin.dashboard.admissions')} unit={t('admin.dashboard.unitFansPerMinute')} testId="chart-admissions" color="var(--accent)" />
+            </Panel>
+            <Panel title={t('admin.dashboard.soldPerMinute')} actions={<span className="muted small">{t('admin.dashboard.soldNote')}</span>}>
               <LiveChart
-                points={admissions}
-                label={t('admin.dashboard.admissions')}
-                testId="chart-admissions"
-                color="var(--accent)"
-                format={compactNumber}
+                points={series.sold}
+                label={t('admin.dashboard.soldPerMinute')}
+                unit={t('admin.dashboard.unitTicketsPerMinute')}
+                testId="chart-sold"
+                color="var(--success, #16a34a)"
+                emptyText={t('admin.dashboard.noSales')}
+              />
+            </Panel>
+            <Panel title={t('admin.dashboard.revenuePerMinute')} actions={<span className="muted small">{t('admin.dashboard.soldNote')}</span>}>
+              <LiveChart
+                points={series.revenue}
+                label={t('admin.dashboard.revenuePerMinute')}
+                unit={t('admin.dashboard.unitRevenuePerMinute', { currency: history.currency ?? stats.currency })}
+                format={(v) => formatMoney(v, history.currency ?? stats.currency)}
+                testId="chart-revenue"
+                color="var(--warning, #d97706)"
+                emptyText={t('admin.dashboard.noSales')}
               />
             </Panel>
           </div>
-          <Panel title={t('admin.dashboard.soldPerMinute')} actions={<span className="muted small">{t('admin.dashboard.soldNote')}</span>}>
-            <LiveChart
-              points={soldPerMinute}
-              windowSeconds={3600}
-              label={t('admin.dashboard.soldPerMinute')}
-              testId="chart-sold"
-              color="var(--success, #16a34a)"
-              emptyText={t('admin.dashboard.noSales')}
-            />
-          </Panel>
         </>
       )}
 
       <Panel title={t('admin.dashboard.areas')} id="dashboard-areas">
-        <div className="table-scroll">
-          <table className="data-table">
-            <thead>
-              <tr>
-                <th scope="col">{t('admin.dashboard.area')}</th>
-                <th scope="col">{t('admin.dashboard.price')}</th>
-                <th scope="col">{t('admin.dashboard.seats')}</th>
-                <th scope="col">{t('admin.dashboard.available')}</th>
-                <th scope="col">{t('admin.dashboard.soldOrHeld')}</th>
+        <DataTable headers={[t('admin.dashboard.area'), t('admin.dashboard.price'), t('admin.dashboard.seats'), t('admin.dashboard.available'), t('admin.dashboard.soldOrHeld')]}>
+          {show.areas.map((a) => {
+            const taken = a.seatCount - a.availableCount;
+            return (
+              <tr key={a.id}>
+                <td>{a.name}</td>
+                <td>{formatMoney(a.price, a.currency || currency)}</td>
+                <td>{formatCount(a.seatCount)}</td>
+                <td>{formatCount(a.availableCount)}</td>
+                <td>
+                  <div className="mini-meter">
+                    <span style={{ width: `${a.seatCount ? Math.round((taken / a.seatCount) * 100) : 0}%` }} />
+                  </div>
+                  <span className="small">{formatCount(taken)}</span>
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {show.areas.map((a) => {
-                const taken = a.seatCount - a.availableCount;
-                return (
-                  <tr key={a.id}>
-                    <td>{a.name}</td>
-                    <td>{formatMoney(a.price, a.currency || currency)}</td>
-                    <td>{formatCount(a.seatCount)}</td>
-                    <td>{formatCount(a.availableCount)}</td>
-                    <td>
-                      <div className="mini-meter">
-                        <span style={{ width: `${a.seatCount ? Math.round((taken / a.seatCount) * 100) : 0}%` }} />
-                      </div>
-                      <span className="small">{formatCount(taken)}</span>
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
+            );
+          })}
+        </DataTable>
       </Panel>
       <SalesPanels showId={show.id} zone={show.venue.timeZone} />
     </div>

@@ -2,7 +2,10 @@
 import type { TFunction } from 'i18next';
 import { type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from 'react';
 import type { z } from 'zod';
+import { ErrorMessage } from '../../components/ErrorMessage.js';
 import { FieldFrame } from '../../components/Field.js';
+import { Spinner } from '../../components/Spinner.js';
+import type { Loadable } from '../../lib/hooks.js';
 
 export function ConsoleHeader({
   eyebrow,
@@ -43,6 +46,45 @@ export function Panel({ title, actions, children, className = '', id }: { title?
       {children}
     </section>
   );
+}
+
+/** A console table that scrolls sideways on a narrow screen: its column heads, then its rows. */
+export function DataTable({ headers, testId, children }: { headers: ReactNode[]; testId?: string; children: ReactNode }) {
+  return (
+    <div className="table-scroll">
+      <table className="data-table" data-testid={testId}>
+        <thead>
+          <tr>
+            {headers.map((h, i) => (
+              <th scope="col" key={i}>
+                {h}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>{children}</tbody>
+      </table>
+    </div>
+  );
+}
+
+/** What a panel shows of something it loads: a spinner, the error, the text for nothing, or the data. */
+export function Loaded<T>({
+  load,
+  loading,
+  empty,
+  isEmpty,
+  children,
+}: {
+  load: Loadable<T>;
+  loading: string;
+  empty: ReactNode;
+  isEmpty: (data: T) => boolean;
+  children: (data: T) => ReactNode;
+}) {
+  if (load.status === 'loading') return <Spinner label={loading} />;
+  if (load.status === 'error') return <ErrorMessage error={load.error} />;
+  return isEmpty(load.data) ? <p className="muted">{empty}</p> : <>{children(load.data)}</>;
 }
 
 export function TextArea({
