@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { call, createShow, newAdmin, newCustomers } from '../support/api-client.js';
-import { startHarness, type DbKind, type Harness } from '../support/harness.js';
+import { afterAll, expect, it } from 'vitest';
+import { call, createShow, newCustomers } from '../support/api-client.js';
+import { useHarness } from '../support/api-suite.js';
+import type { DbKind, Harness } from '../support/harness.js';
 import { describeNeeding } from '../support/needs.js';
 import { connect, emitAck, nextEvent, sleep, type ClientSocket } from '../support/sockets.js';
 import { spelling } from '../support/spellings.js';
@@ -27,14 +28,9 @@ for (const { db, redis } of SETUPS)
   const sockets: ClientSocket[] = [];
   const app = () => h.ticketClub.app;
 
-  beforeAll(async () => {
-    h = await startHarness({ db, redis, jobs: true, env: { QUEUE_GRACE_SECONDS: '2', ADMITTED_GRACE_SECONDS: '2' } });
-    url = await h.listen();
-    admin = await newAdmin(h.ticketClub, app());
-  }, 60_000);
-  afterAll(async () => {
+  useHarness({ db, redis, jobs: true, env: { QUEUE_GRACE_SECONDS: '2', ADMITTED_GRACE_SECONDS: '2' }, listen: true }, (s) => ({ h, url, admin } = s));
+  afterAll(() => {
     for (const s of sockets) s.disconnect();
-    await h?.close();
   });
   const open = async (token: string) => {
     const s = await connect(url, token);

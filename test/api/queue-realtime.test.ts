@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { call, createShow, newAdmin, newCustomers } from '../support/api-client.js';
+import { useHarness } from '../support/api-suite.js';
 import type { TestHooks } from '../../src/server/platform/test-hooks.js';
 import type { QueueStatusEvent } from '../../src/shared/realtime.js';
 import { startHarness, type Harness } from '../support/harness.js';
@@ -15,14 +16,9 @@ describeOnEachStore('waiting room over realtime (%s store)', (storeKind) => {
   /** Set by a test to widen a race window; the server reads it on every call. */
   const hooks: TestHooks = {};
 
-  beforeAll(async () => {
-    h = await startHarness({ redis: storeKind === 'redis', jobs: true, env: { QUEUE_GRACE_SECONDS: '3', ADMITTED_GRACE_SECONDS: '3' }, testHooks: hooks });
-    url = await h.listen();
-    admin = await newAdmin(h.ticketClub, h.ticketClub.app);
-  });
-  afterAll(async () => {
+  useHarness({ redis: storeKind === 'redis', jobs: true, env: { QUEUE_GRACE_SECONDS: '3', ADMITTED_GRACE_SECONDS: '3' }, testHooks: hooks, listen: true }, (s) => ({ h, url, admin } = s));
+  afterAll(() => {
     for (const s of sockets) s.disconnect();
-    await h.close();
   });
 
   const open = async (token: string) => {

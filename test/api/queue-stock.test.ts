@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import { ManualClock } from '../../src/server/platform/clock.js';
-import { call, createShow, newAdmin, newCustomers } from '../support/api-client.js';
-import { startHarness, type DbKind, type Harness } from '../support/harness.js';
+import { call, createShow, newCustomers } from '../support/api-client.js';
+import { useHarness } from '../support/api-suite.js';
+import type { DbKind, Harness } from '../support/harness.js';
 import { describeOnEachDatabase } from '../support/needs.js';
 import { connect, emitAck, nextEvent, type ClientSocket } from '../support/sockets.js';
 import { admit, checkout, hold, pay, seatIdsOf } from './seat-helpers.js';
@@ -26,14 +27,9 @@ describeOnEachDatabase('a line that knows the stock on %s', (kind) => {
   let admin: string;
   const sockets: ClientSocket[] = [];
 
-  beforeAll(async () => {
-    h = await startHarness(setup(kind));
-    url = await h.listen();
-    admin = await newAdmin(h.ticketClub, h.ticketClub.app);
-  });
-  afterAll(async () => {
+  useHarness({ ...setup(kind), listen: true }, (s) => ({ h, url, admin } = s));
+  afterAll(() => {
     for (const s of sockets) s.disconnect();
-    await h.close();
   });
 
   const open = async (token: string) => {
@@ -128,11 +124,7 @@ describeOnEachDatabase('presence grace, admitted and waiting apart, on %s', (kin
   let admin: string;
   const clock = new ManualClock(Date.now());
 
-  beforeAll(async () => {
-    h = await startHarness({ ...setup(kind), clock, env: { QUEUE_GRACE_SECONDS: '120', ADMITTED_GRACE_SECONDS: '30' } });
-    admin = await newAdmin(h.ticketClub, h.ticketClub.app);
-  });
-  afterAll(() => h.close());
+  useHarness({ ...setup(kind), clock, env: { QUEUE_GRACE_SECONDS: '120', ADMITTED_GRACE_SECONDS: '30' } }, (s) => ({ h, admin } = s));
 
   const stateOf = async (showId: string, token: string) => (await call(h.ticketClub.app, 'GET', `/api/shows/${showId}/queue`, { token })).body.state;
 
