@@ -3,6 +3,7 @@ import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { newAdmin } from './api-client.js';
 import { startHarness, type Harness, type HarnessOptions } from './harness.js';
 import { startSmtp, type TestSmtp } from './mail.js';
+import { connect, type ClientSocket } from './sockets.js';
 
 /** Starting PGlite (or a PostgreSQL schema), migrating it and hashing the admin's password take a while on a busy shared machine. */
 const SETUP_TIMEOUT = 180_000;
@@ -19,6 +20,8 @@ export interface ApiSuite {
   url: string;
   /** The SMTP server the app sends through (with `smtp: true`): empty, and accepting, at the start of each test. */
   smtp: TestSmtp;
+  /** A Socket.IO client logged in with `token` (with `listen: true`); disconnected before the app closes. */
+  open(token: string): Promise<ClientSocket>;
 }
 
 export interface ApiSuiteOptions extends HarnessOptions {
@@ -37,7 +40,14 @@ export interface ApiSuiteOptions extends HarnessOptions {
  */
 export function useHarness(opts: ApiSuiteOptions = {}, ready?: (suite: ApiSuite) => unknown): ApiSuite {
   const { admin = true, listen = false, smtp = false, ...harness } = opts;
-  const suite = {} as Partial<ApiSuite>;
+  const sockets: ClientSocket[] = [];
+  const suite: Partial<ApiSuite> = {
+    async open(token) {
+      const s = await connect(suite.url!, token);
+      sockets.push(s);
+      return s;
+    },
+  };
   beforeAll(async () => {
     if (smtp) suite.smtp = await startSmtp();
     const env = suite.smtp ? { SMTP_URL: suite.smtp.url, PUBLIC_URL: 'https://tickets.example.test', ...harness.env } : harness.env;
@@ -48,6 +58,7 @@ export function useHarness(opts: ApiSuiteOptions = {}, ready?: (suite: ApiSuite)
     await ready?.(suite as ApiSuite);
   }, SETUP_TIMEOUT);
   afterAll(async () => {
+    for (const s of sockets) s.disconnect();
     await suite.h?.close();
     await suite.smtp?.close();
   }, TEARDOWN_TIMEOUT);
