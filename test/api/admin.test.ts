@@ -1,12 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, newAdmin, newCustomer, type Res } from '../support/api-client.js';
-import { startHarness, type Harness } from '../support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { call, newCustomer, type Res } from '../support/api-client.js';
+import { useHarness } from '../support/api-suite.js';
+import type { Harness } from '../support/harness.js';
 import { describeOnEachDatabase } from '../support/needs.js';
-
-/** Starting PGlite and hashing passwords take a while on a busy shared machine. */
-const SETUP_TIMEOUT = 180_000;
 
 const DAY = 86_400_000;
 const future = (days: number) => new Date(Date.now() + days * DAY).toISOString();
@@ -45,10 +43,8 @@ describeOnEachDatabase('admin (%s)', (kind) => {
     ...o,
   });
 
-  beforeAll(async () => {
-    h = await startHarness({ db: kind });
-    app = h.ticketClub.app;
-    admin = await newAdmin(h.ticketClub, app);
+  useHarness({ db: kind }, async (s) => {
+    ({ h, app, admin } = s);
     customer = (await newCustomer(app)).token;
     const v = await post('/api/admin/venues', {
       name: 'Admin Arena',
@@ -62,9 +58,6 @@ describeOnEachDatabase('admin (%s)', (kind) => {
     venue = v.body.venue;
     otherVenue = (await post('/api/admin/venues', { name: 'Elsewhere', city: 'Tainan', areas: [{ name: 'Only', rows: 1, seatsPerRow: 2 }] })).body.venue;
     eventId = (await post('/api/admin/events', { title: 'Admin Event', artist: 'Admin Artist' })).body.event.id;
-  }, SETUP_TIMEOUT);
-  afterAll(async () => {
-    await h?.close();
   });
 
   describe('access', () => {
@@ -381,13 +374,7 @@ describeOnEachDatabase('admin (%s)', (kind) => {
   describe('with ENABLE_LOAD_TEST_API off', () => {
     let off: Harness;
     let offAdmin: string;
-    beforeAll(async () => {
-      off = await startHarness({ db: kind, env: { ENABLE_LOAD_TEST_API: '0' } });
-      offAdmin = await newAdmin(off.ticketClub, off.ticketClub.app);
-    }, SETUP_TIMEOUT);
-    afterAll(async () => {
-      await off?.close();
-    });
+    useHarness({ db: kind, env: { ENABLE_LOAD_TEST_API: '0' } }, (s) => ({ h: off, admin: offAdmin } = s));
 
     it('when users/bulk is called, even by an admin, then it answers 404 NOT_FOUND and creates nobody', async () => {
       const before = Number((await off.db.query<{ n: number }>('SELECT count(*)::int AS n FROM users')).rows[0]!.n);

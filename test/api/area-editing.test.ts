@@ -3,10 +3,11 @@
  * area's wheelchair places, an area's name.
  */
 import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { TestHooks } from '../../src/server/platform/test-hooks.js';
-import { call, createShow, newAdmin, newCustomers, type Res } from '../support/api-client.js';
-import { startHarness, type Harness } from '../support/harness.js';
+import { call, createShow, newCustomers, type Res } from '../support/api-client.js';
+import { useHarness } from '../support/api-suite.js';
+import type { Harness } from '../support/harness.js';
 import { describeOnEachDatabase } from '../support/needs.js';
 import { admit, MISSING_ID } from './seat-helpers.js';
 
@@ -17,13 +18,7 @@ describeOnEachDatabase('editing the areas of a venue (%s)', (kind) => {
   let app: FastifyInstance;
   let admin: string;
   const hooks: TestHooks = {};
-
-  beforeAll(async () => {
-    h = await startHarness({ db: kind, redis: kind === 'postgres', testHooks: hooks });
-    app = h.ticketClub.app;
-    admin = await newAdmin(h.ticketClub, app);
-  }, 180_000);
-  afterAll(() => h?.close(), 120_000);
+  useHarness({ db: kind, redis: kind === 'postgres', testHooks: hooks }, (s) => ({ h, app, admin } = s));
 
   const patchArea = (venueId: string, areaId: string, body: unknown, token = admin): Promise<Res> =>
     call(app, 'PATCH', `/api/admin/venues/${venueId}/areas/${areaId}`, { token, body });

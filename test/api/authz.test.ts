@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/server/platform/clock.js';
 import { SESSION_TTL_SECONDS } from '../../src/server/modules/auth/sessions.js';
 import { call, createShow, newAdmin, newCustomer, newCustomers, type Res } from '../support/api-client.js';
-import { startHarness, type Harness } from '../support/harness.js';
+import { useHarness } from '../support/api-suite.js';
+import type { Harness } from '../support/harness.js';
 import { declaredRoutes, type DeclaredRoute } from '../support/routes.js';
 import { admit, GOOD_CARD, MISSING_ID, seatIdsOf, seatRow } from './seat-helpers.js';
 
@@ -33,14 +34,7 @@ describe('authorization', () => {
       .filter(([, d]) => pred(d))
       .map(([key]) => key);
   const bodyFor = (key: string) => (declaredRoutes(app())[key]!.body ? {} : undefined);
-
-  beforeAll(async () => {
-    h = await startHarness({ db: 'pglite', clock });
-    admin = await newAdmin(h.ticketClub, app());
-  }, 120_000);
-  afterAll(async () => {
-    await h?.close();
-  });
+  useHarness({ db: 'pglite', clock }, (s) => ({ h, admin } = s));
 
   it('has routes of each kind to check', () => {
     expect(routes((d) => d.access === 'admin').length).toBeGreaterThanOrEqual(8);

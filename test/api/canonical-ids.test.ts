@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { call, createShow, newAdmin, newCustomers } from '../support/api-client.js';
-import { startHarness, type DbKind, type Harness } from '../support/harness.js';
+import { expect, it } from 'vitest';
+import { call, createShow, newCustomers } from '../support/api-client.js';
+import { useHarness, type ApiSuite } from '../support/api-suite.js';
+import type { DbKind, Harness } from '../support/harness.js';
 import { describeNeeding } from '../support/needs.js';
-import { connect, emitAck, nextEvent, sleep, type ClientSocket } from '../support/sockets.js';
+import { emitAck, nextEvent, sleep } from '../support/sockets.js';
 import { spelling } from '../support/spellings.js';
 import { admit, GOOD_CARD, seatIdsOf, seatRow } from './seat-helpers.js';
 
@@ -22,25 +23,11 @@ const SETUPS: { db: DbKind; redis: boolean }[] = [
 for (const { db, redis } of SETUPS)
   describeNeeding(db === 'postgres' ? ['postgres', 'redis'] : [], `ids in another letter case are the same id (${db}, redis: ${redis})`, () => {
   let h: Harness;
-  let url: string;
   let admin: string;
-  const sockets: ClientSocket[] = [];
+  let open: ApiSuite['open'];
   const app = () => h.ticketClub.app;
 
-  beforeAll(async () => {
-    h = await startHarness({ db, redis, jobs: true, env: { QUEUE_GRACE_SECONDS: '2', ADMITTED_GRACE_SECONDS: '2' } });
-    url = await h.listen();
-    admin = await newAdmin(h.ticketClub, app());
-  }, 60_000);
-  afterAll(async () => {
-    for (const s of sockets) s.disconnect();
-    await h?.close();
-  });
-  const open = async (token: string) => {
-    const s = await connect(url, token);
-    sockets.push(s);
-    return s;
-  };
+  useHarness({ db, redis, jobs: true, env: { QUEUE_GRACE_SECONDS: '2', ADMITTED_GRACE_SECONDS: '2' }, listen: true }, (s) => ({ h, admin, open } = s));
 
   it('when a waiter at #1 joins again with the show id in capitals, then it keeps place #1 and the line does not grow', async () => {
     const show = await createShow(app(), admin, { pageCapacity: 1 });

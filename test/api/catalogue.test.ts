@@ -3,12 +3,10 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/server/platform/clock.js';
 import type { EventSummary } from '../../src/shared/api.js';
-import { call, newAdmin, type Res } from '../support/api-client.js';
-import { startHarness, type Harness } from '../support/harness.js';
+import { call, type Res } from '../support/api-client.js';
+import { useHarness } from '../support/api-suite.js';
+import type { Harness } from '../support/harness.js';
 import { describeOnEachDatabase } from '../support/needs.js';
-
-/** Starting PGlite and hashing passwords take a while on a busy shared machine. */
-const SETUP_TIMEOUT = 180_000;
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -27,10 +25,8 @@ describeOnEachDatabase('catalogue (%s)', (kind) => {
   const clock = new ManualClock(T0);
   let venue: { id: string; name: string; city: string; areas: { id: string; name: string; rows: number; seatsPerRow: number }[] };
 
-  beforeAll(async () => {
-    h = await startHarness({ db: kind, clock });
-    app = h.ticketClub.app;
-    admin = await newAdmin(h.ticketClub, app);
+  useHarness({ db: kind, clock }, async (s) => {
+    ({ h, app, admin } = s);
     const v = await call(app, 'POST', '/api/admin/venues', {
       token: admin,
       body: {
@@ -45,9 +41,6 @@ describeOnEachDatabase('catalogue (%s)', (kind) => {
     });
     expect(v.status).toBe(201);
     venue = v.body.venue;
-  }, SETUP_TIMEOUT);
-  afterAll(async () => {
-    await h?.close();
   });
 
   async function createEvent(title: string, artist: string, extra: Record<string, unknown> = {}): Promise<string> {

@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { Database } from '../../src/server/platform/database.js';
-import { call, createShow, newAdmin, newCustomer, type Res } from '../support/api-client.js';
-import { startHarness, type Harness } from '../support/harness.js';
+import { call, createShow, newCustomer, type Res } from '../support/api-client.js';
+import { useHarness } from '../support/api-suite.js';
+import type { Harness } from '../support/harness.js';
 import { describeOnEachDatabase } from '../support/needs.js';
 import { sleep } from '../support/harness-env.js';
 import { admit, checkout, hold, MISSING_ID, pay, seatIdsOf } from './seat-helpers.js';
@@ -20,18 +21,15 @@ describeOnEachDatabase('check-in at the door of one show (%s)', (kind) => {
   /** Widens the window between reading and writing a ticket, as a busy database would. */
   const ticketDelay = { ms: 0 };
 
-  beforeAll(async () => {
-    h = await startHarness({ db: kind, redis: kind === 'postgres' });
-    app = h.ticketClub.app;
+  useHarness({ db: kind, redis: kind === 'postgres' }, (s) => {
+    ({ h, app, admin } = s);
     const db = h.db as { query: Database['query'] };
     const original = db.query.bind(h.db);
     db.query = (async (sql: string, params?: unknown[]) => {
       if (ticketDelay.ms > 0 && /\btickets\b/.test(sql)) await sleep(ticketDelay.ms);
       return original(sql, params);
     }) as Database['query'];
-    admin = await newAdmin(h.ticketClub, app);
-  }, 180_000);
-  afterAll(() => h?.close(), 120_000);
+  });
 
   const checkin = (body: unknown, token = admin) => call(app, 'POST', '/api/admin/checkin', { token, body });
   const checkedInAt = async (ticketId: string) =>

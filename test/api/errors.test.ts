@@ -1,11 +1,9 @@
 import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, newAdmin, type Res } from '../support/api-client.js';
-import { startHarness, type Harness } from '../support/harness.js';
+import { describe, expect, it } from 'vitest';
+import { call, type Res } from '../support/api-client.js';
+import { useHarness } from '../support/api-suite.js';
+import type { Harness } from '../support/harness.js';
 import { describeOnEachDatabase } from '../support/needs.js';
-
-/** Starting PGlite and hashing passwords take a while on a busy shared machine. */
-const SETUP_TIMEOUT = 180_000;
 
 /** The one error shape: `{error:{code,message}}`, JSON, nothing that leaks internals. */
 function expectError(res: Res, status: number, code: string): void {
@@ -22,15 +20,7 @@ describeOnEachDatabase('errors (%s)', (kind) => {
   let h: Harness;
   let app: FastifyInstance;
   let admin: string;
-
-  beforeAll(async () => {
-    h = await startHarness({ db: kind });
-    app = h.ticketClub.app;
-    admin = await newAdmin(h.ticketClub, app);
-  }, SETUP_TIMEOUT);
-  afterAll(async () => {
-    await h?.close();
-  });
+  useHarness({ db: kind }, (s) => ({ h, app, admin } = s));
 
   const raw = (url: string, payload: string | Buffer, headers: Record<string, string> = { 'content-type': 'application/json' }) =>
     app.inject({ method: 'POST', url, payload, headers }).then(

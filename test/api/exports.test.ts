@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { parse } from 'csv-parse/sync';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { call, createShow, newAdmin, newCustomer } from '../support/api-client.js';
-import { startHarness, type Harness } from '../support/harness.js';
+import { expect, it } from 'vitest';
+import { call, createShow, newCustomer } from '../support/api-client.js';
+import { useHarness } from '../support/api-suite.js';
+import type { Harness } from '../support/harness.js';
 import { describeOnEachDatabase } from '../support/needs.js';
 import { admit, checkout, hold, MISSING_ID, pay, seatIdsOf } from './seat-helpers.js';
 
@@ -10,13 +11,7 @@ describeOnEachDatabase('CSV exports of a show (%s)', (kind) => {
   let h: Harness;
   let app: FastifyInstance;
   let admin: string;
-
-  beforeAll(async () => {
-    h = await startHarness({ db: kind, redis: kind === 'postgres' });
-    app = h.ticketClub.app;
-    admin = await newAdmin(h.ticketClub, app);
-  }, 180_000);
-  afterAll(() => h?.close(), 120_000);
+  useHarness({ db: kind, redis: kind === 'postgres' }, (s) => ({ h, app, admin } = s));
 
   const get = (url: string, token?: string) => app.inject({ method: 'GET', url, headers: token ? { authorization: `Bearer ${token}` } : {} });
   const rowsOf = (body: string) => parse(body, { columns: true }) as Record<string, string>[];

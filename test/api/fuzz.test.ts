@@ -1,8 +1,9 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ERROR_STATUS } from '../../src/shared/errors.js';
-import { call, createShow, newAdmin, newCustomers } from '../support/api-client.js';
-import { startHarness, type Harness } from '../support/harness.js';
+import { call, createShow, newCustomers } from '../support/api-client.js';
+import { useHarness } from '../support/api-suite.js';
+import type { Harness } from '../support/harness.js';
 import { declaredRoutes } from '../support/routes.js';
 import { connect, sleep, type ClientSocket } from '../support/sockets.js';
 import { admit, GOOD_CARD, seatIdsOf } from './seat-helpers.js';
@@ -74,10 +75,8 @@ describe('fuzz: malformed, oversized, wrongly typed and out-of-order input', () 
   };
   const app = () => h.ticketClub.app;
 
-  beforeAll(async () => {
-    h = await startHarness({ db: 'pglite' });
-    url = await h.listen();
-    admin = await newAdmin(h.ticketClub, app());
+  useHarness({ db: 'pglite', listen: true }, async (s) => {
+    ({ h, url, admin } = s);
     const now = Date.now();
     const show = await createShow(app(), admin, { pageCapacity: 2, maxTicketsPerAccount: 2, areas: [{ name: 'Floor', rows: 2, seatsPerRow: 5 }] });
     const later = await createShow(app(), admin, { onSaleAt: new Date(now + 86_400_000).toISOString(), startsAt: new Date(now + 2 * 86_400_000).toISOString() });
@@ -103,9 +102,6 @@ describe('fuzz: malformed, oversized, wrongly typed and out-of-order input', () 
       customers,
       disposable,
     };
-  }, 120_000);
-  afterAll(async () => {
-    await h?.close();
   });
 
   /** The database digest plus the waiting room of the fixture shows. */

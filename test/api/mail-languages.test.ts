@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
-import { call, createShow, newAdmin } from '../support/api-client.js';
-import { startHarness, type Harness } from '../support/harness.js';
-import { readPdf, startSmtp, type TestSmtp } from '../support/mail.js';
+import { expect, it } from 'vitest';
+import { call, createShow } from '../support/api-client.js';
+import { useHarness } from '../support/api-suite.js';
+import type { Harness } from '../support/harness.js';
+import { readPdf, type TestSmtp } from '../support/mail.js';
 import { describeOnEachDatabase } from '../support/needs.js';
 import { admit, checkout, hold, pay, seatIdsOf } from './seat-helpers.js';
 
@@ -13,20 +14,7 @@ describeOnEachDatabase('emails and ticket PDFs in the buyer\'s language (%s)', (
   let app: FastifyInstance;
   let admin: string;
   let smtp: TestSmtp;
-
-  beforeAll(async () => {
-    smtp = await startSmtp();
-    h = await startHarness({ db: kind, redis: kind === 'postgres', env: { SMTP_URL: smtp.url, MAIL_FROM: 'TicketClub <tickets@example.test>', PUBLIC_URL: 'https://tickets.example.test' } });
-    app = h.ticketClub.app;
-    admin = await newAdmin(h.ticketClub, app);
-  }, 180_000);
-  afterAll(async () => {
-    await h?.close();
-    await smtp?.close();
-  }, 120_000);
-  beforeEach(() => {
-    smtp.received.length = 0;
-  });
+  useHarness({ db: kind, redis: kind === 'postgres', smtp: true, env: { MAIL_FROM: 'TicketClub <tickets@example.test>' } }, (s) => ({ h, app, admin, smtp } = s));
 
   const signup = async (body: Record<string, unknown>) =>
     call(app, 'POST', '/api/auth/signup', { body: { name: '林小明', email: `lang${Date.now()}${++n}@example.com`, password: 'password123', ...body } });

@@ -3,11 +3,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { simpleParser } from 'mailparser';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { outbox } from '../../src/server/modules/mail/outbox.js';
 import { call, createShow, newAdmin, newCustomer } from '../support/api-client.js';
+import { useHarness } from '../support/api-suite.js';
 import { startHarness, type Harness } from '../support/harness.js';
-import { readPdf, startSmtp, type TestSmtp } from '../support/mail.js';
+import { readPdf, type TestSmtp } from '../support/mail.js';
 import { describeOnEachDatabase } from '../support/needs.js';
 import { admit, checkout, hold, pay, seatIdsOf } from './seat-helpers.js';
 
@@ -38,21 +39,7 @@ describeOnEachDatabase('email through SMTP (%s)', (kind) => {
   let app: FastifyInstance;
   let admin: string;
   let smtp: TestSmtp;
-
-  beforeAll(async () => {
-    smtp = await startSmtp();
-    h = await startHarness({ db: kind, redis: kind === 'postgres', env: { SMTP_URL: smtp.url, MAIL_FROM: 'TicketClub <tickets@example.test>', PUBLIC_URL: 'https://tickets.example.test' } });
-    app = h.ticketClub.app;
-    admin = await newAdmin(h.ticketClub, app);
-  }, 180_000);
-  afterAll(async () => {
-    await h?.close();
-    await smtp?.close();
-  }, 120_000);
-  beforeEach(() => {
-    smtp.received.length = 0;
-    smtp.refuseNext(0);
-  });
+  useHarness({ db: kind, redis: kind === 'postgres', smtp: true, env: { MAIL_FROM: 'TicketClub <tickets@example.test>' } }, (s) => ({ h, app, admin, smtp } = s));
 
   const mail = () => h.ticketClub.services.mail!;
   const outboxRows = async (orderId: string) =>

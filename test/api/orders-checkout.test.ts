@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { ManualClock } from '../../src/server/platform/clock.js';
-import { startHarness, type Harness } from '../support/harness.js';
+import type { Harness } from '../support/harness.js';
 import { describeOnEachDatabase } from '../support/needs.js';
-import { call, createShow, newAdmin, newCustomer } from '../support/api-client.js';
+import { call, createShow, newCustomer } from '../support/api-client.js';
+import { useHarness } from '../support/api-suite.js';
 import { admit, checkout, hold, pay, seatIdsOf, seatRow } from './seat-helpers.js';
 
 /** A checkout whose answer was lost can be retried: the same seats give back the same order. */
@@ -10,11 +11,7 @@ describeOnEachDatabase('retried checkout on %s', (kind) => {
   const clock = new ManualClock();
   let h: Harness;
   let admin: string;
-  beforeAll(async () => {
-    h = await startHarness({ db: kind, clock });
-    admin = await newAdmin(h.ticketClub, h.ticketClub.app);
-  }, 120_000);
-  afterAll(() => h?.close(), 120_000);
+  useHarness({ db: kind, clock }, (s) => ({ h, admin } = s));
   const app = () => h.ticketClub.app;
 
   async function buyerHolding(n: number) {

@@ -6,7 +6,8 @@ import { paymentFaultsFromEnv } from '../../src/server/modules/orders/test-fault
 import { DECLINED_CARD, type TestPaymentProvider } from '../../src/server/modules/payments/test-payment-provider.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { describeOnEachDatabase } from '../support/needs.js';
-import { call, createShow, newAdmin, newCustomer } from '../support/api-client.js';
+import { call, createShow, newCustomer } from '../support/api-client.js';
+import { useHarness } from '../support/api-suite.js';
 import { admit, checkout, DECLINED, GOOD_CARD, hold, OTHER_GOOD_CARD, pay, seatIdsOf, seatRow } from './seat-helpers.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -27,15 +28,11 @@ describeOnEachDatabase('payment attempts and the reconciler on %s', (kind) => {
   /** A second app on the same database: the process started after the first one died. */
   let restarted: Harness;
   let admin: string;
-  beforeAll(async () => {
-    h = await startHarness({ db: kind, clock, testHooks: hooks });
+  useHarness({ db: kind, clock, testHooks: hooks }, async (s) => {
+    ({ h, admin } = s);
     restarted = await startHarness({ sharedDb: h.db, clock });
-    admin = await newAdmin(h.ticketClub, h.ticketClub.app);
-  }, 120_000);
-  afterAll(async () => {
-    await restarted?.close();
-    await h?.close();
-  }, 120_000);
+  });
+  afterAll(() => restarted?.close(), 120_000);
   const resetHooks = () => {
     delete hooks.beforeAttempt;
     delete hooks.beforeCharge;

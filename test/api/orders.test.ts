@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { ManualClock } from '../../src/server/platform/clock.js';
 import type { TestPaymentProvider } from '../../src/server/modules/payments/test-payment-provider.js';
-import { startHarness, type Harness } from '../support/harness.js';
-import { call, createShow, newAdmin, newCustomer } from '../support/api-client.js';
+import type { Harness } from '../support/harness.js';
+import { call, createShow, newCustomer } from '../support/api-client.js';
+import { useHarness } from '../support/api-suite.js';
 import { admit, checkout, DECLINED, GOOD_CARD, hold, MISSING_ID, OTHER_GOOD_CARD, pay, seatIdsOf, seatRow } from './seat-helpers.js';
 import { describeOnEachDatabase } from '../support/needs.js';
 
@@ -10,11 +11,7 @@ describeOnEachDatabase('orders on %s', (kind) => {
   const clock = new ManualClock();
   let h: Harness;
   let admin: string;
-  beforeAll(async () => {
-    h = await startHarness({ db: kind, clock });
-    admin = await newAdmin(h.ticketClub, h.ticketClub.app);
-  }, 120_000); // PGlite start and migrations are slow on a busy machine
-  afterAll(() => h?.close(), 120_000);
+  useHarness({ db: kind, clock }, (s) => ({ h, admin } = s));
 
   const app = () => h.ticketClub.app;
   const provider = () => h.ticketClub.services.payments as TestPaymentProvider;

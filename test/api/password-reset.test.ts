@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { call, newCustomer } from '../support/api-client.js';
-import { startHarness, type Harness } from '../support/harness.js';
-import { startSmtp, type TestSmtp } from '../support/mail.js';
+import { useHarness } from '../support/api-suite.js';
+import type { Harness } from '../support/harness.js';
+import { type TestSmtp } from '../support/mail.js';
 import { describeOnEachDatabase } from '../support/needs.js';
 
 let ipCounter = 0;
@@ -14,19 +15,7 @@ describeOnEachDatabase('forgot password (%s)', (kind) => {
   let h: Harness;
   let app: FastifyInstance;
   let smtp: TestSmtp;
-
-  beforeAll(async () => {
-    smtp = await startSmtp();
-    h = await startHarness({ db: kind, redis: kind === 'postgres', env: { SMTP_URL: smtp.url, PUBLIC_URL: 'https://tickets.example.test' } });
-    app = h.ticketClub.app;
-  }, 180_000);
-  afterAll(async () => {
-    await h?.close();
-    await smtp?.close();
-  }, 120_000);
-  beforeEach(() => {
-    smtp.received.length = 0;
-  });
+  useHarness({ db: kind, redis: kind === 'postgres', smtp: true, admin: false }, (s) => ({ h, app, smtp } = s));
 
   const ask = (email: string, ip = freshIp()) => call(app, 'POST', '/api/auth/password-reset', { body: { email }, headers: { 'x-forwarded-for': ip } });
   const confirm = (token: string, password: string) => call(app, 'POST', '/api/auth/password-reset/confirm', { body: { token, password } });

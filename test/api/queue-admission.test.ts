@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { TestHooks } from '../../src/server/platform/test-hooks.js';
-import { call, createShow, newAdmin, newCustomer } from '../support/api-client.js';
-import { startHarness, type DbKind, type Harness } from '../support/harness.js';
+import { call, createShow, newCustomer } from '../support/api-client.js';
+import { useHarness } from '../support/api-suite.js';
+import type { DbKind, Harness } from '../support/harness.js';
 import { admit, checkout, hold, pay, seatIdsOf, seatRow } from './seat-helpers.js';
 import { describeNeeding } from '../support/needs.js';
 
@@ -35,11 +36,7 @@ for (const { name, db, redis } of SETUPS)
   let h: Harness;
   let admin: string;
   const hooks: TestHooks = {};
-  beforeAll(async () => {
-    h = await startHarness({ db, redis, testHooks: hooks });
-    admin = await newAdmin(h.ticketClub, h.ticketClub.app);
-  }, 120_000);
-  afterAll(() => h?.close(), 120_000);
+  useHarness({ db, redis, testHooks: hooks }, (s) => ({ h, admin } = s));
 
   const app = () => h.ticketClub.app;
   const leave = (showId: string, token: string) => call(app(), 'DELETE', `/api/shows/${showId}/queue`, { token });

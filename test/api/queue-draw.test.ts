@@ -1,11 +1,12 @@
 import { execFile } from 'node:child_process';
 import { createHash, createHmac } from 'node:crypto';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { ShowDetail } from '../../src/shared/api.js';
 import { ManualClock } from '../../src/server/platform/clock.js';
 import type { TestHooks } from '../../src/server/platform/test-hooks.js';
-import { call, createShow, newAdmin, newCustomers } from '../support/api-client.js';
+import { call, createShow, newCustomers } from '../support/api-client.js';
+import { useHarness } from '../support/api-suite.js';
 import { startHarness, uniqueName, type DbKind, type Harness } from '../support/harness.js';
 import { ROOT } from '../support/instances.js';
 import { describeNeeding } from '../support/needs.js';
@@ -35,16 +36,11 @@ function recompute(seedHex: string, entries: string[]): string[] {
 for (const { name, db, redis } of SETUPS)
   describeNeeding(redis ? ['postgres', 'redis'] : [], `the pre-queue and the draw (${name})`, () => {
     let h: Harness;
-    let clock: ManualClock;
+    const clock = new ManualClock(T0);
     let admin: string;
     const hooks: TestHooks = {};
     const redisPrefix = uniqueName('tcq');
-    beforeAll(async () => {
-      clock = new ManualClock(T0);
-      h = await startHarness({ db, redis, redisPrefix, clock, testHooks: hooks, env: { QUEUE_GRACE_SECONDS: String(GRACE_S) } });
-      admin = await newAdmin(h.ticketClub, h.ticketClub.app);
-    }, 120_000);
-    afterAll(() => h?.close(), 120_000);
+    useHarness({ db, redis, redisPrefix, clock, testHooks: hooks, env: { QUEUE_GRACE_SECONDS: String(GRACE_S) } }, (s) => ({ h, admin } = s));
 
     const app = () => h.ticketClub.app;
     const join = (showId: string, token: string) => call(app(), 'POST', `/api/shows/${showId}/queue`, { token });

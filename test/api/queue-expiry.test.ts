@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { call, createShow, newAdmin, newCustomers } from '../support/api-client.js';
-import { startHarness, type Harness } from '../support/harness.js';
+import { afterAll, expect, it } from 'vitest';
+import { call, createShow, newCustomers } from '../support/api-client.js';
+import { useHarness } from '../support/api-suite.js';
+import type { Harness } from '../support/harness.js';
 import { describeOnEachStore } from '../support/needs.js';
 
 /**
@@ -11,15 +12,11 @@ describeOnEachStore('admission expiry (%s store)', (storeKind) => {
   let h: Harness;
   let admin: string;
 
-  beforeAll(async () => {
-    h = await startHarness({ redis: storeKind === 'redis' });
+  useHarness({ redis: storeKind === 'redis' }, (s) => {
+    ({ h, admin } = s);
     h.ticketClub.services.queue.startExpiryTimers();
-    admin = await newAdmin(h.ticketClub, h.ticketClub.app);
   });
-  afterAll(async () => {
-    await h.ticketClub.services.queue.stopExpiryTimers();
-    await h.close();
-  });
+  afterAll(() => h?.ticketClub.services.queue.stopExpiryTimers());
 
   it('when an admission window ends, then the next waiter is admitted within 200 ms of its end', async () => {
     const show = await createShow(h.ticketClub.app, admin, { pageCapacity: 1, purchaseWindowSeconds: 5, now: Date.now() - 1_000 });

@@ -1,9 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { call, createShow, newAdmin, newCustomers } from '../support/api-client.js';
+import { useHarness, type ApiSuite } from '../support/api-suite.js';
 import type { TestHooks } from '../../src/server/platform/test-hooks.js';
 import type { QueueStatusEvent } from '../../src/shared/realtime.js';
 import { startHarness, type Harness } from '../support/harness.js';
-import { connect, emitAck, nextEvent, sleep, type ClientSocket } from '../support/sockets.js';
+import { connect, emitAck, nextEvent, sleep } from '../support/sockets.js';
 import { describeOnEachStore } from '../support/needs.js';
 
 /** Presence and live updates over real sockets, on a server running its jobs with a 3 s grace. */
@@ -11,25 +12,12 @@ describeOnEachStore('waiting room over realtime (%s store)', (storeKind) => {
   let h: Harness;
   let url: string;
   let admin: string;
-  const sockets: ClientSocket[] = [];
+  let open: ApiSuite['open'];
   /** Set by a test to widen a race window; the server reads it on every call. */
   const hooks: TestHooks = {};
 
-  beforeAll(async () => {
-    h = await startHarness({ redis: storeKind === 'redis', jobs: true, env: { QUEUE_GRACE_SECONDS: '3', ADMITTED_GRACE_SECONDS: '3' }, testHooks: hooks });
-    url = await h.listen();
-    admin = await newAdmin(h.ticketClub, h.ticketClub.app);
-  });
-  afterAll(async () => {
-    for (const s of sockets) s.disconnect();
-    await h.close();
-  });
+  useHarness({ redis: storeKind === 'redis', jobs: true, env: { QUEUE_GRACE_SECONDS: '3', ADMITTED_GRACE_SECONDS: '3' }, testHooks: hooks, listen: true }, (s) => ({ h, url, admin, open } = s));
 
-  const open = async (token: string) => {
-    const s = await connect(url, token);
-    sockets.push(s);
-    return s;
-  };
   const state = async (showId: string, token: string) => (await call(h.ticketClub.app, 'GET', `/api/shows/${showId}/queue`, { token })).body;
 
   it('when a watched tab closes, then its place is freed after the grace and the next is admitted live', async () => {

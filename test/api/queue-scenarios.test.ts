@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { ShowDetail } from '../../src/shared/api.js';
 import { ManualClock } from '../../src/server/platform/clock.js';
-import { call, createShow, newAdmin, newCustomers } from '../support/api-client.js';
-import { startHarness, type Harness } from '../support/harness.js';
+import { call, createShow, newCustomers } from '../support/api-client.js';
+import { useHarness } from '../support/api-suite.js';
+import type { Harness } from '../support/harness.js';
 import { describeOnEachStore } from '../support/needs.js';
 
 /**
@@ -11,17 +12,9 @@ import { describeOnEachStore } from '../support/needs.js';
  */
 describeOnEachStore('waiting room scenarios (%s store)', (storeKind) => {
   let h: Harness;
-  let clock: ManualClock;
+  const clock = new ManualClock(Date.parse('2030-03-01T10:00:00.000Z'));
   let admin: string;
-
-  beforeAll(async () => {
-    clock = new ManualClock(Date.parse('2030-03-01T10:00:00.000Z'));
-    h = await startHarness({ clock, redis: storeKind === 'redis' });
-    admin = await newAdmin(h.ticketClub, h.ticketClub.app);
-  });
-  afterAll(async () => {
-    await h.close();
-  });
+  useHarness({ clock, redis: storeKind === 'redis' }, (s) => ({ h, admin } = s));
 
   /** Six fans; 1-3 admitted at T, T+1 s, T+2 s; 4-6 join at T+10 s. Returns their tokens. */
   async function setUp(): Promise<{ show: ShowDetail; users: string[]; ids: string[]; T: number }> {

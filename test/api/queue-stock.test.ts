@@ -1,9 +1,10 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { ManualClock } from '../../src/server/platform/clock.js';
-import { call, createShow, newAdmin, newCustomers } from '../support/api-client.js';
-import { startHarness, type DbKind, type Harness } from '../support/harness.js';
+import { call, createShow, newCustomers } from '../support/api-client.js';
+import { useHarness, type ApiSuite } from '../support/api-suite.js';
+import type { DbKind, Harness } from '../support/harness.js';
 import { describeOnEachDatabase } from '../support/needs.js';
-import { connect, emitAck, nextEvent, type ClientSocket } from '../support/sockets.js';
+import { emitAck, nextEvent } from '../support/sockets.js';
 import { admit, checkout, hold, pay, seatIdsOf } from './seat-helpers.js';
 
 /** Both setups: PGlite with the in-process line, PostgreSQL with the line in Redis. */
@@ -22,25 +23,11 @@ async function eventually<T>(read: () => Promise<T>, want: T): Promise<T> {
 
 describeOnEachDatabase('a line that knows the stock on %s', (kind) => {
   let h: Harness;
-  let url: string;
   let admin: string;
-  const sockets: ClientSocket[] = [];
+  let open: ApiSuite['open'];
 
-  beforeAll(async () => {
-    h = await startHarness(setup(kind));
-    url = await h.listen();
-    admin = await newAdmin(h.ticketClub, h.ticketClub.app);
-  });
-  afterAll(async () => {
-    for (const s of sockets) s.disconnect();
-    await h.close();
-  });
+  useHarness({ ...setup(kind), listen: true }, (s) => ({ h, admin, open } = s));
 
-  const open = async (token: string) => {
-    const s = await connect(url, token);
-    sockets.push(s);
-    return s;
-  };
   const queueOf = async (showId: string, token: string) => (await call(h.ticketClub.app, 'GET', `/api/shows/${showId}/queue`, { token })).body;
   const smallShow = (pageCapacity: number) => createShow(h.ticketClub.app, admin, { pageCapacity, areas: [{ name: 'A', rows: 1, seatsPerRow: 3 }] });
 
@@ -128,11 +115,7 @@ describeOnEachDatabase('presence grace, admitted and waiting apart, on %s', (kin
   let admin: string;
   const clock = new ManualClock(Date.now());
 
-  beforeAll(async () => {
-    h = await startHarness({ ...setup(kind), clock, env: { QUEUE_GRACE_SECONDS: '120', ADMITTED_GRACE_SECONDS: '30' } });
-    admin = await newAdmin(h.ticketClub, h.ticketClub.app);
-  });
-  afterAll(() => h.close());
+  useHarness({ ...setup(kind), clock, env: { QUEUE_GRACE_SECONDS: '120', ADMITTED_GRACE_SECONDS: '30' } }, (s) => ({ h, admin } = s));
 
   const stateOf = async (showId: string, token: string) => (await call(h.ticketClub.app, 'GET', `/api/shows/${showId}/queue`, { token })).body.state;
 

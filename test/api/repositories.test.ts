@@ -1,10 +1,11 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { PasswordResetsRepository } from '../../src/server/modules/auth/password-resets-repository.js';
 import { MailOutboxRepository } from '../../src/server/modules/mail/mail-outbox-repository.js';
 import { OrdersRepository } from '../../src/server/modules/orders/orders-repository.js';
 import { ShowSeatsRepository } from '../../src/server/modules/seats/show-seats-repository.js';
-import { createShow, newAdmin, newCustomers } from '../support/api-client.js';
-import { startHarness, type Harness } from '../support/harness.js';
+import { createShow, newCustomers } from '../support/api-client.js';
+import { useHarness } from '../support/api-suite.js';
+import type { Harness } from '../support/harness.js';
 import { describeOnEachDatabase } from '../support/needs.js';
 import { seatIdsOf, seatRow } from './seat-helpers.js';
 
@@ -15,11 +16,7 @@ import { seatIdsOf, seatRow } from './seat-helpers.js';
 describeOnEachDatabase('repository steps on %s', (kind) => {
   let h: Harness;
   let admin: string;
-  beforeAll(async () => {
-    h = await startHarness({ db: kind });
-    admin = await newAdmin(h.ticketClub, h.ticketClub.app);
-  });
-  afterAll(() => h.close());
+  useHarness({ db: kind }, (s) => ({ h, admin } = s));
 
   const aMinute = () => ({ now: new Date(), until: new Date(Date.now() + 60_000) });
 

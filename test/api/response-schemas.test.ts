@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { z } from 'zod';
-import { call, newAdmin, type Res } from '../support/api-client.js';
-import { startHarness, type Harness } from '../support/harness.js';
+import { call, type Res } from '../support/api-client.js';
+import { useHarness } from '../support/api-suite.js';
+import type { Harness } from '../support/harness.js';
 import { describeOnEachDatabase } from '../support/needs.js';
 import { fileContentType } from '../../src/server/platform/validation.js';
 import { declaredRoutes, type DeclaredRoute } from '../support/routes.js';
@@ -48,14 +49,9 @@ describeOnEachDatabase('response schemas (%s)', (kind) => {
   let admin: string;
   const seen = new Set<string>();
 
-  beforeAll(async () => {
-    h = await startHarness({ db: kind });
-    app = h.ticketClub.app;
+  useHarness({ db: kind }, (s) => {
+    ({ h, app, admin } = s);
     routes = declaredRoutes(app);
-    admin = await newAdmin(h.ticketClub, app);
-  }, 120_000);
-  afterAll(async () => {
-    await h?.close();
   });
 
   /** Calls `key` (with its path filled in), expects a 2xx, and checks the body against the route's schema. */

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { call, createShow, newAdmin, newCustomer } from '../support/api-client.js';
+import { useHarness } from '../support/api-suite.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { describeOnEachDatabase } from '../support/needs.js';
 import { admit, checkout, hold, MISSING_ID, pay, seatIdsOf } from './seat-helpers.js';
@@ -9,13 +10,7 @@ describeOnEachDatabase('the money on the dashboard (%s)', (kind) => {
   let h: Harness;
   let app: FastifyInstance;
   let admin: string;
-
-  beforeAll(async () => {
-    h = await startHarness({ db: kind, redis: kind === 'postgres' });
-    app = h.ticketClub.app;
-    admin = await newAdmin(h.ticketClub, app);
-  }, 180_000);
-  afterAll(() => h?.close(), 120_000);
+  useHarness({ db: kind, redis: kind === 'postgres' }, (s) => ({ h, app, admin } = s));
 
   async function buy(showId: string, seats: string[], paid = true) {
     const fan = await newCustomer(app);

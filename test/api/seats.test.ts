@@ -2,19 +2,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { io as connect, type Socket } from 'socket.io-client';
 import { ManualClock } from '../../src/server/platform/clock.js';
 import type { SeatUpdateEvent } from '../../src/shared/realtime.js';
-import { startHarness, type Harness } from '../support/harness.js';
-import { call, createShow, newAdmin, newCustomer, newCustomers } from '../support/api-client.js';
+import type { Harness } from '../support/harness.js';
+import { call, createShow, newCustomer, newCustomers } from '../support/api-client.js';
+import { useHarness } from '../support/api-suite.js';
 import { admit, hold, MISSING_ID, seatIdsOf, seatRow } from './seat-helpers.js';
 import { describeOnEachDatabase } from '../support/needs.js';
 
 describeOnEachDatabase('seats on %s', (kind) => {
   let h: Harness;
   let admin: string;
-  beforeAll(async () => {
-    h = await startHarness({ db: kind });
-    admin = await newAdmin(h.ticketClub, h.ticketClub.app);
-  }, 120_000); // PGlite start and migrations are slow on a busy machine
-  afterAll(() => h?.close(), 120_000);
+  useHarness({ db: kind }, (s) => ({ h, admin } = s));
 
   const app = () => h.ticketClub.app;
 
@@ -222,11 +219,7 @@ describeOnEachDatabase('seat holds over time on %s', (kind) => {
   const clock = new ManualClock();
   let h: Harness;
   let admin: string;
-  beforeAll(async () => {
-    h = await startHarness({ db: kind, clock });
-    admin = await newAdmin(h.ticketClub, h.ticketClub.app);
-  }, 120_000); // PGlite start and migrations are slow on a busy machine
-  afterAll(() => h?.close(), 120_000);
+  useHarness({ db: kind, clock }, (s) => ({ h, admin } = s));
 
   it('when a hold runs out, then another buyer can take the seat, and the release job frees the rest', async () => {
     const app = h.ticketClub.app;

@@ -3,9 +3,10 @@
  * seats. The waitlist and refunds are in waitlist-refunds.test.ts.
  */
 import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { call, createShow, newAdmin, newCustomers, type Res } from '../support/api-client.js';
-import { startHarness, type Harness } from '../support/harness.js';
+import { expect, it } from 'vitest';
+import { call, createShow, newCustomers, type Res } from '../support/api-client.js';
+import { useHarness } from '../support/api-suite.js';
+import type { Harness } from '../support/harness.js';
 import { describeOnEachDatabase } from '../support/needs.js';
 import { admit, hold } from './seat-helpers.js';
 
@@ -15,13 +16,7 @@ describeOnEachDatabase('standing areas, best available and accessible seats (%s)
   let h: Harness;
   let app: FastifyInstance;
   let admin: string;
-
-  beforeAll(async () => {
-    h = await startHarness({ db: kind, redis: kind === 'postgres' });
-    app = h.ticketClub.app;
-    admin = await newAdmin(h.ticketClub, app);
-  }, 180_000);
-  afterAll(() => h?.close(), 120_000);
+  useHarness({ db: kind, redis: kind === 'postgres' }, (s) => ({ h, app, admin } = s));
 
   const holdArea = (showId: string, areaId: string, quantity: unknown, token: string): Promise<Res> =>
     call(app, 'POST', `/api/shows/${showId}/areas/${areaId}/hold`, { token, body: { quantity } });

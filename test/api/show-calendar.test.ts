@@ -1,26 +1,17 @@
 import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createShow, newAdmin } from '../support/api-client.js';
-import { startHarness, type Harness } from '../support/harness.js';
+import { expect, it } from 'vitest';
+import { createShow } from '../support/api-client.js';
+import { useHarness } from '../support/api-suite.js';
 import { describeOnEachDatabase } from '../support/needs.js';
-
-const SETUP_TIMEOUT = 180_000;
 
 /** The unfolded lines of an iCalendar file (RFC 5545 folds long lines with CRLF + space). */
 const lines = (ics: string) => ics.replace(/\r\n[ \t]/g, '').split('\r\n');
 const field = (ics: string, name: string) => lines(ics).find((l) => l.startsWith(`${name}:`) || l.startsWith(`${name};`))?.replace(/^[^:]+:/, '');
 
 describeOnEachDatabase('calendar files for a show (%s)', (kind) => {
-  let h: Harness;
   let app: FastifyInstance;
   let admin: string;
-
-  beforeAll(async () => {
-    h = await startHarness({ db: kind });
-    app = h.ticketClub.app;
-    admin = await newAdmin(h.ticketClub, app);
-  }, SETUP_TIMEOUT);
-  afterAll(() => h?.close());
+  useHarness({ db: kind }, (s) => ({ app, admin } = s));
 
   const get = (url: string) => app.inject({ method: 'GET', url });
 

@@ -1,11 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { call, newAdmin, newCustomer, type Res } from '../support/api-client.js';
-import { startHarness, type Harness } from '../support/harness.js';
+import { expect, it } from 'vitest';
+import { call, newCustomer, type Res } from '../support/api-client.js';
+import { useHarness } from '../support/api-suite.js';
+import type { Harness } from '../support/harness.js';
 import { describeOnEachDatabase } from '../support/needs.js';
 
-/** Starting PGlite and hashing passwords take a while on a busy shared machine. */
-const SETUP_TIMEOUT = 180_000;
 const SLUGS = ['help', 'terms', 'privacy', 'contact'];
 
 function expectError(res: Res, status: number, code: string): void {
@@ -19,14 +18,9 @@ describeOnEachDatabase('site pages (%s)', (kind) => {
   let admin: string;
   let fan: string;
 
-  beforeAll(async () => {
-    h = await startHarness({ db: kind });
-    app = h.ticketClub.app;
-    admin = await newAdmin(h.ticketClub, app);
+  useHarness({ db: kind }, async (s) => {
+    ({ h, app, admin } = s);
     fan = (await newCustomer(app)).token;
-  }, SETUP_TIMEOUT);
-  afterAll(async () => {
-    await h?.close();
   });
 
   const stored = async (slug: string) =>

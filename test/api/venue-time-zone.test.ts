@@ -1,11 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import { call, newAdmin, newCustomer, type Res } from '../support/api-client.js';
+import { useHarness } from '../support/api-suite.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { describeOnEachDatabase } from '../support/needs.js';
 
-/** Starting PGlite and hashing passwords take a while on a busy shared machine. */
-const SETUP_TIMEOUT = 180_000;
 const AREAS = [{ name: 'Floor', rows: 1, seatsPerRow: 2 }];
 
 function expectError(res: Res, status: number, code: string): void {
@@ -19,16 +18,11 @@ describeOnEachDatabase('venue time zones (%s)', (kind) => {
   let admin: string;
   let dflt: Harness;
 
-  beforeAll(async () => {
-    h = await startHarness({ db: kind });
-    app = h.ticketClub.app;
-    admin = await newAdmin(h.ticketClub, app);
+  useHarness({ db: kind }, async (s) => {
+    ({ h, app, admin } = s);
     dflt = await startHarness({ db: kind, env: { DEFAULT_TIME_ZONE: 'Europe/Berlin' } });
-  }, SETUP_TIMEOUT);
-  afterAll(async () => {
-    await h?.close();
-    await dflt?.close();
   });
+  afterAll(() => dflt?.close());
 
   const venueCount = async () => Number((await h.db.query<{ n: number }>('SELECT count(*)::int AS n FROM venues')).rows[0]!.n);
 

@@ -1,8 +1,9 @@
 /** Refunds and the waitlist of a sold-out show (docs/selling.md). */
 import type { FastifyInstance } from 'fastify';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { call, createShow, newAdmin, newCustomers, type Res } from '../support/api-client.js';
-import { startHarness, type Harness } from '../support/harness.js';
+import { useHarness } from '../support/api-suite.js';
+import type { Harness } from '../support/harness.js';
 import { describeOnEachDatabase } from '../support/needs.js';
 import { connect, emitAck, nextEvent, sleep } from '../support/sockets.js';
 import { admit, checkout, hold, pay, seatIdsOf } from './seat-helpers.js';
@@ -14,14 +15,7 @@ describeOnEachDatabase('refunds and the waitlist (%s)', (kind) => {
   let app: FastifyInstance;
   let admin: string;
   let base: string;
-
-  beforeAll(async () => {
-    h = await startHarness({ db: kind, redis: kind === 'postgres' });
-    app = h.ticketClub.app;
-    base = await h.listen();
-    admin = await newAdmin(h.ticketClub, app);
-  }, 180_000);
-  afterAll(() => h?.close(), 120_000);
+  useHarness({ db: kind, redis: kind === 'postgres', listen: true }, (s) => ({ h, app, admin, url: base } = s));
 
   const refund = (orderId: string, token = admin): Promise<Res> => call(app, 'POST', `/api/admin/orders/${orderId}/refund`, { token });
   const joinList = (showId: string, token: string, quantity: unknown): Promise<Res> => call(app, 'POST', `/api/shows/${showId}/waitlist`, { token, body: { quantity } });

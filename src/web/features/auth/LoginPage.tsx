@@ -13,7 +13,7 @@ export function LoginPage() {
   const { t } = useTranslation();
   useDocumentTitle(t('auth.loginTitle'));
   const { user, login } = useAuth();
-  const { values, setValues, errors, setErrors, formError, busy, set, blur, submit, next, switchTo } = useAuthForm<Key>(
+  const { setValues, setErrors, formError, busy, field, submit, next, switchTo } = useAuthForm<Key>(
     LoginRequest,
     { email: '', password: '' },
     (v) => login({ email: v.email.trim(), password: v.password }),
@@ -45,27 +45,8 @@ export function LoginPage() {
           </button>
         </div>
         <form onSubmit={submit} noValidate className="stack">
-          <Field
-            label={t('auth.email')}
-            type="email"
-            name="email"
-            autoComplete="email"
-            value={values.email}
-            onChange={set('email')}
-            onBlur={blur('email')}
-            error={errors.email}
-            autoFocus
-          />
-          <Field
-            label={t('auth.password')}
-            type="password"
-            name="password"
-            autoComplete="current-password"
-            value={values.password}
-            onChange={set('password')}
-            onBlur={blur('password')}
-            error={errors.password}
-          />
+          <Field label={t('auth.email')} type="email" autoComplete="email" {...field('email')} autoFocus />
+          <Field label={t('auth.password')} type="password" autoComplete="current-password" {...field('password')} />
           {formError && <ErrorMessage error={formError} />}
           <button type="submit" className="btn btn-primary btn-block btn-lg" disabled={busy} data-testid="login-submit">
             {busy ? t('auth.loggingIn') : t('header.logIn')}

@@ -14,7 +14,7 @@ export function SignupPage() {
   const { t } = useTranslation();
   useDocumentTitle(t('auth.signupTitle'));
   const { user, signup } = useAuth();
-  const { values, errors, formError, busy, set, blur, submit, next, switchTo } = useAuthForm<Key>(
+  const { formError, busy, field, submit, next, switchTo } = useAuthForm<Key>(
     SignupRequest,
     { name: '', email: '', password: '' },
     (v) => signup({ name: v.name.trim(), email: v.email.trim(), password: v.password, locale: currentLanguage() }),
@@ -30,38 +30,9 @@ export function SignupPage() {
         <h1 className="auth-title">{t('auth.create')}</h1>
         <p className="muted auth-sub">{t('auth.signupSub')}</p>
         <form onSubmit={submit} noValidate className="stack">
-          <Field
-            label={t('auth.name')}
-            name="name"
-            autoComplete="name"
-            value={values.name}
-            onChange={set('name')}
-            onBlur={blur('name')}
-            error={errors.name}
-            maxLength={60}
-            autoFocus
-          />
-          <Field
-            label={t('auth.email')}
-            type="email"
-            name="email"
-            autoComplete="email"
-            value={values.email}
-            onChange={set('email')}
-            onBlur={blur('email')}
-            error={errors.email}
-          />
-          <Field
-            label={t('auth.password')}
-            type="password"
-            name="password"
-            autoComplete="new-password"
-            value={values.password}
-            onChange={set('password')}
-            onBlur={blur('password')}
-            error={errors.password}
-            hint={t('auth.passwordHint')}
-          />
+          <Field label={t('auth.name')} autoComplete="name" maxLength={60} {...field('name')} autoFocus />
+          <Field label={t('auth.email')} type="email" autoComplete="email" {...field('email')} />
+          <Field label={t('auth.password')} type="password" autoComplete="new-password" hint={t('auth.passwordHint')} {...field('password')} />
           {formError && <ErrorMessage error={formError} />}
           <button type="submit" className="btn btn-primary btn-block btn-lg" disabled={busy} data-testid="signup-submit">
             {busy ? t('auth.creating') : t('header.signUp')}

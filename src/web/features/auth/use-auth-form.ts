@@ -35,6 +35,8 @@ export function useAuthForm<K extends string>(
   const blur = (k: K) => () => {
     if (values[k] !== '') setErrors({ ...errors, [k]: validateField(schema, values, k, text) });
   };
+  /** What the input of field `k` takes: its name, value, error and handlers. */
+  const field = (k: K) => ({ name: k, value: values[k], onChange: set(k), onBlur: blur(k), error: errors[k] });
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -58,5 +60,5 @@ export function useAuthForm<K extends string>(
   /** The other form's link, keeping where to go next. */
   const switchTo = (path: string) => `${path}${params.get('next') ? `?next=${encodeURIComponent(next)}` : ''}`;
 
-  return { values, setValues, errors, setErrors, formError, busy, set, blur, submit, next, switchTo };
+  return { setValues, setErrors, formError, busy, field, submit, next, switchTo };
 }

@@ -3,7 +3,6 @@ import { Trans, useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import type { ShowDetail } from '../../../shared/api.js';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
-import { LiveIndicator } from '../../components/LiveIndicator.js';
 import { formatClock, formatCount, formatDateTime } from '../../lib/format.js';
 import { useNow } from '../../lib/hooks.js';
 import { msUntil } from '../../lib/server-clock.js';
@@ -11,6 +10,7 @@ import type { ConnectionState } from '../../lib/socket.js';
 import type { QueuePhase } from './use-queue.js';
 import { rememberEntry } from './entry-memory.js';
 import { TurnAlertSettings } from './turn-alert.js';
+import { WaitingCard, WaitingStat } from './WaitingCard.js';
 
 type Early = Extract<QueuePhase, { kind: 'early' }>;
 
@@ -23,30 +23,19 @@ export function PreQueue({ show, state, connection, onLeave }: { show: ShowDetai
   const left = Math.max(0, Math.ceil(msUntil(state.drawAt) / 1000));
 
   return (
-    <section className="waiting-room card" aria-labelledby="prequeue-title">
-      <div className="waiting-top">
-        <p className="eyebrow">{t('preQueue.eyebrow')}</p>
-        <LiveIndicator connection={connection} />
-      </div>
-      <h1 id="prequeue-title" className="waiting-title">
-        {t('preQueue.title')}
-      </h1>
+    <WaitingCard titleId="prequeue-title" eyebrow={t('preQueue.eyebrow')} title={t('preQueue.title')} connection={connection}>
       <div className="waiting-stats">
-        <div className="waiting-stat waiting-stat-main">
-          <span className="waiting-stat-label" id="draw-countdown-label">
-            {t('preQueue.drawIn')}
-          </span>
+        <WaitingStat main label={t('preQueue.drawIn')} labelId="draw-countdown-label">
           <span className="waiting-eta" role="timer" aria-labelledby="draw-countdown-label" data-testid="draw-countdown">
             {left > 0 ? formatClock(left) : t('preQueue.drawing')}
           </span>
           <span className="waiting-stat-sub">{t('preQueue.at', { date: formatDateTime(state.drawAt, show.venue.timeZone) })}</span>
-        </div>
-        <div className="waiting-stat">
-          <span className="waiting-stat-label">{t('preQueue.entered')}</span>
+        </WaitingStat>
+        <WaitingStat label={t('preQueue.entered')}>
           <span className="waiting-position" data-testid="draw-entrants">
             {formatCount(state.entrants)}
           </span>
-        </div>
+        </WaitingStat>
       </div>
       <p>{t('preQueue.text')}</p>
       <p className="muted">
@@ -61,6 +50,6 @@ export function PreQueue({ show, state, connection, onLeave }: { show: ShowDetai
       <button type="button" className="btn btn-secondary" onClick={() => void onLeave().catch((e: unknown) => setLeaveError(e))}>
         {t('preQueue.leave')}
       </button>
-    </section>
+    </WaitingCard>
   );
 }

@@ -2,12 +2,12 @@ import { useState } from 'react';
 import { Trans, useTranslation } from 'react-i18next';
 import type { ShowDetail } from '../../../shared/api.js';
 import { ErrorMessage } from '../../components/ErrorMessage.js';
-import { LiveIndicator } from '../../components/LiveIndicator.js';
 import { durationWords, waitRange } from '../../i18n/durations.js';
 import { useNow } from '../../lib/hooks.js';
 import type { ConnectionState } from '../../lib/socket.js';
 import type { QueuePhase } from './use-queue.js';
 import { TurnAlertSettings } from './turn-alert.js';
+import { WaitingCard, WaitingStat } from './WaitingCard.js';
 
 type Waiting = Extract<QueuePhase, { kind: 'waiting' }>;
 
@@ -45,18 +45,9 @@ export function WaitingRoom({
   }
 
   return (
-    <section className="waiting-room card" aria-labelledby="waiting-title">
-      <div className="waiting-top">
-        <p className="eyebrow">{t('waiting.eyebrow')}</p>
-        <LiveIndicator connection={connection} />
-      </div>
-      <h1 id="waiting-title" className="waiting-title">
-        {t('waiting.title')}
-      </h1>
-
+    <WaitingCard titleId="waiting-title" eyebrow={t('waiting.eyebrow')} title={t('waiting.title')} connection={connection}>
       <div className="waiting-stats">
-        <div className="waiting-stat waiting-stat-main">
-          <span className="waiting-stat-label">{t('waiting.place')}</span>
+        <WaitingStat main label={t('waiting.place')}>
           <span className="waiting-position" aria-live="polite">
             <span className="visually-hidden">{t('waiting.number')}</span>
             <span data-testid="queue-position">{state.position}</span>
@@ -69,11 +60,8 @@ export function WaitingRoom({
               {state.seatsLeft > 0 ? t('waiting.seatsLeft', { count: state.seatsLeft }) : t('waiting.allHeld')}
             </span>
           )}
-        </div>
-        <div className="waiting-stat">
-          <span className="waiting-stat-label" id="eta-label">
-            {t('waiting.etaLabel')}
-          </span>
+        </WaitingStat>
+        <WaitingStat label={t('waiting.etaLabel')} labelId="eta-label">
           <span
             className="waiting-eta waiting-eta-words"
             aria-labelledby="eta-label"
@@ -86,7 +74,7 @@ export function WaitingRoom({
           <span className="waiting-stat-sub" data-testid="queue-eta-likely">
             {eta <= 0 ? t('waiting.atFront') : likely !== undefined && likely < eta - 60 ? t('waiting.rangeHint') : t('waiting.atMost')}
           </span>
-        </div>
+        </WaitingStat>
       </div>
 
       <div className="progress" role="progressbar" aria-label={t('waiting.progress')} aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(progress * 100)}>
@@ -131,6 +119,6 @@ export function WaitingRoom({
         )}
       </div>
       {leaveError ? <ErrorMessage error={leaveError} /> : null}
-    </section>
+    </WaitingCard>
   );
 }
