@@ -57,7 +57,8 @@ const SEATS_PER_ORDER = Number(args['seats-per-order']);
 for (const [k, v] of Object.entries({ SECONDS, ROUNDS, CONNECTIONS, THREADS, ORDERS, ORDER_CONCURRENCY, ORDER_SECONDS, SEATS_PER_ORDER })) {
   if (!Number.isFinite(v) || v < 0) throw new Error(`bad --${k.toLowerCase()}: ${v}`);
 }
-const PATHS = args.paths.split(',').map((p) => p.trim()) as PathName[];
+// `--paths none`: only the paid orders.
+const PATHS = (args.paths === 'none' ? [] : args.paths.split(',').map((p) => p.trim())) as PathName[];
 type PathName = 'shows' | 'me' | 'health';
 for (const p of PATHS) if (!['shows', 'me', 'health'].includes(p)) throw new Error(`unknown path ${p} (shows, me, health)`);
 
