@@ -127,6 +127,16 @@ describeOnEachDatabase('email through SMTP (%s)', (kind) => {
     expect(await outboxRows(order.id)).toHaveLength(1);
   });
 
+  it('when more messages are due than one batch holds (an on-sale), then one run of the job sends them all', async () => {
+    const fan = await newCustomer(app, 'Busy Fan');
+    const now = new Date();
+    for (let i = 0; i < 45; i++) {
+      await outbox.enqueue(h.db, { kind: 'password-reset', userId: fan.id, payload: { userId: fan.id, token: `t${i}`, validMinutes: 30 }, now });
+    }
+    expect(await mail().sendDue(now.getTime() + 1)).toEqual({ sent: 45, failed: 0 });
+    expect(smtp.received).toHaveLength(45);
+  });
+
   it('when a waitlist offer or a refund is noticed, then the account gets that email once', async () => {
     const show = await taipeiShow(app, admin, 'Notice Board');
     const fan = await newCustomer(app, 'Waiting Fan');
