@@ -301,10 +301,10 @@ export class OrdersService {
     now: Date,
   ): Promise<SeatChange[] | null> {
     const { seats, orders, tickets } = stepsOn(tx);
-    if (!(await orders.markPaid(attempt.order_id, attempt.id, chargeId, now))) return null;
+    const paid = await orders.markPaid(attempt.order_id, attempt.id, chargeId, now);
+    if (!paid) return null;
     const sold = await seats.sell(attempt.order_id, now);
-    const items = await orders.lineCount(attempt.order_id);
-    if (sold.length !== items) throw new SeatsGone(`order ${attempt.order_id}: ${sold.length} locked seats for ${items} items`);
+    if (sold.length !== paid.lines) throw new SeatsGone(`order ${attempt.order_id}: ${sold.length} locked seats for ${paid.lines} items`);
     await tickets.issue({
       orderId: attempt.order_id,
       userId: attempt.user_id,
