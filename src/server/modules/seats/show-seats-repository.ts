@@ -354,6 +354,12 @@ export class ShowSeatsRepository {
     return { left: rows[0]?.seats_left ?? 0, unsold: rows[0]?.unsold ?? 0 };
   }
 
+  /** Whether any seat of the show is not sold (false: sold out); reads up to the first such seat. */
+  async anyUnsold(showId: string): Promise<boolean> {
+    const { rows } = await this.q.query<{ any: boolean }>(`SELECT EXISTS (SELECT 1 FROM show_seats WHERE show_id = $1 AND status <> 'sold') AS any`, [showId]);
+    return rows[0]!.any;
+  }
+
   /** Puts every seat of these areas on sale for the show (seats already on sale stay as they are). */
   async addAreas(showId: string, areaIds: string[]): Promise<void> {
     await this.q.query(
