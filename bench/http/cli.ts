@@ -149,9 +149,11 @@ const targets = (p: Product): Record<PathName, { url: string; headers: Record<st
   health: { url: `${p.server.url}/api/health`, headers: {} },
 });
 
-/** Confirmation emails of the product's schema not sent yet. */
+/** Confirmation emails of the product's schema not sent yet (its own client: the monitor's samples CPU meanwhile). */
+const mailMonitor = new pg.Client({ connectionString: args['database-url'], application_name: 'tc-bench-mail-monitor' });
+await mailMonitor.connect();
 const pendingMail = async (schema: string): Promise<number> =>
-  (await monitor.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${schema}.mail_outbox WHERE status = 'pending'`)).rows[0]!.n;
+  (await mailMonitor.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${schema}.mail_outbox WHERE status = 'pending'`)).rows[0]!.n;
 
 async function runOrders(p: Product): Promise<{ label: string; result: DriverResult; serverCpuMs: number; pgCpuMs: number; mailSeconds: number; mailPending: number }> {
   const job: DriverJob = { url: p.server.url, showId: p.show.showId, buyers: p.show.buyers, concurrency: ORDER_CONCURRENCY, seconds: ORDER_SECONDS };
@@ -281,6 +283,7 @@ try {
   await Promise.all([baseline?.stop(), ...products.map((p) => p.server.stop())]);
   for (const p of products) await monitor.query(`DROP SCHEMA IF EXISTS ${p.schema} CASCADE`).catch(() => undefined);
   await monitor.end();
+  await mailMonitor.end();
   // The instances kept their waiting rooms and limits under tc:q:<schema> (main.ts): gone with the schema.
   const redis = new Redis(args['redis-url'], { maxRetriesPerRequest: 1 });
   try {
