@@ -133,8 +133,15 @@ describeOnEachDatabase('email through SMTP (%s)', (kind) => {
     for (let i = 0; i < 45; i++) {
       await outbox.enqueue(h.db, { kind: 'password-reset', userId: fan.id, payload: { userId: fan.id, token: `t${i}`, validMinutes: 30 }, now });
     }
-    expect(await mail().sendDue(now.getTime() + 1)).toEqual({ sent: 45, failed: 0 });
-    expect(smtp.received).toHaveLength(45);
+    // Others may be due too (an earlier test's retry): this fan's 45 are what is checked.
+    const run = await mail().sendDue(now.getTime() + 1);
+    expect(run.sent).toBeGreaterThanOrEqual(45);
+    const { rows } = await h.db.query<{ status: string; n: number }>(
+      `SELECT status, count(*)::int AS n FROM mail_outbox WHERE kind = 'password-reset' AND to_address = $1 GROUP BY status`,
+      [fan.email],
+    );
+    expect(rows).toEqual([{ status: 'sent', n: 45 }]);
+    expect(smtp.received.filter((m) => (m.to && !Array.isArray(m.to) ? m.to.text : '') === fan.email)).toHaveLength(45);
   });
 
   it('when a waitlist offer or a refund is noticed, then the account gets that email once', async () => {
