@@ -11,7 +11,8 @@
  * hits both. Paid orders (join → hold → checkout → pay) come from a spawned Node driver, 50 buyers
  * at a time. CPU per request / per order is read from /proc: the server's process tree, and the
  * PostgreSQL backends of its connections (found by application_name). Loopback only; bounded by
- * --rounds × paths × --seconds and by --orders / --order-seconds.
+ * --rounds × paths × --seconds and by --orders / --order-seconds / --mail-seconds (the CPU of a
+ * paid order is counted until its confirmation email has gone). `--paths none`: orders only.
  * Raw wrk output and a JSON + markdown report go to bench-results/ (ignored by git).
  */
 import { spawn } from 'node:child_process';
@@ -39,6 +40,7 @@ const { values: args } = parseArgs({
     orders: { type: 'string', default: '1000' },
     'order-concurrency': { type: 'string', default: '50' },
     'order-seconds': { type: 'string', default: '60' },
+    'mail-seconds': { type: 'string', default: '180' },
     'seats-per-order': { type: 'string', default: '1' },
     before: { type: 'string' },
     'database-url': { type: 'string', default: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test' },
@@ -54,10 +56,12 @@ const ORDERS = Number(args.orders);
 const ORDER_CONCURRENCY = Number(args['order-concurrency']);
 const ORDER_SECONDS = Number(args['order-seconds']);
 const SEATS_PER_ORDER = Number(args['seats-per-order']);
-for (const [k, v] of Object.entries({ SECONDS, ROUNDS, CONNECTIONS, THREADS, ORDERS, ORDER_CONCURRENCY, ORDER_SECONDS, SEATS_PER_ORDER })) {
+const MAIL_SECONDS = Number(args['mail-seconds']);
+for (const [k, v] of Object.entries({ SECONDS, ROUNDS, CONNECTIONS, THREADS, ORDERS, ORDER_CONCURRENCY, ORDER_SECONDS, SEATS_PER_ORDER, MAIL_SECONDS })) {
   if (!Number.isFinite(v) || v < 0) throw new Error(`bad --${k.toLowerCase()}: ${v}`);
 }
-const PATHS = args.paths.split(',').map((p) => p.trim()) as PathName[];
+// `--paths none`: only the paid orders.
+const PATHS = (args.paths === 'none' ? [] : args.paths.split(',').map((p) => p.trim())) as PathName[];
 type PathName = 'shows' | 'me' | 'health';
 for (const p of PATHS) if (!['shows', 'me', 'health'].includes(p)) throw new Error(`unknown path ${p} (shows, me, health)`);
 
@@ -145,7 +149,13 @@ const targets = (p: Product): Record<PathName, { url: string; headers: Record<st
   health: { url: `${p.server.url}/api/health`, headers: {} },
 });
 
-async function runOrders(p: Product): Promise<{ label: string; result: DriverResult; serverCpuMs: number; pgCpuMs: number }> {
+/** Confirmation emails of the product's schema not sent yet (its own client: the monitor's samples CPU meanwhile). */
+const mailMonitor = new pg.Client({ connectionString: args['database-url'], application_name: 'tc-bench-mail-monitor' });
+await mailMonitor.connect();
+const pendingMail = async (schema: string): Promise<number> =>
+  (await mailMonitor.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${schema}.mail_outbox WHERE status = 'pending'`)).rows[0]!.n;
+
+async function runOrders(p: Product): Promise<{ label: string; result: DriverResult; serverCpuMs: number; pgCpuMs: number; mailSeconds: number; mailPending: number }> {
   const job: DriverJob = { url: p.server.url, showId: p.show.showId, buyers: p.show.buyers, concurrency: ORDER_CONCURRENCY, seconds: ORDER_SECONDS };
   const pgWindow = new CpuWindow(backendsOf(p.appName));
   await pgWindow.start();
@@ -155,10 +165,20 @@ async function runOrders(p: Product): Promise<{ label: string; result: DriverRes
   child.stdout.on('data', (d) => (out += d));
   child.stdin.end(JSON.stringify(job));
   const code = await new Promise<number | null>((r) => child.once('exit', r));
+  const driven = performance.now();
+  // Each paid order's confirmation email (its tickets PDF rendered) is part of its cost: the CPU
+  // window stays open until the outbox has sent them all, or --mail-seconds have passed.
+  const mailDeadline = driven + MAIL_SECONDS * 1000;
+  let mailPending = await pendingMail(p.schema);
+  while (mailPending > 0 && performance.now() < mailDeadline) {
+    await new Promise((r) => setTimeout(r, 100));
+    mailPending = await pendingMail(p.schema);
+  }
+  const mailSeconds = (performance.now() - driven) / 1000;
   const serverCpuMs = treeCpuMs(p.server.pid) - cpu0;
   const pgCpuMs = await pgWindow.stop();
   if (code !== 0) throw new Error(`orders driver exited with ${code}`);
-  return { label: p.label, result: JSON.parse(out) as DriverResult, serverCpuMs, pgCpuMs };
+  return { label: p.label, result: JSON.parse(out) as DriverResult, serverCpuMs, pgCpuMs, mailSeconds, mailPending };
 }
 
 const median = (xs: number[]) => {
@@ -234,23 +254,24 @@ try {
   }
   const bare = samples.filter((s) => s.path === 'bare');
   const bareReqs = bare.reduce((a, s) => a + s.wrk.requests, 0);
-  lines.push(
+  if (PATHS.length > 0) lines.push(
     `| bare Fastify | GET /api/me (a constant user) | ${f(median(bare.map((s) => s.wrk.reqPerSec)))} | | 1.00× | ${median(bare.map((s) => s.wrk.p99Ms)).toFixed(1)} | ${(bare.reduce((a, s) => a + s.serverCpuMs, 0) / bareReqs).toFixed(3)} | |`,
   );
   if (orders.length > 0) {
     lines.push(
       '',
-      `Paid orders (join → hold ×${SEATS_PER_ORDER} → checkout → pay), ${ORDER_CONCURRENCY} buyers at a time, up to ${ORDERS} buyers or ${ORDER_SECONDS} s:`,
+      `Paid orders (join → hold ×${SEATS_PER_ORDER} → checkout → pay), ${ORDER_CONCURRENCY} buyers at a time, up to ${ORDERS} buyers or ${ORDER_SECONDS} s;`,
+      `CPU counted until every confirmation email was sent (at most ${MAIL_SECONDS} s after the last order):`,
       '',
-      '| server | paid | failed | orders/s | order p50 ms | order p99 ms | server CPU ms/order | PostgreSQL CPU ms/order |',
-      '|---|---:|---:|---:|---:|---:|---:|---:|',
+      '| server | paid | failed | orders/s | order p50 ms | order p99 ms | mail sent after s | mail unsent | server CPU ms/order | PostgreSQL CPU ms/order |',
+      '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     );
     for (const o of orders) {
       const r = o.result;
       lines.push(
-        `| ${o.label} | ${r.paid} | ${r.failed} | ${f(r.paid / r.seconds, 1)} | ${r.orderP50Ms.toFixed(1)} | ${r.orderP99Ms.toFixed(1)} | ${(o.serverCpuMs / Math.max(1, r.paid)).toFixed(2)} | ${(o.pgCpuMs / Math.max(1, r.paid)).toFixed(2)} |`,
+        `| ${o.label} | ${r.paid} | ${r.failed} | ${f(r.paid / r.seconds, 1)} | ${r.orderP50Ms.toFixed(1)} | ${r.orderP99Ms.toFixed(1)} | ${o.mailSeconds.toFixed(1)} | ${o.mailPending} | ${(o.serverCpuMs / Math.max(1, r.paid)).toFixed(2)} | ${(o.pgCpuMs / Math.max(1, r.paid)).toFixed(2)} |`,
       );
-      if (Object.keys(r.failures).length > 0) lines.push(`|   failures: ${JSON.stringify(r.failures)} ||||||||`);
+      if (Object.keys(r.failures).length > 0) lines.push(`|   failures: ${JSON.stringify(r.failures)} ||||||||||`);
     }
   }
   const report = lines.join('\n');
@@ -262,6 +283,7 @@ try {
   await Promise.all([baseline?.stop(), ...products.map((p) => p.server.stop())]);
   for (const p of products) await monitor.query(`DROP SCHEMA IF EXISTS ${p.schema} CASCADE`).catch(() => undefined);
   await monitor.end();
+  await mailMonitor.end();
   // The instances kept their waiting rooms and limits under tc:q:<schema> (main.ts): gone with the schema.
   const redis = new Redis(args['redis-url'], { maxRetriesPerRequest: 1 });
   try {

@@ -25,7 +25,9 @@ export async function startServer(o: {
 }): Promise<Server> {
   const port = await freePort();
   const log = openSync(o.logFile, 'a');
-  const proc = spawn(process.execPath, ['--import', 'tsx', o.entry], {
+  // BENCH_NODE_ARGS, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`: for profiling a run, not for its numbers.
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const proc = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', o.entry], {
     cwd: o.cwd,
     env: { ...process.env, ...o.env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', log, log],

@@ -114,6 +114,23 @@ describeOnEachDatabase('email through SMTP (%s)', (kind) => {
     expect(await outboxRows(order.id)).toHaveLength(1);
   });
 
+  it('when more messages are due than one batch holds (an on-sale), then one run of the job sends them all', async () => {
+    const fan = await newCustomer(app, 'Busy Fan');
+    const now = new Date();
+    for (let i = 0; i < 45; i++) {
+      await outbox.enqueue(h.db, { kind: 'password-reset', userId: fan.id, payload: { userId: fan.id, token: `t${i}`, validMinutes: 30 }, now });
+    }
+    // Others may be due too (an earlier test's retry): this fan's 45 are what is checked.
+    const run = await mail().sendDue(now.getTime() + 1);
+    expect(run.sent).toBeGreaterThanOrEqual(45);
+    const { rows } = await h.db.query<{ status: string; n: number }>(
+      `SELECT status, count(*)::int AS n FROM mail_outbox WHERE kind = 'password-reset' AND to_address = $1 GROUP BY status`,
+      [fan.email],
+    );
+    expect(rows).toEqual([{ status: 'sent', n: 45 }]);
+    expect(smtp.received.filter((m) => (m.to && !Array.isArray(m.to) ? m.to.text : '') === fan.email)).toHaveLength(45);
+  });
+
   it('when a waitlist offer or a refund is noticed, then the account gets that email once', async () => {
     const show = await taipeiShow(app, admin, 'Notice Board');
     const fan = await newCustomer(app, 'Waiting Fan');

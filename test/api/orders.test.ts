@@ -67,6 +67,22 @@ describeOnEachDatabase('orders on %s', (kind) => {
     expect(one.body.order).toEqual(list.body.orders[0]);
   });
 
+  it('when an order of some of the held seats is paid, then those are sold and the others go back on sale, whoever else holds seats', async () => {
+    const { show, seats, buyer } = await buyerWithSeats(3);
+    const other = await newCustomer(app());
+    await admit(app(), show.id, other.token);
+    const theirs = (await seatIdsOf(h.db, show.id))[5]!;
+    expect((await hold(app(), show.id, theirs, other.token)).status).toBe(200);
+    const order = (await checkout(app(), show.id, seats.slice(0, 2), buyer.token)).body.order;
+    const paid = await call(app(), 'POST', `/api/orders/${order.id}/pay`, { token: buyer.token, body: pay() });
+    expect(paid.body.order.status).toBe('paid');
+    for (const s of seats.slice(0, 2)) expect(await seatRow(h.db, show.id, s)).toMatchObject({ status: 'sold', order_id: order.id, holder_id: buyer.id });
+    const freed = await h.db.query(`SELECT status, holder_id, order_id, admission_id, hold_expires_at FROM show_seats WHERE show_id = $1 AND seat_id = $2`, [show.id, seats[2]]);
+    expect(freed.rows[0]).toEqual({ status: 'available', holder_id: null, order_id: null, admission_id: null, hold_expires_at: null });
+    expect(await seatRow(h.db, show.id, theirs)).toMatchObject({ status: 'selected', holder_id: other.id });
+    expect(await ticketCount(order.id)).toBe(2);
+  });
+
   it('when an order is paid twice, one after the other or at once, then it is charged once and ticketed once', async () => {
     const { show, seats, buyer } = await buyerWithSeats(2);
     const order = (await checkout(app(), show.id, seats, buyer.token)).body.order;

@@ -145,6 +145,11 @@ export class CatalogueService {
     return seatSteps(this.db).stock(id, new Date(this.clock.now()));
   }
 
+  /** Whether any seat of the show is not sold yet: stops at the first one, where stock() counts every seat. */
+  async anyUnsold(id: string): Promise<boolean> {
+    return seatSteps(this.db).anyUnsold(id);
+  }
+
   /** The rules of a show for the waiting room and seat calls (404 when unknown). */
   async rules(id: string): Promise<SaleRules> {
     const r = await this.showRow(id);

@@ -21,6 +21,8 @@ export interface MailOptions {
 }
 
 const BATCH = 20;
+/** At most this many messages in one run of the job: a run ends, and shutdown waits for it. */
+const MAX_PER_RUN = 400;
 
 /** A message whose subject cannot be written yet (its order is not readable): tried again later. */
 class NotReady extends Error {}
@@ -48,7 +50,22 @@ export class MailService {
   }
 
   async sendDue(now: number = this.clock.now()): Promise<{ sent: number; failed: number }> {
-    const due = await this.outbox.claimDue(new Date(now), BATCH);
+    let sent = 0;
+    let failed = 0;
+    // A full batch means more are due (an on-sale pays orders far faster than one batch per run):
+    // claim the next one now rather than in two seconds, up to MAX_PER_RUN in one run.
+    for (let taken = 0; taken < MAX_PER_RUN; ) {
+      const due = await this.outbox.claimDue(new Date(now), BATCH);
+      taken += due.length;
+      const r = await this.sendBatch(due, now);
+      sent += r.sent;
+      failed += r.failed;
+      if (due.length < BATCH) break;
+    }
+    return { sent, failed };
+  }
+
+  private async sendBatch(due: OutboxRow[], now: number): Promise<{ sent: number; failed: number }> {
     let sent = 0;
     let failed = 0;
     for (const row of due) {

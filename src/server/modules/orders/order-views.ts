@@ -26,9 +26,10 @@ export async function readOrders(q: Queryable, userId: string, now: Date, orderI
   const orders = new OrdersRepository(q);
   const rows = await orders.listForAccount(userId, orderId, limit);
   if (rows.length === 0) return [];
-  const ids = rows.map((o) => o.id);
-  const [items, tickets] = await Promise.all([orders.linesOf(ids), new TicketsRepository(q).ofOrders(ids)]);
-  const itemsOf = group(items, (i) => i.order_id);
+  // Only an order that was paid has tickets (they are issued in the transaction that pays it):
+  // a checkout's or a pending order's answer needs no second statement.
+  const ticketed = rows.filter((o) => o.status === 'paid' || o.status === 'refunded').map((o) => o.id);
+  const tickets = ticketed.length > 0 ? await new TicketsRepository(q).ofOrders(ticketed) : [];
   const ticketsOf = group(tickets, (t) => t.order_id);
   return rows.map(
     (o): Order => ({
@@ -42,7 +43,7 @@ export async function readOrders(q: Queryable, userId: string, now: Date, orderI
       createdAt: o.created_at.toISOString(),
       paidAt: o.paid_at?.toISOString() ?? null,
       refundedAt: o.refunded_at?.toISOString() ?? null,
-      items: (itemsOf.get(o.id) ?? []).map(
+      items: o.items.map(
         (i): OrderItem => ({ seatId: i.seat_id, areaName: i.area_name, ...placeOf(i), price: i.price }),
       ),
       tickets: (ticketsOf.get(o.id) ?? []).map(toTicket),

@@ -33,6 +33,8 @@ export interface OrderRow {
   artist: string;
   venue_name: string;
   venue_time_zone: string;
+  /** Its lines, in the venue's seat order. */
+  items: Omit<ItemRow, 'order_id'>[];
 }
 
 /** An order as the console lists a show's orders. */
@@ -146,30 +148,27 @@ export class OrdersRepository {
     return rows[0]!.id;
   }
 
-  /** One line per seat locked for the order, at its area's price; then the order's total and currency. */
+  /**
+   * One line per seat locked for the order, at its area's price, and the order's total and
+   * currency from those lines: one statement (the UPDATE reads the lines the INSERT returns).
+   */
   async addLinesOfLockedSeats(orderId: string, showId: string): Promise<void> {
     await this.q.query(
-      `INSERT INTO order_items (order_id, show_id, seat_id, price)
-       SELECT $1, ss.show_id, ss.seat_id, p.price
-         FROM show_seats ss JOIN show_prices p ON p.show_id = ss.show_id AND p.area_id = ss.area_id
-        WHERE ss.show_id = $2 AND ss.order_id = $1`,
+      `WITH lines AS (
+         INSERT INTO order_items (order_id, show_id, seat_id, price)
+         SELECT $1, ss.show_id, ss.seat_id, p.price
+           FROM show_seats ss JOIN show_prices p ON p.show_id = ss.show_id AND p.area_id = ss.area_id
+          WHERE ss.show_id = $2 AND ss.order_id = $1
+         RETURNING show_id, seat_id, price
+       )
+       UPDATE orders o SET total = t.total, currency = coalesce(t.currency, o.currency)
+         FROM (SELECT coalesce(sum(l.price), 0)::int AS total, min(p.currency) AS currency
+                 FROM lines l
+                 JOIN show_seats ss ON ss.show_id = l.show_id AND ss.seat_id = l.seat_id
+                 JOIN show_prices p ON p.show_id = ss.show_id AND p.area_id = ss.area_id) t
+        WHERE o.id = $1`,
       [orderId, showId],
     );
-    await this.q.query(
-      `UPDATE orders o SET total = t.total, currency = coalesce(t.currency, o.currency)
-         FROM (SELECT coalesce(sum(oi.price), 0)::int AS total, min(p.currency) AS currency
-                 FROM order_items oi
-                 JOIN show_seats ss ON ss.show_id = oi.show_id AND ss.seat_id = oi.seat_id
-                 JOIN show_prices p ON p.show_id = ss.show_id AND p.area_id = ss.area_id
-                WHERE oi.order_id = $1) t
-        WHERE o.id = $1`,
-      [orderId],
-    );
-  }
-
-  async lineCount(orderId: string): Promise<number> {
-    const { rows } = await this.q.query<{ n: number }>(`SELECT count(*)::int AS n FROM order_items WHERE order_id = $1`, [orderId]);
-    return rows[0]!.n;
   }
 
   /** The account's order (undefined for someone else's, as for a missing one). */
@@ -196,14 +195,18 @@ export class OrdersRepository {
     await this.q.query(`UPDATE orders SET paying_attempt_id = NULL WHERE paying_attempt_id = $1`, [attemptId]);
   }
 
-  /** The order is paid by the attempt's charge: only while the attempt holds it. */
-  async markPaid(orderId: string, attemptId: string, chargeId: string, now: Date): Promise<boolean> {
-    const { rowCount } = await this.q.query(
-      `UPDATE orders SET status = 'paid', paid_at = $2, payment_ref = $3, paying_attempt_id = NULL
-        WHERE id = $1 AND status = 'pending' AND paying_attempt_id = $4`,
+  /**
+   * The order is paid by the attempt's charge: only while the attempt holds it. Returns its number
+   * of lines (what the sold seats must come to), or undefined when it was not the attempt's to pay.
+   */
+  async markPaid(orderId: string, attemptId: string, chargeId: string, now: Date): Promise<{ lines: number } | undefined> {
+    const { rows } = await this.q.query<{ lines: number }>(
+      `UPDATE orders o SET status = 'paid', paid_at = $2, payment_ref = $3, paying_attempt_id = NULL
+        WHERE o.id = $1 AND o.status = 'pending' AND o.paying_attempt_id = $4
+        RETURNING (SELECT count(*)::int FROM order_items oi WHERE oi.order_id = o.id) AS lines`,
       [orderId, now, chargeId, attemptId],
     );
-    return rowCount > 0;
+    return rows[0];
   }
 
   /** Ends a pending order not being paid: expired if its time ran out, else cancelled. */
@@ -259,11 +262,16 @@ export class OrdersRepository {
     return rows.map((r) => r.id);
   }
 
-  /** The account's orders (or one of them), newest first, with the show they are for. */
+  /** The account's orders (or one of them), newest first, with the show they are for and their lines. */
   async listForAccount(userId: string, orderId: string | null, limit: number): Promise<OrderRow[]> {
     const { rows } = await this.q.query<OrderRow>(
       `SELECT o.id, o.show_id, o.status, o.total, o.currency, o.expires_at, o.created_at, o.paid_at, o.refunded_at, o.paying_attempt_id,
-              sh.starts_at, e.title AS event_title, e.artist, v.name AS venue_name, v.time_zone AS venue_time_zone
+              sh.starts_at, e.title AS event_title, e.artist, v.name AS venue_name, v.time_zone AS venue_time_zone,
+              coalesce((SELECT json_agg(json_build_object('seat_id', oi.seat_id, 'area_name', a.name, 'row_number', s.row_number,
+                                                          'seat_number', s.seat_number, 'price', oi.price)
+                                        ORDER BY a.position, s.row_number, s.seat_number)
+                          FROM order_items oi JOIN seats s ON s.id = oi.seat_id JOIN areas a ON a.id = s.area_id
+                         WHERE oi.order_id = o.id), '[]'::json) AS items
          FROM orders o
          JOIN shows sh ON sh.id = o.show_id
          JOIN events e ON e.id = sh.event_id
@@ -272,18 +280,6 @@ export class OrdersRepository {
         ORDER BY o.created_at DESC, o.id DESC
         LIMIT $3`,
       [userId, orderId, limit],
-    );
-    return rows;
-  }
-
-  /** The lines of these orders, in the venue's seat order. */
-  async linesOf(orderIds: string[]): Promise<ItemRow[]> {
-    const { rows } = await this.q.query<ItemRow>(
-      `SELECT oi.order_id, oi.seat_id, a.name AS area_name, s.row_number, s.seat_number, oi.price
-         FROM order_items oi JOIN seats s ON s.id = oi.seat_id JOIN areas a ON a.id = s.area_id
-        WHERE oi.order_id = ANY($1::uuid[])
-        ORDER BY a.position, s.row_number, s.seat_number`,
-      [orderIds],
     );
     return rows;
   }

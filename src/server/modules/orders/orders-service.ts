@@ -301,10 +301,12 @@ export class OrdersService {
     now: Date,
   ): Promise<SeatChange[] | null> {
     const { seats, orders, tickets } = stepsOn(tx);
-    if (!(await orders.markPaid(attempt.order_id, attempt.id, chargeId, now))) return null;
-    const sold = await seats.sell(attempt.order_id, now);
-    const items = await orders.lineCount(attempt.order_id);
-    if (sold.length !== items) throw new SeatsGone(`order ${attempt.order_id}: ${sold.length} locked seats for ${items} items`);
+    const paid = await orders.markPaid(attempt.order_id, attempt.id, chargeId, now);
+    if (!paid) return null;
+    // The purchase ends the admission: seats still held but not bought go back on sale, in the
+    // same statement that sells the order's.
+    const { sold, freed } = await seats.sell(attempt.order_id, attempt.show_id, attempt.user_id, now);
+    if (sold.length !== paid.lines) throw new SeatsGone(`order ${attempt.order_id}: ${sold.length} locked seats for ${paid.lines} items`);
     await tickets.issue({
       orderId: attempt.order_id,
       userId: attempt.user_id,
@@ -314,9 +316,7 @@ export class OrdersService {
     });
     // The confirmation with the tickets commits with them, once per order however often this runs.
     await outbox.enqueue(tx, { kind: 'order-paid', userId: attempt.user_id, payload: { orderId: attempt.order_id }, dedupeKey: `order-paid:${attempt.order_id}`, now });
-    // The purchase ends the admission: seats still held but not bought go back on sale.
-    const leftover = await seats.releaseHolds(attempt.show_id, attempt.user_id, now);
-    return [...sold, ...leftover];
+    return [...sold, ...freed];
   }
 
   /** Gives a charge back; if the provider cannot be reached, the reconciler tries again later. */

@@ -6,7 +6,22 @@ const INTL_LOCALE: Record<Locale, string> = { en: 'en-US', 'zh-TW': 'zh-TW' };
 
 /** "Thu, Mar 14, 2030, 19:30 GMT+8 (Asia/Taipei)": the venue's wall clock, labelled. */
 export function showTime(at: Date, timeZone: string, locale: Locale = 'en'): string {
-  const text = new Intl.DateTimeFormat(INTL_LOCALE[locale], {
+  return `${dateFormat(locale, timeZone).format(at)} (${timeZone})`;
+}
+
+/**
+ * Intl formatters are costly to make (a PDF and its email made several per order) and are
+ * immutable: one per language and zone (or currency), kept. There are few of either.
+ */
+const formats = new Map<string, Intl.DateTimeFormat | Intl.NumberFormat>();
+function kept<T extends Intl.DateTimeFormat | Intl.NumberFormat>(key: string, make: () => T): T {
+  let f = formats.get(key) as T | undefined;
+  if (!f) formats.set(key, (f = make()));
+  return f;
+}
+
+const dateFormat = (locale: Locale, timeZone: string): Intl.DateTimeFormat =>
+  kept(`date ${locale} ${timeZone}`, () => new Intl.DateTimeFormat(INTL_LOCALE[locale], {
     weekday: 'short',
     year: 'numeric',
     month: 'short',
@@ -16,9 +31,7 @@ export function showTime(at: Date, timeZone: string, locale: Locale = 'en'): str
     hourCycle: 'h23',
     timeZoneName: 'short',
     timeZone,
-  }).format(at);
-  return `${text} (${timeZone})`;
-}
+  }));
 
 /** Currencies whose smallest unit in practice is the whole unit (TWD prices are whole dollars), as the web app reads them. */
 const WHOLE_UNIT_CURRENCIES = new Set(['TWD', 'JPY', 'KRW', 'VND', 'CLP', 'ISK', 'HUF']);
@@ -28,7 +41,10 @@ export function money(amount: number, currency: string, locale: Locale = 'en'): 
   const cur = currency.toUpperCase();
   const whole = WHOLE_UNIT_CURRENCIES.has(cur);
   try {
-    const fmt = new Intl.NumberFormat(INTL_LOCALE[locale], { style: 'currency', currency: cur, ...(whole ? { minimumFractionDigits: 0, maximumFractionDigits: 0 } : {}) });
+    // An unknown currency throws here, and is then not kept.
+    const fmt = kept(`money ${locale} ${cur}`, () =>
+      new Intl.NumberFormat(INTL_LOCALE[locale], { style: 'currency', currency: cur, ...(whole ? { minimumFractionDigits: 0, maximumFractionDigits: 0 } : {}) }),
+    );
     return fmt.format(whole ? amount : amount / 100);
   } catch {
     return `${(whole ? amount : amount / 100).toFixed(whole ? 0 : 2)} ${cur}`;

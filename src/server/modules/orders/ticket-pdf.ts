@@ -60,6 +60,32 @@ function cjkFonts(): { regular: Font; bold: Font } {
   return fonts;
 }
 
+/**
+ * The QR code as an 8-bit grayscale PNG with no row filters: pngjs then does not try all five
+ * filters on every row of an RGBA image, and pdfkit embeds a PNG without alpha as it is instead
+ * of decoding it to split off a soft mask. Together that was half of the CPU time of a PDF.
+ * (pngjs takes these options through qrcode's `rendererOpts`; its types list fewer.)
+ */
+const PNG_OPTIONS = { colorType: 0, filterType: 0, deflateLevel: 6 };
+// 4 pixels a module (about 140 px square, drawn 200 pt wide): whole pixels per module stay sharp.
+const QR_PNG: QRCode.QRCodeToBufferOptions = { errorCorrectionLevel: 'M', margin: 1, scale: 4, rendererOpts: PNG_OPTIONS };
+/** The ticket code's QR code as the PDF embeds it. */
+export const qrPng = (code: string): Promise<Buffer> => QRCode.toBuffer(code, QR_PNG);
+
+/** pdfkit skips its default font when `font` is null; its types only allow a string. */
+const NO_DEFAULT_FONT = null as unknown as string;
+
+/** Printable with a standard PDF font (WinAnsi): ASCII and Latin-1. */
+const LATIN = /^[\x20-\x7e\u00a0-\u00ff]*$/;
+
+/** Every string the PDF prints in the text fonts (the ticket code is in Courier, and base64url). */
+function printed(sheet: TicketSheet, locale: Locale, when: string): string[] {
+  const m = TICKET_PDF_MESSAGES[locale];
+  const labels = [m.ticketOf(sheet.tickets.length, sheet.tickets.length), m.venue, m.time, m.area, m.row, m.seat, m.standing, m.price, m.holder, m.order, m.code, m.footer];
+  const fields = [sheet.eventTitle, sheet.artist, sheet.venueName, sheet.venueAddress, sheet.venueCity, sheet.buyerName, sheet.orderId, when];
+  return [...labels, ...fields, ...sheet.tickets.flatMap((t) => [t.areaName, money(t.price, sheet.currency, locale)])];
+}
+
 /** pdfkit takes an opened fontkit font as a font source (it checks for `layout`), though its types only list files and bytes. */
 const asFontSource = (f: Font) => f as unknown as PDFKit.Mixins.PDFFontSource;
 
@@ -70,18 +96,26 @@ const asFontSource = (f: Font) => f as unknown as PDFKit.Mixins.PDFFontSource;
  */
 export async function ticketPdf(sheet: TicketSheet, locale: Locale = sheet.buyerLocale): Promise<Buffer> {
   const m = TICKET_PDF_MESSAGES[locale];
-  const qrs = await Promise.all(sheet.tickets.map((t) => QRCode.toBuffer(t.code, { errorCorrectionLevel: 'M', margin: 1, width: 300 })));
-  const doc = new PDFDocument({ size: 'A5', margin: 36, autoFirstPage: false, info: { Title: m.title(sheet.eventTitle), Author: 'TicketClub' } });
-  const { regular, bold } = cjkFonts();
-  doc.registerFont('Text', asFontSource(regular));
-  doc.registerFont('Text-Bold', asFontSource(bold));
+  const qrs = await Promise.all(sheet.tickets.map((t) => qrPng(t.code)));
+  // No default font: the standard Helvetica (its AFM metrics parsed per document) is never used.
+  const doc = new PDFDocument({ size: 'A5', margin: 36, autoFirstPage: false, font: NO_DEFAULT_FONT, info: { Title: m.title(sheet.eventTitle), Author: 'TicketClub' } });
+  const when = showTime(sheet.startsAt, sheet.timeZone, locale);
+  if (printed(sheet, locale, when).every((s) => LATIN.test(s))) {
+    // Nothing to print needs the CJK font: the standard Helvetica has every glyph, is not embedded
+    // and needs no shaping, where laying out and subsetting the 5 MB Noto font was most of a PDF.
+    doc.registerFont('Text', 'Helvetica');
+    doc.registerFont('Text-Bold', 'Helvetica-Bold');
+  } else {
+    const { regular, bold } = cjkFonts();
+    doc.registerFont('Text', asFontSource(regular));
+    doc.registerFont('Text-Bold', asFontSource(bold));
+  }
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));
   const done = new Promise<Buffer>((resolve, reject) => {
     doc.on('end', () => resolve(Buffer.concat(chunks)));
     doc.on('error', reject);
   });
-  const when = showTime(sheet.startsAt, sheet.timeZone, locale);
   sheet.tickets.forEach((t, i) => {
     doc.addPage();
     const width = doc.page.width - 72;

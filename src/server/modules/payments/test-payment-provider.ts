@@ -18,6 +18,9 @@ interface ChargeRow {
  * It keeps its books in its own tables (test_provider_*), as a real processor keeps them on its
  * side: they outlive a crash of ours, and a charge is made once per key even across instances.
  */
+const asRecord = (c: ChargeRow): ChargeRecord =>
+  c.status === 'succeeded' ? { status: 'succeeded', chargeId: c.id, amount: c.amount, currency: c.currency } : { status: 'declined', reason: 'card_declined' };
+
 export class TestPaymentProvider implements PaymentProvider {
   readonly name = 'test';
 
@@ -27,13 +30,14 @@ export class TestPaymentProvider implements PaymentProvider {
     const digits = cardDigits(req.card.number);
     const declined = digits === DECLINED_CARD;
     // The unique key decides between concurrent duplicates: the loser reads the winner's answer.
-    await this.db.query(
+    const { rows } = await this.db.query<ChargeRow>(
       `INSERT INTO test_provider_charges (id, idempotency_key, status, amount, currency, last4, order_id)
        VALUES ($1, $2, $3, $4, $5, $6, $7)
-       ON CONFLICT (idempotency_key) DO NOTHING`,
+       ON CONFLICT (idempotency_key) DO NOTHING
+       RETURNING id, status, amount, currency`,
       [`test_ch_${randomUUID()}`, req.idempotencyKey, declined ? 'declined' : 'succeeded', req.amount, req.currency, digits.slice(-4), req.metadata?.orderId ?? null],
     );
-    const known = await this.lookup(req.idempotencyKey);
+    const known = rows[0] ? asRecord(rows[0]) : await this.lookup(req.idempotencyKey);
     if (!known) throw new Error(`test provider: charge ${req.idempotencyKey} vanished`);
     return known.status === 'succeeded' ? { status: 'succeeded', chargeId: known.chargeId } : known;
   }
@@ -43,9 +47,7 @@ export class TestPaymentProvider implements PaymentProvider {
       `SELECT id, status, amount, currency FROM test_provider_charges WHERE idempotency_key = $1`,
       [idempotencyKey],
     );
-    const c = rows[0];
-    if (!c) return null;
-    return c.status === 'succeeded' ? { status: 'succeeded', chargeId: c.id, amount: c.amount, currency: c.currency } : { status: 'declined', reason: 'card_declined' };
+    return rows[0] ? asRecord(rows[0]) : null;
   }
 
   async refund(req: RefundRequest): Promise<void> {

@@ -120,7 +120,10 @@ export class QueueService implements AdmissionGate {
    * that cannot reach anything must not keep fans in it. The admitted keep their admission.
    */
   private async endWaitsIfSoldOut(showId: string, fresh = false): Promise<void> {
-    if ((await this.stock(showId, fresh)).unsold > 0) return;
+    // Fresh (after every purchase): whether one seat is left, not a count of all of them; at the
+    // sell-out the count is read again too, so that joins see it at once.
+    if (fresh ? await this.catalogue.anyUnsold(showId) : (await this.stock(showId)).unsold > 0) return;
+    if (fresh && (await this.stock(showId, true)).unsold > 0) return;
     await this.apply(showId, await this.store.endWaits(showId, 'sold_out'));
   }
 

@@ -46,6 +46,7 @@ export type SeatSteps = Pick<
   | 'expireLapsedHolds'
   | 'counts'
   | 'stock'
+  | 'anyUnsold'
   | 'freeByArea'
   | 'addAreas'
   | 'removeAreas'

@@ -275,15 +275,26 @@ export class ShowSeatsRepository {
     return changesOf(rows, 'locked');
   }
 
-  /** The order's locked seats become sold. Returns those sold (fewer than its items: a seat was lost). */
-  async sell(orderId: string, now: Date): Promise<SeatChange[]> {
-    const { rows } = await this.q.query<ChangedRow>(
-      `UPDATE show_seats SET status = 'sold', hold_expires_at = NULL, updated_at = $2
-        WHERE order_id = $1 AND status = 'locked'
-        ${CHANGED}`,
-      [orderId, now],
+  /**
+   * The order's locked seats become sold, and the account's other seats still selected for the
+   * show go back on sale (the purchase ends its admission), in one UPDATE. Returns both: `sold`
+   * fewer than the order's items means a seat was lost.
+   */
+  async sell(orderId: string, showId: string, userId: string, now: Date): Promise<{ sold: SeatChange[]; freed: SeatChange[] }> {
+    // Every SET expression reads the row as it was: `order_id = $1` tells the order's seats from
+    // the selected ones (a selected seat has no order_id).
+    const { rows } = await this.q.query<ChangedRow & { sold: boolean }>(
+      `UPDATE show_seats
+          SET status = CASE WHEN order_id = $1 THEN 'sold' ELSE 'available' END,
+              holder_id = CASE WHEN order_id = $1 THEN holder_id END,
+              order_id = CASE WHEN order_id = $1 THEN order_id END,
+              admission_id = CASE WHEN order_id = $1 THEN admission_id END,
+              hold_expires_at = NULL, updated_at = $4
+        WHERE (order_id = $1 AND status = 'locked') OR (show_id = $2 AND holder_id = $3 AND status = 'selected')
+        ${CHANGED}, status = 'sold' AS sold`,
+      [orderId, showId, userId, now],
     );
-    return changesOf(rows, 'sold');
+    return { sold: changesOf(rows.filter((r) => r.sold), 'sold'), freed: changesOf(rows.filter((r) => !r.sold), 'available') };
   }
 
   /**
@@ -352,6 +363,12 @@ export class ShowSeatsRepository {
       [showId, now],
     );
     return { left: rows[0]?.seats_left ?? 0, unsold: rows[0]?.unsold ?? 0 };
+  }
+
+  /** Whether any seat of the show is not sold (false: sold out); reads up to the first such seat. */
+  async anyUnsold(showId: string): Promise<boolean> {
+    const { rows } = await this.q.query<{ any: boolean }>(`SELECT EXISTS (SELECT 1 FROM show_seats WHERE show_id = $1 AND status <> 'sold') AS any`, [showId]);
+    return rows[0]!.any;
   }
 
   /** Puts every seat of these areas on sale for the show (seats already on sale stay as they are). */
