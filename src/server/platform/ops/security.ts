@@ -82,7 +82,10 @@ export async function securityHeaders(app: FastifyInstance, opts: { https: boole
   };
   app.addHook('onRequest', (req, reply, done) => {
     reply.headers(staticHeaders);
-    const key = `${isDocs(req.raw) ? 'docs' : 'app'} ${hostOf(req.raw)}`;
+    // Keyed by the raw header values (the CSP is a function of them): no cleaning on a hit. A
+    // header value cannot hold a newline, so the parts cannot run into each other.
+    const h = req.raw.headers;
+    const key = `${isDocs(req.raw) ? 'docs' : 'app'}\n${h['x-forwarded-host'] === undefined ? '-' : `+${String(h['x-forwarded-host'])}`}\n${h.host ?? ''}`;
     const known = cspByVariant.get(key);
     if (known !== undefined) {
       // Through Fastify, not res.setHeader: a response with no header set on it directly has its
