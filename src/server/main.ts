@@ -14,6 +14,7 @@ import { ConfigError, loadConfig, type Config } from './platform/config.js';
 import { migrate, type Database } from './platform/database.js';
 import type { TestHooks } from './platform/test-hooks.js';
 import { handleShutdownSignals } from './platform/ops/shutdown.js';
+import { stdoutLines } from './platform/ops/logging.js';
 
 const openDatabase = (config: Config): Promise<Database> =>
   config.DATABASE_URL
@@ -47,6 +48,10 @@ async function seed(config: Config, db: Database, tc: TicketClub): Promise<void>
   }
 }
 
+/** The process's log lines on stdout, batched per turn of the event loop and written out on exit (one destination per process). */
+let lines: ReturnType<typeof stdoutLines> | undefined;
+const logLines = () => (lines ??= stdoutLines());
+
 /** Deployments sharing one Redis but not one database schema keep separate waiting rooms. */
 const connectRedisOf = (config: Config) =>
   config.REDIS_URL
@@ -66,7 +71,7 @@ async function prepareCluster(config: Config): Promise<void> {
         db,
         queueStore: new MemoryQueueStore(),
         limiters: memoryLimiters,
-        logger: { level: config.LOG_LEVEL },
+        logger: { level: config.LOG_LEVEL, stream: logLines() },
         configureIo: redis?.configureIo,
       });
       try {
@@ -103,7 +108,7 @@ async function main(config: Config): Promise<void> {
     clock,
     queueStore: redis?.queueStore ?? new MemoryQueueStore(),
     limiters: redis?.limiters ?? memoryLimiters,
-    logger: { level: config.LOG_LEVEL },
+    logger: { level: config.LOG_LEVEL, stream: logLines() },
     testHooks: testHooksFromEnv(process.env),
     configureIo: redis?.configureIo,
     mailTransport: mailTransportOf(config),

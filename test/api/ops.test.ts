@@ -546,4 +546,34 @@ describe('graceful shutdown', () => {
       await c.end();
     }
   }, 120_000);
+
+  itNeeding(['postgres', 'redis'], 'as a process at LOG_LEVEL=info: after SIGTERM, every request has its line, and the last line ("stopped") is there too', async () => {
+    const schema = uniqueName('loglines');
+    const inst = await startInstance({ DATABASE_SCHEMA: schema, LOG_LEVEL: 'info' });
+    try {
+      // Concurrent requests: their lines are logged in the same turns of the event loop and written together.
+      const ids = Array.from({ length: 300 }, (_, i) => `log-line-${schema}-${i}`);
+      for (let i = 0; i < ids.length; i += 50) {
+        await Promise.all(ids.slice(i, i + 50).map((id) => fetch(`${inst.url}/api/health`, { headers: { 'x-request-id': id } }).then((r) => r.text())));
+      }
+      const exited = new Promise<number | null>((resolve) => inst.proc.once('exit', (code) => resolve(code)));
+      inst.proc.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      const lines = inst
+        .output()
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as { msg?: string; reqId?: string });
+      const logged = new Set(lines.filter((l) => l.msg === 'request completed').map((l) => l.reqId));
+      expect(ids.filter((id) => !logged.has(id))).toEqual([]);
+      // Logged just before exit: only the flush on exit writes it.
+      expect(lines.at(-1)?.msg).toBe('stopped');
+    } finally {
+      await inst.stop('SIGKILL');
+      const c = new pg.Client({ connectionString: PG_URL });
+      await c.connect();
+      await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await c.end();
+    }
+  }, 120_000);
 });

@@ -37,6 +37,10 @@ describe.each([false, true])('security headers (https: %s)', (https) => {
     { url: '/api/me', headers: { host: 'a.example', 'x-forwarded-host': 'b.example, c.example' } },
     { url: '/api/me', headers: { host: 'evil.example;script-src *' } },
     { url: '/api/me', headers: { host: '' } },
+    // Kept by the raw Host and X-Forwarded-Host values: pairs that would run together in one key must not share a CSP.
+    { url: '/api/me', headers: { host: 'b.example', 'x-forwarded-host': 'a.example' } },
+    { url: '/api/me', headers: { host: 'a.example b.example' } },
+    { url: '/api/me', headers: { host: 'b.example', 'x-forwarded-host': '' } },
   ];
 
   it('when a page is served, then every header is what @fastify/helmet with the same options sends', async () => {

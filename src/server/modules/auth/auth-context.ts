@@ -42,7 +42,19 @@ export function makeAuthGuards(auth: AuthService) {
     return user;
   }
 
-  return { optionalUser, requireUser, requireAdmin };
+  /** The request's account if it is known without waiting (looked up already, or its session cached), else undefined. */
+  function knownUser(req: FastifyRequest): User | null | undefined {
+    if (req.currentUser !== undefined) return req.currentUser;
+    const t = tokenOf(req);
+    const user = t ? auth.knownUser(t.token) : null;
+    if (user === undefined) return undefined;
+    req.authToken = t?.token;
+    req.authVia = t?.via;
+    req.currentUser = user;
+    return user;
+  }
+
+  return { optionalUser, requireUser, requireAdmin, knownUser };
 }
 
 export type AuthGuards = ReturnType<typeof makeAuthGuards>;
@@ -58,7 +70,15 @@ export function guardRoutesByAccess(app: FastifyInstance, guards: AuthGuards): v
     if (access !== 'user' && access !== 'admin') return;
     const check = access === 'admin' ? guards.requireAdmin : guards.requireUser;
     const existing = route.preValidation === undefined ? [] : Array.isArray(route.preValidation) ? route.preValidation : [route.preValidation];
-    route.preValidation = [...existing, async (req: FastifyRequest) => void (await check(req))];
+    // Callback style: a cached session is answered without a promise; the rest waits for the lookup.
+    const guard = (req: FastifyRequest, _reply: FastifyReply, done: (err?: Error) => void) => {
+      const user = guards.knownUser(req);
+      if (user === undefined) return void check(req).then(() => done(), done);
+      if (!user) return done(new AppError('UNAUTHENTICATED'));
+      if (access === 'admin' && user.role !== 'admin') return done(new AppError('FORBIDDEN'));
+      done();
+    };
+    route.preValidation = [...existing, guard];
   });
 }
 

@@ -83,7 +83,7 @@ export function authRoutes(fastify: FastifyInstance, auth: AuthService, guards: 
       schema: { tags: ['Accounts'], summary: 'The logged-in account', response: { 200: z.object({ user: User }).describe('The account') } },
       config: { access: 'user' },
     },
-    async (req) => ({ user: await guards.requireUser(req) }),
+    async (req) => ({ user: guards.knownUser(req) ?? (await guards.requireUser(req)) }),
   );
 
   app.patch(

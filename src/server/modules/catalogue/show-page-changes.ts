@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { rooms, type IoServer, type Realtime } from '../../platform/realtime.js';
 import type { ShowPages } from './show-pages.js';
 
@@ -35,11 +35,20 @@ export function followShowChanges(o: { app: FastifyInstance; io: IoServer; share
   }
   o.app.addHook('onClose', async () => clearTimeout(timer));
 
-  o.app.addHook('onResponse', async (req, reply) => {
-    if (req.method === 'GET' || req.method === 'HEAD' || reply.statusCode >= 400 || !req.url.startsWith('/api/admin/')) return;
-    pages.changedAll();
-    all = true;
-    share();
+  // Only on the admin's writes: every other request would pay for a check that is always false.
+  const adminWrote = (req: FastifyRequest, reply: FastifyReply, done: () => void) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD' && reply.statusCode < 400) {
+      pages.changedAll();
+      all = true;
+      share();
+    }
+    done();
+  };
+  o.app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    if (!route.url.startsWith('/api/admin/') || methods.every((m) => m === 'GET' || m === 'HEAD')) return;
+    const existing = route.onResponse === undefined ? [] : Array.isArray(route.onResponse) ? route.onResponse : [route.onResponse];
+    route.onResponse = [...existing, adminWrote];
   });
 
   return {

@@ -79,20 +79,26 @@ export async function installOps(app: FastifyInstance, deps: OpsDeps): Promise<O
   let inFlight = 0;
   let draining = false;
   const idleWaiters = new Set<() => void>();
-  app.addHook('onRequest', async (req, reply) => {
+  // One listener for every response (no closure, no `once` wrapper per request). 'close' comes
+  // once per response, also when the client went away before the answer.
+  const answered = () => {
+    inFlight--;
+    if (inFlight === 0) for (const w of idleWaiters) w();
+  };
+  // Hooks in callback style: an async hook costs a promise and a microtask turn per request.
+  app.addHook('onRequest', (req, reply, done) => {
     inFlight++;
-    reply.raw.once('close', () => {
-      inFlight--;
-      if (inFlight === 0) for (const w of idleWaiters) w();
-    });
+    reply.raw.on('close', answered);
     reply.header('x-request-id', req.id);
     // Health tells load balancers to move on while this instance stops.
-    if (draining && req.url.split('?')[0] === '/api/health') throw new AppError('UNAVAILABLE', 'Shutting down');
+    if (draining && req.url.split('?')[0] === '/api/health') return done(new AppError('UNAVAILABLE', 'Shutting down'));
+    done();
   });
-  app.addHook('onSend', async (_req, reply) => {
+  app.addHook('onSend', (_req, reply, payload, done) => {
     // A keep-alive connection must not outlive the shutdown: the server only closes once every
     // connection has, and an idle one would otherwise hold it open for the keep-alive timeout.
     if (draining) reply.header('connection', 'close');
+    done(null, payload);
   });
 
   // HSTS and upgrade-insecure-requests only when the operator said the site is HTTPS, not by the

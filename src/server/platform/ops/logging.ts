@@ -1,4 +1,5 @@
-import { LogController, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
+import { LogController, type FastifyBaseLogger, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
+import { destination, type DestinationStream, type Logger } from 'pino';
 
 type LoggerOption = FastifyServerOptions['logger'];
 
@@ -90,14 +91,102 @@ export function withLogRedaction(logger: LoggerOption): LoggerOption {
  * One line per request, written when its answer has gone (Fastify's own controller writes two: one
  * on arrival, one at the end). Half the lines is most of the logging's cost on a hot path; the line
  * says what both said: the request, its status, its time and, as every request line, its id.
+ *
+ * The line of a request that completed goes through a sibling of the app's logger without
+ * redaction: its content is fixed here (the `req` serializer above, the status, the time, the id),
+ * and none of the redaction paths can match it, so the redaction would walk it for nothing (its
+ * wildcard paths run on every value, the id and the message included: most of the line's cost). A
+ * test checks that the line is the one the redacting logger writes. Lines with anything else in
+ * them (an error, a body, headers) go through the redacting logger as before.
  */
 export class OneLinePerRequest extends LogController {
+  private readonly plain = new WeakMap<FastifyBaseLogger, FastifyBaseLogger>();
+
   override incomingRequest(): void {}
 
   override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
     if (this.isLogDisabled(request)) return;
-    const line = { req: request, res: reply, responseTime: reply.elapsedTime };
-    if (error) reply.log.error({ ...line, err: error }, 'request errored');
-    else reply.log.info(line, 'request completed');
+    if (error) {
+      reply.log.error({ req: request, res: reply, responseTime: reply.elapsedTime, err: error }, 'request errored');
+      return;
+    }
+    // The request's own logger decides, as it did when it wrote the line (a route may set its level).
+    if (!(reply.log as unknown as Logger).isLevelEnabled('info')) return;
+    this.plainOf(request.server.log).info({ [this.requestIdLogLabel]: request.id, req: request, res: reply, responseTime: reply.elapsedTime }, 'request completed');
   }
+
+  /** The app's logger without redaction: same stream, level, serializers and base fields. */
+  private plainOf(log: FastifyBaseLogger): FastifyBaseLogger {
+    let plain = this.plain.get(log);
+    if (!plain) {
+      plain = log.child({}, { redact: [] });
+      this.plain.set(log, plain);
+    }
+    return plain;
+  }
+}
+
+/** A write of at most this many bytes to a pipe is atomic: lines of several workers sharing one stdout never interleave. */
+const PIPE_BUF = 4096;
+
+/**
+ * A log destination that writes the lines of one turn of the event loop together: one write
+ * (per 4 KiB) instead of one per line, each line still written within the turn it was logged in.
+ * Lines are queued, not dropped: what is pending is written synchronously by `flushSync`, which
+ * `stdoutLines` runs on exit (a clean stop, `process.exit` or a crash), so no line is lost unless
+ * the process is killed outright. Writes are synchronous (pino's own sync destination): no line
+ * waits in a thread pool when the process exits.
+ */
+export class LineBatches implements DestinationStream {
+  /** Full chunks, then the one being filled. */
+  private readonly full: string[] = [];
+  private chunk = '';
+  private chunkBytes = 0;
+  private scheduled = false;
+
+  constructor(private readonly out: { write(s: string): unknown }) {}
+
+  write(line: string): void {
+    const bytes = Buffer.byteLength(line);
+    if (this.chunkBytes > 0 && this.chunkBytes + bytes > PIPE_BUF) {
+      this.full.push(this.chunk);
+      this.chunk = '';
+      this.chunkBytes = 0;
+    }
+    this.chunk += line;
+    this.chunkBytes += bytes;
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(this.flushSync);
+    }
+  }
+
+  /** Writes every pending line now. */
+  readonly flushSync = (): void => {
+    this.scheduled = false;
+    if (this.chunkBytes > 0) {
+      this.full.push(this.chunk);
+      this.chunk = '';
+      this.chunkBytes = 0;
+    }
+    for (let c = this.full.shift(); c !== undefined; c = this.full.shift()) this.out.write(c);
+  };
+
+  /** pino's `logger.flush(cb)`. */
+  flush(cb?: (err?: Error) => void): void {
+    try {
+      this.flushSync();
+    } catch (e) {
+      if (!cb) throw e;
+      return cb(e as Error);
+    }
+    cb?.();
+  }
+}
+
+/** Standard output for the app's log lines, batched per turn of the event loop and written out on exit. */
+export function stdoutLines(): LineBatches {
+  const lines = new LineBatches(destination({ dest: 1, sync: true }));
+  process.on('exit', lines.flushSync);
+  return lines;
 }

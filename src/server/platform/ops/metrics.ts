@@ -135,9 +135,10 @@ export class OpsMetrics {
 
   /** Records the latency of every response by its route pattern (not the raw URL: bounded labels). */
   observeHttp(app: FastifyInstance): void {
-    app.addHook('onResponse', async (req, reply) => {
+    app.addHook('onResponse', (req, reply, done) => {
       const route = req.routeOptions.url ?? 'unmatched';
       this.http.observe({ method: req.method, route, status_code: String(reply.statusCode) }, reply.elapsedTime / 1000);
+      done();
     });
   }
 

@@ -82,10 +82,15 @@ export async function securityHeaders(app: FastifyInstance, opts: { https: boole
   };
   app.addHook('onRequest', (req, reply, done) => {
     reply.headers(staticHeaders);
-    const key = `${isDocs(req.raw) ? 'docs' : 'app'} ${hostOf(req.raw)}`;
+    // Keyed by the raw header values (the CSP is a function of them): no cleaning on a hit. A
+    // header value cannot hold a newline, so the parts cannot run into each other.
+    const h = req.raw.headers;
+    const key = `${isDocs(req.raw) ? 'docs' : 'app'}\n${h['x-forwarded-host'] === undefined ? '-' : `+${String(h['x-forwarded-host'])}`}\n${h.host ?? ''}`;
     const known = cspByVariant.get(key);
     if (known !== undefined) {
-      reply.raw.setHeader('content-security-policy', known);
+      // Through Fastify, not res.setHeader: a response with no header set on it directly has its
+      // headers written in one pass (Node validates each header set with setHeader a second time).
+      reply.header('content-security-policy', known);
       return done();
     }
     csp(req.raw, reply.raw, fail);
@@ -114,12 +119,11 @@ export function sameHost(source: string, host: string): boolean {
  * are requests with neither header (not a browser; SameSite=Lax covers old browsers).
  */
 export function csrfProtection(app: FastifyInstance, sentByCookie: (req: FastifyRequest) => boolean): void {
-  app.addHook('onRequest', async (req) => {
-    if (!STATE_CHANGING.has(req.method)) return;
-    if (!sentByCookie(req)) return;
+  app.addHook('onRequest', (req, _reply, done) => {
+    if (!STATE_CHANGING.has(req.method) || !sentByCookie(req)) return done();
     const source = req.headers.origin ?? req.headers.referer;
-    if (source === undefined) return;
-    if (!sameHost(source, req.host)) throw new AppError('CSRF_FAILED');
+    if (source !== undefined && !sameHost(source, req.host)) return done(new AppError('CSRF_FAILED'));
+    done();
   });
 }
 

@@ -1,0 +1,98 @@
+import { spawnSync } from 'node:child_process';
+import { Writable } from 'node:stream';
+import { fastifyCookie } from '@fastify/cookie';
+import Fastify from 'fastify';
+import { describe, expect, it } from 'vitest';
+import { LineBatches, OneLinePerRequest, withLogRedaction } from '../../src/server/platform/ops/logging.js';
+import { ROOT } from '../support/instances.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('the request line', () => {
+  it('is, byte for byte, the line the redacting logger writes for the same request, and holds no secret', async () => {
+    const lines: string[] = [];
+    const stream = new Writable({
+      write(chunk, _enc, cb) {
+        lines.push(...String(chunk).split('\n').filter(Boolean));
+        cb();
+      },
+    });
+    const app = Fastify({ logger: withLogRedaction({ level: 'info', stream }), logController: new OneLinePerRequest(), requestIdHeader: 'x-request-id' });
+    await app.register(fastifyCookie);
+    app.post('/api/things/:id', async () => ({ ok: true }));
+    app.get('/api/things', async () => ({ ok: true }));
+    // (Fastify's default one logs the raw URL; the app has its own.)
+    app.setNotFoundHandler((_req, reply) => void reply.code(404).send({ error: 'not found' }));
+    // The same fields through the request's own logger, which redacts: written after the response, as the line is.
+    app.addHook('onResponse', async (req, reply) => {
+      reply.log.info({ req, res: reply, responseTime: reply.elapsedTime }, 'request completed');
+    });
+    await app.ready();
+
+    const secret = 'S3cret-token-value-0123456789';
+    const requests = [
+      { method: 'GET' as const, url: `/api/things?token=${secret}&q=x&password=${secret}`, headers: { authorization: `Bearer ${secret}` } },
+      { method: 'POST' as const, url: '/api/things/7', headers: { cookie: `tc_session=${secret}`, 'x-request-id': 'from-the-client' }, payload: { password: secret, card: { number: secret } } },
+      { method: 'GET' as const, url: `/api/nowhere?code=${secret}`, headers: {} },
+    ];
+    for (const r of requests) await app.inject(r);
+    await app.close();
+
+    const completed = lines.filter((l) => (JSON.parse(l) as { msg?: string }).msg === 'request completed');
+    const written = completed.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(written).toHaveLength(2 * requests.length);
+    for (let i = 0; i < requests.length; i++) {
+      const [reference, line] = [completed[2 * i]!, completed[2 * i + 1]!].map((l) => l.replace(/"time":\d+,/, ''));
+      expect(line).toBe(reference);
+    }
+    expect(lines.filter((l) => l.includes(secret))).toEqual([]);
+    expect(written[2]).toMatchObject({ reqId: 'from-the-client', req: { method: 'POST', url: '/api/things/7', route: '/api/things/:id' }, res: { statusCode: 200 } });
+  });
+});
+
+describe('LineBatches', () => {
+  const collect = () => {
+    const writes: string[] = [];
+    return { writes, batches: new LineBatches({ write: (s: string) => writes.push(s) }) };
+  };
+
+  it('when lines come in one turn of the event loop, then they are written together, in order, before the next turn ends', async () => {
+    const { writes, batches } = collect();
+    for (let i = 0; i < 5; i++) batches.write(`{"n":${i}}\n`);
+    expect(writes).toEqual([]);
+    await sleep(0);
+    expect(writes).toEqual(['{"n":0}\n{"n":1}\n{"n":2}\n{"n":3}\n{"n":4}\n']);
+    batches.write('{"n":5}\n');
+    await sleep(0);
+    expect(writes).toEqual(['{"n":0}\n{"n":1}\n{"n":2}\n{"n":3}\n{"n":4}\n', '{"n":5}\n']);
+  });
+
+  it('when a turn has more than 4 KiB of lines, then each write is at most 4 KiB of whole lines (atomic on a shared pipe)', async () => {
+    const { writes, batches } = collect();
+    // Multi-byte text: the limit is in bytes, not characters.
+    const lines = Array.from({ length: 200 }, (_, i) => `{"n":${i},"name":"票券${'好'.repeat(i % 40)}"}\n`);
+    for (const l of lines) batches.write(l);
+    batches.write(`{"long":"${'x'.repeat(10_000)}"}\n`);
+    await sleep(0);
+    expect(writes.join('')).toBe(lines.join('') + `{"long":"${'x'.repeat(10_000)}"}\n`);
+    expect(writes.length).toBeGreaterThan(1);
+    for (const w of writes.slice(0, -1)) {
+      expect(Buffer.byteLength(w)).toBeLessThanOrEqual(4096);
+      expect(w.endsWith('\n')).toBe(true);
+    }
+    expect(writes.at(-1)).toBe(`{"long":"${'x'.repeat(10_000)}"}\n`); // a line longer than the limit goes alone
+  });
+
+  it('when the process exits right after logging (here: a crash), then the pending lines are written all the same', () => {
+    const script = [
+      `import { stdoutLines } from ${JSON.stringify(`${ROOT}src/server/platform/ops/logging.ts`)};`,
+      'const lines = stdoutLines();',
+      'for (let i = 0; i < 3; i++) lines.write(`line ${i}\\n`);',
+      "throw new Error('crash before the next turn');",
+    ].join('\n');
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8', timeout: 20_000 });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('crash before the next turn');
+    expect(r.stdout).toBe('line 0\nline 1\nline 2\n');
+  }, 30_000);
+});
