@@ -65,6 +65,9 @@ export async function runConnectionsWorker(init: ConnectionsInit, send: (m: From
         for (let i = 0; i < n; i++) if (heardPosition[i]! > 0) h.placeAge.add(now - heardAt[i]!);
       }, 1_000);
     }
+    // Sampled while the line moves only: once it stops, no place changes and no status is due, so
+    // the time since the last one grows without any place being wrong.
+    if (m.type === 'lineStopped') clearInterval(ageSampler);
     if (m.type === 'finish') {
       finishing = true;
       clearInterval(ageSampler);

@@ -50,6 +50,8 @@ export type WorkerInit = ConnectionsInit | SaleInit;
 export type ToWorker =
   | { type: 'init'; init: WorkerInit }
   | { type: 'measure' }
+  /** The line stopped moving: places no longer change, so their age is no longer sampled. */
+  | { type: 'lineStopped' }
   | { type: 'go'; t0: number }
   | { type: 'soldOut' }
   | { type: 'killed'; instance: number }

@@ -60,6 +60,7 @@ export async function runConnections(ctx: Context, o: ConnectionsOptions): Promi
     const cpuBefore = serverCpuMs(ctx);
     const cpuFrom = Date.now();
     const moved = await moveTheLine(ctx, o, pool, tracked, show.showId, accounts);
+    pool.broadcast({ type: 'lineStopped' });
     // The line stops; 3 s later, is every connection's last place the true one?
     await sleep(3_000);
     await pool.finish();
@@ -474,7 +475,7 @@ function connectionsReport(run: ConnectionsRun, m: Measured, data: ConnectionsDa
     ['status gap p50 / p99 (front)', `${fmtMs(data.staleness.gapMs.front.p50)} / ${fmtMs(data.staleness.gapMs.front.p99)}`],
     ['status gap p50 / p99 (back)', `${fmtMs(data.staleness.gapMs.back.p50)} / ${fmtMs(data.staleness.gapMs.back.p99)}`],
     ['statuses received during hold', `${fmt(data.staleness.statuses)} (${fmt(data.staleness.statusesPerSecond, 0)}/s)`],
-    ['age of each waiting connection\'s last place p50 / p99 (sampled each second)', `${fmtMs(data.places.ageMs.p50)} / ${fmtMs(data.places.ageMs.p99)}`],
+    ['age of each waiting connection\'s last place p50 / p99 (sampled each second while the line moves)', `${fmtMs(data.places.ageMs.p50)} / ${fmtMs(data.places.ageMs.p99)}`],
     [
       'true place 3 s after the line stopped',
       data.places.afterStop ? `${fmt(data.places.afterStop.right)} of ${fmt(data.places.afterStop.waiting)} waiting (error p50 ${fmt(data.places.afterStop.errorP50, 0)}, p99 ${fmt(data.places.afterStop.errorP99, 0)} places)` : 'n/a (no Redis)',
