@@ -106,6 +106,9 @@ describeNeeding(['browser'], 'the organizer console', () => {
     await expect.poll(() => textOf(page, 'stat-mean-wait'), WAIT).not.toBe('—');
     await expect.poll(async () => Number(await page.getByTestId('chart-line-length').getAttribute('data-latest')), WAIT).toBe(6);
     await docScreenshot(page, 'console-dashboard');
+    await page.getByTestId('chart-line-length').scrollIntoViewIfNeeded();
+    await docScreenshot(page, 'console-dashboard-charts');
+    await page.evaluate(() => window.scrollTo(0, 0));
     await expect.poll(() => textOf(page, 'stat-paid-orders'), WAIT).toBe('1');
     await expect.poll(() => textOf(page, 'stat-revenue'), WAIT).toMatch(/^NT\$[\d,]+$/);
     // Every chart is the server's history: once the minute is recorded (the job; here at once), a

@@ -89,7 +89,9 @@ export function LiveChart({
     <div className="live-chart" ref={box} data-testid={testId} data-points={shown.length} data-latest={last?.v ?? ''} data-total={shown.reduce((n, p) => n + p.v, 0)} data-ticks={ticks.join(',')}>
       <svg width={width} height={HEIGHT} viewBox={`0 0 ${width} ${HEIGHT}`} role="img" aria-label={last ? t('chart.nowValue', { label, value: format(last.v) }) : label}>
         {unit && (
-          <text x={left - 8} y={10} className="chart-label chart-unit" textAnchor="end" dominantBaseline="middle">
+          // Above the plot from its left edge: end-anchored beside the tick labels, a unit longer than
+          // they are ("tickets/min") ran off the chart's left side.
+          <text x={left} y={10} className="chart-label chart-unit" textAnchor="start" dominantBaseline="middle">
             {unit}
           </text>
         )}
