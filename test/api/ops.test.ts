@@ -492,8 +492,8 @@ describe('graceful shutdown', () => {
       token: adminToken,
       body: { count: 2000, emailPrefix: uniqueName('drain'), password: 'password123' },
     });
-    await sleep(150);
-    expect(opsOf(h.ticketClub.app)!.inFlight()).toBe(1);
+    // In flight as soon as it arrives (a fixed pause could outlast the request on a fast machine).
+    await expect.poll(() => opsOf(h.ticketClub.app)!.inFlight(), { timeout: 10_000, interval: 2 }).toBe(1);
     const t0 = Date.now();
     const stopping = shutdown('SIGTERM');
     expect(opsOf(h.ticketClub.app)!.draining).toBe(true);
