@@ -35,6 +35,7 @@ export function useReloadAtMoments(show: Moments | undefined, reload: () => void
     // A little after the moment, so the server (whose copy turns exactly then) has moved on.
     const t = setTimeout(reload, left <= 0 ? RETRY_MS : Math.min(left + 150, MAX_WAIT_MS));
     return () => clearTimeout(t);
-    // `status` too: an answer that did not move on must schedule the retry again.
-  }, [at, status, reload]);
+    // Every answer (a new `show` object per load), not only a changed status: an answer that did not
+    // move on yet (a copy made just before the moment) must schedule the retry again, or the page stays.
+  }, [show, at, status, reload]);
 }
