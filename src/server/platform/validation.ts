@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyTypeProvider } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyTypeProvider } from 'fastify';
 import { z } from 'zod';
 import type { ErrorCode } from '../../shared/errors.js';
 import { AppError } from './errors.js';
@@ -30,6 +30,15 @@ export interface ZodTypeProvider extends FastifyTypeProvider {
  */
 export function fileResponse(contentType: string, description: string) {
   return z.custom<Buffer | string>((v) => typeof v === 'string' || v instanceof Uint8Array).meta({ contentType, description });
+}
+
+/** Sends one account's file (a PDF, a CSV) as a download that no cache keeps. */
+export function sendPrivateFile(reply: FastifyReply, contentType: string, filename: string, body: Buffer | string) {
+  return reply
+    .header('content-type', contentType)
+    .header('content-disposition', `attachment; filename="${filename}"`)
+    .header('cache-control', 'private, no-store')
+    .send(body);
 }
 
 /** The content type a response schema declares (fileResponse), or undefined for JSON. */

@@ -26,7 +26,7 @@ import {
 } from '../../../shared/api.js';
 import type { Clock } from '../../platform/clock.js';
 import { AppError } from '../../platform/errors.js';
-import { fileResponse, type ZodTypeProvider } from '../../platform/validation.js';
+import { fileResponse, sendPrivateFile, type ZodTypeProvider } from '../../platform/validation.js';
 import type { AuthGuards } from '../auth/auth-context.js';
 import type { AuthService } from '../auth/auth-service.js';
 import type { CatalogueService } from '../catalogue/catalogue-service.js';
@@ -125,11 +125,7 @@ export function adminRoutes(fastify: FastifyInstance, deps: AdminRoutesDeps): vo
         await guards.requireAdmin(req);
         const { showId } = req.params;
         const body = await make(showId); // 404 for an unknown show
-        return reply
-          .header('content-type', 'text/csv; charset=utf-8')
-          .header('content-disposition', `attachment; filename="${file}-${showId}.csv"`)
-          .header('cache-control', 'private, no-store')
-          .send(body);
+        return sendPrivateFile(reply, 'text/csv; charset=utf-8', `${file}-${showId}.csv`, body);
       },
     );
   }

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { CheckoutRequest, Order, OrderParams, PayRequest, ShowParams } from '../../../shared/api.js';
-import { fileResponse, type ZodTypeProvider } from '../../platform/validation.js';
+import { fileResponse, sendPrivateFile, type ZodTypeProvider } from '../../platform/validation.js';
 import type { AuthGuards } from '../auth/auth-context.js';
 import type { OrdersService } from './orders-service.js';
 
@@ -96,11 +96,7 @@ export function ordersRoutes(fastify: FastifyInstance, orders: OrdersService, gu
       const user = await guards.requireUser(req);
       const { orderId } = req.params;
       const pdf = await orders.ticketsPdf(orderId, user.id);
-      return reply
-        .header('content-type', 'application/pdf')
-        .header('content-disposition', `attachment; filename="tickets-${orderId.slice(0, 8)}.pdf"`)
-        .header('cache-control', 'private, no-store')
-        .send(pdf);
+      return sendPrivateFile(reply, 'application/pdf', `tickets-${orderId.slice(0, 8)}.pdf`, pdf);
     },
   );
 
