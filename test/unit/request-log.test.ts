@@ -50,6 +50,9 @@ describe('the request line', () => {
   });
 });
 
+/** The end of this turn's check phase: immediates run in order, so the one the batch set runs first. */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 describe('LineBatches', () => {
   const collect = () => {
     const writes: string[] = [];
@@ -60,10 +63,10 @@ describe('LineBatches', () => {
     const { writes, batches } = collect();
     for (let i = 0; i < 5; i++) batches.write(`{"n":${i}}\n`);
     expect(writes).toEqual([]);
-    await sleep(0);
+    await nextTurn();
     expect(writes).toEqual(['{"n":0}\n{"n":1}\n{"n":2}\n{"n":3}\n{"n":4}\n']);
     batches.write('{"n":5}\n');
-    await sleep(0);
+    await nextTurn();
     expect(writes).toEqual(['{"n":0}\n{"n":1}\n{"n":2}\n{"n":3}\n{"n":4}\n', '{"n":5}\n']);
   });
 
