@@ -111,4 +111,22 @@ describeOnEachDatabase('the line in the dashboard history (%s)', (kind) => {
     await a.ticketClub.services.lineHistory.record();
     expect((await history(show.id)).at(-1)).toMatchObject({ at: '2030-01-01T10:10:00.000Z', waiting: 0, early: 3, admitted: 0, admissions: 0 });
   });
+
+  it('when a minute has just begun and no sample has recorded it yet, then its point is the line now, not an empty minute', async () => {
+    clock.set(T0 + 20 * 60_000 + 50_000);
+    const show = await createShow(app, admin, { now: clock.now(), pageCapacity: 1 });
+    const fans = await Promise.all([1, 2, 3].map(() => newCustomer(app)));
+    for (const f of fans) await join(show.id, f.token);
+    await a.ticketClub.services.lineHistory.record();
+    clock.set(T0 + 21 * 60_000 + 1_000); // 10:21:01: the job has not sampled 10:21
+    await leave(show.id, fans[0]!.token);
+    expect((await rowsOf(show.id)).map((r) => r.minute.toISOString())).toEqual(['2030-01-01T10:20:00.000Z']);
+    const points = await history(show.id);
+    expect(points.slice(-2).map(({ at, waiting, admitted, admissions }) => ({ at, waiting, admitted, admissions }))).toEqual([
+      { at: '2030-01-01T10:20:00.000Z', waiting: 2, admitted: 1, admissions: 0 }, // the first walked in
+      { at: '2030-01-01T10:21:00.000Z', waiting: 1, admitted: 1, admissions: 1 },
+    ]);
+    await a.ticketClub.services.lineHistory.record();
+    expect((await history(show.id)).slice(-2)).toEqual(points.slice(-2)); // the row the job writes says the same
+  });
 });

@@ -34,6 +34,7 @@ import type { QueueService } from '../queue/queue-service.js';
 import type { AdminService } from './admin-service.js';
 import type { CheckinService } from './checkin-service.js';
 import type { ExportsService } from './exports-service.js';
+import { minuteSample } from './line-history.js';
 
 const tags = ['Admin'];
 const VenueResponse = z.object({ venue: Venue }).describe('The venue');
@@ -91,7 +92,8 @@ export function adminRoutes(fastify: FastifyInstance, deps: AdminRoutesDeps): vo
       const minutes = Number(req.query.minutes ?? 60);
       await catalogue.rules(showId); // 404 for an unknown show
       const { currency } = await admin.sales(showId);
-      return { currency, points: await admin.history(showId, deps.clock.now(), minutes) };
+      const live = minuteSample(await queue.lineFigures(showId));
+      return { currency, points: await admin.history(showId, deps.clock.now(), minutes, live) };
     },
   );
 

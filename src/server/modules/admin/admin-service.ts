@@ -8,7 +8,7 @@ import type { TestHooks } from '../../platform/test-hooks.js';
 import { catalogueSteps } from '../catalogue/catalogue-service.js';
 import { orderReads } from '../orders/order-reads.js';
 import { seatSteps } from '../seats/seats-service.js';
-import { LineMinutesRepository } from './line-minutes-repository.js';
+import { LineMinutesRepository, type LineMinuteSample } from './line-minutes-repository.js';
 
 /** What organizers create: venues with their seat grids, events, and shows with a price per area. */
 export class AdminService {
@@ -145,9 +145,10 @@ export class AdminService {
    * The sale minute by minute over the last `minutes` up to `now`, from the database (so the
    * dashboard's charts survive a reload or a restart): tickets sold, orders paid and revenue from
    * the orders, and the line as line_minutes recorded it (0 in a minute without a live line).
-   * Every minute is listed, oldest first.
+   * Every minute is listed, oldest first. `live` is the line now (minuteSample): its minute shows
+   * it, as the live updates do, rather than a row the next sample has not written yet.
    */
-  async history(showId: string, now: number, minutes: number): Promise<StatsMinute[]> {
+  async history(showId: string, now: number, minutes: number, live?: LineMinuteSample): Promise<StatsMinute[]> {
     const end = Math.floor(now / 60_000) * 60_000;
     const start = end - (minutes - 1) * 60_000;
     const [sales, line] = await Promise.all([
@@ -159,7 +160,8 @@ export class AdminService {
     return Array.from({ length: minutes }, (_, i) => {
       const t = start + i * 60_000;
       const r = salesAt.get(t);
-      const l = lineAt.get(t);
+      const recorded = lineAt.get(t);
+      const l = live?.minute === t ? { ...live, admissions: Math.max(live.admissions, recorded?.admissions ?? 0) } : recorded;
       return {
         at: new Date(t).toISOString(),
         sold: r?.sold ?? 0,
