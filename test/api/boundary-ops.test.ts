@@ -193,9 +193,11 @@ describe('the session cookie', () => {
     expect(isSecure(cookieOf((await signup(prodHttp)).headers))).toBe(false);
     expect(isSecure(cookieOf((await signup(prodHttp, { 'x-forwarded-proto': 'https' })).headers))).toBe(true);
     // The default alone does not pin browsers to HTTPS: that stays the operator's explicit call.
-    const r = await prod.ticketClub.app.inject({ method: 'GET', url: '/api/health' });
-    expect(r.headers['strict-transport-security']).toBeUndefined();
-    expect(String(r.headers['content-security-policy'])).not.toContain('upgrade-insecure-requests');
+    for (const url of ['/api/health', '/']) {
+      const r = await prod.ticketClub.app.inject({ method: 'GET', url });
+      expect(r.headers['strict-transport-security'], url).toBeUndefined();
+      expect(String(r.headers['content-security-policy']), url).not.toContain('upgrade-insecure-requests');
+    }
   });
 });
 

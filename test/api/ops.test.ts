@@ -260,7 +260,7 @@ describe('operations', () => {
 
   describe('hardening', () => {
     it('sends security headers with a CSP fit for the built app', async () => {
-      const r = await app().inject({ method: 'GET', url: '/api/events' });
+      const r = await app().inject({ method: 'GET', url: '/events' });
       const csp = String(r.headers['content-security-policy']);
       expect(csp).toContain("default-src 'self'");
       expect(csp).toContain("script-src 'self'");
@@ -273,6 +273,16 @@ describe('operations', () => {
       expect(r.headers['x-frame-options']).toBe('DENY');
       expect(r.headers['strict-transport-security']).toBeUndefined();
       expect(r.headers['x-request-id']).toMatch(/[0-9a-f-]{36}/);
+    });
+
+    it("sends the API's answers, never pages, headers that let nothing load from them or frame them", async () => {
+      for (const url of ['/api/events', '/api/me', '/api/nothing-here']) {
+        const r = await app().inject({ method: 'GET', url });
+        expect(r.headers['content-security-policy'], url).toBe("default-src 'none'; frame-ancestors 'none'");
+        expect([r.headers['x-content-type-options'], r.headers['x-frame-options'], r.headers['cross-origin-resource-policy']], url).toEqual(['nosniff', 'DENY', 'same-origin']);
+        expect(r.headers['x-request-id'], url).toMatch(/[0-9a-f-]{36}/);
+        expect(r.headers['strict-transport-security'], url).toBeUndefined();
+      }
     });
 
     it('answers no CORS headers to a foreign origin (same origin only)', async () => {
