@@ -99,3 +99,24 @@ export class CpuWindow {
     return total;
   }
 }
+
+/** utime + stime of each thread of a process, ms, by thread id (the main thread's id is the pid). */
+export function threadCpuMs(pid: number): Map<number, number> {
+  const out = new Map<number, number>();
+  let tids: string[];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return out; // gone
+  }
+  for (const t of tids) {
+    try {
+      const s = readFileSync(`/proc/${pid}/task/${t}/stat`, 'utf8');
+      const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
+      out.set(Number(t), (Number(f[11]) + Number(f[12])) * TICK_MS);
+    } catch {
+      // gone
+    }
+  }
+  return out;
+}

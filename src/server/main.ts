@@ -48,7 +48,7 @@ async function seed(config: Config, db: Database, tc: TicketClub): Promise<void>
   }
 }
 
-/** The process's log lines on stdout, batched per turn of the event loop and written out on exit (one destination per process). */
+/** The process's log lines on stdout, batched for up to 20 ms and written out on exit (one destination per process). */
 let lines: ReturnType<typeof stdoutLines> | undefined;
 const logLines = () => (lines ??= stdoutLines());
 

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { Writable } from 'node:stream';
 import { fastifyCookie } from '@fastify/cookie';
 import Fastify from 'fastify';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { LineBatches, OneLinePerRequest, withLogRedaction } from '../../src/server/platform/ops/logging.js';
 import { ROOT } from '../support/instances.js';
 
@@ -50,33 +50,53 @@ describe('the request line', () => {
   });
 });
 
-/** The end of this turn's check phase: immediates run in order, so the one the batch set runs first. */
-const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
-
 describe('LineBatches', () => {
-  const collect = () => {
+  const collect = (delayMs = 30) => {
     const writes: string[] = [];
-    return { writes, batches: new LineBatches({ write: (s: string) => writes.push(s) }) };
+    return { writes, batches: new LineBatches({ write: (s: string) => writes.push(s) }, delayMs) };
   };
 
-  it('when lines come in one turn of the event loop, then they are written together, in order, before the next turn ends', async () => {
-    const { writes, batches } = collect();
-    for (let i = 0; i < 5; i++) batches.write(`{"n":${i}}\n`);
-    expect(writes).toEqual([]);
-    await nextTurn();
-    expect(writes).toEqual(['{"n":0}\n{"n":1}\n{"n":2}\n{"n":3}\n{"n":4}\n']);
-    batches.write('{"n":5}\n');
-    await nextTurn();
-    expect(writes).toEqual(['{"n":0}\n{"n":1}\n{"n":2}\n{"n":3}\n{"n":4}\n', '{"n":5}\n']);
+  it('when lines come within the delay, then they are written together, in order, once it has passed, and not before', () => {
+    vi.useFakeTimers();
+    try {
+      const { writes, batches } = collect(30);
+      for (let i = 0; i < 5; i++) batches.write(`{"n":${i}}\n`);
+      vi.advanceTimersByTime(29);
+      batches.write('{"n":5}\n');
+      expect(writes).toEqual([]);
+      vi.advanceTimersByTime(1);
+      expect(writes).toEqual(['{"n":0}\n{"n":1}\n{"n":2}\n{"n":3}\n{"n":4}\n{"n":5}\n']);
+      batches.write('{"n":6}\n');
+      vi.advanceTimersByTime(29);
+      expect(writes).toHaveLength(1);
+      vi.advanceTimersByTime(1);
+      expect(writes).toEqual(['{"n":0}\n{"n":1}\n{"n":2}\n{"n":3}\n{"n":4}\n{"n":5}\n', '{"n":6}\n']);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
-  it('when a turn has more than 4 KiB of lines, then each write is at most 4 KiB of whole lines (atomic on a shared pipe)', async () => {
+  it('when 64 KiB of lines are pending, then they are written at once, without waiting for the delay', () => {
+    const { writes, batches } = collect(60_000);
+    const line = `{"pad":"${'x'.repeat(1000)}"}\n`;
+    let n = 0;
+    while (writes.length === 0 && n < 100) {
+      batches.write(line);
+      n++;
+    }
+    expect(writes.length).toBe(16);
+    expect(writes.join('').length).toBe((n - 1) * line.length); // all but the line that found them full
+    batches.flushSync();
+    expect(writes.join('')).toBe(line.repeat(n));
+  });
+
+  it('when more than 4 KiB of lines wait, then each write is at most 4 KiB of whole lines (atomic on a shared pipe)', async () => {
     const { writes, batches } = collect();
     // Multi-byte text: the limit is in bytes, not characters.
     const lines = Array.from({ length: 200 }, (_, i) => `{"n":${i},"name":"票券${'好'.repeat(i % 40)}"}\n`);
     for (const l of lines) batches.write(l);
     batches.write(`{"long":"${'x'.repeat(10_000)}"}\n`);
-    await sleep(0);
+    await sleep(60);
     expect(writes.join('')).toBe(lines.join('') + `{"long":"${'x'.repeat(10_000)}"}\n`);
     expect(writes.length).toBeGreaterThan(1);
     for (const w of writes.slice(0, -1)) {

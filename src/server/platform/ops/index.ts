@@ -9,7 +9,7 @@ import type { IoServer } from '../realtime.js';
 import { HealthCheck, type HealthOptions } from './health.js';
 import { OpsMetrics, type WaitingRoomCounts } from './metrics.js';
 import { openApiDocs } from './openapi.js';
-import { csrfProtection, securityHeaders, socketCsrfProtection } from './security.js';
+import { csrfRefusal, securityHeadersSetter, socketCsrfProtection } from './security.js';
 
 export { OneLinePerRequest, withLogRedaction } from './logging.js';
 export { OpsMetrics } from './metrics.js';
@@ -85,14 +85,20 @@ export async function installOps(app: FastifyInstance, deps: OpsDeps): Promise<O
     inFlight--;
     if (inFlight === 0) for (const w of idleWaiters) w();
   };
-  // Hooks in callback style: an async hook costs a promise and a microtask turn per request.
+  // HSTS and upgrade-insecure-requests only when the operator said the site is HTTPS, not by the
+  // cookie's default: on a plain-HTTP install they would break the site.
+  const setSecurityHeaders = await securityHeadersSetter({ https: config.COOKIE_SECURE === true });
+  const csrf = csrfRefusal(deps.sessions.sentByCookie);
+  // One hook for every request's own concerns, in callback style: each hook is a step of Fastify's
+  // runner, and an async one costs a promise and a microtask turn per request.
   app.addHook('onRequest', (req, reply, done) => {
     inFlight++;
     reply.raw.on('close', answered);
     reply.header('x-request-id', req.id);
+    setSecurityHeaders(req, reply);
     // Health tells load balancers to move on while this instance stops.
     if (draining && req.url.split('?')[0] === '/api/health') return done(new AppError('UNAVAILABLE', 'Shutting down'));
-    done();
+    done(csrf(req));
   });
   app.addHook('onSend', (_req, reply, payload, done) => {
     // A keep-alive connection must not outlive the shutdown: the server only closes once every
@@ -101,10 +107,6 @@ export async function installOps(app: FastifyInstance, deps: OpsDeps): Promise<O
     done(null, payload);
   });
 
-  // HSTS and upgrade-insecure-requests only when the operator said the site is HTTPS, not by the
-  // cookie's default: on a plain-HTTP install they would break the site.
-  await securityHeaders(app, { https: config.COOKIE_SECURE === true });
-  csrfProtection(app, deps.sessions.sentByCookie);
   socketCsrfProtection(deps.io, deps.sessions.cookieName);
   metrics.observeHttp(app);
   await openApiDocs(app);

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import helmet, { type FastifyHelmetOptions } from '@fastify/helmet';
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { AppError } from '../errors.js';
 import type { IoServer } from '../realtime.js';
 
@@ -85,6 +85,15 @@ const MAX_CSP_VARIANTS = 256;
  * the host and /docs, is kept per variant.
  */
 export async function securityHeaders(app: FastifyInstance, opts: { https: boolean }): Promise<void> {
+  const set = await securityHeadersSetter(opts);
+  app.addHook('onRequest', (req, reply, done) => {
+    set(req, reply);
+    done();
+  });
+}
+
+/** What `securityHeaders` does to each request, for a hook that does more (installOps: one hook, not one per concern). */
+export async function securityHeadersSetter(opts: { https: boolean }): Promise<(req: FastifyRequest, reply: FastifyReply) => void> {
   const options = helmetOptions(opts);
   const probe = Fastify({ logger: false });
   await probe.register(helmet, { ...options, contentSecurityPolicy: false });
@@ -101,10 +110,10 @@ export async function securityHeaders(app: FastifyInstance, opts: { https: boole
   const fail = (err?: unknown) => {
     if (err) throw err;
   };
-  app.addHook('onRequest', (req, reply, done) => {
+  return (req, reply) => {
     if (isApi(req.url)) {
       reply.headers(apiHeaders);
-      return done();
+      return;
     }
     reply.headers(staticHeaders);
     // Keyed by the raw header values (the CSP is a function of them): no cleaning on a hit. A
@@ -116,13 +125,12 @@ export async function securityHeaders(app: FastifyInstance, opts: { https: boole
       // Through Fastify, not res.setHeader: a response with no header set on it directly has its
       // headers written in one pass (Node validates each header set with setHeader a second time).
       reply.header('content-security-policy', known);
-      return done();
+      return;
     }
     csp(req.raw, reply.raw, fail);
     const value = reply.raw.getHeader('content-security-policy');
     if (typeof value === 'string' && cspByVariant.size < MAX_CSP_VARIANTS) cspByVariant.set(key, value);
-    done();
-  });
+  };
 }
 
 /** Whether an Origin or Referer value names the host the request was sent to. */
@@ -143,13 +151,12 @@ export function sameHost(source: string, host: string): boolean {
  * Requests with a bearer token are exempt (a token is never sent by the browser on its own), and so
  * are requests with neither header (not a browser; SameSite=Lax covers old browsers).
  */
-export function csrfProtection(app: FastifyInstance, sentByCookie: (req: FastifyRequest) => boolean): void {
-  app.addHook('onRequest', (req, _reply, done) => {
-    if (!STATE_CHANGING.has(req.method) || !sentByCookie(req)) return done();
+export function csrfRefusal(sentByCookie: (req: FastifyRequest) => boolean): (req: FastifyRequest) => AppError | undefined {
+  return (req) => {
+    if (!STATE_CHANGING.has(req.method) || !sentByCookie(req)) return undefined;
     const source = req.headers.origin ?? req.headers.referer;
-    if (source !== undefined && !sameHost(source, req.host)) return done(new AppError('CSRF_FAILED'));
-    done();
-  });
+    return source !== undefined && !sameHost(source, req.host) ? new AppError('CSRF_FAILED') : undefined;
+  };
 }
 
 /** The same rule for the realtime handshake: a cookie-authenticated socket from another site is refused. */
