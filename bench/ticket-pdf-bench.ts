@@ -6,29 +6,13 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { TicketSheet } from '../src/server/modules/orders/ticket-sheet.js';
+import { ticketSheet as sheet } from '../test/support/ticket-sheet.js';
 
 const root = resolve(process.argv[2] ?? new URL('..', import.meta.url).pathname);
 const { ticketPdf } = (await import(pathToFileURL(resolve(root, 'src/server/modules/orders/ticket-pdf.ts')).href)) as {
   ticketPdf(sheet: TicketSheet): Promise<Buffer>;
 };
 
-const sheet = (o: Partial<TicketSheet>): TicketSheet => ({
-  orderId: '7b0c4c2e-1111-4222-8333-444455556666',
-  buyerName: 'Ada Lovelace',
-  buyerEmail: 'ada@example.com',
-  buyerLocale: 'en',
-  eventTitle: 'Paper Moon Live',
-  artist: 'Paper Moon',
-  venueName: 'Taipei Arena',
-  venueCity: 'Taipei',
-  venueAddress: '2 Nanjing E Rd',
-  startsAt: new Date('2030-03-14T11:30:00Z'),
-  timeZone: 'Asia/Taipei',
-  total: 2800,
-  currency: 'TWD',
-  tickets: [{ id: 't1', code: 'Qm9vbS1ib29tLWJvb20tdGlja2V0LWNvZGUtMDAwMDE', areaName: 'Floor', row: 3, number: 12, price: 2800 }],
-  ...o,
-});
 const N = 200;
 console.log(`ticket PDFs of ${root}, ${N} each after 20 to warm up`);
 for (const [name, s] of [

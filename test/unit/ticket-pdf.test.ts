@@ -2,8 +2,8 @@ import { inflateSync } from 'node:zlib';
 import QRCode from 'qrcode';
 import { describe, expect, it } from 'vitest';
 import { qrPng, ticketPdf } from '../../src/server/modules/orders/ticket-pdf.js';
-import type { TicketSheet } from '../../src/server/modules/orders/ticket-sheet.js';
 import { readPdf } from '../support/mail.js';
+import { ticketSheet as sheet } from '../support/ticket-sheet.js';
 
 /** Reads an 8-bit grayscale PNG whose rows are unfiltered (what qrPng writes). */
 function readGrayPng(png: Buffer): { width: number; height: number; pixel(x: number, y: number): number } {
@@ -28,23 +28,6 @@ function readGrayPng(png: Buffer): { width: number; height: number; pixel(x: num
   return { width, height, pixel: (x, y) => raw[y * (width + 1) + 1 + x]! };
 }
 
-const sheet = (o: Partial<TicketSheet> = {}): TicketSheet => ({
-  orderId: '7b0c4c2e-1111-4222-8333-444455556666',
-  buyerName: 'Ada Lovelace',
-  buyerEmail: 'ada@example.com',
-  buyerLocale: 'en',
-  eventTitle: 'Paper Moon Live',
-  artist: 'Paper Moon',
-  venueName: 'Postal Hall',
-  venueCity: 'Taipei',
-  venueAddress: '2 Nanjing E Rd',
-  startsAt: new Date('2030-03-14T11:30:00Z'),
-  timeZone: 'Asia/Taipei',
-  total: 2800,
-  currency: 'TWD',
-  tickets: [{ id: 't1', code: 'Qm9vbS1ib29tLWJvb20tdGlja2V0LWNvZGUtMDAwMDE', areaName: 'Floor', row: 3, number: 12, price: 2800 }],
-  ...o,
-});
 
 describe('ticket PDF', () => {
   it('draws each QR code module by module: every module of the code is a square of its colour', async () => {
