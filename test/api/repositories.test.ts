@@ -51,9 +51,12 @@ describeOnEachDatabase('repository steps on %s', (kind) => {
     const [fan] = await newCustomers(h.ticketClub.app, admin, 1);
     const orders = new OrdersRepository(h.db);
     const orderId = await orders.create({ userId: fan!.id, showId: show.id, expiresAt: new Date(Date.now() + 60_000), now: new Date(), admissionId: 'adm-1' });
-    expect(await orders.markPaying(orderId, '00000000-0000-4000-8000-00000000000a', new Date())).toBe(true);
-    // A second attempt cannot mark it too: one charge in flight per order.
-    expect(await orders.markPaying(orderId, '00000000-0000-4000-8000-00000000000b', new Date())).toBe(false);
+    const attempt = (n: string) => ({ orderId, attemptId: `00000000-0000-4000-8000-00000000000${n}`, idempotencyKey: `ticketclub-pay-${n}`, amount: 100, currency: 'TWD', now: new Date() });
+    expect(await orders.markPaying(attempt('a'))).toBe(true);
+    // A second attempt cannot mark it too, and is not recorded: one charge in flight per order.
+    expect(await orders.markPaying(attempt('b'))).toBe(false);
+    const recorded = await h.db.query<{ id: string; state: string }>(`SELECT id, state FROM payment_attempts WHERE order_id = $1`, [orderId]);
+    expect(recorded.rows).toEqual([{ id: '00000000-0000-4000-8000-00000000000a', state: 'charging' }]);
     const later = new Date(Date.now() + 120_000);
     expect(await orders.endPending(orderId, later)).toBe(false);
     expect(await orders.expire(orderId, later)).toBe(false);

@@ -180,12 +180,22 @@ export class OrdersRepository {
     return rows[0];
   }
 
-  /** Marks the order as being paid by the attempt, if it is pending, in time and not already being paid. */
-  async markPaying(orderId: string, attemptId: string, now: Date): Promise<boolean> {
+  /**
+   * Marks the order as being paid by a new attempt, if it is pending, in time and not already being
+   * paid, and records the attempt (payment_attempts, state 'charging') with it: one statement, so
+   * both happen or neither, without a transaction's BEGIN and COMMIT. Two attempts at once: the
+   * second waits on the order's row, finds it paying and records nothing.
+   */
+  async markPaying(a: { orderId: string; attemptId: string; idempotencyKey: string; amount: number; currency: string; now: Date }): Promise<boolean> {
     const { rowCount } = await this.q.query(
-      `UPDATE orders SET paying_attempt_id = $2
-        WHERE id = $1 AND status = 'pending' AND expires_at > $3 AND ${NO_PAYMENT_IN_FLIGHT}`,
-      [orderId, attemptId, now],
+      `WITH paying AS (
+         UPDATE orders SET paying_attempt_id = $2
+          WHERE id = $1 AND status = 'pending' AND expires_at > $3 AND ${NO_PAYMENT_IN_FLIGHT}
+          RETURNING id
+       )
+       INSERT INTO payment_attempts (id, order_id, idempotency_key, amount, currency, state, created_at)
+       SELECT $2, paying.id, $4, $5, $6, 'charging', $3 FROM paying`,
+      [a.orderId, a.attemptId, a.now, a.idempotencyKey, a.amount, a.currency],
     );
     return rowCount > 0;
   }

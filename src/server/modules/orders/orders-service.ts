@@ -145,7 +145,7 @@ export class OrdersService {
       // The order's own row decides, not the admission (an in-process line is gone after a restart,
       // the order is not): a release of its ended admission that comes first cancels it, and one
       // that comes after the attempt leaves it to the attempt (NO_PAYMENT_IN_FLIGHT).
-      const attempt = await this.db.transaction((tx) => this.startAttempt(tx, order, this.now()));
+      const attempt = await this.startAttempt(order, this.now());
       if (!attempt) continue;
       await this.charge(order, attempt, req.card);
       return this.get(orderId, userId);
@@ -157,15 +157,13 @@ export class OrdersService {
    * Marks the order as being paid and records the attempt, if the order is pending, in time and
    * not already being paid (by another request, tab or instance). Null when it is not.
    */
-  private async startAttempt(tx: Queryable, order: OrderState, now: Date): Promise<{ id: string; idempotencyKey: string } | null> {
-    const { orders, attempts } = stepsOn(tx);
+  private async startAttempt(order: OrderState, now: Date): Promise<{ id: string; idempotencyKey: string } | null> {
     const id = randomUUID();
-    if (!(await orders.markPaying(order.id, id, now))) return null;
     // The attempt's own id is the provider's idempotency key: each try is a new charge, and the
     // record of a try is enough to ask the provider what became of it.
     const idempotencyKey = `ticketclub-pay-${id}`;
-    await attempts.record({ id, orderId: order.id, idempotencyKey, amount: order.total, currency: order.currency, now });
-    return { id, idempotencyKey };
+    const started = await stepsOn(this.db).orders.markPaying({ orderId: order.id, attemptId: id, idempotencyKey, amount: order.total, currency: order.currency, now });
+    return started ? { id, idempotencyKey } : null;
   }
 
   /** No money moved (declined, or the provider never saw the charge): the order is payable again. */

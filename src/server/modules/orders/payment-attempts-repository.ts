@@ -24,14 +24,7 @@ const SELECT_ATTEMPT = `
 export class PaymentAttemptsRepository {
   constructor(private readonly q: Queryable) {}
 
-  /** Records a new attempt in flight (`charging`). */
-  async record(a: { id: string; orderId: string; idempotencyKey: string; amount: number; currency: string; now: Date }): Promise<void> {
-    await this.q.query(
-      `INSERT INTO payment_attempts (id, order_id, idempotency_key, amount, currency, state, created_at)
-       VALUES ($1, $2, $3, $4, $5, 'charging', $6)`,
-      [a.id, a.orderId, a.idempotencyKey, a.amount, a.currency, a.now],
-    );
-  }
+  // A new attempt (`charging`) is recorded with its order's mark, in one statement: OrdersRepository.markPaying.
 
   async get(id: string): Promise<Attempt | undefined> {
     const { rows } = await this.q.query<Attempt>(`${SELECT_ATTEMPT} WHERE pa.id = $1`, [id]);
