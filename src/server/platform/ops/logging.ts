@@ -131,14 +131,14 @@ const PIPE_BUF = 4096;
 
 /** How long a line may wait to be written: lines logged within it share one write per 4 KiB. */
 export const LINE_DELAY_MS = 20;
-/** Pending lines past this are written at once: a burst holds at most this much (16 writes). */
+/** Pending lines past 16 writes' worth (64 KiB of short lines) are written at once: a burst waits for no timer. */
 const MAX_PENDING_BYTES = 16 * PIPE_BUF;
 
 /**
  * A log destination that writes the lines of a short window (LINE_DELAY_MS) together: one write
  * per 4 KiB of whole lines instead of one per line or per turn of the event loop (at 40,000
  * requests a second a turn holds a handful of lines, and each write was the costliest part of a
- * request line; docs/benchmarks.md). Past 64 KiB pending the lines are written at once.
+ * request line; docs/benchmarks.md). Past 16 full writes pending they are written at once.
  * Lines are queued, not dropped: what is pending is written synchronously by `flushSync`, which
  * `stdoutLines` runs on exit (a clean stop, `process.exit` or a crash), so no line is lost unless
  * the process is killed outright. Writes are synchronous (pino's own sync destination): no line
