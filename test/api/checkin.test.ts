@@ -67,6 +67,21 @@ describeOnEachDatabase('check-in at the door of one show (%s)', (kind) => {
     expect((await checkedInAt(tickets[0]!.id))?.toISOString()).toBe(res.body.ticket.checkedInAt);
   });
 
+  it("when one ticket of an order is scanned, then the buyer's order shows that one used at that instant and the others not, in seat order", async () => {
+    const { show, order, tickets, buyer } = await paidTickets(3);
+    const res = await checkin({ code: tickets[1]!.code, showId: show.id });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    for (const url of [`/api/orders/${order.id}`, '/api/orders']) {
+      const r = await call(app, 'GET', url, { token: buyer.token });
+      const seen = (url === '/api/orders' ? r.body.orders.find((o: { id: string }) => o.id === order.id) : r.body.order) as { tickets: { id: string; number: number; checkedInAt: string | null }[] };
+      expect(seen.tickets.map((t) => [t.id, t.number, t.checkedInAt]), url).toEqual([
+        [tickets[0]!.id, 1, null],
+        [tickets[1]!.id, 2, res.body.ticket.checkedInAt],
+        [tickets[2]!.id, 3, null],
+      ]);
+    }
+  });
+
   it('when a ticket of another show is scanned, then it answers 409 WRONG_SHOW naming the ticket’s show and leaves the ticket unused', async () => {
     const tonight = await paidTickets(1, 'Tonight');
     const other = await paidTickets(1, 'Tomorrow');

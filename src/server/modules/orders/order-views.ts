@@ -1,7 +1,7 @@
 import type { Order, OrderItem, Ticket } from '../../../shared/api.js';
 import type { Queryable } from '../../platform/database.js';
 import { OrdersRepository } from './orders-repository.js';
-import { TicketsRepository, type TicketRow } from './tickets-repository.js';
+import type { TicketRow } from './tickets-repository.js';
 
 /** Row and number as the API shows them: null for a standing place (stored as row 0). */
 export const placeOf = (r: { row_number: number; seat_number: number }): { row: number | null; number: number | null } =>
@@ -24,13 +24,8 @@ export const toTicket = (t: TicketRow): Ticket => ({
  */
 export async function readOrders(q: Queryable, userId: string, now: Date, orderId: string | null = null, limit = 100): Promise<Order[]> {
   const orders = new OrdersRepository(q);
+  // One statement: each order comes with its lines and, when it was paid, its tickets.
   const rows = await orders.listForAccount(userId, orderId, limit);
-  if (rows.length === 0) return [];
-  // Only an order that was paid has tickets (they are issued in the transaction that pays it):
-  // a checkout's or a pending order's answer needs no second statement.
-  const ticketed = rows.filter((o) => o.status === 'paid' || o.status === 'refunded').map((o) => o.id);
-  const tickets = ticketed.length > 0 ? await new TicketsRepository(q).ofOrders(ticketed) : [];
-  const ticketsOf = group(tickets, (t) => t.order_id);
   return rows.map(
     (o): Order => ({
       id: o.id,
@@ -46,19 +41,8 @@ export async function readOrders(q: Queryable, userId: string, now: Date, orderI
       items: o.items.map(
         (i): OrderItem => ({ seatId: i.seat_id, areaName: i.area_name, ...placeOf(i), price: i.price }),
       ),
-      tickets: (ticketsOf.get(o.id) ?? []).map(toTicket),
+      tickets: o.tickets.map((t) => toTicket({ ...t, checked_in_at: t.checked_in_at === null ? null : new Date(t.checked_in_at) })),
       show: { startsAt: o.starts_at.toISOString(), eventTitle: o.event_title, artist: o.artist, venueName: o.venue_name, venueTimeZone: o.venue_time_zone },
     }),
   );
-}
-
-function group<T>(rows: T[], key: (r: T) => string): Map<string, T[]> {
-  const m = new Map<string, T[]>();
-  for (const r of rows) {
-    const k = key(r);
-    const list = m.get(k);
-    if (list) list.push(r);
-    else m.set(k, [r]);
-  }
-  return m;
 }

@@ -1,5 +1,6 @@
 import type { Locale, Order } from '../../../shared/api.js';
 import type { Queryable } from '../../platform/database.js';
+import type { TicketRow } from './tickets-repository.js';
 
 /** An order as the payment steps read it. */
 export interface OrderState {
@@ -35,6 +36,8 @@ export interface OrderRow {
   venue_time_zone: string;
   /** Its lines, in the venue's seat order. */
   items: Omit<ItemRow, 'order_id'>[];
+  /** Its tickets in the same order (only a paid or refunded order has any); times as JSON gives them. */
+  tickets: (Omit<TicketRow, 'checked_in_at'> & { checked_in_at: string | null })[];
 }
 
 /** An order as the console lists a show's orders. */
@@ -281,7 +284,15 @@ export class OrdersRepository {
                                                           'seat_number', s.seat_number, 'price', oi.price)
                                         ORDER BY a.position, s.row_number, s.seat_number)
                           FROM order_items oi JOIN seats s ON s.id = oi.seat_id JOIN areas a ON a.id = s.area_id
-                         WHERE oi.order_id = o.id), '[]'::json) AS items
+                         WHERE oi.order_id = o.id), '[]'::json) AS items,
+              CASE WHEN o.status IN ('paid', 'refunded') THEN
+                coalesce((SELECT json_agg(json_build_object('id', t.id, 'order_id', t.order_id, 'show_id', t.show_id, 'seat_id', t.seat_id,
+                                                            'code', t.code, 'checked_in_at', t.checked_in_at, 'area_name', a.name,
+                                                            'row_number', s.row_number, 'seat_number', s.seat_number)
+                                          ORDER BY a.position, s.row_number, s.seat_number)
+                            FROM tickets t JOIN seats s ON s.id = t.seat_id JOIN areas a ON a.id = s.area_id
+                           WHERE t.order_id = o.id), '[]'::json)
+              ELSE '[]'::json END AS tickets
          FROM orders o
          JOIN shows sh ON sh.id = o.show_id
          JOIN events e ON e.id = sh.event_id

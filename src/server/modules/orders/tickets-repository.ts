@@ -1,5 +1,6 @@
 import type { Queryable } from '../../platform/database.js';
 
+/** A ticket as its order lists it (read with the order: OrdersRepository.listForAccount). */
 export interface TicketRow {
   id: string;
   order_id: string;
@@ -55,10 +56,6 @@ export interface AttendeeRow {
   checked_in_at: Date | null;
 }
 
-const TICKET_SELECT = `
-  SELECT t.id, t.order_id, t.show_id, t.seat_id, t.code, t.checked_in_at, a.name AS area_name, s.row_number, s.seat_number
-    FROM tickets t JOIN seats s ON s.id = t.seat_id JOIN areas a ON a.id = s.area_id`;
-
 const CHECKIN_SELECT = `
   SELECT t.id, t.show_id, t.seat_id, t.code, t.checked_in_at, t.voided_at, o.status AS order_status,
          a.name AS area_name, s.row_number, s.seat_number,
@@ -86,14 +83,6 @@ export class TicketsRepository {
        SELECT $1, $2, $3, x.seat_id, x.code, $6 FROM unnest($4::uuid[], $5::text[]) AS x(seat_id, code)`,
       [t.orderId, t.userId, t.showId, t.seats.map((s) => s.seatId), t.seats.map((s) => s.code), t.now],
     );
-  }
-
-  /** The tickets of these orders, in the venue's seat order. */
-  async ofOrders(orderIds: string[]): Promise<TicketRow[]> {
-    const { rows } = await this.q.query<TicketRow>(`${TICKET_SELECT} WHERE t.order_id = ANY($1::uuid[]) ORDER BY a.position, s.row_number, s.seat_number`, [
-      orderIds,
-    ]);
-    return rows;
   }
 
   /**
