@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import Fastify from 'fastify';
-import pg from 'pg';
 import { io as ioClient } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { memoryLimiters } from '../../src/server/adapters/memory/memory-limiter.js';
@@ -13,9 +12,9 @@ import { opsOf } from '../../src/server/platform/ops/index.js';
 import { openApiDocs, UNDOCUMENTED_TAG } from '../../src/server/platform/ops/openapi.js';
 import { gracefulShutdown } from '../../src/server/platform/ops/shutdown.js';
 import { call, createShow, newAdmin, newCustomer, newCustomers } from '../support/api-client.js';
-import { openTestDb, PG_URL, startHarness, uniqueName, type Harness } from '../support/harness.js';
+import { openTestDb, startHarness, uniqueName, type Harness } from '../support/harness.js';
 import { declaredRoutes } from '../support/routes.js';
-import { http, startInstance } from '../support/instances.js';
+import { dropSchema, http, startInstance } from '../support/instances.js';
 import { connect, emitAck, sleep, type ClientSocket } from '../support/sockets.js';
 import { admit, GOOD_CARD, seatIdsOf } from './seat-helpers.js';
 import { itNeeding } from '../support/needs.js';
@@ -550,10 +549,7 @@ describe('graceful shutdown', () => {
       expect(await socketClosed).toBe('transport close');
     } finally {
       await inst.stop('SIGKILL');
-      const c = new pg.Client({ connectionString: PG_URL });
-      await c.connect();
-      await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-      await c.end();
+      await dropSchema(schema);
     }
   }, 120_000);
 
@@ -580,10 +576,7 @@ describe('graceful shutdown', () => {
       expect(lines.at(-1)?.msg).toBe('stopped');
     } finally {
       await inst.stop('SIGKILL');
-      const c = new pg.Client({ connectionString: PG_URL });
-      await c.connect();
-      await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-      await c.end();
+      await dropSchema(schema);
     }
   }, 120_000);
 });

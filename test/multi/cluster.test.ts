@@ -2,11 +2,10 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
-import pg from 'pg';
 import { io } from 'socket.io-client';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { PG_URL, REDIS_URL, sleep, uniqueName } from '../support/harness-env.js';
-import { http, onSaleShow, startInstance, type Instance } from '../support/instances.js';
+import { REDIS_URL, sleep, uniqueName } from '../support/harness-env.js';
+import { dropSchema, http, onSaleShow, startInstance, type Instance } from '../support/instances.js';
 import { connect, emitAck, nextEvent, type ClientSocket } from '../support/sockets.js';
 import { describeNeeding } from '../support/needs.js';
 
@@ -146,10 +145,7 @@ describeNeeding(['postgres', 'redis'], 'cluster mode: WORKERS=2 through the real
     await inst?.stop();
     if (inst && inst.proc.exitCode === null && inst.proc.signalCode === null) inst.proc.kill('SIGKILL');
     for (const pid of ours) if (alive(pid)) process.kill(pid, 'SIGKILL');
-    const c = new pg.Client({ connectionString: PG_URL });
-    await c.connect();
-    await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    await c.end();
+    await dropSchema(schema);
     if (showId) {
       // The waiting room of our show lives in the shared Redis: remove it so other instances do not sweep it.
       const redis = new Redis(REDIS_URL);

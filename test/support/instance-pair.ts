@@ -1,7 +1,6 @@
-import pg from 'pg';
 import { afterAll, beforeAll } from 'vitest';
-import { PG_URL, uniqueName } from './harness-env.js';
-import { http, startInstance, type Instance } from './instances.js';
+import { uniqueName } from './harness-env.js';
+import { dropSchema, http, startInstance, type Instance } from './instances.js';
 import type { ClientSocket } from './sockets.js';
 
 /** The admin every instance pair is started with (ADMIN_EMAIL / ADMIN_PASSWORD). */
@@ -32,10 +31,7 @@ export function useInstancePair(name: string, env: Record<string, string> = {}):
   afterAll(async () => {
     for (const s of pair.sockets) s.disconnect();
     await Promise.all([pair.a?.stop(), pair.b?.stop()]);
-    const c = new pg.Client({ connectionString: PG_URL });
-    await c.connect();
-    await c.query(`DROP SCHEMA IF EXISTS ${pair.schema} CASCADE`);
-    await c.end();
+    await dropSchema(pair.schema);
   });
   return pair;
 }

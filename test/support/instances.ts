@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 import { PG_URL, REDIS_URL, sleep } from './harness-env.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -14,6 +15,17 @@ export interface Instance {
   alive(): boolean;
   /** `signal` (SIGTERM), then SIGKILL if it has not exited within `graceMs`. */
   stop(signal?: NodeJS.Signals, graceMs?: number): Promise<void>;
+}
+
+/** Drops the schema instances used (their own DATABASE_SCHEMA on the test PostgreSQL), with a connection of its own. */
+export async function dropSchema(schema: string): Promise<void> {
+  const c = new pg.Client({ connectionString: PG_URL });
+  await c.connect();
+  try {
+    await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  } finally {
+    await c.end();
+  }
 }
 
 export async function freePort(): Promise<number> {
