@@ -44,3 +44,9 @@ function retryAfterOf(err: unknown, known: AppError): number {
   const s = typeof fromErr === 'number' ? fromErr : typeof fromDetails === 'number' ? fromDetails : 60;
   return Math.max(1, Math.ceil(s));
 }
+
+/** What a route option holds (its methods, its hooks of a kind) as a list: Fastify takes one or an array. */
+export function listOf<T>(v: T | T[] | undefined): T[] {
+  if (v === undefined) return [];
+  return Array.isArray(v) ? v : [v];
+}

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import type { User } from '../../../shared/api.js';
 import { AppError } from '../../platform/errors.js';
+import { listOf } from '../../platform/http.js';
 import type { AuthService } from './auth-service.js';
 import { SESSION_COOKIE } from './sessions.js';
 
@@ -20,6 +21,13 @@ export function tokenOf(req: FastifyRequest): { token: string; via: 'cookie' | '
   return c ? { token: c, via: 'cookie' } : undefined;
 }
 
+/** Why an account may not use a route of this access (none: it may). One rule for the awaited and the synchronous guards. */
+function refusal(user: User | null, access: 'user' | 'admin'): AppError | undefined {
+  if (!user) return new AppError('UNAUTHENTICATED');
+  if (access === 'admin' && user.role !== 'admin') return new AppError('FORBIDDEN');
+  return undefined;
+}
+
 export function makeAuthGuards(auth: AuthService) {
   async function optionalUser(req: FastifyRequest): Promise<User | null> {
     if (req.currentUser !== undefined) return req.currentUser;
@@ -30,17 +38,15 @@ export function makeAuthGuards(auth: AuthService) {
     return req.currentUser;
   }
 
-  async function requireUser(req: FastifyRequest): Promise<User> {
+  async function required(req: FastifyRequest, access: 'user' | 'admin'): Promise<User> {
     const user = await optionalUser(req);
-    if (!user) throw new AppError('UNAUTHENTICATED');
-    return user;
+    const refused = refusal(user, access);
+    if (refused) throw refused;
+    return user!;
   }
 
-  async function requireAdmin(req: FastifyRequest): Promise<User> {
-    const user = await requireUser(req);
-    if (user.role !== 'admin') throw new AppError('FORBIDDEN');
-    return user;
-  }
+  const requireUser = (req: FastifyRequest): Promise<User> => required(req, 'user');
+  const requireAdmin = (req: FastifyRequest): Promise<User> => required(req, 'admin');
 
   /** The request's account if it is known without waiting (looked up already, or its session cached), else undefined. */
   function knownUser(req: FastifyRequest): User | null | undefined {
@@ -69,16 +75,13 @@ export function guardRoutesByAccess(app: FastifyInstance, guards: AuthGuards): v
     const access = route.config?.access;
     if (access !== 'user' && access !== 'admin') return;
     const check = access === 'admin' ? guards.requireAdmin : guards.requireUser;
-    const existing = route.preValidation === undefined ? [] : Array.isArray(route.preValidation) ? route.preValidation : [route.preValidation];
     // Callback style: a cached session is answered without a promise; the rest waits for the lookup.
     const guard = (req: FastifyRequest, _reply: FastifyReply, done: (err?: Error) => void) => {
       const user = guards.knownUser(req);
       if (user === undefined) return void check(req).then(() => done(), done);
-      if (!user) return done(new AppError('UNAUTHENTICATED'));
-      if (access === 'admin' && user.role !== 'admin') return done(new AppError('FORBIDDEN'));
-      done();
+      done(refusal(user, access));
     };
-    route.preValidation = [...existing, guard];
+    route.preValidation = [...listOf(route.preValidation), guard];
   });
 }
 

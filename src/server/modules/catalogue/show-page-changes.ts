@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { listOf } from '../../platform/http.js';
 import { rooms, type IoServer, type Realtime } from '../../platform/realtime.js';
 import type { ShowPages } from './show-pages.js';
 
@@ -45,10 +46,8 @@ export function followShowChanges(o: { app: FastifyInstance; io: IoServer; share
     done();
   };
   o.app.addHook('onRoute', (route) => {
-    const methods = Array.isArray(route.method) ? route.method : [route.method];
-    if (!route.url.startsWith('/api/admin/') || methods.every((m) => m === 'GET' || m === 'HEAD')) return;
-    const existing = route.onResponse === undefined ? [] : Array.isArray(route.onResponse) ? route.onResponse : [route.onResponse];
-    route.onResponse = [...existing, adminWrote];
+    if (!route.url.startsWith('/api/admin/') || listOf(route.method).every((m) => m === 'GET' || m === 'HEAD')) return;
+    route.onResponse = [...listOf(route.onResponse), adminWrote];
   });
 
   return {

@@ -5,6 +5,7 @@ import type { FastifyInstance, FastifySchema, RouteOptions } from 'fastify';
 import { z } from 'zod';
 import { ERROR_MESSAGES, ERROR_STATUS, type ErrorCode } from '../../../shared/errors.js';
 import { fileContentType } from '../validation.js';
+import { listOf } from '../http.js';
 
 /** Operations of /api routes that declare no summary, tag or access carry this tag (the drift test looks for it). */
 export const UNDOCUMENTED_TAG = 'Undocumented';
@@ -149,7 +150,7 @@ export async function openApiDocs(app: FastifyInstance): Promise<void> {
     },
     transform: ({ schema, url, route }) => {
       if (!url.startsWith('/api/')) return { schema: { ...schema, hide: true } as FastifySchema, url };
-      const method = (Array.isArray(route.method) ? route.method : [route.method])[0]!;
+      const method = listOf(route.method)[0]!;
       const words = (schema ?? {}) as FastifySchema & { summary?: string; tags?: string[] };
       if (!words.summary || !words.tags?.length || !route.config?.access) {
         return { schema: { tags: [UNDOCUMENTED_TAG], summary: `${method} ${url} declares no summary, tags or config.access` } as FastifySchema, url };
