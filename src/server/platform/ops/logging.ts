@@ -131,8 +131,8 @@ const PIPE_BUF = 4096;
 
 /** How long a line may wait to be written: lines logged within it share one write per 4 KiB. */
 export const LINE_DELAY_MS = 20;
-/** Pending lines past 16 writes' worth (64 KiB of short lines) are written at once: a burst waits for no timer. */
-const MAX_PENDING_BYTES = 16 * PIPE_BUF;
+/** Pending lines past this many full writes (64 KiB of short lines) are written at once: a burst waits for no timer. */
+const MAX_PENDING_WRITES = 16;
 
 /**
  * A log destination that writes the lines of a short window (LINE_DELAY_MS) together: one write
@@ -159,10 +159,8 @@ export class LineBatches implements DestinationStream {
   write(line: string): void {
     const bytes = Buffer.byteLength(line);
     if (this.chunkBytes > 0 && this.chunkBytes + bytes > PIPE_BUF) {
-      this.full.push(this.chunk);
-      this.chunk = '';
-      this.chunkBytes = 0;
-      if (this.full.length * PIPE_BUF >= MAX_PENDING_BYTES) this.flushSync();
+      this.seal();
+      if (this.full.length >= MAX_PENDING_WRITES) this.flushSync();
     }
     this.chunk += line;
     this.chunkBytes += bytes;
@@ -174,13 +172,16 @@ export class LineBatches implements DestinationStream {
   readonly flushSync = (): void => {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    if (this.chunkBytes > 0) {
-      this.full.push(this.chunk);
-      this.chunk = '';
-      this.chunkBytes = 0;
-    }
+    if (this.chunkBytes > 0) this.seal();
     for (let c = this.full.shift(); c !== undefined; c = this.full.shift()) this.out.write(c);
   };
+
+  /** The chunk being filled is one write now; the next line starts another. */
+  private seal(): void {
+    this.full.push(this.chunk);
+    this.chunk = '';
+    this.chunkBytes = 0;
+  }
 
   /** pino's `logger.flush(cb)`. */
   flush(cb?: (err?: Error) => void): void {
