@@ -13,14 +13,15 @@ interface ChargeRow {
   currency: string;
 }
 
+/** A charge as the provider's books record it, as the PaymentProvider interface answers it. */
+const asRecord = (c: ChargeRow): ChargeRecord =>
+  c.status === 'succeeded' ? { status: 'succeeded', chargeId: c.id, amount: c.amount, currency: c.currency } : { status: 'declined', reason: 'card_declined' };
+
 /**
  * The built-in provider: no money moves. Declines DECLINED_CARD and accepts every other card.
  * It keeps its books in its own tables (test_provider_*), as a real processor keeps them on its
  * side: they outlive a crash of ours, and a charge is made once per key even across instances.
  */
-const asRecord = (c: ChargeRow): ChargeRecord =>
-  c.status === 'succeeded' ? { status: 'succeeded', chargeId: c.id, amount: c.amount, currency: c.currency } : { status: 'declined', reason: 'card_declined' };
-
 export class TestPaymentProvider implements PaymentProvider {
   readonly name = 'test';
 

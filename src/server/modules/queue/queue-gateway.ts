@@ -30,6 +30,8 @@ export interface GatewayOptions {
 /** Unwatching garbage, or a show never watched, changes nothing and is acked like any unwatch. */
 const UnwatchPayload = ShowPayload.optional().catch(undefined);
 
+const EARLY_REFRESH_MS = 5_000;
+
 /**
  * How often a watcher hears its status when nothing about its place changed (a changed place is told
  * at the next tick whatever this says): the front of the line every second, up to 5,000 every 5 s,
@@ -47,8 +49,6 @@ export function refreshInterval(status: QueueStatusEvent, capacity: number, now:
   if (position <= 5_000) return 5_000;
   return 30_000 + Math.floor(Math.random() * 15_000);
 }
-
-const EARLY_REFRESH_MS = 5_000;
 
 /**
  * Realtime side of the waiting room. Sockets watching a show count as the account's presence:
