@@ -5,6 +5,7 @@ import type { TestHooks } from '../../src/server/platform/test-hooks.js';
 import type { QueueStatusEvent } from '../../src/shared/realtime.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { connect, emitAck, nextEvent, sleep } from '../support/sockets.js';
+import { hold, seatIdsOf } from './seat-helpers.js';
 import { describeOnEachStore } from '../support/needs.js';
 
 /** Presence and live updates over real sockets, on a server running its jobs with a 3 s grace. */
@@ -91,6 +92,28 @@ describeOnEachStore('waiting room over realtime (%s store)', (storeKind) => {
       if (truth[i].state === 'waiting') expect([f.id, placeOf(last.get(f.id))]).toEqual([f.id, truth[i].position]);
       else expect(placeOf(last.get(f.id))).toBeUndefined();
     });
+  });
+
+  it('when nothing about a waiter changes, then it is not told again; when the seats left change, then the front hears it within about two seconds', async () => {
+    const show = await createShow(h.ticketClub.app, admin, { pageCapacity: 1, areas: [{ name: 'A', rows: 1, seatsPerRow: 3 }] });
+    const [buyer, waiter] = await newCustomers(h.ticketClub.app, admin, 2);
+    for (const f of [buyer, waiter]) await call(h.ticketClub.app, 'POST', `/api/shows/${show.id}/queue`, { token: f!.token });
+    const sBuyer = await open(buyer!.token);
+    expect(await emitAck(sBuyer, 'queue:watch', show.id)).toEqual({ ok: true });
+    const heard: QueueStatusEvent[] = [];
+    const s = await open(waiter!.token);
+    s.on('queue:status', (e) => {
+      if (e.showId === show.id) heard.push(e);
+    });
+    expect(await emitAck(s, 'queue:watch', show.id)).toEqual({ ok: true });
+    // Three ticks of a still line (the front's place is looked at every second): only the watch's answer.
+    await sleep(3_500);
+    expect(heard).toEqual([expect.objectContaining({ state: 'waiting', position: 1, seatsLeft: 3 })]);
+
+    const [seat] = await seatIdsOf(h.db, show.id);
+    expect((await hold(h.ticketClub.app, show.id, seat!, buyer!.token)).status).toBe(200);
+    expect(await eventually(async () => heard.at(-1)?.state === 'waiting' && heard.at(-1)!.seatsLeft === 2, 3_000)).toBe(true);
+    expect(heard).toHaveLength(2);
   });
 
   it.each(['admitted', 'waiting'] as const)(

@@ -5,10 +5,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { QueueStatusEvent } from '../../src/shared/realtime.js';
-import { refreshInterval } from '../../src/server/modules/queue/queue-gateway.js';
+import { refreshInterval, worthTelling } from '../../src/server/modules/queue/queue-gateway.js';
 
 const now = Date.parse('2026-12-01T12:00:00Z');
-const waiting = (position: number): QueueStatusEvent => ({
+type Waiting = Extract<QueueStatusEvent, { state: 'waiting' }>;
+const waiting = (position: number): Waiting => ({
   showId: 's',
   at: new Date(now).toISOString(),
   state: 'waiting',
@@ -48,5 +49,38 @@ describe('status refresh schedule', () => {
 
   it('reads a watcher that is not in line every second', () => {
     expect(refreshInterval({ showId: 's', at: new Date(now).toISOString(), state: 'none' }, 100, now)).toBe(1_000);
+  });
+});
+
+describe('what a waiter whose place was looked at is told', () => {
+  /** The same waiter `s` seconds later, its estimates as given. */
+  const later = (s: number, change: Partial<Waiting>): Waiting => ({ ...waiting(40), at: new Date(now + s * 1000).toISOString(), ...change });
+  const told = { ...waiting(40), etaSeconds: 600, etaLikelySeconds: 300 };
+
+  it('tells the first status, a new place and new seats left', () => {
+    expect(worthTelling(undefined, told)).toBe(true);
+    expect(worthTelling(told, later(1, { position: 39, etaSeconds: 599, etaLikelySeconds: 299 }))).toBe(true);
+    expect(worthTelling(told, later(1, { seatsLeft: 9, etaSeconds: 599, etaLikelySeconds: 299 }))).toBe(true);
+  });
+
+  it('does not tell estimates that the page counts down to the same figures', () => {
+    expect(worthTelling(told, later(30, { etaSeconds: 570, etaLikelySeconds: 270 }))).toBe(false);
+    // Rounding to whole seconds is not news.
+    expect(worthTelling(told, later(30.6, { etaSeconds: 570, etaLikelySeconds: 270 }))).toBe(false);
+  });
+
+  it('tells a worst case 2 s away from its countdown, and a likely estimate off by 2 s or a tenth of itself', () => {
+    expect(worthTelling(told, later(30, { etaSeconds: 572, etaLikelySeconds: 270 }))).toBe(true);
+    expect(worthTelling(told, later(30, { etaSeconds: 570, etaLikelySeconds: 290 }))).toBe(false);
+    expect(worthTelling(told, later(30, { etaSeconds: 570, etaLikelySeconds: 300 }))).toBe(true);
+    const near = { ...told, etaLikelySeconds: 12 };
+    expect(worthTelling(near, later(1, { etaSeconds: 599, etaLikelySeconds: 11 }))).toBe(false);
+    expect(worthTelling(near, later(1, { etaSeconds: 599, etaLikelySeconds: 13 }))).toBe(true);
+  });
+
+  it('tells a worst case that stays at the buffer while its countdown went below it (a window that overran)', () => {
+    const due = { ...told, etaSeconds: 12 };
+    expect(worthTelling(due, later(1, { etaSeconds: 11, etaLikelySeconds: 299 }))).toBe(false);
+    expect(worthTelling(due, later(4, { etaSeconds: 10, etaLikelySeconds: 296 }))).toBe(true);
   });
 });

@@ -10,13 +10,15 @@ import type { Place } from './queue-store.js';
 interface Watcher {
   sockets: Set<IoSocket>;
   /**
-   * When this account's next status is due (ms), by how far back in line it stands. A followed
-   * waiter is told at once when its place changes; this only refreshes its ETA.
+   * When this account's status is looked at again (ms), by how far back in line it stands. A
+   * followed waiter is told at once when its place changes; this only looks at its stock and ETAs.
    */
   dueAt: number;
-  /** The position last sent to a followed waiter. */
-  sent?: number;
+  /** The waiting status last sent to a followed waiter. */
+  told?: WaitingStatus;
 }
+
+type WaitingStatus = Extract<QueueStatusEvent, { state: 'waiting' }>;
 
 export interface GatewayOptions {
   graceMs: number;
@@ -31,12 +33,17 @@ export interface GatewayOptions {
 const UnwatchPayload = ShowPayload.optional().catch(undefined);
 
 const EARLY_REFRESH_MS = 5_000;
+/** An estimate counted down on the page that is this far off (s) is told again. */
+const ETA_DRIFT_SECONDS = 2;
+/** The likely estimate, a guess from the line's recent rate, may drift by this share of itself too. */
+const LIKELY_DRIFT_SHARE = 0.1;
 
 /**
- * How often a watcher hears its status when nothing about its place changed (a changed place is told
+ * How often a watcher's status is looked at when its place did not change (a changed place is told
  * at the next tick whatever this says): the front of the line every second, up to 5,000 every 5 s,
- * the far back every 30-45 s (only its ETA, which counts down by itself, is refreshed). An early
- * entry every 5 s (the entrants so far), and at the draw; any other watcher every second.
+ * the far back every 30-45 s. A waiter is then told only what changed (`worthTelling`): the seats
+ * left, or an ETA that its countdown no longer matches. An early entry is told every 5 s (the
+ * entrants so far), and at the draw; any other watcher every second.
  */
 export function refreshInterval(status: QueueStatusEvent, capacity: number, now: number): number {
   if (status.state === 'early') {
@@ -48,6 +55,20 @@ export function refreshInterval(status: QueueStatusEvent, capacity: number, now:
   if (position <= 2 * capacity + 100) return 1_000;
   if (position <= 5_000) return 5_000;
   return 30_000 + Math.floor(Math.random() * 15_000);
+}
+
+/**
+ * Whether a waiter whose last status was `told` needs `now`: its place or the seats left changed, or
+ * an estimate moved away from what its page shows by counting the last one down (a still line's ETAs
+ * count down exactly, so telling them again would only cost a frame per fan).
+ */
+export function worthTelling(told: WaitingStatus | undefined, now: WaitingStatus): boolean {
+  if (!told || told.position !== now.position || told.seatsLeft !== now.seatsLeft) return true;
+  const elapsed = (Date.parse(now.at) - Date.parse(told.at)) / 1000;
+  const drift = (sent: number, fresh: number) => Math.abs(Math.max(0, sent - elapsed) - fresh);
+  if (drift(told.etaSeconds, now.etaSeconds) >= ETA_DRIFT_SECONDS) return true;
+  if (told.etaLikelySeconds === undefined || now.etaLikelySeconds === undefined) return told.etaLikelySeconds !== now.etaLikelySeconds;
+  return drift(told.etaLikelySeconds, now.etaLikelySeconds) >= Math.max(ETA_DRIFT_SECONDS, LIKELY_DRIFT_SHARE * now.etaLikelySeconds);
 }
 
 /**
@@ -96,7 +117,7 @@ export class QueueGateway {
             if (seen)
               return () => {
                 socket.emit('queue:status', seen.status);
-                this.follow(showId, userId, seen.place);
+                this.follow(showId, userId, seen);
               };
           } catch (e) {
             if (fresh && watched.delete(showId)) await this.remove(showId, userId, socket);
@@ -144,19 +165,19 @@ export class QueueGateway {
     await this.queue.touch(showId, [userId]).catch((e) => this.opts.onError?.(e, 'touch on disconnect'));
   }
 
-  /** Follows a watcher's place if it is waiting (else it is read again on its schedule). */
-  private follow(showId: string, userId: string, place: Place): void {
+  /** Follows a watcher's place if it is waiting (else it is read again on its schedule); `status` was just sent. */
+  private follow(showId: string, userId: string, { place, status }: { place: Place; status: QueueStatusEvent }): void {
     const w = this.watchers.get(showId)?.get(userId);
     if (!w) return;
     let line = this.lines.get(showId);
-    if (place.state !== 'waiting') {
+    if (place.state !== 'waiting' || status.state !== 'waiting') {
       line?.unfollow(userId);
-      w.sent = undefined;
+      w.told = undefined;
       return;
     }
     if (!line) this.lines.set(showId, (line = new LineFollower()));
     line.follow(userId, place);
-    w.sent = place.position;
+    w.told = status;
   }
 
   private forget(showId: string, userId: string): void {
@@ -230,15 +251,17 @@ export class QueueGateway {
       for (const u of lost) again.add(u);
       const tell = places.filter((p) => {
         const w = show.get(p.userId);
-        return w !== undefined && (w.sent !== p.position || w.dueAt <= now);
+        return w !== undefined && (w.told?.position !== p.position || w.dueAt <= now);
       });
       const statuses = await this.queue.waitingStatuses(showId, tick, tell.map((p) => p.position));
       tell.forEach((p, i) => {
         const w = show.get(p.userId);
         if (!w) return;
-        w.sent = p.position;
-        w.dueAt = now + refreshInterval(statuses[i]!, capacity, now);
-        for (const socket of w.sockets) socket.emit('queue:status', statuses[i]!);
+        const status = statuses[i]!;
+        w.dueAt = now + refreshInterval(status, capacity, now);
+        if (status.state === 'waiting' && !worthTelling(w.told, status)) return;
+        w.told = status.state === 'waiting' ? status : undefined;
+        for (const socket of w.sockets) socket.emit('queue:status', status);
       });
     }
     const due = [...show].filter(([u, w]) => again.has(u) || (w.dueAt <= now && !line?.has(u))).map(([u]) => u);
@@ -251,7 +274,7 @@ export class QueueGateway {
         if (!w) return;
         w.dueAt = now + refreshInterval(status, capacity, now);
         for (const socket of w.sockets) socket.emit('queue:status', status);
-        this.follow(showId, userId, place);
+        this.follow(showId, userId, { place, status });
       });
     }
   }
