@@ -12,6 +12,8 @@ import { onSocketEvent, type SocketErrorLog } from '../../platform/socket-events
  */
 export class StatsGateway {
   private timer?: NodeJS.Timeout;
+  /** Shows an admin socket of this instance has watched: the tick looks at their rooms only, not at every socket's. */
+  private readonly watched = new Set<string>();
 
   constructor(
     private readonly io: IoServer,
@@ -34,6 +36,7 @@ export class StatsGateway {
         handle: async ({ showId }) => {
           const first = await this.sample(showId); // 404 for an unknown show
           await socket.join(rooms.stats(showId));
+          this.watched.add(showId);
           return () => socket.emit('stats:update', first);
         },
       },
@@ -69,9 +72,12 @@ export class StatsGateway {
 
   async tick(): Promise<void> {
     const local = this.io.of('/').adapter.rooms;
-    for (const [room, members] of local) {
-      if (!room.startsWith('stats:') || members.size === 0) continue;
-      const showId = room.slice('stats:'.length);
+    for (const showId of this.watched) {
+      const room = rooms.stats(showId);
+      if (!local.get(room)?.size) {
+        this.watched.delete(showId);
+        continue;
+      }
       try {
         const e = await this.sample(showId);
         this.io.local.to(room).emit('stats:update', e);
