@@ -12,7 +12,8 @@ interface Followed {
 
 /** What one tick did: every followed waiter's exact place now, and those whose ticket left the line. */
 export interface TickResult {
-  places: { userId: string; position: number }[];
+  /** The follower's own records, valid until the next tick (no copy per waiter per tick). */
+  places: readonly { readonly userId: string; readonly position: number }[];
   /** Left the line (admitted, left, removed), or the log no longer reaches back far enough: read again. */
   lost: string[];
 }
@@ -140,7 +141,7 @@ export class LineFollower {
     joining.sort((a, b) => a.ticket - b.ticket);
     this.synced = merge(kept, joining);
     this.mark = tick.mark;
-    return { places: this.synced.map((f) => ({ userId: f.userId, position: f.position })), lost };
+    return { places: this.synced, lost };
   }
 }
 

@@ -249,14 +249,15 @@ export class QueueGateway {
       const tick = await this.queue.lineTick(showId, since);
       const { places, lost } = line.apply(since, tick);
       for (const u of lost) again.add(u);
-      const tell = places.filter((p) => {
-        const w = show.get(p.userId);
-        return w !== undefined && (w.told?.position !== p.position || w.dueAt <= now);
-      });
-      const statuses = await this.queue.waitingStatuses(showId, tick, tell.map((p) => p.position));
-      tell.forEach((p, i) => {
-        const w = show.get(p.userId);
-        if (!w) return;
+      // One pass, no copy per waiter: a still line's tick costs a lookup per waiter and nothing more.
+      const tell: { userId: string; w: Watcher; position: number }[] = [];
+      for (const { userId, position } of places) {
+        const w = show.get(userId);
+        if (w !== undefined && (w.told?.position !== position || w.dueAt <= now)) tell.push({ userId, w, position });
+      }
+      const statuses = await this.queue.waitingStatuses(showId, tick, tell.map((t) => t.position));
+      tell.forEach(({ userId, w }, i) => {
+        if (show.get(userId) !== w) return; // gone, or watching again, while the statuses were made
         const status = statuses[i]!;
         w.dueAt = now + refreshInterval(status, capacity, now);
         if (status.state === 'waiting' && !worthTelling(w.told, status)) return;
@@ -264,7 +265,8 @@ export class QueueGateway {
         for (const socket of w.sockets) socket.emit('queue:status', status);
       });
     }
-    const due = [...show].filter(([u, w]) => again.has(u) || (w.dueAt <= now && !line?.has(u))).map(([u]) => u);
+    const due: string[] = [];
+    for (const [u, w] of show) if ((again.size > 0 && again.has(u)) || (w.dueAt <= now && !line?.has(u))) due.push(u);
     for (let i = 0; i < due.length; i += 500) {
       const batch = due.slice(i, i + 500);
       const seen = await this.queue.look(showId, batch);
