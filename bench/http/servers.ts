@@ -2,7 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { openSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort } from '../../test/support/instances.js';
+import { benchNodeArgs, freePort } from '../../test/support/instances.js';
 
 export interface Server {
   name: string;
@@ -25,9 +25,7 @@ export async function startServer(o: {
 }): Promise<Server> {
   const port = await freePort();
   const log = openSync(o.logFile, 'a');
-  // BENCH_NODE_ARGS, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`: for profiling a run, not for its numbers.
-  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const proc = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', o.entry], {
+  const proc = spawn(process.execPath, [...benchNodeArgs(), '--import', 'tsx', o.entry], {
     cwd: o.cwd,
     env: { ...process.env, ...o.env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', log, log],

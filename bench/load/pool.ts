@@ -1,6 +1,7 @@
 /** The main process's side of the client workers: fork, talk, collect, and make sure they end. */
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { benchNodeArgs } from '../../test/support/instances.js';
 import type { FromWorker, ToWorker, WorkerInit } from './protocol.js';
 import { loopbackAddress, sleep } from './util.js';
 
@@ -16,7 +17,7 @@ export class WorkerPool {
   constructor(inits: WorkerInit[], heapMb: number) {
     for (const init of inits) {
       const child = fork(WORKER, [], {
-        execArgv: ['--import', 'tsx', `--max-old-space-size=${heapMb}`],
+        execArgv: [...benchNodeArgs('clients'), '--import', 'tsx', `--max-old-space-size=${heapMb}`],
         serialization: 'advanced',
         stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       });

@@ -5,7 +5,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import { freePort, ROOT, spawnInstance } from '../../test/support/instances.js';
+import { benchNodeArgs, freePort, ROOT, spawnInstance } from '../../test/support/instances.js';
 
 export { ROOT };
 
@@ -32,7 +32,7 @@ export async function startInstances(count: number, env: Record<string, string>,
     if (!ports.includes(p)) ports.push(p);
   }
   const started: ServerInstance[] = [];
-  const start = (port: number) => spawnInstance({ ...env, PORT: String(port) }, { timeoutMs: 90_000 });
+  const start = (port: number) => spawnInstance({ ...env, PORT: String(port) }, { timeoutMs: 90_000, nodeArgs: benchNodeArgs() });
   try {
     const first = start(ports[0]!);
     started.push(first.instance);
