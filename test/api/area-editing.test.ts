@@ -29,8 +29,8 @@ describeOnEachDatabase('editing the areas of a venue (%s)', (kind) => {
     (await call(app, 'GET', `/api/shows/${showId}`)).body.show.areas.find((a: { id: string }) => a.id === areaId);
   const placesInDb = async (showId: string, areaId: string) =>
     (await h.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM show_seats WHERE show_id = $1 AND area_id = $2`, [showId, areaId])).rows[0]!.n;
-  /** Another show of the same event at the show's venue, starting at `startsAt`. */
-  async function anotherShow(show: { eventId: string; venue: { id: string }; areas: { id: string }[] }, startsAt: number): Promise<string> {
+  /** Another show of the same event at the show's venue, starting at `startsAt`, selling these of its areas (all by default). */
+  async function anotherShow(show: { eventId: string; venue: { id: string }; areas: { id: string }[] }, startsAt: number, areaIds = show.areas.map((a) => a.id)): Promise<string> {
     const res = await call(app, 'POST', '/api/admin/shows', {
       token: admin,
       body: {
@@ -38,7 +38,7 @@ describeOnEachDatabase('editing the areas of a venue (%s)', (kind) => {
         venueId: show.venue.id,
         startsAt: new Date(startsAt).toISOString(),
         onSaleAt: new Date(Math.min(startsAt, Date.now()) - 3_600_000).toISOString(),
-        prices: show.areas.map((a) => ({ areaId: a.id, price: 500 })),
+        prices: areaIds.map((areaId) => ({ areaId, price: 500 })),
       },
     });
     expect(res.status, JSON.stringify(res.body)).toBe(201);
@@ -180,6 +180,45 @@ describeOnEachDatabase('editing the areas of a venue (%s)', (kind) => {
     expect(res.body.error.code).toBe('FORBIDDEN');
     expect((await venueOf(one.venue.id)).areas[0]!.capacity).toBe(2);
   });
+
+  it.each(['a new show', 'a show that adds the area'])(
+    'when %s puts a standing area on sale while the area grows, then it sells every place of the grown area, and neither change fails',
+    async (what) => {
+      const show = await standingShow(5);
+      const [floor, stalls] = [show.areas[0]!.id, show.areas[1]!.id];
+      // The second show: created during the growth, or created now with the stalls only and given the floor during it.
+      const startsAt = Date.now() + 86_400_000;
+      const later = what === 'a new show' ? undefined : await anotherShow(show, startsAt, [stalls]);
+      let grown!: () => void;
+      const entered = new Promise<void>((resolve) => (grown = resolve));
+      let answered!: () => void;
+      const putOnSale = new Promise<void>((resolve) => (answered = resolve));
+      hooks.areaGrow = async () => {
+        hooks.areaGrow = undefined;
+        grown();
+        // The window a growth without the venue's lock leaves open: the other change commits (or,
+        // where it must wait for the growth, half a second passes) before the new places do.
+        await Promise.race([putOnSale, new Promise((r) => setTimeout(r, 500))]);
+      };
+      const growing = patchArea(show.venue.id, floor, { capacity: 8 });
+      await entered;
+      const prices = [floor, stalls].map((areaId) => ({ areaId, price: 500 }));
+      const other = (
+        later
+          ? call(app, 'PATCH', `/api/admin/shows/${later}`, { token: admin, body: { prices } }).then((r) => {
+              expect(r.status, JSON.stringify(r.body)).toBe(200);
+              return later;
+            })
+          : anotherShow(show, startsAt)
+      ).finally(answered);
+      // What orders the two: the growth holds the area's row for update, and the show's new price
+      // row checks its foreign key to it (KEY SHARE), so each sees the other's committed work.
+      const [grew, otherId] = await Promise.all([growing, other]);
+      expect(grew.status, JSON.stringify(grew.body)).toBe(200);
+      expect(await placesInDb(otherId, floor)).toBe(8);
+      expect(await placesInDb(show.id, floor)).toBe(8);
+    },
+  );
 
   it('when a hold comes while a shrink has chosen its places, then the hold waits or is refused, and no held place is ever deleted', async () => {
     const [fan] = await newCustomers(app, admin, 1);

@@ -20,6 +20,8 @@ export interface TestHooks {
   drawChunk?(showId: string, offset: number): Promise<void>;
   /** A standing area's shrink, inside its transaction: its places to remove are chosen, not deleted yet. */
   areaShrink?(): Promise<void>;
+  /** A standing area's growth, inside its transaction: its new places are on sale in the shows that sell the area, not committed yet. */
+  areaGrow?(): Promise<void>;
   /** A payment: the order was read as payable; its attempt is not recorded yet. */
   beforeAttempt?(orderId: string): void | Promise<void>;
   /** A payment: the attempt is recorded, the provider not asked yet. */

@@ -96,6 +96,7 @@ export class AdminService {
     if (to > from) {
       const added = await catalogueSteps(tx).seats.addStanding(areaId, to - from);
       await places.addPlaces(areaId, added, new Date(now));
+      await this.hooks.areaGrow?.();
       return;
     }
     if (to === from) return;
