@@ -170,14 +170,22 @@ export async function runConnectionsWorker(init: ConnectionsInit, send: (m: From
   const clientRssBeforeKb = Math.round(process.memoryUsage().rss / 1024);
   const start = Date.now();
   let inFlight = 0;
+  // Woken when an attempt ends: a ramp behind its schedule waits for a free slot, not on a 1 ms timer.
+  let slotFreed: (() => void) | undefined;
   const pending: Promise<void>[] = [];
   for (let i = 0; i < n && !finishing && Date.now() < init.deadlineAt; i++) {
     const due = start + (i * 1000) / init.rate;
-    while ((Date.now() < due || inFlight >= init.inFlight) && !finishing && Date.now() < init.deadlineAt) await sleep(Math.max(1, Math.min(20, due - Date.now())));
+    while (!finishing && Date.now() < init.deadlineAt) {
+      if (inFlight >= init.inFlight) await Promise.race([new Promise<void>((r) => (slotFreed = r)), sleep(100)]);
+      else if (Date.now() < due) await sleep(Math.max(1, Math.min(20, due - Date.now())));
+      else break;
+    }
     inFlight++;
     pending.push(
       connectOne(i).finally(() => {
         inFlight--;
+        slotFreed?.();
+        slotFreed = undefined;
       }),
     );
   }
