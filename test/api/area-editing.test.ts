@@ -44,6 +44,19 @@ describeOnEachDatabase('editing the areas of a venue (%s)', (kind) => {
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     return res.body.show.id;
   }
+  /** Pauses the hook once it is reached, until `letGo` or half a second has passed; `entered`: it was reached. */
+  function pauseOnce(name: 'areaGrow' | 'areaShrink'): { entered: Promise<void>; letGo: () => void } {
+    let reached!: () => void;
+    const entered = new Promise<void>((resolve) => (reached = resolve));
+    let letGo!: () => void;
+    const released = new Promise<void>((resolve) => (letGo = resolve));
+    hooks[name] = async () => {
+      hooks[name] = undefined;
+      reached();
+      await Promise.race([released, new Promise((r) => setTimeout(r, 500))]);
+    };
+    return { entered, letGo };
+  }
   const standingShow = (capacity: number) =>
     createShow(app, admin, { venueName: `Floor Hall ${capacity}`, areas: [{ name: 'Floor', kind: 'standing', capacity }, { name: 'Stalls', rows: 2, seatsPerRow: 3 }] });
 
@@ -189,17 +202,9 @@ describeOnEachDatabase('editing the areas of a venue (%s)', (kind) => {
       // The second show: created during the growth, or created now with the stalls only and given the floor during it.
       const startsAt = Date.now() + 86_400_000;
       const later = what === 'a new show' ? undefined : await anotherShow(show, startsAt, [stalls]);
-      let grown!: () => void;
-      const entered = new Promise<void>((resolve) => (grown = resolve));
-      let answered!: () => void;
-      const putOnSale = new Promise<void>((resolve) => (answered = resolve));
-      hooks.areaGrow = async () => {
-        hooks.areaGrow = undefined;
-        grown();
-        // The window a growth without the venue's lock leaves open: the other change commits (or,
-        // where it must wait for the growth, half a second passes) before the new places do.
-        await Promise.race([putOnSale, new Promise((r) => setTimeout(r, 500))]);
-      };
+      // The growth's window: the other change commits (or, where it must wait for the growth, half a
+      // second passes) before the new places do.
+      const { entered, letGo } = pauseOnce('areaGrow');
       const growing = patchArea(show.venue.id, floor, { capacity: 8 });
       await entered;
       const prices = [floor, stalls].map((areaId) => ({ areaId, price: 500 }));
@@ -210,7 +215,7 @@ describeOnEachDatabase('editing the areas of a venue (%s)', (kind) => {
               return later;
             })
           : anotherShow(show, startsAt)
-      ).finally(answered);
+      ).finally(letGo);
       // What orders the two: the growth holds the area's row for update, and the show's new price
       // row checks its foreign key to it (KEY SHARE), so each sees the other's committed work.
       const [grew, otherId] = await Promise.all([growing, other]);
@@ -226,23 +231,12 @@ describeOnEachDatabase('editing the areas of a venue (%s)', (kind) => {
     const floor = show.areas[0]!.id;
     await admit(app, show.id, fan!.token);
     // Shrinking to 3 leaves too few to hold 4; holding 4 first would leave too few to shrink to 3.
-    let chosen!: () => void;
-    const entered = new Promise<void>((resolve) => (chosen = resolve));
-    let answered!: () => void;
-    const holdAnswered = new Promise<void>((resolve) => (answered = resolve));
-    hooks.areaShrink = async () => {
-      hooks.areaShrink = undefined;
-      chosen();
-      // The window a check-then-act shrink leaves open: the hold gets its answer (or, where it must
-      // wait for the shrink, half a second passes) before the chosen places are deleted.
-      await Promise.race([holdAnswered, new Promise((r) => setTimeout(r, 500))]);
-    };
+    // The window a check-then-act shrink leaves open: the hold gets its answer (or, where it must
+    // wait for the shrink, half a second passes) before the chosen places are deleted.
+    const { entered, letGo } = pauseOnce('areaShrink');
     const shrinking = patchArea(show.venue.id, floor, { capacity: 3 });
     await entered;
-    const holding = call(app, 'POST', `/api/shows/${show.id}/areas/${floor}/hold`, { token: fan!.token, body: { quantity: 4 } }).then((r) => {
-      answered();
-      return r;
-    });
+    const holding = call(app, 'POST', `/api/shows/${show.id}/areas/${floor}/hold`, { token: fan!.token, body: { quantity: 4 } }).finally(letGo);
     const [shrunk, held] = await Promise.all([shrinking, holding]);
 
     expect([shrunk.status, held.status, held.body.error?.code], JSON.stringify([shrunk.body, held.body])).toEqual([200, 409, 'SEAT_UNAVAILABLE']);
