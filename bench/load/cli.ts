@@ -16,6 +16,7 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { serverEnv, type CommonOptions, type Context } from './context.js';
 import { JsonClient } from './http.js';
+import { DEFAULT_PER_ADDRESS } from './pool.js';
 import { Progress } from './progress.js';
 import { RESULTS_DIR, type ReportFiles } from './report.js';
 import { MAX_SOCKETS_PER_CLIENT, runConnections } from './scenarios/connections.js';
@@ -39,7 +40,7 @@ Targets
 Clients
   --clients P            client processes (connections: <= ${MAX_SOCKETS_PER_CLIENT} sockets each, sale: <= ${MAX_BUYERS_PER_CLIENT} buyers each)
   --src-base A           first source address (default 127.0.0.2); each client binds its own
-  --per-address N        sockets per source address (default 25000; ~28k ephemeral ports each)
+  --per-address N        sockets per source address (default 4000 of its ~28k ephemeral ports: see pool.ts)
 Show
   --capacity C           pageCapacity (connections 100, sale 100)
   --window S             purchaseWindowSeconds (connections 600, sale 30)
@@ -160,7 +161,7 @@ async function main(): Promise<number> {
     adminEmail: a['admin-email'],
     adminPassword: a['admin-password'],
     srcBase: a['src-base'] ?? '127.0.0.2',
-    perAddress: intIn(a['per-address'], 'per-address', 100, 28_000, 25_000),
+    perAddress: intIn(a['per-address'], 'per-address', 100, 28_000, DEFAULT_PER_ADDRESS),
     out: path.resolve(ROOT, a.out ?? RESULTS_DIR),
     seed: intIn(a.seed, 'seed', 0, 2 ** 31, 1),
     keep: a.keep ?? false,
