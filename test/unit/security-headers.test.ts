@@ -1,7 +1,7 @@
 import helmet from '@fastify/helmet';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API_HEADERS, helmetOptions, securityHeaders } from '../../src/server/platform/ops/security.js';
+import { API_HEADERS, helmetOptions, securityHeadersSetter } from '../../src/server/platform/ops/security.js';
 
 async function withRoutes(install: (app: FastifyInstance) => Promise<void>): Promise<FastifyInstance> {
   const app = Fastify({ logger: false });
@@ -21,7 +21,14 @@ describe.each([false, true])('security headers (https: %s)', (https) => {
   let ours: FastifyInstance;
   let plugin: FastifyInstance;
   beforeAll(async () => {
-    ours = await withRoutes((app) => securityHeaders(app, { https }));
+    // As installOps sets them: from its one onRequest hook.
+    ours = await withRoutes(async (app) => {
+      const set = await securityHeadersSetter({ https });
+      app.addHook('onRequest', (req, reply, done) => {
+        set(req, reply);
+        done();
+      });
+    });
     plugin = await withRoutes(async (app) => void (await app.register(helmet, helmetOptions({ https }))));
   });
   afterAll(async () => {

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import helmet, { type FastifyHelmetOptions } from '@fastify/helmet';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import { AppError } from '../errors.js';
 import type { IoServer } from '../realtime.js';
 
@@ -82,17 +82,9 @@ const MAX_CSP_VARIANTS = 256;
  * middleware, CSP parsing and validation included, again for every request (the largest single
  * cost of a small JSON answer). The same options go through helmet once here instead: the static
  * headers are read off one request to a private instance, and the CSP, which varies only with
- * the host and /docs, is kept per variant.
+ * the host and /docs, is kept per variant. Returns what sets them on one request: installOps calls
+ * it from its one onRequest hook.
  */
-export async function securityHeaders(app: FastifyInstance, opts: { https: boolean }): Promise<void> {
-  const set = await securityHeadersSetter(opts);
-  app.addHook('onRequest', (req, reply, done) => {
-    set(req, reply);
-    done();
-  });
-}
-
-/** What `securityHeaders` does to each request, for a hook that does more (installOps: one hook, not one per concern). */
 export async function securityHeadersSetter(opts: { https: boolean }): Promise<(req: FastifyRequest, reply: FastifyReply) => void> {
   const options = helmetOptions(opts);
   const probe = Fastify({ logger: false });
