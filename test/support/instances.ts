@@ -58,11 +58,6 @@ async function waitHealthy(url: string, exited: () => string | undefined, timeou
 }
 
 /**
- * Spawns `src/server/main.ts` (the real entry point) on loopback with exactly `env` over this
- * process's environment; `env.PORT` is required. `ready` settles once /api/health answers, so
- * callers can start several at once (the load tool) or one after the other (the tests).
- */
-/**
  * Node flags for the processes a benchmark starts, from `BENCH_NODE_ARGS` (servers) or
  * `BENCH_CLIENT_NODE_ARGS` (load clients), e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`: for profiling
  * a run, not for its numbers.
@@ -70,6 +65,11 @@ async function waitHealthy(url: string, exited: () => string | undefined, timeou
 export const benchNodeArgs = (of: 'servers' | 'clients' = 'servers'): string[] =>
   (process.env[of === 'servers' ? 'BENCH_NODE_ARGS' : 'BENCH_CLIENT_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
 
+/**
+ * Spawns `src/server/main.ts` (the real entry point) on loopback with exactly `env` over this
+ * process's environment; `env.PORT` is required. `ready` settles once /api/health answers, so
+ * callers can start several at once (the load tool) or one after the other (the tests).
+ */
 export function spawnInstance(env: Record<string, string>, o: { timeoutMs?: number; nodeArgs?: string[] } = {}): { instance: Instance; ready: Promise<void> } {
   if (!env.PORT) throw new Error('spawnInstance: env.PORT is required');
   const proc = spawn(process.execPath, [...(o.nodeArgs ?? []), '--import', 'tsx', 'src/server/main.ts'], {

@@ -28,7 +28,6 @@ function readGrayPng(png: Buffer): { width: number; height: number; pixel(x: num
   return { width, height, pixel: (x, y) => raw[y * (width + 1) + 1 + x]! };
 }
 
-
 describe('ticket PDF', () => {
   it('draws each QR code module by module: every module of the code is a square of its colour', async () => {
     const code = 'Qm9vbS1ib29tLWJvb20tdGlja2V0LWNvZGUtMDAwMDE';
