@@ -191,8 +191,8 @@ export class QueueGateway {
   }
 
   start(): void {
-    // Three refreshes per grace (two can be missed), and at least one per 5 s: an instance whose
-    // event loop falls behind by 20 s on a loaded box must not lose its fans (measured at 185,000).
+    // Three refreshes per grace (two can be missed), and at least one per 5 s: the slack an instance
+    // whose event loop falls behind on a loaded box needs (10 s was tried: docs/benchmarks.md).
     const heartbeat = Math.max(250, Math.min(5_000, Math.floor(this.opts.graceMs / 3)));
     this.timers.push(setInterval(() => void this.heartbeat(), heartbeat));
     this.timers.push(setInterval(() => void this.tick(), 1_000));
