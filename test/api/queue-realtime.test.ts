@@ -117,6 +117,32 @@ describeOnEachStore('waiting room over realtime (%s store)', (storeKind) => {
     expect(heard).toHaveLength(2);
   });
 
+  it('when an admitted fan and one with no place watch and nothing changes, then each hears its status once; when the one with no place joins, then it hears its place within about a second', async () => {
+    const show = await createShow(h.ticketClub.app, admin, { pageCapacity: 1 });
+    const [admitted, outside, waiter] = await newCustomers(h.ticketClub.app, admin, 3);
+    await call(h.ticketClub.app, 'POST', `/api/shows/${show.id}/queue`, { token: admitted!.token });
+    const heard = new Map<string, QueueStatusEvent[]>();
+    for (const f of [admitted!, outside!]) {
+      const s = await open(f.token);
+      heard.set(f.id, []);
+      s.on('queue:status', (e) => {
+        if (e.showId === show.id) heard.get(f.id)!.push(e);
+      });
+      expect(await emitAck(s, 'queue:watch', show.id)).toEqual({ ok: true });
+    }
+    // Both are read again every second (a join elsewhere must be found); nothing they would hear changed.
+    await sleep(3_500);
+    expect(heard.get(admitted!.id)).toEqual([expect.objectContaining({ state: 'admitted' })]);
+    expect(heard.get(outside!.id)).toEqual([expect.objectContaining({ state: 'none' })]);
+
+    // A join that this socket did not see (made over HTTP, as through another instance) is found and told.
+    await call(h.ticketClub.app, 'POST', `/api/shows/${show.id}/queue`, { token: waiter!.token });
+    await call(h.ticketClub.app, 'POST', `/api/shows/${show.id}/queue`, { token: outside!.token });
+    const place = (e: QueueStatusEvent | undefined) => (e?.state === 'waiting' ? e.position : undefined);
+    expect(await eventually(async () => place(heard.get(outside!.id)!.at(-1)) === 2, 2_500)).toBe(true);
+    expect(heard.get(outside!.id)).toHaveLength(2);
+  });
+
   it.each(['admitted', 'waiting'] as const)(
     'when a tab closes while its watch is still being handled, then the %s account is removed after the grace',
     async (kind) => {

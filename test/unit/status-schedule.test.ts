@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { QueueStatusEvent } from '../../src/shared/realtime.js';
-import { refreshInterval, worthTelling } from '../../src/server/modules/queue/queue-gateway.js';
+import { refreshInterval, sameness, worthTelling } from '../../src/server/modules/queue/queue-gateway.js';
 
 const now = Date.parse('2026-12-01T12:00:00Z');
 type Waiting = Extract<QueueStatusEvent, { state: 'waiting' }>;
@@ -82,5 +82,22 @@ describe('what a waiter whose place was looked at is told', () => {
     const due = { ...told, etaSeconds: 12 };
     expect(worthTelling(due, later(1, { etaSeconds: 11, etaLikelySeconds: 299 }))).toBe(false);
     expect(worthTelling(due, later(4, { etaSeconds: 10, etaLikelySeconds: 296 }))).toBe(true);
+  });
+});
+
+describe('sameness: when a watcher not waiting is told again', () => {
+  const at = (ms: number) => new Date(now + ms).toISOString();
+  const admitted = (ms: number, expiresAt = at(600_000)): QueueStatusEvent => ({ showId: 's', at: at(ms), state: 'admitted', admittedAt: at(0), expiresAt });
+  const early = (ms: number, entrants: number): QueueStatusEvent => ({ showId: 's', at: at(ms), state: 'early', entryId: 'e1', drawAt: at(60_000), entrants });
+  const none = (ms: number): QueueStatusEvent => ({ showId: 's', at: at(ms), state: 'none' });
+
+  it('when only the time it was read at differs, then it says the same; when a field or the state changes, then it does not', () => {
+    expect(sameness(admitted(1_000))).toBe(sameness(admitted(5_000)));
+    expect(sameness(none(1_000))).toBe(sameness(none(9_000)));
+    expect(sameness(early(1_000, 3))).toBe(sameness(early(6_000, 3)));
+    expect(sameness(admitted(1_000))).not.toBe(sameness(admitted(1_000, at(900_000))));
+    expect(sameness(early(1_000, 3))).not.toBe(sameness(early(1_000, 4)));
+    expect(sameness(none(1_000))).not.toBe(sameness(admitted(1_000)));
+    expect(sameness(none(1_000))).not.toBe(sameness(waiting(1)));
   });
 });

@@ -16,6 +16,8 @@ interface Watcher {
   dueAt: number;
   /** The waiting status last sent to a followed waiter. */
   told?: WaitingStatus;
+  /** What the last status sent to a watcher not waiting said (`sameness`), so it is sent only when that changes. */
+  shown?: string;
 }
 
 type WaitingStatus = Extract<QueueStatusEvent, { state: 'waiting' }>;
@@ -43,7 +45,8 @@ const LIKELY_DRIFT_SHARE = 0.1;
  * at the next tick whatever this says): the front of the line every second, up to 5,000 every 5 s,
  * the far back every 30-45 s. A waiter is then told only what changed (`worthTelling`): the seats
  * left, or an ETA that its countdown no longer matches. An early entry is told every 5 s (the
- * entrants so far), and at the draw; any other watcher every second.
+ * entrants so far), and at the draw; any other watcher is read every second (to find a join made
+ * elsewhere) and told only when its status changed (`sameness`).
  */
 export function refreshInterval(status: QueueStatusEvent, capacity: number, now: number): number {
   if (status.state === 'early') {
@@ -72,11 +75,29 @@ export function worthTelling(told: WaitingStatus | undefined, now: WaitingStatus
 }
 
 /**
+ * What a status of a watcher not waiting says, leaving out the time it was made at: a `none` or an
+ * unchanged admission read again says nothing new and is not sent again.
+ */
+export function sameness(status: QueueStatusEvent): string {
+  switch (status.state) {
+    case 'admitted':
+      return `admitted ${status.admittedAt} ${status.expiresAt}`;
+    case 'early':
+      return `early ${status.entryId} ${status.drawAt} ${status.entrants}`;
+    case 'waiting':
+      return `waiting ${status.position}`;
+    case 'none':
+      return `none ${status.lastEnded?.reason ?? ''} ${status.lastEnded?.at ?? ''}`;
+  }
+}
+
+/**
  * Realtime side of the waiting room. Sockets watching a show count as the account's presence:
  * this instance refreshes their "seen" time in the store. Once a second, one read of the line log
  * per show (QueueStore.lineTick) moves every waiter it serves to its exact place (LineFollower),
  * and each waiter whose place changed is told it: no per-admission fan-out, no read per waiter.
- * A waiter whose ticket left the line, and a watcher not waiting, are read again.
+ * A waiter whose ticket left the line, and a watcher not waiting, are read again; the latter is told
+ * only when what it is told changed.
  */
 export class QueueGateway {
   private readonly watchers = new Map<string, Map<string, Watcher>>();
@@ -173,11 +194,13 @@ export class QueueGateway {
     if (place.state !== 'waiting' || status.state !== 'waiting') {
       line?.unfollow(userId);
       w.told = undefined;
+      w.shown = sameness(status);
       return;
     }
     if (!line) this.lines.set(showId, (line = new LineFollower()));
     line.follow(userId, place);
     w.told = status;
+    w.shown = undefined;
   }
 
   private forget(showId: string, userId: string): void {
@@ -264,6 +287,7 @@ export class QueueGateway {
         w.dueAt = now + refreshInterval(status, capacity, now);
         if (status.state === 'waiting' && !worthTelling(w.told, status)) return;
         w.told = status.state === 'waiting' ? status : undefined;
+        w.shown = status.state === 'waiting' ? undefined : sameness(status);
         for (const socket of w.sockets) socket.emit('queue:status', status);
       });
     }
@@ -277,7 +301,8 @@ export class QueueGateway {
         const w = show.get(userId);
         if (!w) return;
         w.dueAt = now + refreshInterval(status, capacity, now);
-        for (const socket of w.sockets) socket.emit('queue:status', status);
+        // Read again to find a join, an admission or the end of one made elsewhere; sent only if one came.
+        if (status.state === 'waiting' || w.shown !== sameness(status)) for (const socket of w.sockets) socket.emit('queue:status', status);
         this.follow(showId, userId, { place, status });
       });
     }
