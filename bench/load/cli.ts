@@ -50,6 +50,7 @@ connections
   --hold S               seconds to hold them while the line moves (default 30)
   --move-rate A          admitted accounts that leave per second during the hold (default 20)
   --in-flight N          connection attempts in progress at once, all clients (default 500)
+  --watch-only F         share of the connections that watch without joining, as fans with no place (default 0)
 sale
   --buyers N --seats M   (required)
   --burst R              joins per second (default 200)
@@ -119,6 +120,7 @@ async function main(): Promise<number> {
       hold: { type: 'string' },
       'move-rate': { type: 'string' },
       'in-flight': { type: 'string' },
+      'watch-only': { type: 'string' },
       buyers: { type: 'string' },
       seats: { type: 'string' },
       burst: { type: 'string' },
@@ -241,6 +243,7 @@ async function main(): Promise<number> {
         capacity: intIn(a.capacity, 'capacity', 1, 100_000, 100),
         window: intIn(a.window, 'window', 5, 3600, 600),
         inFlight: intIn(a['in-flight'], 'in-flight', 1, 100_000, 500),
+        watchOnly: fraction(a['watch-only'], 'watch-only', 0),
       });
     } else {
       const seats = intIn(a.seats, 'seats', 1, 200_000);

@@ -21,6 +21,8 @@ export async function runConnectionsWorker(init: ConnectionsInit, send: (m: From
   const heardAt = new Float64Array(n);
   const heardPosition = new Uint32Array(n);
   const front = 2 * init.pageCapacity + 100;
+  /** Account g watches without joining: the share `watchOnly`, spread evenly over the accounts. */
+  const watchesOnly = (g: number) => Math.floor((g + 1) * init.watchOnly) > Math.floor(g * init.watchOnly);
   const h = {
     connectMs: new Histogram(),
     joinMs: new Histogram(),
@@ -144,12 +146,14 @@ export async function runConnectionsWorker(init: ConnectionsInit, send: (m: From
       }
     });
     try {
-      const r = await http.request<QueueResponse>(inst, 'POST', `/api/shows/${init.showId}/queue`, { token: a.token });
-      h.joinMs.add(r.ms);
-      if (r.status !== 200) err(`join: HTTP ${r.status} ${errorCode(r.body) ?? ''}`);
-      else {
-        p.joined++;
-        if (r.body.state === 'admitted') admitted(i);
+      if (!watchesOnly(a.g)) {
+        const r = await http.request<QueueResponse>(inst, 'POST', `/api/shows/${init.showId}/queue`, { token: a.token });
+        h.joinMs.add(r.ms);
+        if (r.status !== 200) err(`join: HTTP ${r.status} ${errorCode(r.body) ?? ''}`);
+        else {
+          p.joined++;
+          if (r.body.state === 'admitted') admitted(i);
+        }
       }
       const w0 = performance.now();
       const ack = await emitWatch(s, init.showId);

@@ -28,6 +28,8 @@ export interface ConnectionsInit extends CommonInit {
   /** Connections per second for this worker. */
   rate: number;
   inFlight: number;
+  /** The share of connections that watch without joining (spread evenly over the accounts). */
+  watchOnly: number;
   pageCapacity: number;
 }
 

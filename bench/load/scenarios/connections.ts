@@ -24,6 +24,8 @@ export interface ConnectionsOptions {
   capacity: number;
   window: number;
   inFlight: number;
+  /** The share of connections that watch the show without joining (fans on the page with no place). */
+  watchOnly: number;
 }
 
 export const MAX_SOCKETS_PER_CLIENT = 18_000;
@@ -154,6 +156,7 @@ async function prepareConnections(ctx: Context, o: ConnectionsOptions, perClient
     ...clientInit(w),
     rate: o.rate / o.clients,
     inFlight: Math.max(1, Math.ceil(o.inFlight / o.clients)),
+    watchOnly: o.watchOnly,
     pageCapacity: show.pageCapacity,
   }));
   return { show, accounts, rssBefore, addrs, inits };
@@ -474,7 +477,7 @@ function connectionsReport(run: ConnectionsRun, m: Measured, data: ConnectionsDa
     ['status age p50 / p99 (all)', `${fmtMs(data.staleness.ageMs.all.p50)} / ${fmtMs(data.staleness.ageMs.all.p99)}`],
     ['status gap p50 / p99 (front)', `${fmtMs(data.staleness.gapMs.front.p50)} / ${fmtMs(data.staleness.gapMs.front.p99)}`],
     ['status gap p50 / p99 (back)', `${fmtMs(data.staleness.gapMs.back.p50)} / ${fmtMs(data.staleness.gapMs.back.p99)}`],
-    ['statuses received during hold', `${fmt(data.staleness.statuses)} (${fmt(data.staleness.statusesPerSecond, 0)}/s)`],
+    ['statuses of waiting connections received during hold', `${fmt(data.staleness.statuses)} (${fmt(data.staleness.statusesPerSecond, 0)}/s)`],
     ['age of each waiting connection\'s last place p50 / p99 (sampled each second while the line moves)', `${fmtMs(data.places.ageMs.p50)} / ${fmtMs(data.places.ageMs.p99)}`],
     [
       'true place 3 s after the line stopped',
@@ -489,7 +492,7 @@ function connectionsReport(run: ConnectionsRun, m: Measured, data: ConnectionsDa
     [
       `# Load: ${fmt(o.target)} waiting-room connections`,
       '',
-      `Run \`${ctx.runId}\` at ${ctx.started.toISOString()}: ${K} server instance(s)${ctx.managed ? ' started by the tool' : ''}${ctx.common.serverWorkers ? ` with WORKERS=${ctx.common.serverWorkers}` : ''}, ${o.clients} client process(es), source addresses ${addrs.flat().join(', ')}; capacity ${show.pageCapacity}, ramp ${o.rate}/s, hold ${o.hold} s, line moved at ${o.moveRate} leaves/s.`,
+      `Run \`${ctx.runId}\` at ${ctx.started.toISOString()}: ${K} server instance(s)${ctx.managed ? ' started by the tool' : ''}${ctx.common.serverWorkers ? ` with WORKERS=${ctx.common.serverWorkers}` : ''}, ${o.clients} client process(es), source addresses ${addrs.flat().join(', ')}; capacity ${show.pageCapacity}, ramp ${o.rate}/s, hold ${o.hold} s, line moved at ${o.moveRate} leaves/s${o.watchOnly > 0 ? `; ${o.watchOnly * 100}% of the connections watch without joining` : ''}.`,
       '',
       `**${ok ? 'PASS' : 'FAIL'}**: every connection held and none failed.`,
       '',
