@@ -43,7 +43,7 @@ import { Jobs } from './platform/jobs.js';
 import type { LimiterFactory } from './platform/rate-limits.js';
 import type { TestHooks } from './platform/test-hooks.js';
 import { serveWeb } from './platform/web.js';
-import { answerFrameworkError, installOps, OneLinePerRequest, withLogRedaction } from './platform/ops/index.js';
+import { answerFrameworkError, installOps, OneLinePerRequest, requestLogger, withLogRedaction } from './platform/ops/index.js';
 import type { HealthOptions } from './platform/ops/health.js';
 import { socketIoRealtime, type IoServer } from './platform/realtime.js';
 
@@ -102,6 +102,7 @@ export async function buildApp(deps: AppDeps): Promise<TicketClub> {
   const app = Fastify({
     logger: withLogRedaction(deps.logger),
     logController: new OneLinePerRequest(),
+    childLoggerFactory: requestLogger,
     bodyLimit: 256 * 1024,
     trustProxy: config.TRUST_PROXY,
     genReqId: () => crypto.randomUUID(),

@@ -3,13 +3,18 @@ import { Writable } from 'node:stream';
 import { fastifyCookie } from '@fastify/cookie';
 import Fastify from 'fastify';
 import { describe, expect, it, vi } from 'vitest';
-import { LineBatches, OneLinePerRequest, withLogRedaction } from '../../src/server/platform/ops/logging.js';
+import { jsonValue, LineBatches, OneLinePerRequest, requestLogger, withLogRedaction } from '../../src/server/platform/ops/logging.js';
 import { ROOT } from '../support/instances.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('the request line', () => {
-  it('is, byte for byte, the line the redacting logger writes for the same request, and holds no secret', async () => {
+  // As the app configures its logger (the line is put together from pino's parts), and with a mixin (through pino).
+  // (With a mixin pino orders the fields differently for a child's bindings: the same fields, not the same bytes.)
+  it.each([
+    ['as the app configures it: byte for byte', {}],
+    ['with a mixin: field for field', { mixin: () => ({ instance: 'a"1' }) }],
+  ])('is the line the redacting logger writes for the same request, and holds no secret (logger %s)', async (name, extra) => {
     const lines: string[] = [];
     const stream = new Writable({
       write(chunk, _enc, cb) {
@@ -17,7 +22,7 @@ describe('the request line', () => {
         cb();
       },
     });
-    const app = Fastify({ logger: withLogRedaction({ level: 'info', stream }), logController: new OneLinePerRequest(), requestIdHeader: 'x-request-id' });
+    const app = Fastify({ logger: withLogRedaction({ level: 'info', stream, ...extra }), logController: new OneLinePerRequest(), requestIdHeader: 'x-request-id' });
     await app.register(fastifyCookie);
     app.post('/api/things/:id', async () => ({ ok: true }));
     app.get('/api/things', async () => ({ ok: true }));
@@ -34,6 +39,8 @@ describe('the request line', () => {
       { method: 'GET' as const, url: `/api/things?token=${secret}&q=x&password=${secret}`, headers: { authorization: `Bearer ${secret}` } },
       { method: 'POST' as const, url: '/api/things/7', headers: { cookie: `tc_session=${secret}`, 'x-request-id': 'from-the-client' }, payload: { password: secret, card: { number: secret } } },
       { method: 'GET' as const, url: `/api/nowhere?code=${secret}`, headers: {} },
+      // Text JSON must escape, in the id and the URL.
+      { method: 'GET' as const, url: '/api/things?q=%22%5C%E7%A5%A8"\\', headers: { 'x-request-id': 'a"b\\c\tz' } },
     ];
     for (const r of requests) await app.inject(r);
     await app.close();
@@ -43,10 +50,104 @@ describe('the request line', () => {
     expect(written).toHaveLength(2 * requests.length);
     for (let i = 0; i < requests.length; i++) {
       const [reference, line] = [completed[2 * i]!, completed[2 * i + 1]!].map((l) => l.replace(/"time":\d+,/, ''));
-      expect(line).toBe(reference);
+      if (name.includes('byte')) expect(line).toBe(reference);
+      else expect(JSON.parse(line!)).toEqual(JSON.parse(reference!));
     }
     expect(lines.filter((l) => l.includes(secret))).toEqual([]);
     expect(written[2]).toMatchObject({ reqId: 'from-the-client', req: { method: 'POST', url: '/api/things/7', route: '/api/things/:id' }, res: { statusCode: 200 } });
+  });
+
+  it('writes each string as JSON.stringify would, whatever its characters', () => {
+    const values: unknown[] = ['', 'plain', '/api/shows/9?x=1', '"', '\\', 'a"b\\c', '\n', '\u007f', '票券', '\ud83c\udfab', '\ud800', 'x\udfff', 7, null];
+    for (let c = 0; c < 0x10000; c += 7) values.push(`a${String.fromCharCode(c)}b`);
+    for (const v of values) expect(jsonValue(v)).toBe(JSON.stringify(v));
+  });
+});
+
+describe("a request's own logger", () => {
+  const capture = () => {
+    const lines: Record<string, unknown>[] = [];
+    const raw: string[] = [];
+    const stream = new Writable({
+      write(chunk, _enc, cb) {
+        for (const l of String(chunk).split('\n').filter(Boolean)) {
+          raw.push(l);
+          lines.push(JSON.parse(l) as Record<string, unknown>);
+        }
+        cb();
+      },
+    });
+    return { lines, raw, stream };
+  };
+  const appWith = async (lazy: boolean, stream: Writable) => {
+    const app = Fastify({
+      logger: withLogRedaction({ level: 'info', stream }),
+      logController: new OneLinePerRequest(),
+      requestIdHeader: 'x-request-id',
+      ...(lazy ? { childLoggerFactory: requestLogger } : {}),
+    });
+    app.get('/quiet', async () => ({ ok: true }));
+    app.get('/talks', async (req) => {
+      req.log.debug('not at info');
+      req.log.warn({ body: { password: 'hunter2' }, n: 1 }, 'a warning');
+      req.log.child({ step: 'inner' }).info('from a child');
+      return { ok: true };
+    });
+    app.get('/warn-only', { logLevel: 'warn' }, async (req) => {
+      req.log.info('below the route level');
+      req.log.error('at the route level');
+      return { ok: true };
+    });
+    await app.ready();
+    return app;
+  };
+
+  it('when a request logs, then its lines are those of a pino child with the id bound: same bytes, redaction and levels', async () => {
+    const runs = await Promise.all(
+      [false, true].map(async (lazy) => {
+        const c = capture();
+        const app = await appWith(lazy, c.stream);
+        for (const url of ['/talks', '/warn-only', '/quiet']) await app.inject({ method: 'GET', url, headers: { 'x-request-id': `id${url}` } });
+        await app.close();
+        return c.raw.map((l) => l.replace(/"time":\d+,/, '').replace(/"responseTime":[\d.e-]+/, '"responseTime":0'));
+      }),
+    );
+    const [eager, lazy] = runs as [string[], string[]];
+    expect(lazy).toEqual(eager);
+    const parsed = lazy.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(parsed.map((l) => [l.reqId, l.msg])).toEqual([
+      ['id/talks', 'a warning'],
+      ['id/talks', 'from a child'],
+      ['id/talks', 'request completed'],
+      ['id/warn-only', 'at the route level'],
+      ['id/quiet', 'request completed'],
+    ]);
+    expect(parsed[0]).toMatchObject({ level: 40, body: { password: '[Redacted]' }, n: 1 });
+    expect(parsed[1]).toMatchObject({ step: 'inner' });
+  });
+
+  it('when logging is off, then a request that logs is answered as without the factory', async () => {
+    const app = Fastify({ logger: false, childLoggerFactory: requestLogger });
+    app.get('/talks', async (req) => {
+      req.log.warn('nobody hears this');
+      req.log.child({ a: 1 }).error('nor this');
+      return { ok: true };
+    });
+    expect((await app.inject({ method: 'GET', url: '/talks' })).json()).toEqual({ ok: true });
+    await app.close();
+  });
+
+  it('when a request writes nothing of its own, then no child logger is made for it', async () => {
+    const c = capture();
+    const app = await appWith(true, c.stream);
+    await app.inject({ method: 'GET', url: '/quiet' }); // the request line's own logger, made once
+    const child = vi.spyOn(app.log, 'child');
+    for (let i = 0; i < 5; i++) await app.inject({ method: 'GET', url: '/quiet' });
+    expect(child).not.toHaveBeenCalled();
+    await app.inject({ method: 'GET', url: '/talks' });
+    expect(child).toHaveBeenCalledTimes(2); // its own, then the one it asked for (pino's children inherit `child`)
+    await app.close();
+    expect(c.lines.filter((l) => l.msg === 'request completed')).toHaveLength(7);
   });
 });
 

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
 import { SessionCache } from '../../src/server/modules/auth/session-cache.js';
+import { TokenHashes } from '../../src/server/modules/auth/sessions.js';
 
 const fan = { id: 'u1', name: 'Fan', email: 'fan@example.com', role: 'customer' as const };
 
@@ -52,5 +54,14 @@ describe('SessionCache', () => {
     const c = new SessionCache(0);
     c.set('h1', fan, 1_000_000, 0);
     expect(c.get('h1', 0)).toBeUndefined();
+  });
+});
+
+describe('TokenHashes', () => {
+  it("when a token is seen again, then its hash is the token's SHA-256 as before; past the bound the oldest are forgotten, never wrong", () => {
+    const hashes = new TokenHashes(2);
+    const tokens = ['token-a-0123456789abcdef', 'token-b-0123456789abcdef', 'token-c-0123456789abcdef'];
+    for (let round = 0; round < 3; round++) for (const t of tokens) expect(hashes.of(t)).toBe(createHash('sha256').update(t).digest('hex'));
+    expect((hashes as unknown as { known: Map<string, string> }).known.size).toBe(2);
   });
 });

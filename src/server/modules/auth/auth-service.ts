@@ -6,7 +6,7 @@ import type { LoginLimiter } from './login-limiter.js';
 import { dummyHash, hashPassword, verifyPassword } from './passwords.js';
 import { SessionCache } from './session-cache.js';
 import { SessionsRepository } from './sessions-repository.js';
-import { SESSION_TTL_SECONDS, hashToken, newToken } from './sessions.js';
+import { SESSION_TTL_SECONDS, TokenHashes, hashToken, newToken } from './sessions.js';
 import { UsersRepository, type UserRow } from './users-repository.js';
 
 const tablesOn = (q: Queryable) => ({ users: new UsersRepository(q), sessions: new SessionsRepository(q) });
@@ -34,6 +34,7 @@ export interface EnsuredAccount {
 
 export class AuthService {
   private readonly sessions: SessionCache;
+  private readonly tokenHashes = new TokenHashes();
   /** Ends sessions on this instance's sockets and on every other instance (set by app.ts). */
   private ended?: (tokenHashes: string[]) => Promise<void>;
 
@@ -134,15 +135,14 @@ export class AuthService {
    */
   knownUser(token: string): User | null | undefined {
     if (token.length < 20 || token.length > 200) return null;
-    return this.sessions.get(hashToken(token), this.clock.now());
+    return this.sessions.get(this.tokenHashes.of(token), this.clock.now());
   }
 
   /** The account a token belongs to, or null when it is unknown, logged out or expired. */
   async authenticate(token: string): Promise<User | null> {
     const known = this.knownUser(token);
     if (known !== undefined) return known;
-    // Not cached: hashed again here, beside a database read that costs far more.
-    const tokenHash = hashToken(token);
+    const tokenHash = this.tokenHashes.of(token);
     const now = this.clock.now();
     const row = await tablesOn(this.db).sessions.userOf(tokenHash, new Date(now));
     // Read just before a logout deleted it: the session is over all the same.

@@ -11,7 +11,7 @@ import { OpsMetrics, type WaitingRoomCounts } from './metrics.js';
 import { openApiDocs } from './openapi.js';
 import { csrfRefusal, securityHeadersSetter, socketCsrfProtection } from './security.js';
 
-export { OneLinePerRequest, withLogRedaction } from './logging.js';
+export { OneLinePerRequest, requestLogger, withLogRedaction } from './logging.js';
 export { OpsMetrics } from './metrics.js';
 
 export interface OpsDeps {
