@@ -151,7 +151,7 @@ type PinoParts = Record<symbol, unknown> & {
 
 const INFO = 30;
 /** Missing from pino's types, present in its `symbols`. */
-const msgPrefixSym = (symbols as unknown as Record<string, symbol | undefined>).msgPrefixSym;
+const { msgPrefixSym, levelCompSym } = symbols as unknown as Record<string, symbol | undefined>;
 
 /** The request line of a logger configured as the app configures it, written without pino's object serialization. */
 class RequestLine {
@@ -257,10 +257,13 @@ class RequestLogger implements FastifyBaseLogger {
 
   isLevelEnabled(level: string): boolean {
     if (this.made) return this.made.isLevelEnabled(level);
+    if (this.opts.level === undefined) return this.parent.isLevelEnabled(level);
+    // The route's level, compared as pino compares (its levelComparison option).
     const values = this.parent.levels.values;
     const asked = values[level];
-    const own = values[this.level];
-    return asked !== undefined && own !== undefined && asked >= own;
+    const own = values[this.opts.level];
+    const compare = (this.parent as unknown as Record<symbol, (a: number, b: number) => boolean>)[levelCompSym!]!;
+    return asked !== undefined && own !== undefined && compare.call(this.parent, asked, own);
   }
 
   fatal(...args: unknown[]): void {
