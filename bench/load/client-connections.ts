@@ -61,10 +61,12 @@ export async function runConnectionsWorker(init: ConnectionsInit, send: (m: From
       lastStatus.fill(0);
       measuring = true;
       cpuAtMeasure = process.cpuUsage();
-      // The age of every waiting connection's last place, once a second (the measure).
+      // The age of every waiting connection's last place, once a second (the measure). The
+      // line starts to move now: a place heard before was right until then, and ages from then.
+      const movingFrom = Date.now();
       ageSampler = setInterval(() => {
         const now = Date.now();
-        for (let i = 0; i < n; i++) if (heardPosition[i]! > 0) h.placeAge.add(now - heardAt[i]!);
+        for (let i = 0; i < n; i++) if (heardPosition[i]! > 0) h.placeAge.add(now - Math.max(heardAt[i]!, movingFrom));
       }, 1_000);
     }
     // Sampled while the line moves only: once it stops, no place changes and no status is due, so
@@ -137,7 +139,12 @@ export async function runConnectionsWorker(init: ConnectionsInit, send: (m: From
     sockets[i] = s;
     p.open++;
     s.on('queue:status', (st) => onStatus(i, st));
-    s.on('queue:admitted', () => admitted(i));
+    // Admitted or ended: no longer waiting, whether or not a status says so too.
+    s.on('queue:admitted', () => {
+      heardPosition[i] = 0;
+      admitted(i);
+    });
+    s.on('queue:ended', () => (heardPosition[i] = 0));
     s.on('disconnect', (reason) => {
       p.open--;
       if (reason !== 'io client disconnect') {
