@@ -5,7 +5,7 @@ export const SESSION_TTL_SECONDS = 30 * 24 * 3600;
 
 /** 256 random bits; only its SHA-256 is stored, so a database leak reveals no usable token. */
 export const newToken = (): string => randomBytes(32).toString('base64url');
-/** SHA-256 in one call (no Hash object): once per token an instance sees (TokenHashes remembers it). */
+/** SHA-256 in one call (no Hash object); the request guard remembers it per token (TokenHashes). */
 export const hashToken = (token: string): string => hash('sha256', token, 'hex');
 
 /**
