@@ -117,8 +117,7 @@ export class OneLinePerRequest extends LogController {
     // The request's own logger decides, as it did when it wrote the line (a route may set its level).
     if (!(reply.log as unknown as Logger).isLevelEnabled('info')) return;
     const plain = this.plainOf(request.server.log);
-    if (plain.line) plain.line.write(this.requestIdLogLabel, request, reply);
-    else plain.log.info({ [this.requestIdLogLabel]: request.id, req: request, res: reply, responseTime: reply.elapsedTime }, 'request completed');
+    if (!plain.line?.write(request, reply)) plain.log.info({ [this.requestIdLogLabel]: request.id, req: request, res: reply, responseTime: reply.elapsedTime }, 'request completed');
   }
 
   /** The app's logger without redaction (same stream, level, serializers and base fields), and its request line. */
@@ -126,7 +125,7 @@ export class OneLinePerRequest extends LogController {
     let plain = this.plain.get(log);
     if (!plain) {
       const child = log.child({}, { redact: [] });
-      plain = { log: child, line: RequestLine.of(child as unknown as Logger) };
+      plain = { log: child, line: RequestLine.of(child as unknown as Logger, this.requestIdLogLabel) };
       this.plain.set(log, plain);
     }
     return plain;
@@ -160,10 +159,12 @@ class RequestLine {
   private readonly bindings: string;
   private readonly end: string;
   private readonly stream: DestinationStream & Record<symbol, unknown>;
-  private idKey = { label: '', json: '' };
+  /** `,"reqId":` (the log controller's label for the request id). */
+  private readonly idKey: string;
 
   /** The parts that do not change for a logger (its bindings are copied when it is made, as for any pino child). */
-  private constructor(private readonly log: PinoParts) {
+  private constructor(log: PinoParts, idLabel: string) {
+    this.idKey = `,${JSON.stringify(idLabel)}:`;
     this.level = log[symbols.lsCacheSym][INFO]!;
     this.time = log[symbols.timeSym];
     this.bindings = log[symbols.chindingsSym];
@@ -172,7 +173,7 @@ class RequestLine {
   }
 
   /** Undefined where the logger would write the line differently than this class does. */
-  static of(logger: Logger): RequestLine | undefined {
+  static of(logger: Logger, idLabel: string): RequestLine | undefined {
     const log = logger as unknown as PinoParts;
     const serializers = log[symbols.serializersSym];
     const res = serializers.res;
@@ -191,22 +192,20 @@ class RequestLine {
       log[symbols.stringifiersSym][symbols.wildcardFirstSym] === undefined &&
       typeof log[symbols.lsCacheSym][INFO] === 'string' &&
       log[symbols.streamSym][symbols.needsMetadataGsym] !== true;
-    return plain ? new RequestLine(log) : undefined;
+    return plain ? new RequestLine(log, idLabel) : undefined;
   }
 
-  write(idLabel: string, request: FastifyRequest, reply: FastifyReply): void {
-    if (pinoLines.hasSubscribers) {
-      (this.log as unknown as Logger).info({ [idLabel]: request.id, req: request, res: reply, responseTime: reply.elapsedTime }, 'request completed');
-      return;
-    }
-    if (this.idKey.label !== idLabel) this.idKey = { label: idLabel, json: `,${JSON.stringify(idLabel)}:` };
-    const id = request.id === undefined ? '' : this.idKey.json + jsonValue(request.id);
+  /** Writes the line; false while someone listens on pino's diagnostics channel (then pino must write it). */
+  write(request: FastifyRequest, reply: FastifyReply): boolean {
+    if (pinoLines.hasSubscribers) return false;
+    const id = request.id === undefined ? '' : this.idKey + jsonValue(request.id);
     const r = serializeReq(request);
     const req = `${field('method', r.method)}${field('url', r.url)}${field('route', r.route)}${field('remoteAddress', r.remoteAddress)}`;
     const time = reply.elapsedTime;
     this.stream.write(
       `${this.level}${this.time()}${this.bindings}${id},"req":{${req.slice(1)}},"res":{"statusCode":${reply.statusCode}},"responseTime":${Number.isFinite(time) ? time : null},"msg":"request completed"${this.end}`,
     );
+    return true;
   }
 }
 
