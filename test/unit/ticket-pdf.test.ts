@@ -1,48 +1,50 @@
-import { inflateSync } from 'node:zlib';
 import QRCode from 'qrcode';
 import { describe, expect, it } from 'vitest';
-import { qrPng, ticketPdf } from '../../src/server/modules/orders/ticket-pdf.js';
-import { readPdf } from '../support/mail.js';
+import { ticketPdf } from '../../src/server/modules/orders/ticket-pdf.js';
+import { qrDrawings, readPdf } from '../support/mail.js';
 import { ticketSheet as sheet } from '../support/ticket-sheet.js';
 
-/** Reads an 8-bit grayscale PNG whose rows are unfiltered (what qrPng writes). */
-function readGrayPng(png: Buffer): { width: number; height: number; pixel(x: number, y: number): number } {
-  expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
-  let width = 0;
-  let height = 0;
-  const idat: Buffer[] = [];
-  for (let at = 8; at < png.length; ) {
-    const len = png.readUInt32BE(at);
-    const type = png.subarray(at + 4, at + 8).toString('latin1');
-    const data = png.subarray(at + 8, at + 8 + len);
-    if (type === 'IHDR') {
-      width = data.readUInt32BE(0);
-      height = data.readUInt32BE(4);
-      expect({ depth: data[8], colorType: data[9] }).toEqual({ depth: 8, colorType: 0 });
-    }
-    if (type === 'IDAT') idat.push(data);
-    at += 12 + len;
-  }
-  const raw = inflateSync(Buffer.concat(idat));
-  for (let y = 0; y < height; y++) expect(raw[y * (width + 1)]).toBe(0);
-  return { width, height, pixel: (x, y) => raw[y * (width + 1) + 1 + x]! };
-}
+/** A PDF with its creation time and file id (the only parts that differ from one run to the next) blanked. */
+const timeless = (pdf: Buffer) =>
+  pdf
+    .toString('latin1')
+    .replace(/\(D:\d{14}Z\)/g, '(D:)')
+    .replace(/\/ID \[<[0-9a-f]+> <[0-9a-f]+>\]/g, '/ID []');
+
+const tickets = [
+  { id: 't1', code: 'Qm9vbS1ib29tLWJvb20tdGlja2V0LWNvZGUtMDAwMDE', areaName: 'Floor', row: 3, number: 12, price: 2800 },
+  { id: 't2', code: 'c2Vjb25kLXRpY2tldC1jb2RlLWF0LXRoZS1kb29yLTI', areaName: 'Floor', row: 3, number: 13, price: 2800 },
+  { id: 't3', code: 'standing_-place-XYZ', areaName: 'Standing', row: null, number: null, price: 1200 },
+];
 
 describe('ticket PDF', () => {
-  it('draws each QR code module by module: every module of the code is a square of its colour', async () => {
-    const code = 'Qm9vbS1ib29tLWJvb20tdGlja2V0LWNvZGUtMDAwMDE';
+  it("when a sheet has several tickets, then each page's QR code reads as that ticket's code, in either font setup", async () => {
+    for (const s of [sheet({ tickets }), sheet({ tickets, eventTitle: '紙月亮 Live', buyerName: '林小明' })]) {
+      const { qrCodes } = await readPdf(await ticketPdf(s));
+      expect(qrCodes).toEqual(tickets.map((t) => t.code));
+    }
+  });
+
+  it('draws the QR code module for module: one square per dark module, on a grid of the code\'s size with a module of margin', async () => {
+    const code = tickets[0]!.code;
     const { modules } = QRCode.create(code, { errorCorrectionLevel: 'M' });
-    const img = readGrayPng(await qrPng(code));
-    const cell = img.width / (modules.size + 2); // one module of margin each side
-    expect(Number.isInteger(cell)).toBe(true);
-    expect(img.height).toBe(img.width);
-    for (let r = 0; r < modules.size; r++) {
-      for (let c = 0; c < modules.size; c++) {
-        const dark = modules.get(r, c) ? 0 : 255;
-        // Both corners of the module's square: whole pixels per module, nothing blurred.
-        expect(img.pixel((c + 1) * cell, (r + 1) * cell)).toBe(dark);
-        expect(img.pixel((c + 2) * cell - 1, (r + 2) * cell - 1)).toBe(dark);
-      }
+    const pdf = await ticketPdf(sheet());
+    const { qrCodes } = await readPdf(pdf);
+    expect(qrCodes).toEqual([code]);
+    let dark = 0;
+    for (let i = 0; i < modules.size * modules.size; i++) dark += modules.data[i]!;
+    // The rectangles cover exactly the dark modules: their areas add up to that many cells.
+    const [{ rects, cell }] = qrDrawings(pdf) as [ReturnType<typeof qrDrawings>[number]];
+    expect(cell).toBeCloseTo(200 / (modules.size + 2), 4);
+    expect(rects.reduce((sum, [, , w, h]) => sum + (w * h) / (cell * cell), 0)).toBeCloseTo(dark, 3);
+  });
+
+  it('when standard fonts are shared between documents, then each document is byte for byte what pdfkit writes opening them itself', async () => {
+    for (const s of [sheet({ tickets }), sheet({ buyerLocale: 'zh-TW' })]) {
+      // The first shared document opens the fonts, the second reuses them.
+      const shared = [await ticketPdf(s), await ticketPdf(s)];
+      const own = await ticketPdf(s, s.buyerLocale, { sharedFonts: false });
+      for (const pdf of shared) expect(timeless(pdf)).toBe(timeless(own));
     }
   });
 
@@ -53,9 +55,9 @@ describe('ticket PDF', () => {
 
     const chinese = await ticketPdf(sheet({ eventTitle: '紙月亮 Live', buyerName: '林小明' }));
     expect(chinese.toString('latin1')).toMatch(/\/FontFile/);
-    const { text, images } = await readPdf(chinese);
+    const { text, qrCodes } = await readPdf(chinese);
     expect(text).toContain('紙月亮 Live');
     expect(text).toContain('林小明');
-    expect(images).toBe(1);
+    expect(qrCodes).toHaveLength(1);
   });
 });

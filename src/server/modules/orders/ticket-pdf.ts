@@ -61,16 +61,62 @@ function cjkFonts(): { regular: Font; bold: Font } {
 }
 
 /**
- * The QR code as an 8-bit grayscale PNG with no row filters: pngjs then does not try all five
- * filters on every row of an RGBA image, and pdfkit embeds a PNG without alpha as it is instead
- * of decoding it to split off a soft mask. Together that was half of the CPU time of a PDF.
- * (pngjs takes these options through qrcode's `rendererOpts`; its types list fewer.)
+ * Draws the ticket code's QR code as vector squares: one rectangle per run of dark modules in a row,
+ * all filled at once (one fill leaves no hairline between abutting modules), with one module of
+ * margin inside `size`. Sharp at any zoom, and nothing to encode: the PNG that was drawn before,
+ * with pdfkit reading it again to embed it, was a fifth of a Latin ticket's CPU.
  */
-const PNG_OPTIONS = { colorType: 0, filterType: 0, deflateLevel: 6 };
-// 4 pixels a module (about 140 px square, drawn 200 pt wide): whole pixels per module stay sharp.
-const QR_PNG: QRCode.QRCodeToBufferOptions = { errorCorrectionLevel: 'M', margin: 1, scale: 4, rendererOpts: PNG_OPTIONS };
-/** The ticket code's QR code as the PDF embeds it. */
-export const qrPng = (code: string): Promise<Buffer> => QRCode.toBuffer(code, QR_PNG);
+export function drawQrCode(doc: PDFKit.PDFDocument, code: string, x: number, y: number, size: number): void {
+  const { modules } = QRCode.create(code, { errorCorrectionLevel: 'M' });
+  const n = modules.size;
+  const cell = size / (n + 2);
+  for (let row = 0; row < n; row++) {
+    for (let col = 0; col < n; ) {
+      if (!modules.get(row, col)) {
+        col++;
+        continue;
+      }
+      let end = col + 1;
+      while (end < n && modules.get(row, end)) end++;
+      doc.rect(x + (col + 1) * cell, y + (row + 1) * cell, (end - col) * cell, cell);
+      col = end;
+    }
+  }
+  doc.fill('#000');
+}
+
+type StandardFontName = 'Helvetica' | 'Helvetica-Bold' | 'Courier';
+/** pdfkit's per-document font table and font counter, which its types do not list. */
+interface FontTable {
+  _fontFamilies: Record<string, object>;
+  _fontCount: number;
+}
+/** One font object per standard font, opened by pdfkit on a document of its own: the model of every document's copy. */
+const standardFonts = new Map<StandardFontName, Record<string, unknown>>();
+
+/**
+ * Makes the standard font `name` available as `key` in `doc`, its metrics parsed once per process.
+ * pdfkit parses them again for every document (its AFM reader unpacks every kerning pair of the
+ * font: a quarter of a Latin ticket's CPU). The metrics are only read, so each document gets its
+ * own font object (its own id and PDF dictionary) over the same metrics, in pdfkit's font table.
+ * Where that table is not what this expects (another pdfkit), or `shared` is false, pdfkit opens
+ * the font as usual; `test/unit/ticket-pdf.test.ts` checks that both give the same bytes.
+ */
+function useStandardFont(doc: PDFKit.PDFDocument, key: string, name: StandardFontName, shared: boolean): void {
+  const table = doc as unknown as Partial<FontTable>;
+  let model = standardFonts.get(name);
+  if (shared && !model) {
+    model = (new PDFDocument({ autoFirstPage: false, font: name }) as unknown as { _font?: Record<string, unknown> })._font;
+    if (model?.['font'] && model['name'] === name) standardFonts.set(name, model);
+    else model = undefined;
+  }
+  if (!shared || !model || typeof table._fontFamilies !== 'object' || typeof table._fontCount !== 'number') {
+    doc.registerFont(key, name);
+    return;
+  }
+  const { document: _document, id: _id, dictionary: _dictionary, embedded: _embedded, ...metrics } = model;
+  table._fontFamilies[key] = Object.assign(Object.create(Object.getPrototypeOf(model) as object) as object, metrics, { document: doc, id: `F${++table._fontCount}` });
+}
 
 /** pdfkit skips its default font when `font` is null; its types only allow a string. */
 const NO_DEFAULT_FONT = null as unknown as string;
@@ -94,21 +140,24 @@ const asFontSource = (f: Font) => f as unknown as PDFKit.Mixins.PDFFontSource;
  * event, venue, area, row, seat and the show's time on the venue's clock. Serves tickets.pdf and
  * the confirmation email.
  */
-export async function ticketPdf(sheet: TicketSheet, locale: Locale = sheet.buyerLocale): Promise<Buffer> {
+export function ticketPdf(sheet: TicketSheet, locale: Locale = sheet.buyerLocale, { sharedFonts = true }: { sharedFonts?: boolean } = {}): Promise<Buffer> {
   const m = TICKET_PDF_MESSAGES[locale];
-  const qrs = await Promise.all(sheet.tickets.map((t) => qrPng(t.code)));
-  // No default font: the standard Helvetica (its AFM metrics parsed per document) is never used.
+  // No default font: pdfkit would open its Helvetica for every document, used or not.
   const doc = new PDFDocument({ size: 'A5', margin: 36, autoFirstPage: false, font: NO_DEFAULT_FONT, info: { Title: m.title(sheet.eventTitle), Author: 'TicketClub' } });
   const when = showTime(sheet.startsAt, sheet.timeZone, locale);
   if (printed(sheet, locale, when).every((s) => LATIN.test(s))) {
     // Nothing to print needs the CJK font: the standard Helvetica has every glyph, is not embedded
     // and needs no shaping, where laying out and subsetting the 5 MB Noto font was most of a PDF.
-    doc.registerFont('Text', 'Helvetica');
-    doc.registerFont('Text-Bold', 'Helvetica-Bold');
+    useStandardFont(doc, 'Text', 'Helvetica', sharedFonts);
+    useStandardFont(doc, 'Text-Bold', 'Helvetica-Bold', sharedFonts);
+    useStandardFont(doc, 'Code', 'Courier', sharedFonts);
   } else {
     const { regular, bold } = cjkFonts();
     doc.registerFont('Text', asFontSource(regular));
     doc.registerFont('Text-Bold', asFontSource(bold));
+    // Opened by pdfkit when first used, after the text fonts, as the font ids go (its metrics are
+    // small: Courier has no kerning pairs to unpack, and this path lays out the Noto font anyway).
+    doc.registerFont('Code', 'Courier');
   }
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));
@@ -140,9 +189,9 @@ export async function ticketPdf(sheet: TicketSheet, locale: Locale = sheet.buyer
     line(m.order, sheet.orderId);
     doc.moveDown(1);
     const size = 200;
-    doc.image(qrs[i]!, (doc.page.width - size) / 2, doc.y, { width: size, height: size });
+    drawQrCode(doc, t.code, (doc.page.width - size) / 2, doc.y, size);
     doc.y += size + 8;
-    doc.font('Text').fontSize(8).text(`${m.code}: `, 36, doc.y, { width, align: 'center', continued: true }).font('Courier').text(t.code);
+    doc.font('Text').fontSize(8).text(`${m.code}: `, 36, doc.y, { width, align: 'center', continued: true }).font('Code').text(t.code);
     doc.moveDown(1);
     doc.font('Text').fontSize(9).fillColor('#555').text(m.footer, { width, align: 'center' });
   });
