@@ -40,7 +40,8 @@ describe('ticket PDF', () => {
   });
 
   it('when standard fonts are shared between documents, then each document is byte for byte what pdfkit writes opening them itself', async () => {
-    for (const s of [sheet({ tickets }), sheet({ buyerLocale: 'zh-TW' })]) {
+    // Latin-only sheets: a sheet with Chinese opens every font through pdfkit.
+    for (const s of [sheet({ tickets }), sheet()]) {
       // The first shared document opens the fonts, the second reuses them.
       const shared = [await ticketPdf(s), await ticketPdf(s)];
       const own = await ticketPdf(s, s.buyerLocale, { sharedFonts: false });

@@ -91,8 +91,22 @@ interface FontTable {
   _fontFamilies: Record<string, object>;
   _fontCount: number;
 }
-/** One font object per standard font, opened by pdfkit on a document of its own: the model of every document's copy. */
-const standardFonts = new Map<StandardFontName, Record<string, unknown>>();
+/**
+ * One font object per standard font, opened by pdfkit on a document of its own: the model of every
+ * document's copy. Null where pdfkit's font objects or table are not what this expects (another
+ * pdfkit): found out once, and every document then opens the font through pdfkit as usual.
+ */
+const standardFonts = new Map<StandardFontName, Record<string, unknown> | null>();
+
+function standardFontModel(name: StandardFontName, doc: Partial<FontTable>): Record<string, unknown> | null {
+  let model = standardFonts.get(name);
+  if (model === undefined) {
+    const scratch = new PDFDocument({ autoFirstPage: false, font: name }) as unknown as Partial<FontTable> & { _font?: Record<string, unknown> };
+    const usable = scratch._font?.['font'] && scratch._font['name'] === name && typeof doc._fontFamilies === 'object' && typeof doc._fontCount === 'number';
+    standardFonts.set(name, (model = usable ? scratch._font! : null));
+  }
+  return model;
+}
 
 /**
  * Makes the standard font `name` available as `key` in `doc`, its metrics parsed once per process.
@@ -103,14 +117,9 @@ const standardFonts = new Map<StandardFontName, Record<string, unknown>>();
  * the font as usual; `test/unit/ticket-pdf.test.ts` checks that both give the same bytes.
  */
 function useStandardFont(doc: PDFKit.PDFDocument, key: string, name: StandardFontName, shared: boolean): void {
-  const table = doc as unknown as Partial<FontTable>;
-  let model = standardFonts.get(name);
-  if (shared && !model) {
-    model = (new PDFDocument({ autoFirstPage: false, font: name }) as unknown as { _font?: Record<string, unknown> })._font;
-    if (model?.['font'] && model['name'] === name) standardFonts.set(name, model);
-    else model = undefined;
-  }
-  if (!shared || !model || typeof table._fontFamilies !== 'object' || typeof table._fontCount !== 'number') {
+  const table = doc as unknown as FontTable;
+  const model = shared ? standardFontModel(name, table) : null;
+  if (!model) {
     doc.registerFont(key, name);
     return;
   }
