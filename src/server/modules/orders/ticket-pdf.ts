@@ -63,8 +63,8 @@ function cjkFonts(): { regular: Font; bold: Font } {
 /**
  * Draws the ticket code's QR code as vector squares: one rectangle per run of dark modules in a row,
  * all filled at once (one fill leaves no hairline between abutting modules), with one module of
- * margin inside `size`. Sharp at any zoom, and nothing to encode: the PNG that was drawn before,
- * with pdfkit reading it again to embed it, was a fifth of a Latin ticket's CPU.
+ * margin inside `size`. Sharp at any zoom, and nothing to encode: making the PNG that was drawn
+ * before (qrcode's pixels, pngjs' packing) was about a third of a Latin ticket's CPU.
  */
 export function drawQrCode(doc: PDFKit.PDFDocument, code: string, x: number, y: number, size: number): void {
   const { modules } = QRCode.create(code, { errorCorrectionLevel: 'M' });
