@@ -70,7 +70,8 @@ for (const { name, db: kind, redis } of SETUPS)
       queueStore: faultyStore(conn ? new RedisQueueStore(conn, uniqueName('health')) : new MemoryQueueStore(), faults),
       limiters: memoryLimiters,
       clock,
-      health: { maxAgeMs: 1_000, timeoutMs: 200 },
+      // A timeout a loaded CI box cannot hit by accident (a thousand calls share one probe), short enough for the hang test.
+      health: { maxAgeMs: 1_000, timeoutMs: 1_000 },
     });
     await tc.app.ready();
   });

@@ -7,10 +7,19 @@ const parsers = {
   [types.NUMERIC]: (v: string) => Number(v),
 };
 
-/** The embedded PostgreSQL: same SQL, one process. dataDir undefined means in memory. */
-export async function openPglite(dataDir?: string): Promise<Database> {
+/** The embedded database, with a way to copy its files (tests start each database from one migrated copy). */
+export interface PgliteDatabase extends Database {
+  /** The database's files as a tarball, which `openPglite(undefined, { from })` starts from. */
+  dumpDataDir(): Promise<Blob>;
+}
+
+/**
+ * The embedded PostgreSQL: same SQL, one process. dataDir undefined means in memory; `from` starts
+ * an in-memory database from a copy made by dumpDataDir.
+ */
+export async function openPglite(dataDir?: string, o: { from?: Blob } = {}): Promise<PgliteDatabase> {
   if (dataDir) await mkdir(dataDir, { recursive: true });
-  const db = await PGlite.create(dataDir, { parsers });
+  const db = o.from ? await PGlite.create({ parsers, loadDataDir: o.from }) : await PGlite.create(dataDir, { parsers });
 
   const wrap = (q: { query: PGlite['query'] }): Queryable => ({
     async query<T>(sql: string, params?: unknown[]) {
@@ -29,5 +38,6 @@ export async function openPglite(dataDir?: string): Promise<Database> {
     ...wrap(db),
     transaction: (fn) => db.transaction((tx) => fn(wrap(tx as unknown as PGlite))),
     close: () => db.close(),
+    dumpDataDir: () => db.dumpDataDir('none'),
   };
 }
