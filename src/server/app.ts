@@ -148,7 +148,8 @@ export async function buildApp(deps: AppDeps): Promise<TicketClub> {
   const catalogue = new CatalogueService(db, clock);
   const showPages = new ShowPages((id) => catalogue.getShow(id), clock, deps.showPages);
   // Every seat change goes out through this Realtime: it also ends the cached show pages, here and elsewhere.
-  const realtime = followShowChanges({ app, io, shared: sharedIo, pages: showPages, realtime: socketIoRealtime(io) });
+  const showChanges = followShowChanges({ app, io, shared: sharedIo, pages: showPages, realtime: socketIoRealtime(io) });
+  const { realtime } = showChanges;
   const admin = new AdminService(db, config.DEFAULT_TIME_ZONE, hooks);
   const grace = { queueMs: config.QUEUE_GRACE_SECONDS * 1000, admittedMs: config.ADMITTED_GRACE_SECONDS * 1000 };
   const queue = new QueueService(deps.queueStore, catalogue, ownedSeatCounter(db, clock), realtime, clock, grace, {
@@ -156,6 +157,8 @@ export async function buildApp(deps: AppDeps): Promise<TicketClub> {
     onError: (err, what) => app.log.error({ err }, what),
   }, hooks);
   queue.useDraws(new DrawStore(db, hooks));
+  // Seats left, as waiters are told it, follows every seat change (here and on the other instances).
+  showChanges.onChanged((ids) => queue.stockChanged(ids));
   const resets = new PasswordResets(db, clock, auth, {
     perIp: deps.limiters({ keyPrefix: 'password-reset-ip', points: 10, durationSeconds: 3600 }),
     perEmail: deps.limiters({ keyPrefix: 'password-reset-account', points: 3, durationSeconds: 3600 }),
@@ -190,7 +193,7 @@ export async function buildApp(deps: AppDeps): Promise<TicketClub> {
   await app.register(authModule, { auth, resets, guards, io, sharedIo, limiters, config });
   await app.register(catalogueModule, { catalogue, showPages });
   await app.register(pagesModule, { pages: new PagesService(db), guards });
-  await app.register(queueModule, { queue, guards, io, jobs, limiters, config, now: () => clock.now(), hooks });
+  await app.register(queueModule, { queue, guards, io, sharedIo, jobs, limiters, config, now: () => clock.now(), hooks });
   await app.register(adminModule, { admin, checkin: new CheckinService(db, clock), exports: new ExportsService(db), catalogue, auth, queue, guards, clock, io, jobs, lineHistory, loadTestApi: config.ENABLE_LOAD_TEST_API });
   await app.register(seatsModule, { seats, guards, io, showExists: (showId) => catalogue.rules(showId) });
   await app.register(ordersModule, { orders, refunds, guards, jobs, showExists: (showId) => catalogue.rules(showId) });

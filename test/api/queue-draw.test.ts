@@ -178,7 +178,8 @@ for (const { name, db, redis } of SETUPS)
       const kept = (await join(show.id, stays!.token)).body.entryId;
       await join(show.id, goes!.token);
       expect((await call(app(), 'DELETE', `/api/shows/${show.id}/queue`, { token: goes!.token })).status).toBe(204);
-      expect((await place(show.id, goes!.token)).body).toMatchObject({ state: 'none' });
+      // Told why on return, as a waiter who left is.
+      expect((await place(show.id, goes!.token)).body).toEqual({ state: 'none', lastEnded: { reason: 'left', at: new Date(opensAt).toISOString() } });
       expect((await place(show.id, stays!.token)).body.entrants).toBe(1);
       clock.set(onSaleAt);
       await h.ticketClub.services.queue.drawDue();
@@ -186,7 +187,7 @@ for (const { name, db, redis } of SETUPS)
       expect((await place(show.id, goes!.token)).body).toMatchObject({ state: 'none' });
     });
 
-    it('an early entrant no connection watches for the grace loses its entry; a watched one keeps it', async () => {
+    it('an early entrant no connection watches for the grace loses its entry, and is told why on return; a watched one keeps it', async () => {
       const { show, opensAt, onSaleAt } = await upcoming();
       const [watched, absent] = await newCustomers(app(), admin, 2);
       clock.set(opensAt);
@@ -198,7 +199,7 @@ for (const { name, db, redis } of SETUPS)
       expect((await place(show.id, absent!.token)).body.state).toBe('early');
       clock.advance(10_000);
       await h.ticketClub.services.queue.drawDue();
-      expect((await place(show.id, absent!.token)).body).toMatchObject({ state: 'none' });
+      expect((await place(show.id, absent!.token)).body).toEqual({ state: 'none', lastEnded: { reason: 'removed', at: expect.any(String) } });
       expect((await place(show.id, watched!.token)).body.state).toBe('early');
       clock.set(onSaleAt);
       await h.ticketClub.services.queue.drawDue();

@@ -5,7 +5,7 @@ import { useHarness, type ApiSuite } from '../support/api-suite.js';
 import type { DbKind, Harness } from '../support/harness.js';
 import { describeOnEachDatabase } from '../support/needs.js';
 import { emitAck, nextEvent } from '../support/sockets.js';
-import { admit, checkout, hold, pay, seatIdsOf } from './seat-helpers.js';
+import { admit, checkout, hold, pay, seatIdsOf, seatRow } from './seat-helpers.js';
 
 /** Both setups: PGlite with the in-process line, PostgreSQL with the line in Redis. */
 const setup = (kind: DbKind) => ({ db: kind, redis: kind === 'postgres' });
@@ -118,6 +118,51 @@ describeOnEachDatabase('presence grace, admitted and waiting apart, on %s', (kin
   useHarness({ ...setup(kind), clock, env: { QUEUE_GRACE_SECONDS: '120', ADMITTED_GRACE_SECONDS: '30' } }, (s) => ({ h, admin } = s));
 
   const stateOf = async (showId: string, token: string) => (await call(h.ticketClub.app, 'GET', `/api/shows/${showId}/queue`, { token })).body.state;
+
+  it('when the show starts, then nothing more is sold: holds and checkouts are 409 SALE_ENDED, a pending order cannot be paid, and every wait and admission ends with its seats released', async () => {
+    const startsAt = clock.now() + 60_000;
+    const show = await createShow(h.ticketClub.app, admin, {
+      pageCapacity: 1,
+      now: clock.now(),
+      startsAt: new Date(startsAt).toISOString(),
+      areas: [{ name: 'A', rows: 1, seatsPerRow: 3 }],
+    });
+    const [buyer, waiter] = await newCustomers(h.ticketClub.app, admin, 2);
+    await admit(h.ticketClub.app, show.id, buyer!.token);
+    expect((await call(h.ticketClub.app, 'POST', `/api/shows/${show.id}/queue`, { token: waiter!.token })).body.state).toBe('waiting');
+    const [s1, s2, s3] = await seatIdsOf(h.db, show.id);
+    for (const seat of [s1!, s2!]) expect((await hold(h.ticketClub.app, show.id, seat, buyer!.token)).status).toBe(200);
+    const order = await checkout(h.ticketClub.app, show.id, [s1!], buyer!.token);
+    expect(order.status).toBe(201);
+    // The 10-minute window would outlast the show's start: the order is payable until the start only.
+    expect(order.body.order.expiresAt).toBe(new Date(startsAt).toISOString());
+
+    clock.set(startsAt);
+    for (const r of [await hold(h.ticketClub.app, show.id, s3!, buyer!.token), await checkout(h.ticketClub.app, show.id, [s2!], buyer!.token)]) {
+      expect(r.status).toBe(409);
+      expect(r.body.error.code).toBe('SALE_ENDED');
+    }
+    const paid = await call(h.ticketClub.app, 'POST', `/api/orders/${order.body.order.id}/pay`, { token: buyer!.token, body: pay() });
+    expect(paid.status).toBe(409);
+    expect(paid.body.error.code).toBe('ORDER_EXPIRED');
+
+    const changes = await h.ticketClub.services.queue.sweep(show.id);
+    expect(changes.admitted).toEqual([]);
+    expect(changes.ended.map((e) => [e.userId, e.reason, e.wasAdmitted]).sort()).toEqual(
+      [
+        [buyer!.id, 'expired', true],
+        [waiter!.id, 'expired', false],
+      ].sort(),
+    );
+    for (const f of [buyer!, waiter!]) {
+      expect((await call(h.ticketClub.app, 'GET', `/api/shows/${show.id}/queue`, { token: f.token })).body).toEqual({ state: 'none', lastEnded: { reason: 'expired', at: expect.any(String) } });
+    }
+    for (const seat of [s1!, s2!]) expect(await seatRow(h.db, show.id, seat)).toMatchObject({ status: 'available', holder_id: null });
+    expect((await call(h.ticketClub.app, 'GET', `/api/orders/${order.body.order.id}`, { token: buyer!.token })).body.order.status).not.toBe('pending');
+    const rejoin = await call(h.ticketClub.app, 'POST', `/api/shows/${show.id}/queue`, { token: waiter!.token });
+    expect(rejoin.status).toBe(409);
+    expect(rejoin.body.error.code).toBe('SALE_ENDED');
+  });
 
   it('when nobody watches, then the admitted lose the page after ADMITTED_GRACE_SECONDS while waiters keep their place until QUEUE_GRACE_SECONDS', async () => {
     const show = await createShow(h.ticketClub.app, admin, { pageCapacity: 1, now: clock.now() });

@@ -71,4 +71,29 @@ describeNeeding(['postgres', 'redis'], 'line ticks across two instances', () => 
       expect(await settles()).toEqual([]);
     }
   }, 120_000);
+
+  it('a connection watching on one instance before its account joins on the other hears the place (or the early entry) at once', async () => {
+    const show = await onSaleShow(pair.adminToken, { venue: pair.a.url, event: pair.b.url, show: pair.a.url }, { title: 'Join told', rows: 2, seatsPerRow: 5, pageCapacity: 1 });
+    const users: { id: string; token: string }[] = (
+      await http(pair.a.url, 'POST', '/api/admin/users/bulk', { token: pair.adminToken, body: { count: 4, emailPrefix: uniqueName('joined'), password: 'password123' } })
+    ).body.users;
+    expect((await http(pair.a.url, 'POST', `/api/shows/${show.id}/queue`, { token: users[0]!.token })).body.state).toBe('admitted');
+    for (const [i, u] of users.slice(1).entries()) {
+      const heard: QueueStatusEvent[] = [];
+      const s = await connect((i % 2 ? pair.a : pair.b).url, u.token);
+      pair.sockets.push(s);
+      s.on('queue:status', (e) => {
+        if (e.showId === show.id) heard.push(e);
+      });
+      expect(await emitAck(s, 'queue:watch', show.id)).toEqual({ ok: true });
+      // Joined through the instance the socket is not on.
+      const joined = await http((i % 2 ? pair.b : pair.a).url, 'POST', `/api/shows/${show.id}/queue`, { token: u.token });
+      expect(joined.body).toMatchObject({ state: 'waiting', position: i + 1 });
+      const t0 = Date.now();
+      while (!heard.some((e) => e.state === 'waiting') && Date.now() - t0 < 2_000) await sleep(10);
+      // Its next read would have come up to a second or two later.
+      expect(Date.now() - t0).toBeLessThan(300);
+      expect(heard.at(-1)).toMatchObject({ state: 'waiting', position: i + 1 });
+    }
+  }, 60_000);
 });

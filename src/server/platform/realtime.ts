@@ -12,6 +12,8 @@ export interface ServerSideEvents {
   'session:revoked': (tokenHashes: string[], ack: (ok: true) => void) => void;
   /** Seats or rules of these shows (or of every show) changed: cached show pages are out of date. */
   'shows:changed': (showIds: string[] | 'all') => void;
+  /** An account joined a show's line (or pre-queue): its watchers, wherever they are, hear it now. */
+  'queue:joined': (joined: unknown) => void;
 }
 
 export type IoServer = Server<ClientToServerEvents, ServerToClientEvents, ServerSideEvents, SocketData>;

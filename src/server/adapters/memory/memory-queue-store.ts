@@ -272,6 +272,18 @@ export class MemoryQueueStore implements QueueStore {
     return changes;
   }
 
+  async endAll(showId: string, reason: EndReason): Promise<Changes> {
+    const changes = await this.endWaits(showId, reason);
+    const line = this.shows.get(showId);
+    if (!line) return changes;
+    for (const a of line.admitted) {
+      line.seen.delete(a.userId);
+      changes.ended.push({ userId: a.userId, reason, wasAdmitted: true, admissionId: a.admissionId });
+    }
+    line.admitted = [];
+    return changes;
+  }
+
   async touch(showId: string, userIds: string[]): Promise<void> {
     const now = this.clock.now();
     const line = this.shows.get(showId);

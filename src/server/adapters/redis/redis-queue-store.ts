@@ -276,6 +276,27 @@ redis.call('SET', K_GONE0, m + 1)
 return ended
 `;
 
+// ARGV: testNow, reason. Every wait and every admission ends (the sale is over); nobody is admitted.
+// Returns the waiters, then '|', then [user, info] pairs of the admitted.
+const END_ALL = `${PRELUDE}
+local out = {}
+for _, u in ipairs(redis.call('ZRANGE', K_WAIT, 0, -1)) do
+  redis.call('ZREM', K_SEEN, u)
+  out[#out + 1] = u
+end
+redis.call('DEL', K_WAIT)
+local m = mark()
+redis.call('DEL', K_GONE)
+redis.call('SET', K_GONE0, m + 1)
+out[#out + 1] = '|'
+for _, u in ipairs(redis.call('ZRANGE', K_ADM, 0, -1)) do
+  redis.call('ZREM', K_SEEN, u)
+  out[#out + 1] = u
+  out[#out + 1] = remove_admitted(u) or '::'
+end
+return out
+`;
+
 // ARGV: testNow, users... Only accounts with a place are refreshed (XX).
 const TOUCH = `${PRELUDE}
 -- One ZADD for the whole batch: a command per account cost more than the update itself.
@@ -346,6 +367,7 @@ export class RedisQueueStore implements QueueStore {
     define('tcLineTick', 10, LINE_TICK);
     define('tcLive', 10, LIVE);
     define('tcEndWaits', 10, END_WAITS);
+    define('tcEndAll', 10, END_ALL);
     define('tcTouch', 10, TOUCH);
     define('tcCounts', 10, COUNTS);
     define('tcActive', 1, ACTIVE);
@@ -445,6 +467,14 @@ export class RedisQueueStore implements QueueStore {
   async endWaits(showId: string, reason: EndReason): Promise<Changes> {
     const users = (await this.call('tcEndWaits', this.keys(showId), [reason])) as string[];
     return { admitted: [], ended: users.map((userId) => ({ userId, reason, wasAdmitted: false })) };
+  }
+
+  async endAll(showId: string, reason: EndReason): Promise<Changes> {
+    const raw = (await this.call('tcEndAll', this.keys(showId), [reason])) as string[];
+    const bar = raw.indexOf('|');
+    const ended: Ended[] = raw.slice(0, bar).map((userId) => ({ userId, reason, wasAdmitted: false }));
+    for (const a of RedisQueueStore.admittedOf(raw.slice(bar + 1))) ended.push({ userId: a.userId, reason, wasAdmitted: true, admissionId: a.admissionId });
+    return { admitted: [], ended };
   }
 
   async putDrawn(showId: string, offset: number, userIds: string[], limits: QueueLimits): Promise<{ next: number; changes: Changes }> {

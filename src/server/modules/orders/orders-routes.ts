@@ -21,7 +21,7 @@ export function ordersRoutes(fastify: FastifyInstance, orders: OrdersService, gu
         body: CheckoutRequest,
         response: { 201: z.object({ order: Order }).describe('The pending order') },
       },
-      config: { access: 'user', refusals: ['NOT_ADMITTED', 'NOT_FOUND', 'SEAT_UNAVAILABLE'] },
+      config: { access: 'user', refusals: ['NOT_ADMITTED', 'SALE_ENDED', 'NOT_FOUND', 'SEAT_UNAVAILABLE'] },
     },
     async (req, reply) => {
       const user = await guards.requireUser(req);

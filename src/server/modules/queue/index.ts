@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { z } from 'zod';
 import type { Config } from '../../platform/config.js';
 import type { Jobs } from '../../platform/jobs.js';
 import type { LimiterFactory } from '../../platform/rate-limits.js';
@@ -8,12 +9,24 @@ import type { TestHooks } from '../../platform/test-hooks.js';
 import type { AuthGuards } from '../auth/auth-context.js';
 import { QueueGateway } from './queue-gateway.js';
 import { queueRoutes } from './queue-routes.js';
-import type { QueueService } from './queue-service.js';
+import type { Joined, QueueService } from './queue-service.js';
+
+/** What another instance says about a join: only the parts the gateway reads are checked. */
+const JoinedMessage = z.object({
+  showId: z.string(),
+  userId: z.string(),
+  status: z.object({ showId: z.string(), state: z.enum(['waiting', 'early']), at: z.string() }).passthrough(),
+  place: z
+    .object({ state: z.literal('waiting'), userId: z.string(), position: z.number(), ticket: z.number(), mark: z.number(), refAdmittedAt: z.number().nullable(), at: z.number() })
+    .optional(),
+});
 
 export interface QueueModuleOptions {
   queue: QueueService;
   guards: AuthGuards;
   io: IoServer;
+  /** Other instances share this Socket.IO server's events (the Redis adapter). */
+  sharedIo: boolean;
   jobs: Jobs;
   limiters: LimiterFactory;
   config: Pick<Config, 'QUEUE_JOIN_RATE_LIMIT' | 'QUEUE_GRACE_SECONDS' | 'ADMITTED_GRACE_SECONDS'>;
@@ -35,6 +48,17 @@ export const queueModule: FastifyPluginAsync<QueueModuleOptions> = async (app, o
     hooks: o.hooks,
   });
   o.io.on('connection', (socket) => gateway.attach(socket));
+  // A join's watchers may be connected to any instance: each hears the join at once.
+  queue.onJoin((j) => {
+    gateway.joined(j);
+    if (o.sharedIo) o.io.serverSideEmit('queue:joined', j);
+  });
+  if (o.sharedIo) {
+    o.io.on('queue:joined', (j) => {
+      const parsed = JoinedMessage.safeParse(j);
+      if (parsed.success) gateway.joined(parsed.data as Joined);
+    });
+  }
 
   o.jobs.alongside(gateway);
   o.jobs.alongside({

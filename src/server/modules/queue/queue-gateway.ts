@@ -4,7 +4,7 @@ import type { IoSocket } from '../../platform/realtime.js';
 import { onSocketEvent, type SocketErrorLog } from '../../platform/socket-events.js';
 import type { TestHooks } from '../../platform/test-hooks.js';
 import { LineFollower } from './line-follower.js';
-import type { QueueService } from './queue-service.js';
+import type { Joined, QueueService } from './queue-service.js';
 import type { Place } from './queue-store.js';
 
 interface Watcher {
@@ -18,6 +18,8 @@ interface Watcher {
   told?: WaitingStatus;
   /** What the last status sent to a watcher not waiting said (`sameness`), so it is sent only when that changes. */
   shown?: string;
+  /** Bumped when a join is told: a read begun before it must not undo it. */
+  joins: number;
 }
 
 type WaitingStatus = Extract<QueueStatusEvent, { state: 'waiting' }>;
@@ -35,6 +37,11 @@ export interface GatewayOptions {
 const UnwatchPayload = ShowPayload.optional().catch(undefined);
 
 const EARLY_REFRESH_MS = 5_000;
+/**
+ * A watcher due within this much of a tick is looked at in that tick: a timer that fires a little
+ * early (or a tick that starts a little late) must not push a 1 s schedule to 2 s.
+ */
+const TICK_SLACK_MS = 100;
 /** An estimate counted down on the page that is this far off (s) is told again. */
 const ETA_DRIFT_SECONDS = 2;
 /** The likely estimate, a guess from the line's recent rate, may drift by this share of itself too. */
@@ -172,7 +179,7 @@ export class QueueGateway {
     if (!show) this.watchers.set(showId, (show = new Map()));
     const w = show.get(userId);
     if (w) w.sockets.add(socket);
-    else show.set(userId, { sockets: new Set([socket]), dueAt: this.opts.now() + 1_000 });
+    else show.set(userId, { sockets: new Set([socket]), dueAt: this.opts.now() + 1_000, joins: 0 });
   }
 
   private async remove(showId: string, userId: string, socket: IoSocket): Promise<void> {
@@ -184,6 +191,24 @@ export class QueueGateway {
     this.forget(showId, userId);
     // Last seen now: the grace runs from this moment.
     await this.queue.touch(showId, [userId]).catch((e) => this.opts.onError?.(e, 'touch on disconnect'));
+  }
+
+  /**
+   * An account joined (on this instance or another): its watchers here hear the join's own answer at
+   * once, and a waiter is followed from the place the join made.
+   */
+  joined(j: Joined): void {
+    const w = this.watchers.get(j.showId)?.get(j.userId);
+    if (!w) return;
+    w.joins++;
+    for (const socket of w.sockets) socket.emit('queue:status', j.status);
+    w.dueAt = this.opts.now() + 1_000;
+    if (j.place) this.follow(j.showId, j.userId, { place: j.place, status: j.status });
+    else {
+      this.lines.get(j.showId)?.unfollow(j.userId);
+      w.told = undefined;
+      w.shown = sameness(j.status);
+    }
   }
 
   /** Follows a watcher's place if it is waiting (else it is read again on its schedule); `status` was just sent. */
@@ -278,11 +303,13 @@ export class QueueGateway {
       const tell: { userId: string; w: Watcher; position: number }[] = [];
       for (const { userId, position } of places) {
         const w = show.get(userId);
-        if (w !== undefined && (w.told?.position !== position || w.dueAt <= now)) tell.push({ userId, w, position });
+        if (w !== undefined && (w.told?.position !== position || w.dueAt <= now + TICK_SLACK_MS)) tell.push({ userId, w, position });
       }
+      const joins = tell.map((t) => t.w.joins);
       const statuses = await this.queue.waitingStatuses(showId, tick, tell.map((t) => t.position));
       tell.forEach(({ userId, w }, i) => {
-        if (show.get(userId) !== w) return; // gone, or watching again, while the statuses were made
+        // Gone, watching again, or joined again, while the statuses were made.
+        if (show.get(userId) !== w || w.joins !== joins[i]) return;
         const status = statuses[i]!;
         w.dueAt = now + refreshInterval(status, capacity, now);
         if (status.state === 'waiting' && !worthTelling(w.told, status)) return;
@@ -292,14 +319,16 @@ export class QueueGateway {
       });
     }
     const due: string[] = [];
-    for (const [u, w] of show) if ((again.size > 0 && again.has(u)) || (w.dueAt <= now && !line?.has(u))) due.push(u);
+    for (const [u, w] of show) if ((again.size > 0 && again.has(u)) || (w.dueAt <= now + TICK_SLACK_MS && !line?.has(u))) due.push(u);
     for (let i = 0; i < due.length; i += 500) {
       const batch = due.slice(i, i + 500);
+      const joins = batch.map((u) => show.get(u)?.joins);
       const seen = await this.queue.look(showId, batch);
       seen.forEach(({ status, place }, j) => {
         const userId = batch[j]!;
         const w = show.get(userId);
-        if (!w) return;
+        // A join told while this read was on its way is newer than what the read found.
+        if (!w || w.joins !== joins[j]) return;
         w.dueAt = now + refreshInterval(status, capacity, now);
         // Read again to find a join, an admission or the end of one made elsewhere; sent only if one came.
         if (status.state === 'waiting' || w.shown !== sameness(status)) for (const socket of w.sockets) socket.emit('queue:status', status);

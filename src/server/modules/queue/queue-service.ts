@@ -20,6 +20,14 @@ export interface QueueEvents {
   onError?(err: unknown, what: string): void;
 }
 
+/** A join as its account's watchers hear it: the status the join answered, and the place it was made from (waiting only). */
+export interface Joined {
+  showId: string;
+  userId: string;
+  status: QueueStatusEvent;
+  place?: Place;
+}
+
 /** A show's line as the dashboard's history records it (QueueService.lineFigures). */
 export interface LineFigures {
   showId: string;
@@ -40,6 +48,8 @@ const RATE_TTL_MS = 2_000;
  * stopped clock cannot freeze it): every waiter's status shares that one count.
  */
 const STOCK_TTL_MS = 1_000;
+/** A count older than this is not used once a seat change of its show was heard: a busy sale changes seats hundreds of times a second. */
+const STOCK_CHANGED_TTL_MS = 100;
 /** A sweep runs this long after an admission's window ends, so the next waiter is admitted at once. */
 const EXPIRY_SLACK_MS = 5;
 /** Drawn entries put in line per store call: each call stays far below 100 ms of Redis time. */
@@ -49,9 +59,10 @@ export const DRAW_CHUNK = 2_000;
 export class QueueService implements AdmissionGate {
   /** Told when an admission ended without a purchase (the seat side frees what it held). */
   private readonly admissionEndedListeners: ((e: AdmissionEnded) => Promise<void>)[] = [];
+  private readonly joinListeners: ((j: Joined) => void)[] = [];
   private readonly rulesCache = new Map<string, { at: number; rules: SaleRules }>();
   private readonly rateCache = new Map<string, { at: number; perSecond: number }>();
-  private readonly stockCache = new Map<string, { at: number; stock: Promise<{ left: number; unsold: number }> }>();
+  private readonly stockCache = new Map<string, { at: number; stock: Promise<{ left: number; unsold: number }>; changed: boolean }>();
   /** Sweeps due when admissions made here run out (undefined: not scheduling). */
   private expiryTimers?: Map<string, NodeJS.Timeout>;
   private readonly expirySweeps = new Set<Promise<unknown>>();
@@ -83,6 +94,11 @@ export class QueueService implements AdmissionGate {
     this.admissionEndedListeners.push(listener);
   }
 
+  /** Calls `listener` after every fresh join (a wait or an early entry; an admission is told as one). */
+  onJoin(listener: (j: Joined) => void): void {
+    this.joinListeners.push(listener);
+  }
+
   /** The pre-queue's draw (docs/waiting-room.md "The pre-queue and the draw"). */
   useDraws(draws: DrawStore): void {
     this.draws = draws;
@@ -101,18 +117,32 @@ export class QueueService implements AdmissionGate {
     return { capacity: r.pageCapacity, windowMs: r.purchaseWindowSeconds * 1000, graceMs: this.grace.queueMs, admittedGraceMs: this.grace.admittedMs };
   }
 
-  /** Seats left and unsold, counted once per STOCK_TTL_MS per show (`fresh`: now, and kept). */
+  /**
+   * Seats left and unsold, counted once per STOCK_TTL_MS per show, or once per STOCK_CHANGED_TTL_MS
+   * after a seat change was heard (`fresh`: now, and kept).
+   */
   private stock(showId: string, fresh = false): Promise<{ left: number; unsold: number }> {
     const now = performance.now();
     const hit = this.stockCache.get(showId);
-    if (!fresh && hit && now - hit.at < STOCK_TTL_MS) return hit.stock;
+    if (!fresh && hit && now - hit.at < (hit.changed ? STOCK_CHANGED_TTL_MS : STOCK_TTL_MS)) return hit.stock;
     const stock = this.catalogue.stock(showId);
-    this.stockCache.set(showId, { at: now, stock });
+    this.stockCache.set(showId, { at: now, stock, changed: false });
     // A failed count is not kept: the next caller asks again.
     stock.catch(() => {
       if (this.stockCache.get(showId)?.stock === stock) this.stockCache.delete(showId);
     });
     return stock;
+  }
+
+  /**
+   * Seats of these shows changed (held, released, sold; here or, through the show-page changes, on
+   * another instance): their next count is made fresh, so `seatsLeft` follows a hold within a tick.
+   */
+  stockChanged(showIds: Iterable<string> | 'all'): void {
+    for (const id of showIds === 'all' ? this.stockCache.keys() : showIds) {
+      const hit = this.stockCache.get(id);
+      if (hit) hit.changed = true;
+    }
   }
 
   /**
@@ -147,7 +177,9 @@ export class QueueService implements AdmissionGate {
       const entry = await this.draws!.enter(showId, userId, this.clock.now());
       if (entry) {
         this.events.onJoined?.(showId);
-        return early(rules, entry);
+        const entered = early(rules, entry);
+        this.tellJoined({ showId, userId, status: { showId, at: new Date(this.clock.now()).toISOString(), ...entered } as QueueStatusEvent });
+        return entered;
       }
       // Claimed already (the claimer's clock passed onSaleAt first): a late join, behind the draw.
     }
@@ -158,6 +190,10 @@ export class QueueService implements AdmissionGate {
     this.events.onJoined?.(showId);
     await this.apply(showId, changes);
     const described = await this.describe(rules, place);
+    // An admission was told by apply(); a wait is told here.
+    if (described.state === 'waiting' && place.state === 'waiting') {
+      this.tellJoined({ showId, userId, status: { showId, at: new Date(place.at).toISOString(), ...described }, place });
+    }
     if (described.state === 'waiting' && place.state === 'waiting') {
       // Kept until admission, to measure how good the estimates were (on the line's clock, as admittedAt is).
       await this.store.noteJoin(showId, userId, {
@@ -167,6 +203,20 @@ export class QueueService implements AdmissionGate {
       });
     }
     return described;
+  }
+
+  /**
+   * A connection that was watching before its account joined (here or on another instance) hears
+   * the new place at once, not at the watcher's next read (QueueGateway reads those every second).
+   */
+  private tellJoined(j: Joined): void {
+    for (const l of this.joinListeners) {
+      try {
+        l(j);
+      } catch (err) {
+        this.events.onError?.(err, 'tell a join');
+      }
+    }
   }
 
   async get(showId: string, userId: string): Promise<QueueResponse> {
@@ -184,6 +234,7 @@ export class QueueService implements AdmissionGate {
 
   async leave(showId: string, userId: string): Promise<void> {
     if (this.draws && (await this.draws.withdraw(showId, userId))) {
+      await this.store.noteEnds(showId, [{ userId, reason: 'left' }]);
       this.realtime.toUser(userId, 'queue:ended', { showId, reason: 'left' });
     }
     await this.endAdmission(showId, userId, 'left');
@@ -254,7 +305,12 @@ export class QueueService implements AdmissionGate {
       timer.unref();
       this.drawTimer = { at: next, timer };
     }
-    for (const r of await draws.removeAbsent(now - this.grace.queueMs)) {
+    const removed = await draws.removeAbsent(now - this.grace.queueMs);
+    // Noted first, as apply() does for waiters: a fan who comes back is told why (GET .../queue lastEnded).
+    const byShow = new Map<string, { userId: string; reason: EndReason }[]>();
+    for (const r of removed) byShow.set(r.showId, [...(byShow.get(r.showId) ?? []), { userId: r.userId, reason: 'removed' }]);
+    for (const [id, ends] of byShow) await this.store.noteEnds(id, ends).catch((err) => this.events.onError?.(err, 'note early ends'));
+    for (const r of removed) {
       this.realtime.toUser(r.userId, 'queue:ended', { showId: r.showId, reason: 'removed' });
       this.events.onEnded?.(r.showId, 'removed');
     }
@@ -292,11 +348,15 @@ export class QueueService implements AdmissionGate {
   }
 
   async requireAdmission(showId: string, userId: string): Promise<Admission> {
-    await this.rules(showId); // 404 for an unknown show
+    const rules = await this.rules(showId); // 404 for an unknown show
     // Live by the line's clock, not this instance's: instances whose clocks disagree still agree.
     const a = await this.store.liveAdmission(showId, userId);
     if (!a) throw new AppError('NOT_ADMITTED');
-    return { showId, userId, admissionId: a.admissionId, admittedAt: a.admittedAt, expiresAt: a.expiresAt };
+    // Once the show starts nothing more is sold: the sweep then ends every admission too.
+    const startsAt = rules.startsAt.getTime();
+    if (this.clock.now() >= startsAt) throw new AppError('SALE_ENDED');
+    // Holds and orders of an admission run out at the start at the latest.
+    return { showId, userId, admissionId: a.admissionId, admittedAt: a.admittedAt, expiresAt: Math.min(a.expiresAt, startsAt) };
   }
 
   // These two run inside database transactions: they ask the store only, never the database (the
@@ -312,6 +372,12 @@ export class QueueService implements AdmissionGate {
   /** Ends expired admissions, removes accounts gone longer than the grace, admits the next. */
   async sweep(showId: string): Promise<Changes> {
     const rules = await this.rules(showId);
+    if (this.clock.now() >= rules.startsAt.getTime()) {
+      // The show has started: every wait and admission is over (their seats and orders are released).
+      const ended = await this.store.endAll(showId, 'expired');
+      await this.apply(showId, ended);
+      return ended;
+    }
     const changes = await this.store.sweep(showId, this.limits(rules));
     await this.apply(showId, changes);
     // The safety net for a sell-out on an instance that died before ending the waits, and for a

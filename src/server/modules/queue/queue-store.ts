@@ -148,6 +148,11 @@ export interface QueueStore {
    * not-admitted state), with `reason`. Admitted accounts keep their admission.
    */
   endWaits(showId: string, reason: EndReason): Promise<Changes>;
+  /**
+   * Ends every wait and every admission of the show with `reason`, admitting nobody: the sale is
+   * over (the show has started). The admitted are ended with their admission ids.
+   */
+  endAll(showId: string, reason: EndReason): Promise<Changes>;
   /** Presence: these accounts have a connection watching the show now. Unknown accounts are ignored. */
   touch(showId: string, userIds: string[]): Promise<void>;
   counts(showId: string): Promise<QueueCounts>;

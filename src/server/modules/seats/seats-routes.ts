@@ -21,7 +21,7 @@ export function seatsRoutes(fastify: FastifyInstance, seats: SeatsService, guard
         querystring: SeatsQuery,
         response: { 200: z.object({ seats: z.array(Seat) }).describe('Seats') },
       },
-      config: { access: 'user', refusals: ['NOT_ADMITTED', 'NOT_FOUND'] },
+      config: { access: 'user', refusals: ['NOT_ADMITTED', 'SALE_ENDED', 'NOT_FOUND'] },
     },
     async (req) => {
       const user = await guards.requireUser(req);
@@ -40,7 +40,7 @@ export function seatsRoutes(fastify: FastifyInstance, seats: SeatsService, guard
         params: SeatParams,
         response: { 200: z.object({ seat: Seat }).describe('The held seat') },
       },
-      config: { access: 'user', refusals: ['NOT_ADMITTED', 'NOT_FOUND', 'SEAT_UNAVAILABLE', 'TICKET_LIMIT_REACHED'] },
+      config: { access: 'user', refusals: ['NOT_ADMITTED', 'SALE_ENDED', 'NOT_FOUND', 'SEAT_UNAVAILABLE', 'TICKET_LIMIT_REACHED'] },
     },
     async (req) => {
       const user = await guards.requireUser(req);
@@ -59,7 +59,7 @@ export function seatsRoutes(fastify: FastifyInstance, seats: SeatsService, guard
         body: AreaHoldRequest,
         response: { 200: z.object({ seats: z.array(Seat) }).describe('The held places') },
       },
-      config: { access: 'user', refusals: ['NOT_ADMITTED', 'NOT_FOUND', 'SEAT_UNAVAILABLE', 'TICKET_LIMIT_REACHED'] },
+      config: { access: 'user', refusals: ['NOT_ADMITTED', 'SALE_ENDED', 'NOT_FOUND', 'SEAT_UNAVAILABLE', 'TICKET_LIMIT_REACHED'] },
     },
     async (req) => {
       const user = await guards.requireUser(req);
@@ -77,7 +77,7 @@ export function seatsRoutes(fastify: FastifyInstance, seats: SeatsService, guard
         params: SeatParams,
         response: { 204: z.undefined().describe('Released') },
       },
-      config: { access: 'user', refusals: ['NOT_ADMITTED', 'NOT_FOUND', 'SEAT_UNAVAILABLE'] },
+      config: { access: 'user', refusals: ['NOT_ADMITTED', 'SALE_ENDED', 'NOT_FOUND', 'SEAT_UNAVAILABLE'] },
     },
     async (req, reply) => {
       const user = await guards.requireUser(req);

@@ -6,6 +6,7 @@ import { PageMessage } from '../../components/PageMessage.js';
 import type { ApiError } from '../../lib/api.js';
 import { durationWords } from '../../i18n/durations.js';
 import { formatDateTime } from '../../lib/format.js';
+import { serverNow } from '../../lib/server-clock.js';
 import type { EndedReason } from '../../lib/journey-memory.js';
 
 /** The page's heading (and the tab's title) once a turn ended. */
@@ -42,14 +43,22 @@ export function EndedView({
     sold_out: { icon: 'info', body: t('journey.ended.soldOutText') },
     purchased: { icon: 'ticket', body: t('journey.ended.purchasedText') },
   };
-  const c = { ...copy[reason], title: endedTitle(t, reason) };
+  // A turn that ended because the show began (every wait and admission ends then) is not a time that ran out.
+  const started = reason === 'expired' && Date.parse(show.startsAt) <= serverNow();
+  const c = started
+    ? { icon: 'info' as const, body: t('journey.ended.showStartedText'), title: t('journey.refused.SALE_ENDED') }
+    : { ...copy[reason], title: endedTitle(t, reason) };
   return (
     <div className="container narrow">
       <PageMessage
         icon={c.icon}
         title={c.title}
         actions={
-          reason === 'purchased' ? (
+          started ? (
+            <Link to={eventLink} className="btn btn-secondary">
+              {t('journey.backToEvent')}
+            </Link>
+          ) : reason === 'purchased' ? (
             <>
               <Link to="/profile" className="btn btn-primary">
                 {t('journey.seeTickets')}
@@ -70,10 +79,10 @@ export function EndedView({
           )
         }
       >
-        <p data-testid="ended-reason" data-reason={reason}>
+        <p data-testid="ended-reason" data-reason={started ? 'show_started' : reason}>
           {c.body}
         </p>
-        {reason !== 'purchased' && reason !== 'sold_out' && <p className="muted">{t('journey.ended.again')}</p>}
+        {!started && reason !== 'purchased' && reason !== 'sold_out' && <p className="muted">{t('journey.ended.again')}</p>}
       </PageMessage>
     </div>
   );
