@@ -133,6 +133,22 @@ describeOnEachDatabase('email through SMTP (%s)', (kind) => {
     expect(smtp.received.filter((m) => (m.to && !Array.isArray(m.to) ? m.to.text : '') === fan.email)).toHaveLength(45);
   });
 
+  it('when an order is refunded before its confirmation went out, then the buyer still gets the confirmation, saying the tickets are void and carrying none, and then the refund notice', async () => {
+    const show = await taipeiShow(app, admin, 'Quick Refund');
+    const { buyer, order } = await buy(app, h.db, show.id, 2, 3);
+    const refunded = await call(app, 'POST', `/api/admin/orders/${order.id}/refund`, { token: admin });
+    expect(refunded.body.order.status).toBe('refunded');
+    const before = smtp.received.length;
+    expect(await mail().sendDue()).toEqual({ sent: 2, failed: 0 });
+    const mine = smtp.received.slice(before).filter((m) => (m.to as { text: string }).text === buyer.email);
+    expect(mine.map((m) => m.subject)).toEqual([expect.stringContaining('Your tickets for Quick Refund'), expect.stringContaining('refunded')]);
+    const [confirmation] = mine;
+    expect(confirmation!.text).toContain('void');
+    expect(confirmation!.text).toContain(`https://tickets.example.test/orders/${order.id}`);
+    expect(confirmation!.attachments.filter((a) => a.contentType === 'application/pdf')).toEqual([]);
+    expect(await outboxRows(order.id)).toMatchObject([{ status: 'sent' }, { status: 'sent' }]);
+  });
+
   it('when a waitlist offer or a refund is noticed, then the account gets that email once', async () => {
     const show = await taipeiShow(app, admin, 'Notice Board');
     const fan = await newCustomer(app, 'Waiting Fan');

@@ -15,6 +15,7 @@ export const ticketSheet = (o: Partial<TicketSheet> = {}): TicketSheet => ({
   timeZone: 'Asia/Taipei',
   total: 2800,
   currency: 'TWD',
+  refunded: false,
   tickets: [{ id: 't1', code: 'Qm9vbS1ib29tLWJvb20tdGlja2V0LWNvZGUtMDAwMDE', areaName: 'Floor', row: 3, number: 12, price: 2800 }],
   ...o,
 });

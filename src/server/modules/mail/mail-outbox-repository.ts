@@ -69,7 +69,8 @@ export class MailOutboxRepository {
         RETURNING id, kind, to_address, payload, attempts, created_at`,
       [now, new Date(now.getTime() + LEASE_MS), limit],
     );
-    return rows;
+    // Sent in the order they were written (RETURNING keeps none): a receipt before the refund notice that followed it.
+    return rows.sort((a, b) => new Date(a.created_at).getTime() - new Date(b.created_at).getTime() || (a.id < b.id ? -1 : 1));
   }
 
   /** Sent: a secret payload (a reset token) is not kept once the message is out. */

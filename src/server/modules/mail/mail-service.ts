@@ -104,8 +104,11 @@ export class MailService {
     switch (row.kind) {
       case 'order-paid': {
         const orderId = String(p.orderId);
-        const sheet = await readTicketSheet(this.db, orderId);
+        // A refund that came before this went out does not take the receipt away: it says the
+        // tickets are void, and carries none (the refund notice follows it).
+        const sheet = await readTicketSheet(this.db, orderId, null, true);
         if (!sheet) throw new NotReady(`order ${orderId} has no paid tickets`);
+        if (sheet.refunded) return { mail: orderPaidMail(sheet, this.url(`/orders/${orderId}`), sheet.buyerLocale) };
         const pdf = await ticketPdf(sheet);
         return {
           mail: orderPaidMail(sheet, this.url(`/orders/${orderId}`), sheet.buyerLocale),

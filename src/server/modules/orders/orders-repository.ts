@@ -79,6 +79,7 @@ export interface SheetHead {
   time_zone: string;
   total: number;
   currency: string;
+  refunded: boolean;
 }
 
 /** An order as its refund email tells it. */
@@ -312,18 +313,20 @@ export class OrdersRepository {
   }
 
   /** A paid order with its buyer and show (undefined: unknown, not paid, or with `userId` another account's). */
-  async paidSheetHead(orderId: string, userId: string | null): Promise<SheetHead | undefined> {
+  /** A paid order's head; with `refunded`, a refunded order's too (it was paid: its receipt still tells it). */
+  async paidSheetHead(orderId: string, userId: string | null, refunded = false): Promise<SheetHead | undefined> {
     const { rows } = await this.q.query<SheetHead>(
       `SELECT o.id AS order_id, u.name AS buyer_name, u.email AS buyer_email, u.locale AS buyer_locale, e.title AS event_title, e.artist,
               v.name AS venue_name, v.city AS venue_city, v.address AS venue_address, v.time_zone, sh.starts_at,
-              o.total, o.currency
+              o.total, o.currency, o.status = 'refunded' AS refunded
          FROM orders o
          JOIN users u ON u.id = o.user_id
          JOIN shows sh ON sh.id = o.show_id
          JOIN events e ON e.id = sh.event_id
          JOIN venues v ON v.id = sh.venue_id
-        WHERE o.id = $1 AND o.status = 'paid' AND ($2::uuid IS NULL OR o.user_id = $2::uuid)`,
-      [orderId, userId],
+        WHERE o.id = $1 AND (o.status = 'paid' OR ($3::boolean AND o.status = 'refunded'))
+          AND ($2::uuid IS NULL OR o.user_id = $2::uuid)`,
+      [orderId, userId, refunded],
       );
     return rows[0];
   }

@@ -20,15 +20,18 @@ export interface TicketSheet {
   timeZone: string;
   total: number;
   currency: string;
+  /** Refunded since it was paid: its tickets are void (only the confirmation email reads such an order). */
+  refunded: boolean;
   tickets: { id: string; code: string; areaName: string; row: number | null; number: number | null; price: number }[];
 }
 
 /**
  * The tickets of a paid order, or null when there is none to show: unknown, not paid, or (with
- * `userId`) another account's order, which is as unknown as a missing one.
+ * `userId`) another account's order, which is as unknown as a missing one. `refunded`: a refunded
+ * order's sheet too (its `refunded` says so).
  */
-export async function readTicketSheet(q: Queryable, orderId: string, userId: string | null = null): Promise<TicketSheet | null> {
-  const o = await new OrdersRepository(q).paidSheetHead(orderId, userId);
+export async function readTicketSheet(q: Queryable, orderId: string, userId: string | null = null, refunded = false): Promise<TicketSheet | null> {
+  const o = await new OrdersRepository(q).paidSheetHead(orderId, userId, refunded);
   if (!o) return null;
   const tickets = await new TicketsRepository(q).ofOrderWithPrices(orderId);
   return {
@@ -45,6 +48,7 @@ export async function readTicketSheet(q: Queryable, orderId: string, userId: str
     timeZone: o.time_zone,
     total: o.total,
     currency: o.currency,
+    refunded: o.refunded,
     // A standing place (stored as row 0) has no row or number.
     tickets: tickets.map((t) => ({ id: t.id, code: t.code, areaName: t.area_name, ...placeOf({ row_number: t.row_number ?? 0, seat_number: t.seat_number ?? 0 }), price: t.price })),
   };

@@ -7,6 +7,8 @@ const en = {
   subject: (event: string) => `Your tickets for ${event}`,
   greeting: (name: string) => `Hi ${name},`,
   intro: (n: number) => `thank you for your order. Your ${n === 1 ? 'ticket is' : `${n} tickets are`} attached as a PDF: show its QR code at the door.`,
+  refundedIntro: (n: number) =>
+    `thank you for your order. It has been refunded since, so ${n === 1 ? 'its ticket is' : `its ${n} tickets are`} void and none is attached: you will get a separate email about the refund.`,
   show: (event: string, artist: string, venue: string, when: string) => `${event} (${artist})\n${venue}\n${when}`,
   seat: (area: string, row: number | null, seat: number | null) => (row === null || seat === null ? `${area}, standing` : `${area}, row ${row}, seat ${seat}`),
   total: (amount: string) => `Total paid: ${amount}`,
@@ -22,6 +24,7 @@ export const ORDER_PAID_MESSAGES: Record<Locale, typeof en> = {
     subject: (event) => `您的「${event}」票券`,
     greeting: (name) => `${name} 您好：`,
     intro: (n) => `感謝您的訂購。您的 ${n} 張票券已附在 PDF 檔中：入場時請出示 QR 碼。`,
+    refundedIntro: (n) => `感謝您的訂購。此訂單其後已退款，因此其 ${n} 張票券已作廢，本信不附票券：退款的說明另以電子郵件寄送。`,
     show: (event, artist, venue, when) => `${event}（${artist}）\n${venue}\n${when}`,
     seat: (area, row, seat) => (row === null || seat === null ? `${area}，站位` : `${area}，第 ${row} 排 ${seat} 號`),
     total: (amount) => `付款總額：${amount}`,
@@ -38,7 +41,7 @@ export function orderPaidMail(sheet: TicketSheet, orderUrl: string, locale: Loca
     m.subject(sheet.eventTitle),
     [
       m.greeting(sheet.buyerName),
-      m.intro(sheet.tickets.length),
+      sheet.refunded ? m.refundedIntro(sheet.tickets.length) : m.intro(sheet.tickets.length),
       m.show(sheet.eventTitle, sheet.artist, venue, showTime(sheet.startsAt, sheet.timeZone, locale)),
       sheet.tickets.map((t) => m.seat(t.areaName, t.row, t.number)).join('\n'),
       m.total(money(sheet.total, sheet.currency, locale)),
