@@ -260,9 +260,8 @@ if exp_at <= now then return false end
 return info
 `;
 
-// ARGV: testNow, reason. Every waiter's wait ends at once; the admitted keep their admission.
-const END_WAITS = `${PRELUDE}
-local reason = ARGV[2]
+// Lua: every waiter's wait ends (listed in `ended`), and every follower reads its places again.
+const END_EVERY_WAIT = `
 local ended = {}
 for _, u in ipairs(redis.call('ZRANGE', K_WAIT, 0, -1)) do
   redis.call('ZREM', K_SEEN, u)
@@ -273,28 +272,23 @@ redis.call('DEL', K_WAIT)
 local m = mark()
 redis.call('DEL', K_GONE)
 redis.call('SET', K_GONE0, m + 1)
+`;
+
+// ARGV: testNow, reason. Every waiter's wait ends at once; the admitted keep their admission.
+const END_WAITS = `${PRELUDE}${END_EVERY_WAIT}
 return ended
 `;
 
 // ARGV: testNow, reason. Every wait and every admission ends (the sale is over); nobody is admitted.
 // Returns the waiters, then '|', then [user, info] pairs of the admitted.
-const END_ALL = `${PRELUDE}
-local out = {}
-for _, u in ipairs(redis.call('ZRANGE', K_WAIT, 0, -1)) do
-  redis.call('ZREM', K_SEEN, u)
-  out[#out + 1] = u
-end
-redis.call('DEL', K_WAIT)
-local m = mark()
-redis.call('DEL', K_GONE)
-redis.call('SET', K_GONE0, m + 1)
-out[#out + 1] = '|'
+const END_ALL = `${PRELUDE}${END_EVERY_WAIT}
+ended[#ended + 1] = '|'
 for _, u in ipairs(redis.call('ZRANGE', K_ADM, 0, -1)) do
   redis.call('ZREM', K_SEEN, u)
-  out[#out + 1] = u
-  out[#out + 1] = remove_admitted(u) or '::'
+  ended[#ended + 1] = u
+  ended[#ended + 1] = remove_admitted(u) or '::'
 end
-return out
+return ended
 `;
 
 // ARGV: testNow, users... Only accounts with a place are refreshed (XX).
