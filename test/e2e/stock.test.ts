@@ -56,6 +56,26 @@ describeNeeding(['browser'], 'the stock on the buying pages', () => {
     await screenshot(waiting, 'stock-waiting-sold-out');
   }, 90_000);
 
+  it('when the show starts, then the waiting fan and the admitted one both read that the sale is over, with no offer to rejoin', async () => {
+    const startsAt = Date.now() + 6_000;
+    const show = await saleShow(h, admin, { pageCapacity: 1, startsAt: new Date(startsAt).toISOString(), areas: [{ name: 'Box', rows: 1, seatsPerRow: 4 }] });
+    const [admitted, waiter] = await fans(h, admin, 2);
+    expect((await joinQueue(h, admitted!.token, show.id)).state).toBe('admitted');
+    const selling = await pageAs(admitted!.token);
+    await selling.goto(`${url}/shows/${show.id}`);
+    await selling.getByTestId('window-countdown').waitFor(WAIT);
+    const waiting = await pageAs(waiter!.token);
+    await waiting.goto(`${url}/shows/${show.id}`);
+    await expect.poll(() => textOf(waiting, 'queue-position'), WAIT).toBe('1');
+
+    for (const page of [waiting, selling]) {
+      await expect.poll(() => page.getByTestId('ended-reason').getAttribute('data-reason', { timeout: 5_000 }).catch(() => null), { timeout: 15_000 }).toBe('show_started');
+      expect(await page.getByRole('heading', { name: 'The sale has ended' }).count()).toBe(1);
+      expect(await page.getByTestId('rejoin-button').count()).toBe(0);
+    }
+    expect(Date.now()).toBeGreaterThanOrEqual(startsAt);
+  }, 60_000);
+
   it('when a fan whose place was given up comes back in a fresh tab, then the page says why and offers a new place instead of taking one', async () => {
     const show = await saleShow(h, admin, { pageCapacity: 1, areas: [{ name: 'Box', rows: 1, seatsPerRow: 4 }] });
     const [ahead, fan] = await fans(h, admin, 2);
