@@ -190,11 +190,9 @@ export class QueueService implements AdmissionGate {
     this.events.onJoined?.(showId);
     await this.apply(showId, changes);
     const described = await this.describe(rules, place);
-    // An admission was told by apply(); a wait is told here.
     if (described.state === 'waiting' && place.state === 'waiting') {
+      // An admission was told by apply(); a wait is told here.
       this.tellJoined({ showId, userId, status: { showId, at: new Date(place.at).toISOString(), ...described }, place });
-    }
-    if (described.state === 'waiting' && place.state === 'waiting') {
       // Kept until admission, to measure how good the estimates were (on the line's clock, as admittedAt is).
       await this.store.noteJoin(showId, userId, {
         joinedAt: place.at,
@@ -234,7 +232,7 @@ export class QueueService implements AdmissionGate {
 
   async leave(showId: string, userId: string): Promise<void> {
     if (this.draws && (await this.draws.withdraw(showId, userId))) {
-      await this.store.noteEnds(showId, [{ userId, reason: 'left' }]);
+      await this.store.noteEnds(showId, [{ userId, reason: 'left' }]).catch((err) => this.events.onError?.(err, 'note early end'));
       this.realtime.toUser(userId, 'queue:ended', { showId, reason: 'left' });
     }
     await this.endAdmission(showId, userId, 'left');
