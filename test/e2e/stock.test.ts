@@ -20,17 +20,23 @@ describeNeeding(['browser'], 'the stock on the buying pages', () => {
   siteInChromium((s) => ({ h, url, browser, admin } = s));
   const pageAs = pagesPerSession(() => ({ browser, url }));
 
+  /** The admitted fan on the selling page and the waiter (first in line) on the waiting page, both loaded. */
+  async function sellingAndWaiting(showId: string, admittedToken: string, waiterToken: string) {
+    const selling = await pageAs(admittedToken);
+    await selling.goto(`${url}/shows/${showId}`);
+    await selling.getByTestId('window-countdown').waitFor(WAIT);
+    const waiting = await pageAs(waiterToken);
+    await waiting.goto(`${url}/shows/${showId}`);
+    await expect.poll(() => textOf(waiting, 'queue-position'), WAIT).toBe('1');
+    return { selling, waiting };
+  }
+
   it('when the seats go into another basket and are then sold, then the waiter sees seats left, then "held by other fans", then "Sold out", and the admitted fan is told nothing is left', async () => {
     const show = await saleShow(h, admin, { pageCapacity: 2, areas: [{ name: 'Box', rows: 1, seatsPerRow: 2 }] });
     const [buyer, admitted, waiter] = await fans(h, admin, 3);
     expect((await joinQueue(h, buyer!.token, show.id)).state).toBe('admitted');
 
-    const selling = await pageAs(admitted!.token);
-    await selling.goto(`${url}/shows/${show.id}`);
-    await selling.getByTestId('window-countdown').waitFor(WAIT);
-    const waiting = await pageAs(waiter!.token);
-    await waiting.goto(`${url}/shows/${show.id}`);
-    await expect.poll(() => textOf(waiting, 'queue-position'), WAIT).toBe('1');
+    const { selling, waiting } = await sellingAndWaiting(show.id, admitted!.token, waiter!.token);
     await expect.poll(() => textOf(waiting, 'queue-seats-left'), WAIT).toBe('2 seats left');
     expect(await selling.getByTestId('nothing-left').count()).toBe(0);
 
@@ -61,12 +67,7 @@ describeNeeding(['browser'], 'the stock on the buying pages', () => {
     const show = await saleShow(h, admin, { pageCapacity: 1, startsAt: new Date(startsAt).toISOString(), areas: [{ name: 'Box', rows: 1, seatsPerRow: 4 }] });
     const [admitted, waiter] = await fans(h, admin, 2);
     expect((await joinQueue(h, admitted!.token, show.id)).state).toBe('admitted');
-    const selling = await pageAs(admitted!.token);
-    await selling.goto(`${url}/shows/${show.id}`);
-    await selling.getByTestId('window-countdown').waitFor(WAIT);
-    const waiting = await pageAs(waiter!.token);
-    await waiting.goto(`${url}/shows/${show.id}`);
-    await expect.poll(() => textOf(waiting, 'queue-position'), WAIT).toBe('1');
+    const { selling, waiting } = await sellingAndWaiting(show.id, admitted!.token, waiter!.token);
 
     for (const page of [waiting, selling]) {
       await expect.poll(() => page.getByTestId('ended-reason').getAttribute('data-reason', { timeout: 5_000 }).catch(() => null), { timeout: 15_000 }).toBe('show_started');
