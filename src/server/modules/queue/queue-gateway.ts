@@ -203,20 +203,18 @@ export class QueueGateway {
     w.joins++;
     for (const socket of w.sockets) socket.emit('queue:status', j.status);
     w.dueAt = this.opts.now() + 1_000;
-    if (j.place) this.follow(j.showId, j.userId, { place: j.place, status: j.status });
-    else {
-      this.lines.get(j.showId)?.unfollow(j.userId);
-      w.told = undefined;
-      w.shown = sameness(j.status);
-    }
+    this.follow(j.showId, j.userId, j);
   }
 
-  /** Follows a watcher's place if it is waiting (else it is read again on its schedule); `status` was just sent. */
-  private follow(showId: string, userId: string, { place, status }: { place: Place; status: QueueStatusEvent }): void {
+  /**
+   * Follows a watcher's place if it is waiting (else, or with no place, it is read again on its
+   * schedule); `status` was just sent.
+   */
+  private follow(showId: string, userId: string, { place, status }: { place?: Place; status: QueueStatusEvent }): void {
     const w = this.watchers.get(showId)?.get(userId);
     if (!w) return;
     let line = this.lines.get(showId);
-    if (place.state !== 'waiting' || status.state !== 'waiting') {
+    if (place?.state !== 'waiting' || status.state !== 'waiting') {
       line?.unfollow(userId);
       w.told = undefined;
       w.shown = sameness(status);

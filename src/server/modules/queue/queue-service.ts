@@ -306,7 +306,11 @@ export class QueueService implements AdmissionGate {
     const removed = await draws.removeAbsent(now - this.grace.queueMs);
     // Noted first, as apply() does for waiters: a fan who comes back is told why (GET .../queue lastEnded).
     const byShow = new Map<string, { userId: string; reason: EndReason }[]>();
-    for (const r of removed) byShow.set(r.showId, [...(byShow.get(r.showId) ?? []), { userId: r.userId, reason: 'removed' }]);
+    for (const r of removed) {
+      let ends = byShow.get(r.showId);
+      if (!ends) byShow.set(r.showId, (ends = []));
+      ends.push({ userId: r.userId, reason: 'removed' });
+    }
     for (const [id, ends] of byShow) await this.store.noteEnds(id, ends).catch((err) => this.events.onError?.(err, 'note early ends'));
     for (const r of removed) {
       this.realtime.toUser(r.userId, 'queue:ended', { showId: r.showId, reason: 'removed' });
@@ -351,10 +355,9 @@ export class QueueService implements AdmissionGate {
     const a = await this.store.liveAdmission(showId, userId);
     if (!a) throw new AppError('NOT_ADMITTED');
     // Once the show starts nothing more is sold: the sweep then ends every admission too.
-    const startsAt = rules.startsAt.getTime();
-    if (this.clock.now() >= startsAt) throw new AppError('SALE_ENDED');
+    if (showStatus(rules, this.clock.now()) === 'ended') throw new AppError('SALE_ENDED');
     // Holds and orders of an admission run out at the start at the latest.
-    return { showId, userId, admissionId: a.admissionId, admittedAt: a.admittedAt, expiresAt: Math.min(a.expiresAt, startsAt) };
+    return { showId, userId, admissionId: a.admissionId, admittedAt: a.admittedAt, expiresAt: Math.min(a.expiresAt, rules.startsAt.getTime()) };
   }
 
   // These two run inside database transactions: they ask the store only, never the database (the
@@ -370,7 +373,7 @@ export class QueueService implements AdmissionGate {
   /** Ends expired admissions, removes accounts gone longer than the grace, admits the next. */
   async sweep(showId: string): Promise<Changes> {
     const rules = await this.rules(showId);
-    if (this.clock.now() >= rules.startsAt.getTime()) {
+    if (showStatus(rules, this.clock.now()) === 'ended') {
       // The show has started: every wait and admission is over (their seats and orders are released).
       const ended = await this.store.endAll(showId, 'expired');
       await this.apply(showId, ended);
