@@ -26,6 +26,9 @@ const text = (max: number) => str().trim().max(max);
  */
 export const Id = str().check(z.uuid({ message: 'must be an id' })).toLowerCase();
 // Bounded so a syntactically valid but absurd year (0000) is a 400, not a database error.
+/** The highest ticket limit a show may have: no account holds, orders or owns more places of one show. */
+export const MAX_TICKETS_PER_ACCOUNT = 20;
+
 const MIN_DATE = Date.parse('1970-01-01T00:00:00Z');
 const MAX_DATE = Date.parse('9999-12-31T23:59:59Z');
 // Response parts (nothing parses responses: these describe what the server sends).
@@ -283,7 +286,7 @@ export const CreateShowRequest = z
     queueOpensAt: isoDate.optional(),
     pageCapacity: z.number().int().min(1).max(100_000).default(100),
     purchaseWindowSeconds: z.number().int().min(5).max(3600).default(600),
-    maxTicketsPerAccount: z.number().int().min(1).max(20).default(4),
+    maxTicketsPerAccount: z.number().int().min(1).max(MAX_TICKETS_PER_ACCOUNT).default(4),
     prices: z
       .array(z.strictObject({ areaId: Id, price: z.number().int().min(0).max(100_000_000) }))
       .min(1)
@@ -308,7 +311,7 @@ export const UpdateShowRequest = z
     queueOpensAt: isoDate,
     pageCapacity: z.number().int().min(1).max(100_000),
     purchaseWindowSeconds: z.number().int().min(5).max(3600),
-    maxTicketsPerAccount: z.number().int().min(1).max(20),
+    maxTicketsPerAccount: z.number().int().min(1).max(MAX_TICKETS_PER_ACCOUNT),
     prices: z
       .array(z.strictObject({ areaId: Id, price: z.number().int().min(0).max(100_000_000) }))
       .min(1)
@@ -402,11 +405,11 @@ export type Seat = z.infer<typeof Seat>;
 
 export const AreaParams = z.strictObject({ showId: Id, areaId: Id });
 /** POST /api/shows/:showId/areas/:areaId/hold: that many places at once, all or none. */
-export const AreaHoldRequest = z.strictObject({ quantity: z.number().int().min(1).max(20) });
+export const AreaHoldRequest = z.strictObject({ quantity: z.number().int().min(1).max(MAX_TICKETS_PER_ACCOUNT) });
 export type AreaHoldRequest = z.infer<typeof AreaHoldRequest>;
 
 // ---- Waitlist (a sold-out show)
-export const WaitlistRequest = z.strictObject({ quantity: z.number().int().min(1).max(20) });
+export const WaitlistRequest = z.strictObject({ quantity: z.number().int().min(1).max(MAX_TICKETS_PER_ACCOUNT) });
 export type WaitlistRequest = z.infer<typeof WaitlistRequest>;
 /** waiting -> offered (places held for the fan) -> purchased, or lapsed (they went to the next). */
 export const WaitlistState = z.enum(['waiting', 'offered', 'purchased', 'lapsed']);
@@ -425,7 +428,7 @@ export const AdminWaitlistEntry = WaitlistEntry.extend({ userId: id, name: z.str
 export type AdminWaitlistEntry = z.infer<typeof AdminWaitlistEntry>;
 
 export const CheckoutRequest = z.strictObject({
-  seatIds: z.array(Id).min(1).max(20).refine((a) => new Set(a).size === a.length, 'seats must differ'),
+  seatIds: z.array(Id).min(1).max(MAX_TICKETS_PER_ACCOUNT).refine((a) => new Set(a).size === a.length, 'seats must differ'),
 });
 export type CheckoutRequest = z.infer<typeof CheckoutRequest>;
 

@@ -19,18 +19,23 @@ describeOnEachDatabase('repository steps on %s', (kind) => {
   useHarness({ db: kind }, (s) => ({ h, admin } = s));
 
   const aMinute = () => ({ now: new Date(), until: new Date(Date.now() + 60_000) });
+  /** A pending order of the show's first seat for the account, made in admission 'adm-1'. */
+  const pendingOrder = async (showId: string, userId: string): Promise<string> => {
+    const [seatId] = await seatIdsOf(h.db, showId);
+    await new ShowSeatsRepository(h.db).holdSeat(showId, seatId!, userId, { ...aMinute(), admissionId: 'adm-1' });
+    const out = await new OrdersRepository(h.db).checkOut({ userId, showId, seatIds: [seatId!], expiresAt: new Date(Date.now() + 60_000), now: new Date(), admissionId: 'adm-1' });
+    return out.made!;
+  };
 
-  it('when two accounts claim the same seat at once, then exactly one claim returns the seat and a claim of a taken seat returns nothing', async () => {
+  it('when two accounts hold the same seat at once, then exactly one hold claims it and a hold of a taken seat claims nothing', async () => {
     const show = await createShow(h.ticketClub.app, admin, { areas: [{ name: 'A', rows: 1, seatsPerRow: 2 }] });
     const [seatId] = await seatIdsOf(h.db, show.id);
     const fans = await newCustomers(h.ticketClub.app, admin, 2);
-    const claims = await Promise.all(
-      fans.map((f, i) => h.db.transaction((tx) => new ShowSeatsRepository(tx).claim(show.id, seatId!, f.id, { ...aMinute(), admissionId: `adm-${i}` }))),
-    );
-    expect(claims.filter(Boolean)).toHaveLength(1);
-    const winner = fans[claims.findIndex(Boolean)]!;
+    const claims = await Promise.all(fans.map((f, i) => new ShowSeatsRepository(h.db).holdSeat(show.id, seatId!, f.id, { ...aMinute(), admissionId: `adm-${i}` })));
+    expect(claims.filter((c) => c?.claimed)).toHaveLength(1);
+    const winner = fans[claims.findIndex((c) => c?.claimed)]!;
     const loser = fans.find((f) => f !== winner)!;
-    expect(await new ShowSeatsRepository(h.db).claim(show.id, seatId!, loser.id, { ...aMinute(), admissionId: 'adm-late' })).toBeUndefined();
+    expect(await new ShowSeatsRepository(h.db).holdSeat(show.id, seatId!, loser.id, { ...aMinute(), admissionId: 'adm-late' })).toMatchObject({ claimed: false, mine: false, claimable: false });
     expect(await seatRow(h.db, show.id, seatId!)).toMatchObject({ status: 'selected', holder_id: winner.id });
   });
 
@@ -39,8 +44,8 @@ describeOnEachDatabase('repository steps on %s', (kind) => {
     const [first, second] = await seatIdsOf(h.db, show.id);
     const [fan] = await newCustomers(h.ticketClub.app, admin, 1);
     const seats = new ShowSeatsRepository(h.db);
-    await seats.claim(show.id, first!, fan!.id, { ...aMinute(), admissionId: 'adm-1' });
-    await seats.claim(show.id, second!, fan!.id, { ...aMinute(), admissionId: 'adm-2' });
+    await seats.holdSeat(show.id, first!, fan!.id, { ...aMinute(), admissionId: 'adm-1' });
+    await seats.holdSeat(show.id, second!, fan!.id, { ...aMinute(), admissionId: 'adm-2' });
     const freed = await seats.releaseHolds(show.id, fan!.id, new Date(), 'adm-1');
     expect(freed.map((c) => c.seatId)).toEqual([first]);
     expect((await seatRow(h.db, show.id, second!)).status).toBe('selected');
@@ -50,7 +55,7 @@ describeOnEachDatabase('repository steps on %s', (kind) => {
     const show = await createShow(h.ticketClub.app, admin, { areas: [{ name: 'A', rows: 1, seatsPerRow: 1 }] });
     const [fan] = await newCustomers(h.ticketClub.app, admin, 1);
     const orders = new OrdersRepository(h.db);
-    const orderId = await orders.create({ userId: fan!.id, showId: show.id, expiresAt: new Date(Date.now() + 60_000), now: new Date(), admissionId: 'adm-1' });
+    const orderId = await pendingOrder(show.id, fan!.id);
     const attempt = (n: string) => ({ orderId, attemptId: `00000000-0000-4000-8000-00000000000${n}`, idempotencyKey: `ticketclub-pay-${n}`, amount: 100, currency: 'TWD', now: new Date() });
     expect(await orders.markPaying(attempt('a'))).toBe(true);
     // A second attempt cannot mark it too, and is not recorded: one charge in flight per order.
@@ -114,7 +119,7 @@ describeOnEachDatabase('repository steps on %s', (kind) => {
   it('when a paid order is refunded twice at once, then exactly one refund marks it', async () => {
     const show = await createShow(h.ticketClub.app, admin, { areas: [{ name: 'A', rows: 1, seatsPerRow: 1 }] });
     const [fan] = await newCustomers(h.ticketClub.app, admin, 1);
-    const orderId = await new OrdersRepository(h.db).create({ userId: fan!.id, showId: show.id, expiresAt: new Date(Date.now() + 60_000), now: new Date(), admissionId: 'adm-1' });
+    const orderId = await pendingOrder(show.id, fan!.id);
     await h.db.query(`UPDATE orders SET status = 'paid', paid_at = now() WHERE id = $1`, [orderId]);
     const marks = await Promise.all([0, 1].map(() => h.db.transaction((tx) => new OrdersRepository(tx).markRefunded(orderId, new Date()))));
     expect(marks.filter(Boolean)).toEqual([{ user_id: fan!.id, show_id: show.id }]);

@@ -10,20 +10,23 @@ import { seatIdsOf } from './seat-helpers.js';
 const WINDOW_MS = 300;
 
 /**
- * The database, with a pause right after a transaction takes an account's seat lock: a hold that
- * got the lock sits inside it long enough for any hold that could run beside it to do so.
+ * The database, with a pause right after a statement takes an account's seat lock: a hold that
+ * got the lock sits inside it long enough for any hold that could run beside it to do so. A hold
+ * takes the lock inside its one statement (`hold_seat`, migrations/013): here that statement runs in
+ * a transaction that stays open for the pause, and the lock (a transaction's) with it.
  */
 function pausingAfterSeatLock(db: Database): Database {
+  const takesLock = (sql: string) => (sql.includes('pg_advisory_xact_lock') && sql.includes('seat-holds')) || sql.includes('hold_seat(');
   const wrap = (tx: Queryable): Queryable => ({
     async query<T>(sql: string, params?: unknown[]) {
       const r = await tx.query<T>(sql, params);
-      if (sql.includes('pg_advisory_xact_lock') && sql.includes('seat-holds')) await sleep(WINDOW_MS);
+      if (takesLock(sql)) await sleep(WINDOW_MS);
       return r;
     },
   });
   return {
     kind: db.kind,
-    query: (sql, params) => db.query(sql, params),
+    query: (sql, params) => (takesLock(sql) ? db.transaction((tx) => wrap(tx).query(sql, params)) : db.query(sql, params)),
     transaction: (fn) => db.transaction((tx) => fn(wrap(tx))),
     close: () => db.close(),
   };

@@ -106,7 +106,7 @@ export class MailService {
         const orderId = String(p.orderId);
         // A refund that came before this went out does not take the receipt away: it says the
         // tickets are void, and carries none (the refund notice follows it).
-        const sheet = await readTicketSheet(this.db, orderId, null, true);
+        const sheet = await readTicketSheet(this.db, orderId, { refunded: true });
         if (!sheet) throw new NotReady(`order ${orderId} has no paid tickets`);
         if (sheet.refunded) return { mail: orderPaidMail(sheet, this.url(`/orders/${orderId}`), sheet.buyerLocale) };
         const pdf = await ticketPdf(sheet);

@@ -1,6 +1,7 @@
 import type { Locale, Order } from '../../../shared/api.js';
 import type { Queryable } from '../../platform/database.js';
-import type { TicketRow } from './tickets-repository.js';
+import type { SeatChange } from '../seats/show-seats-repository.js';
+import type { SheetTicketRow, TicketRow } from './tickets-repository.js';
 
 /** An order as the payment steps read it. */
 export interface OrderState {
@@ -16,6 +17,15 @@ export interface OrderState {
   /** The admission the order was made in (null: made before admissions had ids). */
   admission_id: string | null;
 }
+
+/** What became of a charge that went through (OrdersRepository.completePayment). */
+export type PaymentCompletion =
+  | { outcome: 'paid'; changes: SeatChange[]; anyUnsold: boolean }
+  | { outcome: 'already' }
+  | { outcome: 'refund' };
+
+/** The SQLSTATE `complete_payment` raises when the order's seats are not all locked for it any more. */
+export const SEATS_LOST_SQLSTATE = 'TC001';
 
 /** An order as the API lists it, with what it is for. */
 export interface OrderRow {
@@ -64,8 +74,8 @@ export interface ItemRow {
   price: number;
 }
 
-/** A paid order as its tickets' sheet heads it: the buyer and the show. */
-export interface SheetHead {
+/** A paid order as its tickets' sheet (the PDF) prints it: the buyer, the show, the tickets. */
+export interface SheetRow {
   order_id: string;
   buyer_name: string;
   buyer_email: string;
@@ -80,6 +90,8 @@ export interface SheetHead {
   total: number;
   currency: string;
   refunded: boolean;
+  /** With what each seat was sold for, in the venue's seat order. */
+  tickets: SheetTicketRow[];
 }
 
 /** An order as its refund email tells it. */
@@ -125,54 +137,56 @@ const NO_PAYMENT_IN_FLIGHT = 'paying_attempt_id IS NULL';
 /** What a pending order that ends without payment becomes: expired if its time ran out, else cancelled. */
 const ENDED = (now: string) => `CASE WHEN expires_at <= ${now} THEN 'expired' ELSE 'cancelled' END`;
 
+/** A seat an account may check out (alias `ss.`): selected by it (`$1`), unexpired at `$4`, held in this admission (`$6`) or before admissions had ids. */
+const HELD_FOR_CHECKOUT = (a: string) =>
+  `${a}status = 'selected' AND ${a}holder_id = $1 AND ${a}hold_expires_at > $4 AND (${a}admission_id = $6 OR ${a}admission_id IS NULL)`;
+
 /** The orders table and its lines (order_items): every statement on them is a named step here. */
 export class OrdersRepository {
   constructor(private readonly q: Queryable) {}
 
-  /** The caller's pending, unexpired order of exactly these seats (a retried checkout), if any. */
-  async findPendingWithSeats(userId: string, showId: string, seatIds: string[], now: Date): Promise<string | undefined> {
-    const { rows } = await this.q.query<{ id: string }>(
-      `SELECT o.id FROM orders o
-        WHERE o.user_id = $1 AND o.show_id = $2 AND o.status = 'pending' AND o.expires_at > $4
-          AND ARRAY(SELECT oi.seat_id FROM order_items oi WHERE oi.order_id = o.id ORDER BY oi.seat_id)
-            = ARRAY(SELECT x FROM unnest($3::uuid[]) AS x ORDER BY x)
-        LIMIT 1`,
-      [userId, showId, seatIds, now],
-    );
-    return rows[0]?.id;
-  }
-
-  /** A new pending order with no lines yet; returns its id. */
-  async create(o: { userId: string; showId: string; expiresAt: Date; now: Date; admissionId: string }): Promise<string> {
-    const { rows } = await this.q.query<{ id: string }>(
-      `INSERT INTO orders (user_id, show_id, status, total, expires_at, created_at, admission_id)
-       VALUES ($1, $2, 'pending', 0, $3, $4, $5) RETURNING id`,
-      [o.userId, o.showId, o.expiresAt, o.now, o.admissionId],
-    );
-    return rows[0]!.id;
-  }
-
   /**
-   * One line per seat locked for the order, at its area's price, and the order's total and
-   * currency from those lines: one statement (the UPDATE reads the lines the INSERT returns).
+   * A checkout in one statement, inside the transaction that holds the account's seat lock: the
+   * caller's pending, unexpired order of exactly these seats (a retried checkout) when there is
+   * one (`same`); else, when every seat is selected by the account, unexpired and held in this
+   * admission (one left over from an ended admission is not for sale to it), a new pending order
+   * of them (`made`) with one line per seat at its area's price and their total, and its seats
+   * locked for it until `expiresAt`. `locked` lists the seats locked: fewer than asked means a seat
+   * was taken meanwhile, and the caller rolls back.
    */
-  async addLinesOfLockedSeats(orderId: string, showId: string): Promise<void> {
-    await this.q.query(
-      `WITH lines AS (
-         INSERT INTO order_items (order_id, show_id, seat_id, price)
-         SELECT $1, ss.show_id, ss.seat_id, p.price
+  async checkOut(o: { userId: string; showId: string; seatIds: string[]; expiresAt: Date; now: Date; admissionId: string }): Promise<{ same: string | null; made: string | null; locked: SeatChange[] }> {
+    const { rows } = await this.q.query<{ same: string | null; made: string | null; locked: { show_id: string; seat_id: string; area_id: string }[] }>(
+      `WITH same AS (
+         SELECT o.id FROM orders o
+          WHERE o.user_id = $1 AND o.show_id = $2 AND o.status = 'pending' AND o.expires_at > $4
+            AND ARRAY(SELECT oi.seat_id FROM order_items oi WHERE oi.order_id = o.id ORDER BY oi.seat_id)
+              = ARRAY(SELECT x FROM unnest($3::uuid[]) AS x ORDER BY x)
+          LIMIT 1
+       ), held AS (
+         SELECT ss.seat_id, p.price, p.currency
            FROM show_seats ss JOIN show_prices p ON p.show_id = ss.show_id AND p.area_id = ss.area_id
-          WHERE ss.show_id = $2 AND ss.order_id = $1
-         RETURNING show_id, seat_id, price
+          WHERE ss.show_id = $2 AND ss.seat_id = ANY($3::uuid[]) AND NOT EXISTS (SELECT 1 FROM same)
+            AND ${HELD_FOR_CHECKOUT('ss.')}
+       ), made AS (
+         INSERT INTO orders (user_id, show_id, status, total, currency, expires_at, created_at, admission_id)
+         SELECT $1, $2, 'pending', sum(price)::int, min(currency), $5, $4, $6 FROM held
+         HAVING count(*) = cardinality($3::uuid[])
+         RETURNING id
+       ), locked AS (
+         UPDATE show_seats ss SET status = 'locked', order_id = made.id, hold_expires_at = $5, updated_at = $4
+           FROM made, held
+          WHERE ss.show_id = $2 AND ss.seat_id = held.seat_id AND ${HELD_FOR_CHECKOUT('ss.')}
+         RETURNING ss.show_id, ss.seat_id, ss.area_id
+       ), lines AS (
+         INSERT INTO order_items (order_id, show_id, seat_id, price)
+         SELECT made.id, $2, held.seat_id, held.price FROM made, held
        )
-       UPDATE orders o SET total = t.total, currency = coalesce(t.currency, o.currency)
-         FROM (SELECT coalesce(sum(l.price), 0)::int AS total, min(p.currency) AS currency
-                 FROM lines l
-                 JOIN show_seats ss ON ss.show_id = l.show_id AND ss.seat_id = l.seat_id
-                 JOIN show_prices p ON p.show_id = ss.show_id AND p.area_id = ss.area_id) t
-        WHERE o.id = $1`,
-      [orderId, showId],
+       SELECT (SELECT id FROM same) AS same, (SELECT id FROM made) AS made,
+              (SELECT coalesce(json_agg(locked), '[]'::json) FROM locked) AS locked`,
+      [o.userId, o.showId, o.seatIds, o.now, o.expiresAt, o.admissionId],
     );
+    const r = rows[0]!;
+    return { same: r.same, made: r.made, locked: r.locked.map((c) => ({ showId: c.show_id, areaId: c.area_id, seatId: c.seat_id, status: 'locked' })) };
   }
 
   /** The account's order (undefined for someone else's, as for a missing one). */
@@ -210,17 +224,31 @@ export class OrdersRepository {
   }
 
   /**
-   * The order is paid by the attempt's charge: only while the attempt holds it. Returns its number
-   * of lines (what the sold seats must come to), or undefined when it was not the attempt's to pay.
+   * The attempt's charge went through: under the account's seat lock and the attempt's row lock, in
+   * one statement (migrations/013, `complete_payment`), the order is paid if the attempt still holds
+   * it, its seats sold, the account's other held seats of the show freed, its tickets issued (the
+   * codes given, one per seat: at least as many as the order has lines), the confirmation queued and
+   * the attempt marked succeeded. See the migration for the outcomes; a seat of the order lost
+   * meanwhile raises SEATS_LOST_SQLSTATE, and nothing changes.
    */
-  async markPaid(orderId: string, attemptId: string, chargeId: string, now: Date): Promise<{ lines: number } | undefined> {
-    const { rows } = await this.q.query<{ lines: number }>(
-      `UPDATE orders o SET status = 'paid', paid_at = $2, payment_ref = $3, paying_attempt_id = NULL
-        WHERE o.id = $1 AND o.status = 'pending' AND o.paying_attempt_id = $4
-        RETURNING (SELECT count(*)::int FROM order_items oi WHERE oi.order_id = o.id) AS lines`,
-      [orderId, now, chargeId, attemptId],
+  async completePayment(p: {
+    attemptId: string;
+    orderId: string;
+    showId: string;
+    userId: string;
+    chargeId: string;
+    now: Date;
+    codes: string[];
+    mail: { dedupeKey: string; payload: Record<string, unknown> };
+  }): Promise<PaymentCompletion> {
+    const { rows } = await this.q.query<{ outcome: 'paid' | 'already' | 'refund'; changes: { show_id: string; seat_id: string; area_id: string; sold: boolean }[] | null; any_unsold: boolean | null }>(
+      `SELECT * FROM complete_payment($1, $2, $3, $4, $5, $6, $7::text[], $8, $9::jsonb)`,
+      [p.attemptId, p.orderId, p.showId, p.userId, p.chargeId, p.now, p.codes, p.mail.dedupeKey, JSON.stringify(p.mail.payload)],
     );
-    return rows[0];
+    const r = rows[0]!;
+    if (r.outcome !== 'paid') return { outcome: r.outcome };
+    const changes = r.changes!.map((c): SeatChange => ({ showId: c.show_id, areaId: c.area_id, seatId: c.seat_id, status: c.sold ? 'sold' : 'available' }));
+    return { outcome: 'paid', changes, anyUnsold: r.any_unsold! };
   }
 
   /** Ends a pending order not being paid: expired if its time ran out, else cancelled. */
@@ -312,13 +340,24 @@ export class OrdersRepository {
     return rows[0]?.user_id;
   }
 
-  /** A paid order with its buyer and show (undefined: unknown, not paid, or with `userId` another account's). */
-  /** A paid order's head; with `refunded`, a refunded order's too (it was paid: its receipt still tells it). */
-  async paidSheetHead(orderId: string, userId: string | null, refunded = false): Promise<SheetHead | undefined> {
-    const { rows } = await this.q.query<SheetHead>(
+  /**
+   * A paid order's sheet: its buyer, its show and its tickets with their prices, in the venue's seat
+   * order, in one statement. Undefined: unknown, not paid (with `refunded`, a refunded order counts:
+   * it was paid, and its receipt still tells it), or with `userId` another account's.
+   */
+  async paidSheet(orderId: string, o: { userId: string | null; refunded: boolean }): Promise<SheetRow | undefined> {
+    const { rows } = await this.q.query<SheetRow>(
       `SELECT o.id AS order_id, u.name AS buyer_name, u.email AS buyer_email, u.locale AS buyer_locale, e.title AS event_title, e.artist,
               v.name AS venue_name, v.city AS venue_city, v.address AS venue_address, v.time_zone, sh.starts_at,
-              o.total, o.currency, o.status = 'refunded' AS refunded
+              o.total, o.currency, o.status = 'refunded' AS refunded,
+              coalesce((SELECT json_agg(json_build_object('id', t.id, 'code', t.code, 'area_name', a.name, 'row_number', s.row_number,
+                                                          'seat_number', s.seat_number, 'price', oi.price)
+                                        ORDER BY a.position, s.row_number, s.seat_number)
+                          FROM tickets t
+                          JOIN seats s ON s.id = t.seat_id
+                          JOIN areas a ON a.id = s.area_id
+                          JOIN order_items oi ON oi.order_id = t.order_id AND oi.seat_id = t.seat_id
+                         WHERE t.order_id = o.id), '[]'::json) AS tickets
          FROM orders o
          JOIN users u ON u.id = o.user_id
          JOIN shows sh ON sh.id = o.show_id
@@ -326,8 +365,8 @@ export class OrdersRepository {
          JOIN venues v ON v.id = sh.venue_id
         WHERE o.id = $1 AND (o.status = 'paid' OR ($3::boolean AND o.status = 'refunded'))
           AND ($2::uuid IS NULL OR o.user_id = $2::uuid)`,
-      [orderId, userId, refunded],
-      );
+      [orderId, o.userId, o.refunded],
+    );
     return rows[0];
   }
 

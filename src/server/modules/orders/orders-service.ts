@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { Order, PayRequest } from '../../../shared/api.js';
+import { MAX_TICKETS_PER_ACCOUNT, type Order, type PayRequest } from '../../../shared/api.js';
 import type { Clock } from '../../platform/clock.js';
 import type { Database, Queryable } from '../../platform/database.js';
 import { AppError } from '../../platform/errors.js';
@@ -10,11 +10,9 @@ import type { PaymentProvider } from '../payments/payment-provider.js';
 import type { AdmissionGate } from '../queue/admission.js';
 import { publishSeatChanges } from '../seats/seats-gateway.js';
 import { seatSteps } from '../seats/seats-service.js';
-import type { SeatChange } from '../seats/show-seats-repository.js';
 import { readOrders } from './order-views.js';
-import { OrdersRepository, type OrderState } from './orders-repository.js';
+import { OrdersRepository, SEATS_LOST_SQLSTATE, type OrderState, type PaymentCompletion } from './orders-repository.js';
 import { PaymentAttemptsRepository, type Attempt } from './payment-attempts-repository.js';
-import { outbox } from '../mail/outbox.js';
 import { ticketPdf } from './ticket-pdf.js';
 import { readTicketSheet } from './ticket-sheet.js';
 import { releaseExpired, type Released } from './release-expired.js';
@@ -42,9 +40,6 @@ const LOOKUP_AFTER_MS = 2_000;
 export const UNKNOWN_AFTER_MS = 60_000;
 const RECONCILE_BATCH = 100;
 
-/** Thrown inside the completing transaction when the order's seats are no longer all locked for it. */
-class SeatsGone extends Error {}
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The ticket steps of the door (admin/checkin-service.ts), on `q`. */
@@ -55,7 +50,6 @@ const stepsOn = (q: Queryable) => ({
   seats: seatSteps(q),
   orders: new OrdersRepository(q),
   attempts: new PaymentAttemptsRepository(q),
-  tickets: new TicketsRepository(q),
 });
 
 /** Buying the held seats: check out, pay (or cancel), get tickets (checked in by admin/checkin-service.ts). */
@@ -101,13 +95,10 @@ export class OrdersService {
       // Again under the account's lock, which the release of an ended admission takes too: no
       // order is made for an admission that has ended (see SeatsService.hold).
       await this.gate.requireSameAdmission(showId, userId, admission.admissionId);
-      const same = await orders.findPendingWithSeats(userId, showId, seatIds, now);
-      if (same) return { orderId: same, changes: [] };
-      const orderId = await orders.create({ userId, showId, expiresAt, now, admissionId: admission.admissionId });
-      const locked = await seats.lockForOrder(showId, seatIds, userId, { orderId, expiresAt, now, admissionId: admission.admissionId });
-      if (locked.length !== seatIds.length) throw new AppError('SEAT_UNAVAILABLE', 'Some of these seats are not held by you any more.');
-      await orders.addLinesOfLockedSeats(orderId, showId);
-      return { orderId, changes: locked };
+      const out = await orders.checkOut({ userId, showId, seatIds, expiresAt, now, admissionId: admission.admissionId });
+      if (out.same) return { orderId: out.same, changes: [] };
+      if (!out.made || out.locked.length !== seatIds.length) throw new AppError('SEAT_UNAVAILABLE', 'Some of these seats are not held by you any more.');
+      return { orderId: out.made, changes: out.locked };
     });
     publishSeatChanges(this.realtime, changes);
     return this.get(orderId, userId);
@@ -238,25 +229,22 @@ export class OrdersService {
    */
   private async settle(attempt: Pick<Attempt, 'id' | 'order_id' | 'show_id' | 'user_id' | 'admission_id'>, chargeId: string): Promise<'paid' | 'refunded' | 'already'> {
     const now = this.now();
-    let outcome: { kind: 'paid'; changes: SeatChange[] } | { kind: 'refund' } | { kind: 'already' };
+    let done: PaymentCompletion;
     try {
-      outcome = await this.db.transaction(async (tx) => {
-        const { seats, attempts } = stepsOn(tx);
-        await seats.lockAccount(attempt.show_id, attempt.user_id);
-        const state = await attempts.lock(attempt.id);
-        if (state !== 'charging' && state !== 'failed') return { kind: 'already' as const };
-        if (state === 'charging') {
-          const changes = await this.completeOrder(tx, attempt, chargeId, now);
-          if (changes) {
-            await attempts.succeeded(attempt.id, chargeId, now);
-            return { kind: 'paid' as const, changes };
-          }
-        }
-        await this.refundDue(tx, attempt.id, chargeId, now);
-        return { kind: 'refund' as const };
+      done = await this.orders.completePayment({
+        attemptId: attempt.id,
+        orderId: attempt.order_id,
+        showId: attempt.show_id,
+        userId: attempt.user_id,
+        chargeId,
+        now,
+        // One code per seat, and no order has more seats than the highest ticket limit.
+        codes: Array.from({ length: MAX_TICKETS_PER_ACCOUNT }, newTicketCode),
+        // The confirmation with the tickets commits with them, once per order however often this runs.
+        mail: { dedupeKey: `order-paid:${attempt.order_id}`, payload: { orderId: attempt.order_id } },
       });
     } catch (e) {
-      if (!(e instanceof SeatsGone)) throw e;
+      if ((e as { code?: string }).code !== SEATS_LOST_SQLSTATE) throw e;
       this.events.onError?.(e, `complete order ${attempt.order_id}`);
       // The order can never be completed: it ends, its remaining seats go back, the money back.
       const changes = await this.db.transaction(async (tx) => {
@@ -267,54 +255,30 @@ export class OrdersService {
         return ended ? seats.releaseOrders([attempt.order_id], now) : [];
       });
       if (changes) publishSeatChanges(this.realtime, changes);
-      outcome = { kind: 'refund' };
+      done = { outcome: 'refund' };
     }
 
-    if (outcome.kind === 'already') return 'already';
-    if (outcome.kind === 'refund') {
+    if (done.outcome === 'already') return 'already';
+    if (done.outcome === 'refund') {
+      // Not this attempt's order to pay any more (or written off as failed): the money goes back.
+      await this.db.transaction(async (tx) => {
+        await stepsOn(tx).seats.lockAccount(attempt.show_id, attempt.user_id);
+        await this.refundDue(tx, attempt.id, chargeId, now);
+      });
       await this.refund(attempt.id, chargeId);
       return 'refunded';
     }
-    const { changes } = outcome;
+    const { changes } = done;
     publishSeatChanges(this.realtime, changes);
     this.events.onPaid?.(attempt.show_id, changes.filter((c) => c.status === 'sold').length);
     try {
       // Only this order's admission: a late end must not end a newer admission of the account.
-      await this.gate.endAdmission(attempt.show_id, attempt.user_id, 'purchased', attempt.admission_id ?? undefined);
+      await this.gate.endAdmission(attempt.show_id, attempt.user_id, 'purchased', attempt.admission_id ?? undefined, { anyUnsold: done.anyUnsold });
     } catch (e) {
       // The purchase stands; the admission then simply runs out on its own.
       this.events.onError?.(e, `end admission of ${attempt.user_id} after purchase`);
     }
     return 'paid';
-  }
-
-  /**
-   * The order paid by this attempt's charge: only while the attempt holds it. Not bound by the
-   * order's deadline: the attempt started in time, and nothing released the seats since.
-   */
-  private async completeOrder(
-    tx: Queryable,
-    attempt: Pick<Attempt, 'id' | 'order_id' | 'show_id' | 'user_id'>,
-    chargeId: string,
-    now: Date,
-  ): Promise<SeatChange[] | null> {
-    const { seats, orders, tickets } = stepsOn(tx);
-    const paid = await orders.markPaid(attempt.order_id, attempt.id, chargeId, now);
-    if (!paid) return null;
-    // The purchase ends the admission: seats still held but not bought go back on sale, in the
-    // same statement that sells the order's.
-    const { sold, freed } = await seats.sell(attempt.order_id, attempt.show_id, attempt.user_id, now);
-    if (sold.length !== paid.lines) throw new SeatsGone(`order ${attempt.order_id}: ${sold.length} locked seats for ${paid.lines} items`);
-    await tickets.issue({
-      orderId: attempt.order_id,
-      userId: attempt.user_id,
-      showId: attempt.show_id,
-      seats: sold.map((s) => ({ seatId: s.seatId, code: newTicketCode() })),
-      now,
-    });
-    // The confirmation with the tickets commits with them, once per order however often this runs.
-    await outbox.enqueue(tx, { kind: 'order-paid', userId: attempt.user_id, payload: { orderId: attempt.order_id }, dedupeKey: `order-paid:${attempt.order_id}`, now });
-    return [...sold, ...freed];
   }
 
   /** Gives a charge back; if the provider cannot be reached, the reconciler tries again later. */
@@ -423,7 +387,7 @@ export class OrdersService {
 
   /** The paid order's tickets as a PDF (one page each, with its QR code); another account's or an unpaid order is a 404. */
   async ticketsPdf(orderId: string, userId: string): Promise<Buffer> {
-    const sheet = await readTicketSheet(this.db, orderId, userId);
+    const sheet = await readTicketSheet(this.db, orderId, { userId });
     if (!sheet) throw new AppError('NOT_FOUND', 'No paid order with that id');
     return ticketPdf(sheet);
   }

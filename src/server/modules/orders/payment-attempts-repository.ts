@@ -24,28 +24,18 @@ const SELECT_ATTEMPT = `
 export class PaymentAttemptsRepository {
   constructor(private readonly q: Queryable) {}
 
-  // A new attempt (`charging`) is recorded with its order's mark, in one statement: OrdersRepository.markPaying.
+  // A new attempt (`charging`) is recorded with its order's mark, in one statement: OrdersRepository.markPaying;
+  // a charge that paid the order is recorded with the order's completion: OrdersRepository.completePayment.
 
   async get(id: string): Promise<Attempt | undefined> {
     const { rows } = await this.q.query<Attempt>(`${SELECT_ATTEMPT} WHERE pa.id = $1`, [id]);
     return rows[0];
   }
 
-  /** Takes the attempt's row lock: whoever resolves an attempt holds it, so it is resolved once. */
-  async lock(id: string): Promise<Attempt['state'] | undefined> {
-    const { rows } = await this.q.query<{ state: Attempt['state'] }>(`SELECT state FROM payment_attempts WHERE id = $1 FOR UPDATE`, [id]);
-    return rows[0]?.state;
-  }
-
   /** No money moved (declined, or the provider never saw the charge), if it was still in flight. */
   async endWithoutCharge(id: string, state: 'declined' | 'failed', now: Date): Promise<boolean> {
     const { rowCount } = await this.q.query(`UPDATE payment_attempts SET state = $2, resolved_at = $3 WHERE id = $1 AND state = 'charging'`, [id, state, now]);
     return rowCount > 0;
-  }
-
-  /** The charge paid the order. */
-  async succeeded(id: string, chargeId: string, now: Date): Promise<void> {
-    await this.q.query(`UPDATE payment_attempts SET state = 'succeeded', charge_id = $2, resolved_at = $3 WHERE id = $1 AND state = 'charging'`, [id, chargeId, now]);
   }
 
   /** Money moved but cannot complete the order: the charge is to be given back (the reconciler retries until the provider confirms). */

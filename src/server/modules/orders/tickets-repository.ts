@@ -33,7 +33,7 @@ export interface CheckinRow {
   starts_at: Date;
 }
 
-/** A ticket as its sheet (the PDF) prints it, with what its seat was sold for. */
+/** A ticket as its sheet (the PDF) prints it, with what its seat was sold for (read with its order: OrdersRepository.paidSheet). */
 export interface SheetTicketRow {
   id: string;
   code: string;
@@ -72,18 +72,9 @@ const CHECKIN_SELECT = `
 export class TicketsRepository {
   constructor(private readonly q: Queryable) {}
 
-  /**
-   * One ticket per seat of a paid order, each with its code. A unique index on (show_id, seat_id)
-   * among tickets that are not void: a seat is ticketed once whatever happens around it (a refunded
-   * place may sell again).
-   */
-  async issue(t: { orderId: string; userId: string; showId: string; seats: { seatId: string; code: string }[]; now: Date }): Promise<void> {
-    await this.q.query(
-      `INSERT INTO tickets (order_id, user_id, show_id, seat_id, code, created_at)
-       SELECT $1, $2, $3, x.seat_id, x.code, $6 FROM unnest($4::uuid[], $5::text[]) AS x(seat_id, code)`,
-      [t.orderId, t.userId, t.showId, t.seats.map((s) => s.seatId), t.seats.map((s) => s.code), t.now],
-    );
-  }
+  // Tickets are issued with the order's completion, in its one statement (OrdersRepository.completePayment):
+  // one per sold seat; a unique index among tickets that are not void tickets a seat once whatever
+  // happens around it (a refunded place may sell again).
 
   /**
    * Lets the ticket of this code in at this show's door, once: one conditional UPDATE, so of two
@@ -107,21 +98,6 @@ export class TicketsRepository {
     const [where, value] = 'id' in by ? ['t.id = $1', by.id] : ['t.code = $1', by.code];
     const { rows } = await this.q.query<CheckinRow>(`${CHECKIN_SELECT} WHERE ${where}`, [value]);
     return rows[0];
-  }
-
-  /** The tickets of an order with their prices, in the venue's seat order. */
-  async ofOrderWithPrices(orderId: string): Promise<SheetTicketRow[]> {
-    const { rows } = await this.q.query<SheetTicketRow>(
-      `SELECT t.id, t.code, a.name AS area_name, s.row_number, s.seat_number, oi.price
-         FROM tickets t
-         JOIN seats s ON s.id = t.seat_id
-         JOIN areas a ON a.id = s.area_id
-         JOIN order_items oi ON oi.order_id = t.order_id AND oi.seat_id = t.seat_id
-        WHERE t.order_id = $1
-        ORDER BY a.position, s.row_number, s.seat_number`,
-      [orderId],
-    );
-    return rows;
   }
 
   /** Every ticket of the show with its order's status, holder and place, in seat order. */

@@ -22,8 +22,12 @@ export interface AdmissionGate {
   requireSameAdmission(showId: string, userId: string, admissionId: string): Promise<void>;
   /** Whether `admissionId` is still the account's live admission (no error: for callers that refuse in their own words). */
   isLive(showId: string, userId: string, admissionId: string): Promise<boolean>;
-  /** Ends the account's admission (after a purchase) and admits the next in line. With `admissionId`, only that one. */
-  endAdmission(showId: string, userId: string, reason: EndReason, admissionId?: string): Promise<void>;
+  /**
+   * Ends the account's admission (after a purchase) and admits the next in line. With `admissionId`,
+   * only that one. `stock.anyUnsold`: whether the show has a seat left, when the caller just read it
+   * (a purchase's own statement does), so the line need not ask before it ends the waits at a sell-out.
+   */
+  endAdmission(showId: string, userId: string, reason: EndReason, admissionId?: string, stock?: { anyUnsold: boolean }): Promise<void>;
 }
 
 /** An admission that ended without a purchase: what it held is to be released. */

@@ -149,10 +149,10 @@ export class QueueService implements AdmissionGate {
    * When nothing is left to sell (every seat sold), every wait ends at once with `sold_out`: a line
    * that cannot reach anything must not keep fans in it. The admitted keep their admission.
    */
-  private async endWaitsIfSoldOut(showId: string, fresh = false): Promise<void> {
-    // Fresh (after every purchase): whether one seat is left, not a count of all of them; at the
-    // sell-out the count is read again too, so that joins see it at once.
-    if (fresh ? await this.catalogue.anyUnsold(showId) : (await this.stock(showId)).unsold > 0) return;
+  private async endWaitsIfSoldOut(showId: string, fresh = false, anyUnsold?: boolean): Promise<void> {
+    // Fresh (after every purchase): whether one seat is left (as the purchase read it, or asked now),
+    // not a count of all of them; at the sell-out the count is read again too, so that joins see it at once.
+    if (fresh ? (anyUnsold ?? (await this.catalogue.anyUnsold(showId))) : (await this.stock(showId)).unsold > 0) return;
     if (fresh && (await this.stock(showId, true)).unsold > 0) return;
     await this.apply(showId, await this.store.endWaits(showId, 'sold_out'));
   }
@@ -323,11 +323,11 @@ export class QueueService implements AdmissionGate {
     this.drawTimer = undefined;
   }
 
-  async endAdmission(showId: string, userId: string, reason: EndReason, admissionId?: string): Promise<void> {
+  async endAdmission(showId: string, userId: string, reason: EndReason, admissionId?: string, stock?: { anyUnsold: boolean }): Promise<void> {
     const rules = await this.rules(showId);
     // The purchase that took the last seat ends every wait now, not at the next sweep, and before
     // its slot is freed: nobody is then admitted to a page with nothing to buy.
-    if (reason === 'purchased') await this.endWaitsIfSoldOut(showId, true);
+    if (reason === 'purchased') await this.endWaitsIfSoldOut(showId, true, stock?.anyUnsold);
     const { changes } = await this.store.leave(showId, userId, reason, this.limits(rules), admissionId);
     await this.apply(showId, changes);
   }

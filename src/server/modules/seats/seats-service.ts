@@ -29,17 +29,16 @@ export class BlockLost extends Error {
 }
 
 /**
- * The seat steps other modules take inside their own transactions: an order locks, sells and frees
- * its seats (a refund frees its sold ones), the console puts areas on sale and grows or shrinks a
- * standing area, the release job frees
- * lapsed holds, the waitlist looks for free places. Only through these
- * does anyone but the seats module change show_seats.
+ * The seat steps other modules take inside their own transactions: an order frees its seats (a
+ * refund its sold ones), the console puts areas on sale and grows or shrinks a standing area, the
+ * release job frees lapsed holds, the waitlist looks for free places. Only through these does anyone
+ * but the seats module change show_seats, with two exceptions made for the hot path: a checkout
+ * locks its seats and a payment sells them in the same statement that makes or pays the order
+ * (OrdersRepository.checkOut and completePayment), one round trip each instead of several.
  */
 export type SeatSteps = Pick<
   ShowSeatsRepository,
   | 'lockAccount'
-  | 'lockForOrder'
-  | 'sell'
   | 'releaseOrders'
   | 'releaseSold'
   | 'releaseHolds'
@@ -101,21 +100,24 @@ export class SeatsService {
     const admission = await this.gate.requireAdmission(showId, userId);
     await this.hooks.seatHold?.();
     const now = this.now();
-    const outcome = await this.db.transaction(async (tx) => {
-      // One account's holds are counted one at a time: without this, parallel holds of the same
-      // account would each miss the others' uncommitted claims (READ COMMITTED).
-      const seats = new ShowSeatsRepository(tx);
-      await seats.lockAccount(showId, userId);
-      // The admission may have ended since the check above. Checked again under the account's lock,
-      // which the release of an ended admission also takes: either this hold commits first and the
-      // release frees it, or the release (and the end before it) came first and this refuses.
-      await this.gate.requireSameAdmission(showId, userId, admission.admissionId);
-      const claimed = await seats.claim(showId, seatId, userId, { now, until: new Date(admission.expiresAt), admissionId: admission.admissionId });
-      if (claimed) return { seat: toSeat(claimed), changed: true };
-      return { seat: await this.whyNotHeld(seats, showId, seatId, userId, now), changed: false };
-    });
-    if (outcome.changed) publishSeatChanges(this.realtime, [{ showId, areaId: outcome.seat.areaId, seatId, status: 'selected' }]);
-    return outcome.seat;
+    // One statement: the account's seat lock (parallel holds of one account would each miss the
+    // others' uncommitted claims under READ COMMITTED), the limit counted under it, the claim.
+    const r = await this.seats.holdSeat(showId, seatId, userId, { now, until: new Date(admission.expiresAt), admissionId: admission.admissionId });
+    if (!r) throw new AppError('NOT_FOUND', 'No such seat in this show');
+    const seat = toSeat(r);
+    // A retry of a hold that went through gets the seat it holds; anything else explains the refusal.
+    if (!r.claimed && !(r.status === 'selected' && r.mine && !r.claimable)) {
+      throw new AppError(r.claimable && r.n >= r.max ? 'TICKET_LIMIT_REACHED' : 'SEAT_UNAVAILABLE');
+    }
+    // The admission may have ended since the check above. Its release takes the account's seat lock
+    // after the end is recorded, and the hold took that lock too: either the end comes after this
+    // look (and its release frees the seat), or this look sees it and the hold lets the seat go.
+    if (!(await this.gate.isLive(showId, userId, admission.admissionId))) {
+      publishSeatChanges(this.realtime, await this.seats.releaseHolds(showId, userId, now, admission.admissionId));
+      throw new AppError('NOT_ADMITTED');
+    }
+    if (r.claimed) publishSeatChanges(this.realtime, [{ showId, areaId: seat.areaId, seatId, status: 'selected' }]);
+    return seat;
   }
 
   /**
@@ -180,15 +182,6 @@ export class SeatsService {
       throw new BlockLost(ids.filter((id) => !rows.some((r) => r.id === id)));
     }
     return rows.map(toSeat).sort((a, b) => (a.row ?? 0) - (b.row ?? 0) || (a.number ?? 0) - (b.number ?? 0));
-  }
-
-  /** After a refused claim: the caller's own live hold (a retry) is returned, anything else explains the refusal. */
-  private async whyNotHeld(seats: ShowSeatsRepository, showId: string, seatId: string, userId: string, now: Date): Promise<Seat> {
-    const r = await seats.refusedClaim(showId, seatId, userId, now);
-    if (!r) throw new AppError('NOT_FOUND', 'No such seat in this show');
-    if (r.status === 'selected' && r.mine && !r.claimable) return toSeat(r);
-    if (r.claimable && r.n >= r.max) throw new AppError('TICKET_LIMIT_REACHED');
-    throw new AppError('SEAT_UNAVAILABLE');
   }
 
   /** Lets go of the caller's own selected seat. */

@@ -32,9 +32,10 @@ export interface GridRow {
   free: boolean;
 }
 
-/** A seat that could not be claimed, with what explains it. */
-export interface RefusedSeatRow extends SeatRow {
-  /** Free, or its hold ran out: the ticket limit refused it. */
+/** A seat a hold asked for: claimed for the account, or not, with what explains it. */
+export interface HeldSeatRow extends SeatRow {
+  claimed: boolean;
+  /** Not claimed, yet free or its hold ran out: the ticket limit refused it. */
   claimable: boolean;
   /** The account's seats that count towards the limit, and the limit. */
   n: number;
@@ -62,7 +63,8 @@ const claimable = (now: string, alias = ''): string =>
 
 /**
  * The account's seats that count towards the ticket limit: unexpired holds and checkouts, and
- * sold seats. Shared by the limit check of a claim and by the waiting room's join.
+ * sold seats. Shared by the limit check of a claim and by the waiting room's join (and written out
+ * again in the one-statement hold of migrations/013, with `claimable`).
  */
 const counted = (now: string): string => `(status = 'sold' OR (status IN ('selected', 'locked') AND hold_expires_at > ${now}))`;
 
@@ -104,24 +106,13 @@ export class ShowSeatsRepository {
   }
 
   /**
-   * Makes the seat `selected` by the account until `until`, in one conditional UPDATE: only if it
-   * is claimable and the account stays within the show's ticket limit. Undefined when refused.
+   * Takes the account's seat lock and makes the seat `selected` by the account until `until`, in
+   * one statement (migrations/013, `hold_seat`): only if it is claimable and the account stays within
+   * the show's ticket limit, counted under the lock. `claimed` says whether it did; when it did not,
+   * the row is the seat as it is, with what explains the refusal. Undefined: no such seat in the show.
    */
-  async claim(showId: string, seatId: string, userId: string, hold: { now: Date; until: Date; admissionId: string }): Promise<SeatRow | undefined> {
-    const { rows } = await this.q.query<SeatRow>(
-      `WITH mine AS (
-         SELECT count(*)::int AS n FROM show_seats
-          WHERE show_id = $1 AND holder_id = $3 AND ${counted('$4')}
-       )
-       UPDATE show_seats ss
-          SET status = 'selected', holder_id = $3, hold_expires_at = $5, order_id = NULL, admission_id = $6, updated_at = $4
-         FROM mine, shows sh, seats s
-        WHERE ss.show_id = $1 AND ss.seat_id = $2 AND sh.id = ss.show_id AND s.id = ss.seat_id
-          AND ${claimable('$4', 'ss.')}
-          AND mine.n < sh.max_tickets_per_account
-        RETURNING ss.seat_id AS id, ss.area_id, s.row_number, s.seat_number, s.accessible, ss.status, true AS mine`,
-      [showId, seatId, userId, hold.now, hold.until, hold.admissionId],
-    );
+  async holdSeat(showId: string, seatId: string, userId: string, hold: { now: Date; until: Date; admissionId: string }): Promise<HeldSeatRow | undefined> {
+    const { rows } = await this.q.query<HeldSeatRow>(`SELECT * FROM hold_seat($1, $2, $3, $4, $5, $6)`, [showId, seatId, userId, hold.now, hold.until, hold.admissionId]);
     return rows[0];
   }
 
@@ -199,21 +190,6 @@ export class ShowSeatsRepository {
     return rows;
   }
 
-  /** The seat as it is after a refused claim, with the account's count and the limit (undefined: no such seat in the show). */
-  async refusedClaim(showId: string, seatId: string, userId: string, now: Date): Promise<RefusedSeatRow | undefined> {
-    const { rows } = await this.q.query<RefusedSeatRow>(
-      `SELECT ss.seat_id AS id, ss.area_id, s.row_number, s.seat_number, s.accessible, ss.status,
-              coalesce(ss.holder_id = $3, false) AS mine,
-              ${claimable('$4', 'ss.')} AS claimable,
-              (SELECT count(*)::int FROM show_seats WHERE show_id = $1 AND holder_id = $3 AND ${counted('$4')}) AS n,
-              sh.max_tickets_per_account AS max
-         FROM show_seats ss JOIN seats s ON s.id = ss.seat_id JOIN shows sh ON sh.id = ss.show_id
-        WHERE ss.show_id = $1 AND ss.seat_id = $2`,
-      [showId, seatId, userId, now],
-    );
-    return rows[0];
-  }
-
   async exists(showId: string, seatId: string): Promise<boolean> {
     const { rowCount } = await this.q.query(`SELECT 1 FROM show_seats WHERE show_id = $1 AND seat_id = $2`, [showId, seatId]);
     return rowCount > 0;
@@ -252,49 +228,6 @@ export class ShowSeatsRepository {
       [showId, userId, now],
     );
     return rows[0]?.n ?? 0;
-  }
-
-  /**
-   * Locks the seats for a checkout: each must be selected by the account, unexpired, and held in
-   * this admission (one left over from an ended one is not for sale to it). Returns those locked.
-   */
-  async lockForOrder(
-    showId: string,
-    seatIds: string[],
-    userId: string,
-    order: { orderId: string; expiresAt: Date; now: Date; admissionId: string },
-  ): Promise<SeatChange[]> {
-    const { rows } = await this.q.query<ChangedRow>(
-      `UPDATE show_seats SET status = 'locked', order_id = $4, hold_expires_at = $5, updated_at = $6
-        WHERE show_id = $1 AND seat_id = ANY($2::uuid[])
-          AND status = 'selected' AND holder_id = $3 AND hold_expires_at > $6
-          AND (admission_id = $7 OR admission_id IS NULL)
-        ${CHANGED}`,
-      [showId, seatIds, userId, order.orderId, order.expiresAt, order.now, order.admissionId],
-    );
-    return changesOf(rows, 'locked');
-  }
-
-  /**
-   * The order's locked seats become sold, and the account's other seats still selected for the
-   * show go back on sale (the purchase ends its admission), in one UPDATE. Returns both: `sold`
-   * fewer than the order's items means a seat was lost.
-   */
-  async sell(orderId: string, showId: string, userId: string, now: Date): Promise<{ sold: SeatChange[]; freed: SeatChange[] }> {
-    // Every SET expression reads the row as it was: `order_id = $1` tells the order's seats from
-    // the selected ones (a selected seat has no order_id).
-    const { rows } = await this.q.query<ChangedRow & { sold: boolean }>(
-      `UPDATE show_seats
-          SET status = CASE WHEN order_id = $1 THEN 'sold' ELSE 'available' END,
-              holder_id = CASE WHEN order_id = $1 THEN holder_id END,
-              order_id = CASE WHEN order_id = $1 THEN order_id END,
-              admission_id = CASE WHEN order_id = $1 THEN admission_id END,
-              hold_expires_at = NULL, updated_at = $4
-        WHERE (order_id = $1 AND status = 'locked') OR (show_id = $2 AND holder_id = $3 AND status = 'selected')
-        ${CHANGED}, status = 'sold' AS sold`,
-      [orderId, showId, userId, now],
-    );
-    return { sold: changesOf(rows.filter((r) => r.sold), 'sold'), freed: changesOf(rows.filter((r) => !r.sold), 'available') };
   }
 
   /**
