@@ -23,7 +23,7 @@ import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import type { DriverJob, DriverResult } from './orders-driver.js';
-import { CpuWindow, threadCpuMs, treeCpuMs } from './proc-cpu.js';
+import { CpuWindow, threadCpuMs, treeCpuMs, treeWriteCalls } from './proc-cpu.js';
 import { baselineEntry, startServer, type Server } from './servers.js';
 import { setUpShow, type BenchShow } from './setup.js';
 import { checkWrk, runWrk, type WrkResult } from './wrk.js';
@@ -171,11 +171,12 @@ await mailMonitor.connect();
 const pendingMail = async (schema: string): Promise<number> =>
   (await mailMonitor.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${schema}.mail_outbox WHERE status = 'pending'`)).rows[0]!.n;
 
-async function runOrders(p: Product): Promise<{ label: string; result: DriverResult; serverCpuMs: number; pgCpuMs: number; mailSeconds: number; mailPending: number }> {
+async function runOrders(p: Product): Promise<{ label: string; result: DriverResult; serverCpuMs: number; pgCpuMs: number; writeCalls: number; mailSeconds: number; mailPending: number }> {
   const job: DriverJob = { url: p.server.url, showId: p.show.showId, buyers: p.show.buyers, concurrency: ORDER_CONCURRENCY, seconds: ORDER_SECONDS };
   const pgWindow = new CpuWindow(backendsOf(p.appName));
   await pgWindow.start();
   const cpu0 = treeCpuMs(p.server.pid);
+  const writes0 = treeWriteCalls(p.server.pid);
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/http/orders-driver.ts')], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
   let out = '';
   child.stdout.on('data', (d) => (out += d));
@@ -192,9 +193,10 @@ async function runOrders(p: Product): Promise<{ label: string; result: DriverRes
   }
   const mailSeconds = (performance.now() - driven) / 1000;
   const serverCpuMs = treeCpuMs(p.server.pid) - cpu0;
+  const writeCalls = treeWriteCalls(p.server.pid) - writes0;
   const pgCpuMs = await pgWindow.stop();
   if (code !== 0) throw new Error(`orders driver exited with ${code}`);
-  return { label: p.label, result: JSON.parse(out) as DriverResult, serverCpuMs, pgCpuMs, mailSeconds, mailPending };
+  return { label: p.label, result: JSON.parse(out) as DriverResult, serverCpuMs, pgCpuMs, writeCalls, mailSeconds, mailPending };
 }
 
 const median = (xs: number[]) => {
@@ -279,15 +281,15 @@ try {
       `Paid orders (join → hold ×${SEATS_PER_ORDER} → checkout → pay), ${ORDER_CONCURRENCY} buyers at a time, up to ${ORDERS} buyers or ${ORDER_SECONDS} s;`,
       `CPU counted until every confirmation email was sent (at most ${MAIL_SECONDS} s after the last order):`,
       '',
-      '| server | paid | failed | orders/s | order p50 ms | order p99 ms | mail sent after s | mail unsent | server CPU ms/order | PostgreSQL CPU ms/order |',
-      '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+      '| server | paid | failed | orders/s | order p50 ms | order p99 ms | mail sent after s | mail unsent | server CPU ms/order | PostgreSQL CPU ms/order | server write calls/order |',
+      '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     );
     for (const o of orders) {
       const r = o.result;
       lines.push(
-        `| ${o.label} | ${r.paid} | ${r.failed} | ${f(r.paid / r.seconds, 1)} | ${r.orderP50Ms.toFixed(1)} | ${r.orderP99Ms.toFixed(1)} | ${o.mailSeconds.toFixed(1)} | ${o.mailPending} | ${(o.serverCpuMs / Math.max(1, r.paid)).toFixed(2)} | ${(o.pgCpuMs / Math.max(1, r.paid)).toFixed(2)} |`,
+        `| ${o.label} | ${r.paid} | ${r.failed} | ${f(r.paid / r.seconds, 1)} | ${r.orderP50Ms.toFixed(1)} | ${r.orderP99Ms.toFixed(1)} | ${o.mailSeconds.toFixed(1)} | ${o.mailPending} | ${(o.serverCpuMs / Math.max(1, r.paid)).toFixed(2)} | ${(o.pgCpuMs / Math.max(1, r.paid)).toFixed(2)} | ${f(o.writeCalls / Math.max(1, r.paid), 1)} |`,
       );
-      if (Object.keys(r.failures).length > 0) lines.push(`|   failures: ${JSON.stringify(r.failures)} ||||||||||`);
+      if (Object.keys(r.failures).length > 0) lines.push(`|   failures: ${JSON.stringify(r.failures)} |||||||||||`);
     }
   }
   const report = lines.join('\n');

@@ -53,6 +53,29 @@ export function treeCpuMs(rootPid: number): number {
   return total;
 }
 
+/**
+ * The write system calls (write, writev, sendmsg, ...: `syscw` of /proc/<pid>/io) made so far by a
+ * process and its live descendants. Every statement to PostgreSQL, command batch to Redis and
+ * HTTP answer is at least one; on a loopback connection each also wakes the process that reads it.
+ */
+export function treeWriteCalls(rootPid: number): number {
+  const stats = allStats();
+  const pids = new Set([rootPid]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const s of stats) if (pids.has(s.ppid) && !pids.has(s.pid)) (pids.add(s.pid), (grew = true));
+  }
+  let total = 0;
+  for (const pid of pids) {
+    try {
+      total += Number(/^syscw: (\d+)$/m.exec(readFileSync(`/proc/${pid}/io`, 'utf8'))?.[1] ?? 0);
+    } catch {
+      // gone, or not ours to read
+    }
+  }
+  return total;
+}
+
 /** utime + stime of one process, ms (0 when it is gone). */
 export function processCpuMs(pid: number): number {
   return stat(pid)?.self ?? 0;
