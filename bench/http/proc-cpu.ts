@@ -63,7 +63,12 @@ export function treeWriteCalls(rootPid: number): number {
   const pids = new Set([rootPid]);
   for (let grew = true; grew; ) {
     grew = false;
-    for (const s of stats) if (pids.has(s.ppid) && !pids.has(s.pid)) (pids.add(s.pid), (grew = true));
+    for (const s of stats) {
+      if (pids.has(s.ppid) && !pids.has(s.pid)) {
+        pids.add(s.pid);
+        grew = true;
+      }
+    }
   }
   let total = 0;
   for (const pid of pids) {
