@@ -31,12 +31,11 @@ export interface RedisOptions {
 
 /** Opens the two connections the app needs (commands, and the adapter's subscriber) on one Redis. */
 export function connectRedis(url: string, o: RedisOptions): RedisBackends {
-  // Auto-pipelining: the commands issued in one turn of the event loop (by every request it serves,
-  // and the realtime fan-out's publishes) go to Redis in one write, one system call instead of one
-  // each: at an on-sale most of the server's CPU goes into such calls (docs/benchmarks.md).
-  const redis = new Redis(url, { maxRetriesPerRequest: o.maxRetriesPerRequest ?? 3, enableAutoPipelining: true });
+  // Not auto-pipelined: that saved Redis a third of its CPU per paid order but grew each server by
+  // about 9 KiB per connection while 30,000 fans came online (docs/benchmarks.md, "One statement per step").
+  const redis = new Redis(url, { maxRetriesPerRequest: o.maxRetriesPerRequest ?? 3 });
   // Pub/sub needs a connection of its own: a subscribed connection accepts no other commands.
-  const sub = redis.duplicate({ enableAutoPipelining: false });
+  const sub = redis.duplicate();
   return {
     queueStore: new RedisQueueStore(redis, o.queuePrefix, o.store),
     limiters: redisLimiters(redis, o.limiterPrefix),
