@@ -25,8 +25,14 @@ export interface OrdersEvents {
   onError?(err: unknown, what: string): void;
 }
 
-/** Unguessable: 256 random bits. The ticket's QR code carries it; check-in looks it up. */
-const newTicketCode = (): string => randomBytes(32).toString('base64url');
+/**
+ * Ticket codes for an order of up to `n` seats, from one call for random bytes. Each is unguessable:
+ * 256 random bits. The ticket's QR code carries it; check-in looks it up.
+ */
+const newTicketCodes = (n: number): string[] => {
+  const bytes = randomBytes(32 * n);
+  return Array.from({ length: n }, (_, i) => bytes.subarray(32 * i, 32 * (i + 1)).toString('base64url'));
+};
 
 /** How long a pay call waits for another attempt at the same order (a double click, a second tab). */
 const AWAIT_ATTEMPT_MS = 10_000;
@@ -239,7 +245,7 @@ export class OrdersService {
         chargeId,
         now,
         // One code per seat, and no order has more seats than the highest ticket limit.
-        codes: Array.from({ length: MAX_TICKETS_PER_ACCOUNT }, newTicketCode),
+        codes: newTicketCodes(MAX_TICKETS_PER_ACCOUNT),
         // The confirmation with the tickets commits with them, once per order however often this runs.
         mail: { dedupeKey: `order-paid:${attempt.order_id}`, payload: { orderId: attempt.order_id } },
       });
