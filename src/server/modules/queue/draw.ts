@@ -134,8 +134,8 @@ export class DrawStore {
           if (!seed) return null;
           const all = await entries.all(showId);
           await this.hooks.drawClaim?.();
-          const order = drawOrder(seed, all.map((e) => e.entry_id));
-          const userOf = new Map(all.map((e) => [e.entry_id, e.user_id]));
+          const order = drawOrder(seed, all.entryIds);
+          const userOf = new Map(all.entryIds.map((id, i) => [id, all.userIds[i]!]));
           const users = order.map((id) => userOf.get(id)!);
           // Under the row's lock, where drawn_at was NULL: this write is the claim.
           await draws.markDrawn(showId, new Date(now), users, order);
