@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { io as connect, type Socket } from 'socket.io-client';
-import { ManualClock } from '../../src/server/platform/clock.js';
+import { ManualClock, systemClock } from '../../src/server/platform/clock.js';
+import type { AdmissionGate } from '../../src/server/modules/queue/admission.js';
+import { SeatsService } from '../../src/server/modules/seats/seats-service.js';
 import type { SeatUpdateEvent } from '../../src/shared/realtime.js';
 import type { Harness } from '../support/harness.js';
 import { call, createShow, newCustomer, newCustomers } from '../support/api-client.js';
@@ -76,6 +78,20 @@ describeOnEachDatabase('seats on %s', (kind) => {
     expect((await hold(app(), show.id, free[0]!, buyer.token)).status).toBe(200);
     expect((await hold(app(), show.id, free[1]!, buyer.token)).body.error.code).toBe('TICKET_LIMIT_REACHED');
   }, 60_000);
+
+  it('when the waiting room cannot say after the claim whether the admission is still live, then the hold fails and the seat stays available', async () => {
+    const show = await createShow(app(), admin);
+    const [seat] = await seatIdsOf(h.db, show.id);
+    const fan = await newCustomer(app());
+    const { queue } = h.ticketClub.services;
+    await admit(app(), show.id, fan.token);
+    const admission = await queue.requireAdmission(show.id, fan.id);
+    // The same use case, with a waiting room that answers the first look and fails the second.
+    const gate = { ...queue, requireAdmission: async () => admission, isLive: async () => Promise.reject(new Error('store unreachable')) } as unknown as AdmissionGate;
+    const seats = new SeatsService(h.db, systemClock, { toUser: () => undefined, toRoom: () => undefined }, gate);
+    await expect(seats.hold(show.id, seat!, fan.id)).rejects.toThrow('store unreachable');
+    expect(await seatRow(h.db, show.id, seat!)).toMatchObject({ status: 'available', holder_id: null });
+  });
 
   it('holds, lists, releases; a repeated hold of your own seat is answered the same', async () => {
     const show = await createShow(app(), admin);

@@ -261,7 +261,8 @@ export class OrdersService {
         return ended ? seats.releaseOrders([attempt.order_id], now) : [];
       });
       if (changes) publishSeatChanges(this.realtime, changes);
-      done = { outcome: 'refund' };
+      await this.refund(attempt.id, chargeId);
+      return 'refunded';
     }
 
     if (done.outcome === 'already') return 'already';

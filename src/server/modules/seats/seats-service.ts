@@ -112,7 +112,12 @@ export class SeatsService {
     // The admission may have ended since the check above. Its release takes the account's seat lock
     // after the end is recorded, and the hold took that lock too: either the end comes after this
     // look (and its release frees the seat), or this look sees it and the hold lets the seat go.
-    if (!(await this.gate.isLive(showId, userId, admission.admissionId))) {
+    const live = await this.gate.isLive(showId, userId, admission.admissionId).catch(async (e: unknown) => {
+      // Not known (the store did not answer): the claim is let go, so the error changes nothing.
+      if (r.claimed) await this.seats.releaseHold(showId, seatId, userId, now);
+      throw e;
+    });
+    if (!live) {
       publishSeatChanges(this.realtime, await this.seats.releaseHolds(showId, userId, now, admission.admissionId));
       throw new AppError('NOT_ADMITTED');
     }
