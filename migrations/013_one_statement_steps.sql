@@ -15,22 +15,23 @@ RETURNS TABLE (id uuid, area_id uuid, row_number integer, seat_number integer, a
                mine boolean, claimed boolean, claimable boolean, n integer, max integer)
 LANGUAGE plpgsql AS $$
 #variable_conflict use_column
+DECLARE
+  v_n integer;
 BEGIN
   PERFORM pg_advisory_xact_lock(hashtext('seat-holds:' || p_show::text), hashtext(p_holder::text));
+  -- Under the lock: every claim of this account takes it, so the count stays right until the claim.
+  SELECT count(*)::int INTO v_n FROM show_seats
+   WHERE show_id = p_show AND holder_id = p_holder
+     AND (status = 'sold' OR (status IN ('selected', 'locked') AND hold_expires_at > p_now));
   RETURN QUERY
-    WITH mine AS (
-      SELECT count(*)::int AS n FROM show_seats
-       WHERE show_id = p_show AND holder_id = p_holder
-         AND (status = 'sold' OR (status IN ('selected', 'locked') AND hold_expires_at > p_now))
-    )
     UPDATE show_seats ss
        SET status = 'selected', holder_id = p_holder, hold_expires_at = p_until, order_id = NULL, admission_id = p_admission, updated_at = p_now
-      FROM mine, shows sh, seats s
+      FROM shows sh, seats s
      WHERE ss.show_id = p_show AND ss.seat_id = p_seat AND sh.id = ss.show_id AND s.id = ss.seat_id
        AND (ss.status = 'available' OR (ss.status = 'selected' AND ss.hold_expires_at <= p_now))
-       AND mine.n < sh.max_tickets_per_account
+       AND v_n < sh.max_tickets_per_account
     RETURNING ss.seat_id, ss.area_id, s.row_number, s.seat_number, s.accessible, ss.status,
-              true, true, false, mine.n + 1, sh.max_tickets_per_account;
+              true, true, false, v_n + 1, sh.max_tickets_per_account;
   IF FOUND THEN
     RETURN;
   END IF;
@@ -38,10 +39,7 @@ BEGIN
     SELECT ss.seat_id, ss.area_id, s.row_number, s.seat_number, s.accessible, ss.status,
            coalesce(ss.holder_id = p_holder, false), false,
            (ss.status = 'available' OR (ss.status = 'selected' AND ss.hold_expires_at <= p_now)),
-           (SELECT count(*)::int FROM show_seats
-             WHERE show_id = p_show AND holder_id = p_holder
-               AND (status = 'sold' OR (status IN ('selected', 'locked') AND hold_expires_at > p_now))),
-           sh.max_tickets_per_account
+           v_n, sh.max_tickets_per_account
       FROM show_seats ss JOIN seats s ON s.id = ss.seat_id JOIN shows sh ON sh.id = ss.show_id
      WHERE ss.show_id = p_show AND ss.seat_id = p_seat;
 END

@@ -25,10 +25,10 @@ const text = (max: number) => str().trim().max(max);
  * the rest of the code only ever sees one spelling of an id.
  */
 export const Id = str().check(z.uuid({ message: 'must be an id' })).toLowerCase();
-// Bounded so a syntactically valid but absurd year (0000) is a 400, not a database error.
 /** The highest ticket limit a show may have: no account holds, orders or owns more places of one show. */
 export const MAX_TICKETS_PER_ACCOUNT = 20;
 
+// Bounded so a syntactically valid but absurd year (0000) is a 400, not a database error.
 const MIN_DATE = Date.parse('1970-01-01T00:00:00Z');
 const MAX_DATE = Date.parse('9999-12-31T23:59:59Z');
 // Response parts (nothing parses responses: these describe what the server sends).

@@ -1,6 +1,6 @@
 import type { Locale, Order } from '../../../shared/api.js';
 import type { Queryable } from '../../platform/database.js';
-import type { SeatChange } from '../seats/show-seats-repository.js';
+import { changesOf, type ChangedRow, type SeatChange } from '../seats/show-seats-repository.js';
 import type { SheetTicketRow, TicketRow } from './tickets-repository.js';
 
 /** An order as the payment steps read it. */
@@ -155,7 +155,7 @@ export class OrdersRepository {
    * was taken meanwhile, and the caller rolls back.
    */
   async checkOut(o: { userId: string; showId: string; seatIds: string[]; expiresAt: Date; now: Date; admissionId: string }): Promise<{ same: string | null; made: string | null; locked: SeatChange[] }> {
-    const { rows } = await this.q.query<{ same: string | null; made: string | null; locked: { show_id: string; seat_id: string; area_id: string }[] }>(
+    const { rows } = await this.q.query<{ same: string | null; made: string | null; locked: ChangedRow[] }>(
       `WITH same AS (
          SELECT o.id FROM orders o
           WHERE o.user_id = $1 AND o.show_id = $2 AND o.status = 'pending' AND o.expires_at > $4
@@ -186,7 +186,7 @@ export class OrdersRepository {
       [o.userId, o.showId, o.seatIds, o.now, o.expiresAt, o.admissionId],
     );
     const r = rows[0]!;
-    return { same: r.same, made: r.made, locked: r.locked.map((c) => ({ showId: c.show_id, areaId: c.area_id, seatId: c.seat_id, status: 'locked' })) };
+    return { same: r.same, made: r.made, locked: changesOf(r.locked, 'locked') };
   }
 
   /** The account's order (undefined for someone else's, as for a missing one). */
@@ -241,13 +241,14 @@ export class OrdersRepository {
     codes: string[];
     mail: { dedupeKey: string; payload: Record<string, unknown> };
   }): Promise<PaymentCompletion> {
-    const { rows } = await this.q.query<{ outcome: 'paid' | 'already' | 'refund'; changes: { show_id: string; seat_id: string; area_id: string; sold: boolean }[] | null; any_unsold: boolean | null }>(
+    const { rows } = await this.q.query<{ outcome: 'paid' | 'already' | 'refund'; changes: (ChangedRow & { sold: boolean })[] | null; any_unsold: boolean | null }>(
       `SELECT * FROM complete_payment($1, $2, $3, $4, $5, $6, $7::text[], $8, $9::jsonb)`,
       [p.attemptId, p.orderId, p.showId, p.userId, p.chargeId, p.now, p.codes, p.mail.dedupeKey, JSON.stringify(p.mail.payload)],
     );
     const r = rows[0]!;
     if (r.outcome !== 'paid') return { outcome: r.outcome };
-    const changes = r.changes!.map((c): SeatChange => ({ showId: c.show_id, areaId: c.area_id, seatId: c.seat_id, status: c.sold ? 'sold' : 'available' }));
+    const changed = r.changes!;
+    const changes = [...changesOf(changed.filter((c) => c.sold), 'sold'), ...changesOf(changed.filter((c) => !c.sold), 'available')];
     return { outcome: 'paid', changes, anyUnsold: r.any_unsold! };
   }
 

@@ -1,7 +1,7 @@
 import type { Locale } from '../../../shared/api.js';
 import type { Queryable } from '../../platform/database.js';
 import { placeOf } from './order-views.js';
-import { OrdersRepository, type SheetRow } from './orders-repository.js';
+import { OrdersRepository } from './orders-repository.js';
 
 /** What a paid order's tickets say, read from the database (for tickets.pdf and the confirmation email). */
 export interface TicketSheet {
@@ -29,14 +29,9 @@ export interface TicketSheet {
  * `userId`) another account's order, which is as unknown as a missing one. `refunded`: a refunded
  * order's sheet too (its `refunded` says so).
  */
-export async function readTicketSheet(q: Queryable, orderId: string, o: { userId?: string; refunded?: boolean } = {}): Promise<TicketSheet | null> {
-  const sheet = await new OrdersRepository(q).paidSheet(orderId, { userId: o.userId ?? null, refunded: o.refunded ?? false });
-  if (!sheet) return null;
-  return toSheet(sheet);
-}
-
-const toSheet = (o: SheetRow): TicketSheet => {
-  const { tickets } = o;
+export async function readTicketSheet(q: Queryable, orderId: string, opts: { userId?: string; refunded?: boolean } = {}): Promise<TicketSheet | null> {
+  const o = await new OrdersRepository(q).paidSheet(orderId, { userId: opts.userId ?? null, refunded: opts.refunded ?? false });
+  if (!o) return null;
   return {
     orderId: o.order_id,
     buyerName: o.buyer_name,
@@ -53,6 +48,6 @@ const toSheet = (o: SheetRow): TicketSheet => {
     currency: o.currency,
     refunded: o.refunded,
     // A standing place (stored as row 0) has no row or number.
-    tickets: tickets.map((t) => ({ id: t.id, code: t.code, areaName: t.area_name, ...placeOf({ row_number: t.row_number ?? 0, seat_number: t.seat_number ?? 0 }), price: t.price })),
+    tickets: o.tickets.map((t) => ({ id: t.id, code: t.code, areaName: t.area_name, ...placeOf({ row_number: t.row_number ?? 0, seat_number: t.seat_number ?? 0 }), price: t.price })),
   };
-};
+}

@@ -42,7 +42,8 @@ export interface HeldSeatRow extends SeatRow {
   max: number;
 }
 
-interface ChangedRow {
+/** A seat row as a statement RETURNING show_id, seat_id, area_id gives it back. */
+export interface ChangedRow {
   show_id: string;
   seat_id: string;
   area_id: string;
@@ -51,7 +52,7 @@ interface ChangedRow {
 const CHANGED = 'RETURNING show_id, seat_id, area_id';
 
 /** Maps rows RETURNING show_id, seat_id, area_id to the changes they describe. */
-const changesOf = (rows: ChangedRow[], status: SeatChange['status']): SeatChange[] =>
+export const changesOf = (rows: ChangedRow[], status: SeatChange['status']): SeatChange[] =>
   rows.map((r) => ({ showId: r.show_id, areaId: r.area_id, seatId: r.seat_id, status }));
 
 /** What a seat row becomes when it is free again (satisfies the show_seats CHECKs). */
